@@ -1,0 +1,44 @@
+"""The JSON API root (django-ninja). Each app contributes a router from its own ``api.py``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, django_auth
+
+from zhifa.org.services import user_for_token
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer zf_…`` for machine clients; tokens are created in admin."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any | None:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="zhifa 执法 API",
+    version="1",
+    description="涉企行政执法规范化平台接口。浏览器使用会话登录；机器客户端使用管理后台签发的令牌"
+    "（Authorization: Bearer zf_…）。",
+    auth=[TokenAuth(), django_auth],
+    urls_namespace="api",
+)
+
+
+def _register_routers() -> None:
+    from zhifa.org.api import router as org_router
+    from zhifa.registry.api import router as registry_router
+    from zhifa.workdays.api import router as workdays_router
+
+    api.add_router("/org/", org_router)
+    api.add_router("/registry/", registry_router)
+    api.add_router("/workdays/", workdays_router)
+
+
+_register_routers()

@@ -1,0 +1,112 @@
+"""Named personas shared by all tests.
+
+- inspector: 执法人员 of 舟山市卫生健康委员会
+- approver: 执法机关负责人 of the same agency
+- supervisor: 执法监督人员 of 舟山市司法局 (sees the agencies of 舟山市)
+- enterprise: 企业用户 of 舟山海鲜酒楼有限公司
+- outsider: 执法人员 of 晋中市市场监督管理局 (another province: sees nothing of 舟山)
+- admin: 系统管理员
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from zhifa import testing
+from zhifa.org.models import OrganisationKind, Role
+
+
+@pytest.fixture
+def zhoushan(db):
+    return testing.zhejiang_zhoushan()
+
+
+@pytest.fixture
+def jinzhong(db):
+    return testing.shanxi_jinzhong()
+
+
+@pytest.fixture
+def health_agency(zhoushan):
+    return testing.organisation(
+        "舟山市卫生健康委员会", region=zhoushan, doc_prefix="舟卫", fields=[testing.field()]
+    )
+
+
+@pytest.fixture
+def justice_bureau(zhoushan):
+    return testing.organisation(
+        "舟山市司法局", region=zhoushan, kind=OrganisationKind.SUPERVISOR, doc_prefix="舟司"
+    )
+
+
+@pytest.fixture
+def jinzhong_market_agency(jinzhong):
+    return testing.organisation(
+        "晋中市市场监督管理局",
+        region=jinzhong,
+        doc_prefix="晋市监",
+        fields=[testing.field("market", "市场监管")],
+    )
+
+
+@pytest.fixture
+def inspector(health_agency):
+    return testing.user(
+        "inspector", role=Role.INSPECTOR, organisation=health_agency, display_name="王检查"
+    )
+
+
+@pytest.fixture
+def approver(health_agency):
+    return testing.user(
+        "approver", role=Role.APPROVER, organisation=health_agency, display_name="李主任"
+    )
+
+
+@pytest.fixture
+def supervisor(justice_bureau):
+    return testing.user(
+        "supervisor", role=Role.SUPERVISOR, organisation=justice_bureau, display_name="赵监督"
+    )
+
+
+@pytest.fixture
+def zhoushan_enterprise(zhoushan):
+    return testing.enterprise("舟山海鲜酒楼有限公司", region=zhoushan, industry="餐饮业")
+
+
+@pytest.fixture
+def enterprise(zhoushan_enterprise):
+    """The enterprise persona: a user of 舟山海鲜酒楼有限公司."""
+    return testing.user(
+        "enterprise",
+        role=Role.ENTERPRISE,
+        enterprise=zhoushan_enterprise,
+        display_name="陈经理",
+    )
+
+
+@pytest.fixture
+def outsider(jinzhong_market_agency):
+    return testing.user(
+        "outsider", role=Role.INSPECTOR, organisation=jinzhong_market_agency, display_name="孙外地"
+    )
+
+
+@pytest.fixture
+def admin_user(db):
+    return testing.user("admin", role=Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)`` → a test client logged in as ``user`` (None: anonymous)."""
+
+    def _login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return _login

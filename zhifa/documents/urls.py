@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from zhifa.documents import views
+
+app_name = "documents"
+
+urlpatterns: list = []

@@ -1,0 +1,331 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+from zhifa.identifiers import mask_id_number
+
+
+class RegionLevel(models.TextChoices):
+    PROVINCE = "province", "省级"
+    CITY = "city", "地级"
+    COUNTY = "county", "县级"
+    TOWNSHIP = "township", "乡级"
+
+
+class Region(models.Model):
+    """An administrative division under GB/T 2260 (county level and above: 6 digits)."""
+
+    code = models.CharField("行政区划代码", max_length=12, primary_key=True)
+    name = models.CharField("名称", max_length=64)
+    level = models.CharField("级别", max_length=16, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级区划",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    # Working days of advance notice before an inspection; blank means the national default.
+    notice_working_days = models.PositiveSmallIntegerField(
+        "检查预告提前工作日数", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    @property
+    def code_prefix(self) -> str:
+        """The leading digits every code inside this region shares (GB/T 2260 is positional)."""
+        if self.level == RegionLevel.PROVINCE:
+            return self.code[:2]
+        if self.level == RegionLevel.CITY:
+            return self.code[:4]
+        if self.level == RegionLevel.COUNTY:
+            return self.code[:6]
+        return self.code
+
+    @property
+    def full_name(self) -> str:
+        names = []
+        node: Region | None = self
+        while node is not None:
+            names.append(node.name)
+            node = node.parent
+        return "".join(reversed(names))
+
+    def effective_notice_working_days(self) -> int:
+        node: Region | None = self
+        while node is not None:
+            if node.notice_working_days is not None:
+                return node.notice_working_days
+            node = node.parent
+        return int(settings.ZHIFA_NOTICE_WORKING_DAYS)
+
+
+class EnforcementField(models.Model):
+    """执法领域, e.g. 卫生健康、市场监管、生态环境、应急管理."""
+
+    code = models.CharField("代码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=32, unique=True)
+
+    class Meta:
+        verbose_name = "执法领域"
+        verbose_name_plural = "执法领域"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationKind(models.TextChoices):
+    AGENCY = "agency", "行政执法主体"
+    AUTHORISED = "authorised", "法律法规授权组织"
+    ENTRUSTED = "entrusted", "受委托组织"
+    SUPERVISOR = "supervisor", "行政执法监督机关（司法局）"
+    JUSTICE_OFFICE = "justice_office", "司法所"
+    TOWNSHIP = "township", "乡镇人民政府（街道办事处）"
+
+    @classmethod
+    def enforcing(cls) -> list[str]:
+        return [cls.AGENCY, cls.AUTHORISED, cls.ENTRUSTED, cls.TOWNSHIP]
+
+    @classmethod
+    def supervising(cls) -> list[str]:
+        return [cls.SUPERVISOR, cls.JUSTICE_OFFICE]
+
+
+class Organisation(models.Model):
+    name = models.CharField("名称", max_length=128)
+    short_name = models.CharField("简称", max_length=32, blank=True)
+    kind = models.CharField("类型", max_length=32, choices=OrganisationKind.choices)
+    region = models.ForeignKey(
+        Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="organisations"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级机关",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    fields = models.ManyToManyField(
+        EnforcementField, verbose_name="执法领域", blank=True, related_name="organisations"
+    )
+    uscc = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    doc_prefix = models.CharField(
+        "机关代字",
+        max_length=16,
+        blank=True,
+        help_text="文号中的机关代字前缀，如“舟卫”。",
+    )
+    legal_basis = models.TextField("主体资格依据", blank=True)
+    address = models.CharField("地址", max_length=255, blank=True)
+    phone = models.CharField("联系电话", max_length=32, blank=True)
+    is_active = models.BooleanField("有效", default=True)
+
+    scope_org_path = ""
+
+    class Meta:
+        verbose_name = "机构"
+        verbose_name_plural = "机构"
+        ordering = ["region_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="org_unique_name_in_region"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_supervising(self) -> bool:
+        return self.kind in OrganisationKind.supervising()
+
+    @property
+    def is_enforcing(self) -> bool:
+        return self.kind in OrganisationKind.enforcing()
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", "有效"
+    SUSPENDED = "suspended", "暂扣"
+    REVOKED = "revoked", "吊销"
+
+
+class Officer(models.Model):
+    """A law-enforcement officer holding an 执法证."""
+
+    name = models.CharField("姓名", max_length=32)
+    cert_no = models.CharField("执法证号", max_length=32, unique=True)
+    id_number = models.CharField("身份证号", max_length=18)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="所属机构", on_delete=models.PROTECT, related_name="officers"
+    )
+    fields = models.ManyToManyField(
+        EnforcementField, verbose_name="执法领域", blank=True, related_name="officers"
+    )
+    cert_valid_from = models.DateField("证件有效期起")
+    cert_valid_until = models.DateField("证件有效期至")
+    cert_status = models.CharField(
+        "证件状态", max_length=16, choices=CertificateStatus.choices, default=CertificateStatus.VALID
+    )
+    cert_status_reason = models.CharField("证件状态说明", max_length=255, blank=True)
+    mobile = models.CharField("手机号", max_length=20, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登录账号",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="officer",
+    )
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+
+    scope_org_path = "organisation"
+
+    class Meta:
+        verbose_name = "执法人员"
+        verbose_name_plural = "执法人员"
+        ordering = ["organisation_id", "name", "cert_no"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.cert_no}）"
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    def ineligibility_reason(self, on: dt.date | None = None) -> str | None:
+        """Why this officer may not take part in an inspection on ``on``; None when eligible."""
+        day = on or timezone.localdate()
+        if self.cert_status == CertificateStatus.SUSPENDED:
+            detail = f"：{self.cert_status_reason}" if self.cert_status_reason else ""
+            return f"执法证已暂扣{detail}"
+        if self.cert_status == CertificateStatus.REVOKED:
+            detail = f"：{self.cert_status_reason}" if self.cert_status_reason else ""
+            return f"执法证已吊销{detail}"
+        if day < self.cert_valid_from:
+            return f"执法证自 {self.cert_valid_from:%Y-%m-%d} 起生效，尚未生效"
+        if day > self.cert_valid_until:
+            return f"执法证已于 {self.cert_valid_until:%Y-%m-%d} 过期"
+        return None
+
+    def is_eligible(self, on: dt.date | None = None) -> bool:
+        return self.ineligibility_reason(on) is None
+
+    def audit_snapshot(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "cert_no": self.cert_no,
+            "id_number": self.masked_id_number,
+            "organisation": self.organisation_id,
+            "cert_valid_from": self.cert_valid_from.isoformat(),
+            "cert_valid_until": self.cert_valid_until.isoformat(),
+            "cert_status": self.cert_status,
+            "cert_status_reason": self.cert_status_reason,
+        }
+
+
+class Role(models.TextChoices):
+    INSPECTOR = "inspector", "执法人员"
+    APPROVER = "approver", "执法机关负责人"
+    LEGAL_REVIEWER = "legal_reviewer", "法制审核人员"
+    SUPERVISOR = "supervisor", "执法监督人员"
+    SOCIAL_SUPERVISOR = "social_supervisor", "社会监督员"
+    ENTERPRISE = "enterprise", "企业用户"
+    ADMIN = "admin", "系统管理员"
+
+    @classmethod
+    def agency_roles(cls) -> list[str]:
+        return [cls.INSPECTOR, cls.APPROVER, cls.LEGAL_REVIEWER]
+
+
+class User(AbstractUser):
+    display_name = models.CharField("姓名", max_length=64, blank=True)
+    role = models.CharField("角色", max_length=32, choices=Role.choices, default=Role.INSPECTOR)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="所属机构",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name="所属企业",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name="所在区划",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="社会监督员等不隶属机构的用户所在区划。",
+    )
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMIN
+
+    @property
+    def is_agency_user(self) -> bool:
+        return self.role in Role.agency_roles() and self.organisation_id is not None
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == Role.SUPERVISOR and self.organisation_id is not None
+
+    @property
+    def is_enterprise_user(self) -> bool:
+        return self.role == Role.ENTERPRISE and self.enterprise_id is not None
+
+
+class APIToken(models.Model):
+    """A bearer token for machine clients (12345 hotline, mobile apps); only its hash is kept."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField("用途", max_length=64)
+    prefix = models.CharField("前缀", max_length=12, editable=False, db_index=True)
+    key_hash = models.CharField("摘要", max_length=64, editable=False, unique=True)
+    created_at = models.DateTimeField("创建时间", default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"
+

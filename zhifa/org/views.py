@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("todo")
+
+
+@login_required
+def officer_list(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("todo")

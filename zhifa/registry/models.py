@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from zhifa.org.models import Region
+
+
+class CreditGrade(models.TextChoices):
+    """信用风险分类: A is "无事不扰", D is sampled far more often."""
+
+    A = "A", "A 类（信用风险低）"
+    B = "B", "B 类（信用风险一般）"
+    C = "C", "C 类（信用风险较高）"
+    D = "D", "D 类（信用风险高）"
+
+
+class Enterprise(models.Model):
+    """An entry of the 检查对象名录库."""
+
+    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    name = models.CharField("企业名称", max_length=200, db_index=True)
+    legal_representative = models.CharField("法定代表人", max_length=64, blank=True)
+    address = models.CharField("住所", max_length=255, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="enterprises"
+    )
+    industry = models.CharField("行业", max_length=64, blank=True, db_index=True)
+    credit_grade = models.CharField(
+        "信用风险分类", max_length=1, choices=CreditGrade.choices, default=CreditGrade.B
+    )
+    # A real code that fails the GB 32100 check character is kept only after a person reviewed it.
+    uscc_override = models.BooleanField("校验位人工复核通过", default=False)
+    uscc_override_reason = models.CharField("人工复核说明", max_length=255, blank=True)
+    uscc_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="复核人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+
+    scope_region_path = "region"
+    scope_enterprise_path = "pk"
+
+    class Meta:
+        verbose_name = "企业"
+        verbose_name_plural = "企业"
+        ordering = ["uscc"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_snapshot(self) -> dict[str, Any]:
+        return {
+            "uscc": self.uscc,
+            "name": self.name,
+            "legal_representative": self.legal_representative,
+            "address": self.address,
+            "region": self.region_id,
+            "industry": self.industry,
+            "credit_grade": self.credit_grade,
+            "uscc_override": self.uscc_override,
+            "uscc_override_reason": self.uscc_override_reason,
+        }
+
+
+class Contact(models.Model):
+    """Who receives inspection notices for an enterprise (送达联系人)."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField("联系人", max_length=64)
+    mobile = models.CharField("手机号", max_length=20, blank=True)
+    email = models.EmailField("电子邮箱", blank=True)
+    is_primary = models.BooleanField("首要联系人", default=True)
+
+    scope_region_path = "enterprise__region"
+    scope_enterprise_path = "enterprise"
+
+    class Meta:
+        verbose_name = "送达联系人"
+        verbose_name_plural = "送达联系人"
+        ordering = ["enterprise_id", "-is_primary", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.mobile}".strip()

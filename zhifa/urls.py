@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from zhifa.api import api
+
+admin.site.site_header = "zhifa 执法 · 系统管理"
+admin.site.site_title = "zhifa 系统管理"
+admin.site.index_title = "基础数据"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("org/", include("zhifa.org.urls")),
+    path("registry/", include("zhifa.registry.urls")),
+    path("workdays/", include("zhifa.workdays.urls")),
+    path("audit/", include("zhifa.audit.urls")),
+    path("documents/", include("zhifa.documents.urls")),
+    path("", include("zhifa.web.urls")),
+]

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from zhifa.org.models import Role
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Menu entries for the signed-in user's role; pages still check access themselves."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items: list[tuple[str, str]] = [("首页", reverse("home"))]
+    if user.is_admin or user.role in (*Role.agency_roles(), Role.SUPERVISOR):
+        items += [
+            ("企业名录", reverse("registry:enterprise_list")),
+            ("执法人员", reverse("org:officer_list")),
+            ("机构", reverse("org:organisation_list")),
+        ]
+    if user.role == Role.ENTERPRISE and user.enterprise_id:
+        items.append(("本企业信息", reverse("registry:enterprise_detail", args=[user.enterprise_id])))
+    items.append(("工作日", reverse("workdays:calendar")))
+    if user.is_admin:
+        items += [("审计链", reverse("audit:record_list")), ("系统管理", reverse("admin:index"))]
+    items.append(("接口文档", "/api/docs"))
+    return {"nav_items": items}
