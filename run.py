@@ -105,7 +105,8 @@ def demo(args: list[str]) -> None:
     zhifa("demo", "load")
     zhifa("demo", "accounts")
     say("平台地址：http://127.0.0.1:8000  （Ctrl+C 停止）")
-    zhifa("runserver", "127.0.0.1:8000", "--noreload", *args)
+    # --insecure: serve the vendored static files from runserver with DEBUG off.
+    zhifa("runserver", "127.0.0.1:8000", "--noreload", "--insecure", *args)
 
 
 def test(args: list[str]) -> None:

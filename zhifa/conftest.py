@@ -110,3 +110,74 @@ def client_for(client):
         return client
 
     return _login
+
+
+# --- Browser tests --------------------------------------------------------------------------
+# Playwright drives Debian's Chromium (never a downloaded browser). `python3 run.py test`
+# installs it when missing and it may; otherwise these tests skip saying why, except in CI
+# (ZHIFA_REQUIRE_BROWSER=1), where a missing browser is a failure.
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _chromium_path() -> str | None:
+    import os
+    from pathlib import Path
+
+    candidate = os.environ.get("ZHIFA_CHROMIUM", "/usr/bin/chromium")
+    return candidate if Path(candidate).exists() else None
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    import os
+
+    path = _chromium_path()
+    if path is None:
+        reason = os.environ.get(
+            "ZHIFA_BROWSER_SKIP_REASON", "未找到 Chromium（/usr/bin/chromium），浏览器测试跳过。"
+        )
+        if os.environ.get("ZHIFA_REQUIRE_BROWSER"):
+            pytest.fail("CI 要求运行浏览器测试，但未找到 Chromium：" + reason)
+        pytest.skip(reason)
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # around it are still synchronous, so Django's async-safety guard is lifted for them.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(base_url=live_server.url, locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def browser_login(page):
+    """``browser_login(user)`` signs ``user`` in through the real login form."""
+
+    def _login(user):
+        page.goto("/accounts/login/")
+        page.get_by_label("用户名").fill(user.username)
+        page.get_by_label("密码").fill(testing.DEMO_PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_load_state("networkidle")
+        return page
+
+    return _login

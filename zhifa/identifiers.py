@@ -78,7 +78,9 @@ def validate_id_number(raw: str) -> str:
         raise IdentifierError(f"身份证号中的出生日期“{number[6:14]}”不是有效日期。") from None
     expected = id_check_char(number[:17])
     if number[17] != expected:
-        raise IdentifierError(f"身份证号校验位错误：第 18 位应为“{expected}”，实际为“{number[17]}”。")
+        raise IdentifierError(
+            f"身份证号校验位错误：第 18 位应为“{expected}”，实际为“{number[17]}”。"
+        )
     return number
 
 

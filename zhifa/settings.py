@@ -19,12 +19,27 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = _env_bool("ZHIFA_DEBUG", True)
-SECRET_KEY = os.environ.get("ZHIFA_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise RuntimeError("生产环境必须设置环境变量 ZHIFA_SECRET_KEY。")
-    SECRET_KEY = "zhifa-insecure-development-key-do-not-use-in-production"  # noqa: S105
+DEBUG = _env_bool("ZHIFA_DEBUG", False)
+
+
+def _secret_key() -> str:
+    """ZHIFA_SECRET_KEY, or a random key kept in the var directory on first use."""
+    key = os.environ.get("ZHIFA_SECRET_KEY", "")
+    if key:
+        return key
+    key_file = VAR_DIR / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    import secrets
+
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ZHIFA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
@@ -129,7 +144,8 @@ EMAIL_BACKEND = os.environ.get(
 )
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _env_bool("ZHIFA_SECURE_COOKIES", not DEBUG)
+# Set ZHIFA_SECURE_COOKIES=1 behind HTTPS; the demo on http://127.0.0.1 needs them off.
+SESSION_COOKIE_SECURE = _env_bool("ZHIFA_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 

@@ -14,7 +14,6 @@ from zhifa.org.models import (
     OrganisationKind,
     Region,
     RegionLevel,
-    Role,
     User,
 )
 from zhifa.registry.models import Enterprise
@@ -118,9 +117,7 @@ def officer(
     return obj
 
 
-def enterprise(
-    name: str, *, region: Region, serial: int | None = None, **extra: Any
-) -> Enterprise:
+def enterprise(name: str, *, region: Region, serial: int | None = None, **extra: Any) -> Enterprise:
     serial = serial if serial is not None else next(_counter)
     return Enterprise.objects.create(
         uscc=make_uscc(serial, region.code[:6]), name=name, region=region, **extra

@@ -68,9 +68,7 @@ def user_for_token(raw_key: str) -> Any | None:
     return token.user
 
 
-def change_certificate_status(
-    officer: Officer, *, status: str, reason: str, actor: Any
-) -> Officer:
+def change_certificate_status(officer: Officer, *, status: str, reason: str, actor: Any) -> Officer:
     """Suspend, revoke or restore an officer's 执法证; a reason is required except to restore."""
     if status not in CertificateStatus.values:
         raise ValueError(f"未知的证件状态“{status}”。")

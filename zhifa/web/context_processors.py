@@ -21,7 +21,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("机构", reverse("org:organisation_list")),
         ]
     if user.role == Role.ENTERPRISE and user.enterprise_id:
-        items.append(("本企业信息", reverse("registry:enterprise_detail", args=[user.enterprise_id])))
+        items.append(
+            ("本企业信息", reverse("registry:enterprise_detail", args=[user.enterprise_id]))
+        )
     items.append(("工作日", reverse("workdays:calendar")))
     if user.is_admin:
         items += [("审计链", reverse("audit:record_list")), ("系统管理", reverse("admin:index"))]
