@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -77,7 +77,7 @@ def visible_to(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
 def get_visible_or_404(user: Any, queryset: models.QuerySet[M], **lookup: Any) -> M:
     try:
         return visible_to(user, queryset).get(**lookup)
-    except queryset.model.DoesNotExist:
+    except ObjectDoesNotExist:
         raise Http404("未找到该对象，或您无权查看。") from None
 
 
