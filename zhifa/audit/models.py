@@ -35,12 +35,26 @@ class AuditRecord(models.Model):
     summary = models.CharField("摘要", max_length=255, blank=True)
     object_type = models.CharField("对象类型", max_length=100)
     object_id = models.CharField("对象标识", max_length=64)
+    # The region the object belongs to (its organisation's region, or its own), so that a
+    # supervisor sees the records of its region subtree; empty for system-wide objects.
+    region = models.ForeignKey(
+        "org.Region",
+        verbose_name="所属区划",
+        # The code stays in the record (and its hash) whatever later happens to the region.
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
     before = models.JSONField("变更前", null=True, blank=True)
     after = models.JSONField("变更后", null=True, blank=True)
     prev_hash = models.CharField("前一记录摘要", max_length=64)
     hash = models.CharField("本记录摘要", max_length=64, unique=True)
 
     objects = AuditRecordQuerySet.as_manager()
+
+    scope_region_path = "region"
 
     class Meta:
         verbose_name = "审计记录"

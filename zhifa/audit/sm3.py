@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 
 def _openssl_sm3(data: bytes) -> str:
@@ -15,7 +16,7 @@ def _gmssl_sm3(data: bytes) -> str:
     return str(sm3.sm3_hash(func.bytes_to_list(data)))
 
 
-def _pick() -> tuple[str, object]:
+def _pick() -> tuple[str, Callable[[bytes], str]]:
     try:
         hashlib.new("sm3", b"")
     except ValueError:
@@ -28,4 +29,4 @@ SM3_IMPLEMENTATION, _impl = _pick()
 
 def sm3_hex(data: bytes) -> str:
     """Lower-case hexadecimal SM3 digest of ``data``."""
-    return _impl(data)  # type: ignore[operator]
+    return _impl(data)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -166,6 +167,17 @@ class DocumentNumber(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def used_by_label(self) -> str:
+        """The document that carries this number, e.g. “行政检查通知书 #12”."""
+        if not self.object_type:
+            return ""
+        try:
+            model = apps.get_model(self.object_type)
+        except (LookupError, ValueError):
+            return f"{self.object_type} #{self.object_id}"
+        return f"{model._meta.verbose_name} #{self.object_id}"
 
     def can_become(self, status: str) -> bool:
         return status in self.TRANSITIONS[NumberStatus(self.status)]

@@ -6,4 +6,6 @@ from zhifa.documents import views
 
 app_name = "documents"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("numbers/", views.number_list, name="number_list"),
+]
