@@ -1,0 +1,164 @@
+"""``zhifa workdays …`` through call_command against the test database.
+
+The console script runs the same management command (``zhifa/__main__.py``); a CommandError's
+``returncode`` is the process exit status there, so checking it here checks the exit status.
+"""
+
+from __future__ import annotations
+
+import getpass
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from zhifa.audit.models import AuditRecord
+from zhifa.workdays import services
+from zhifa.workdays.models import Holiday, HolidayYear
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("workdays", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def fails(*args: str) -> CommandError:
+    with pytest.raises(CommandError) as excinfo:
+        run(*args)
+    return excinfo.value
+
+
+@pytest.mark.django_db
+def test_is_workday_prints_true_for_the_2026_spring_festival_make_up_saturday():
+    assert run("is-workday", "2026-02-14") == "true\n"
+
+
+@pytest.mark.django_db
+def test_is_workday_prints_false_for_a_2026_spring_festival_monday():
+    assert run("is-workday", "2026-02-16") == "false\n"
+
+
+@pytest.mark.django_db
+def test_add_prints_the_third_working_day_after_30_september_2025():
+    assert run("add", "2025-09-30", "3") == "2025-10-11\n"
+
+
+@pytest.mark.django_db
+def test_add_with_a_negative_number_counts_back():
+    assert run("add", "2025-10-09", "-5") == "2025-09-25\n"
+    assert run("add", "2026-02-24", "-1") == "2026-02-14\n"
+
+
+@pytest.mark.django_db
+def test_add_zero_prints_the_date_itself():
+    assert run("add", "2026-02-16", "0") == "2026-02-16\n"
+
+
+@pytest.mark.django_db
+def test_latest_notice_for_9_october_2025_is_25_september():
+    assert run("latest-notice", "2025-10-09") == "2025-09-25\n"
+
+
+@pytest.mark.django_db
+def test_latest_notice_takes_another_number_of_days():
+    assert run("latest-notice", "2025-10-09", "--days", "3") == "2025-09-28\n"
+    assert run("latest-notice", "2026-02-24", "--days", "1") == "2026-02-14\n"
+
+
+@pytest.mark.django_db
+def test_an_unloaded_year_exits_2_with_a_chinese_message():
+    error = fails("is-workday", "2031-05-06")
+    assert error.returncode == 2
+    assert str(error) == (
+        "2031 年的节假日安排尚未载入，无法计算工作日。请系统管理员在“系统管理 → 工作日”中载入"
+        "国务院办公厅关于2031年部分节假日安排的通知（或运行 zhifa workdays load --year 2031）"
+        "后再试。"
+    )
+    assert fails("add", "2031-05-06", "3").returncode == 2
+    assert fails("latest-notice", "2031-05-06").returncode == 2
+
+
+@pytest.mark.django_db
+def test_a_deleted_year_exits_2_instead_of_guessing(admin_user):
+    services.delete_holiday_year(HolidayYear.objects.get(year=2025), actor=admin_user)
+    error = fails("latest-notice", "2025-10-09")
+    assert error.returncode == 2
+    assert "2025 年的节假日安排尚未载入" in str(error)
+
+
+@pytest.mark.django_db
+def test_a_bad_date_exits_2_naming_the_value():
+    error = fails("is-workday", "2026-02-30")
+    assert error.returncode == 2
+    assert str(error) == "日期“2026-02-30”不是有效日期，请按 YYYY-MM-DD 填写，例如 2026-02-14。"
+    error = fails("latest-notice", "09/10/2025")
+    assert error.returncode == 2
+    assert str(error).startswith("检查日期“09/10/2025”不是有效日期")
+
+
+@pytest.mark.django_db
+def test_a_bad_number_exits_2():
+    error = fails("add", "2025-09-30", "three")
+    assert (error.returncode, str(error)) == (
+        2,
+        "工作日数“three”不是整数，请填写整数，例如 3 或 -3。",
+    )
+    error = fails("latest-notice", "2025-10-09", "--days", "-1")
+    assert (error.returncode, str(error)) == (2, "提前工作日数 --days 不能为负数（收到 -1）。")
+
+
+@pytest.mark.django_db
+def test_missing_arguments_exit_2():
+    error = fails("add", "2025-09-30")
+    assert error.returncode == 2
+    assert str(error).startswith("参数错误：")
+
+
+@pytest.mark.django_db
+def test_load_after_the_migration_finds_every_year_up_to_date_and_writes_nothing():
+    audit_before = AuditRecord.objects.count()
+    output = run("load").splitlines()
+    assert len(output) == 23
+    assert output[0] == "2004 年：已是最新，无变化（chinesecalendar 1.11.0）"
+    assert output[-1] == (
+        "2026 年：已是最新，无变化（国务院办公厅关于2026年部分节假日安排的通知"
+        "（国办发明电〔2025〕7号）；数据取自 chinesecalendar 1.11.0）"
+    )
+    assert AuditRecord.objects.count() == audit_before
+    assert Holiday.objects.count() == 771
+
+
+@pytest.mark.django_db
+def test_load_restores_a_year_and_is_idempotent(admin_user):
+    services.delete_holiday_year(HolidayYear.objects.get(year=2026), actor=admin_user)
+    audit_before = AuditRecord.objects.count()
+    assert run("load", "--year", "2026") == (
+        "2026 年：新载入，新增 39 个日期、修改 0 个、删除 0 个"
+        "（国务院办公厅关于2026年部分节假日安排的通知（国办发明电〔2025〕7号）"
+        "；数据取自 chinesecalendar 1.11.0）\n"
+    )
+    assert AuditRecord.objects.count() == audit_before + 1
+    record = AuditRecord.objects.order_by("-seq").first()
+    assert record.action == "workdays.year.load"
+    assert record.actor is None
+    assert record.summary.endswith(
+        "；命令行 zhifa workdays load，操作系统用户 " + getpass.getuser()
+    )
+    assert len(record.after["days"]) == 39
+    assert run("is-workday", "2026-02-14") == "true\n"
+    assert run("load", "--year", "2026").startswith("2026 年：已是最新，无变化")
+    assert AuditRecord.objects.count() == audit_before + 1
+
+
+@pytest.mark.django_db
+def test_load_of_a_year_the_package_lacks_exits_2_and_changes_nothing():
+    audit_before = AuditRecord.objects.count()
+    error = fails("load", "--year", "2031")
+    assert error.returncode == 2
+    assert str(error).startswith(
+        "chinesecalendar 1.11.0 不包含 2031 年的节假日安排（它收录 2004—2026 年）。"
+    )
+    assert HolidayYear.objects.count() == 23
+    assert AuditRecord.objects.count() == audit_before
