@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import time
+import unicodedata
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from zhifa.web.demo_data import (
+    DEFAULT_ENTERPRISES,
+    DEFAULT_OFFICERS,
+    DemoSizeError,
+    account_rows,
+    load_demo,
+)
+
+HEADERS = {"username": "账号", "password": "密码", "role": "角色", "name": "姓名"}
+HEADERS["organisation"] = "机构 / 企业 / 区划"
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def format_table(rows: list[dict[str, str]]) -> str:
+    keys = list(HEADERS)
+    widths = {k: max(_width(HEADERS[k]), *(_width(r[k]) for r in rows)) for k in keys}
+    lines = ["  ".join(_pad(HEADERS[k], widths[k]) for k in keys).rstrip()]
+    lines.append("  ".join("-" * widths[k] for k in keys))
+    lines.extend("  ".join(_pad(r[k], widths[k]) for k in keys).rstrip() for r in rows)
+    return "\n".join(lines)
+
+
+class Command(BaseCommand):
+    help = (
+        "演示数据：zhifa demo load 载入六地演示数据（可重复执行），"
+        "zhifa demo accounts 打印演示账号。"
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        load = sub.add_parser("load", help="载入演示数据；已有的数据保持不变")
+        load.add_argument(
+            "--enterprises",
+            type=int,
+            default=DEFAULT_ENTERPRISES,
+            help=f"企业数（默认 {DEFAULT_ENTERPRISES}）",
+        )
+        load.add_argument(
+            "--officers",
+            type=int,
+            default=DEFAULT_OFFICERS,
+            help=f"执法人员数（默认 {DEFAULT_OFFICERS}）",
+        )
+        sub.add_parser("accounts", help="打印演示账号、密码、角色和所属机构")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "load":
+            self._load(options["enterprises"], options["officers"])
+        elif options["action"] == "accounts":
+            self._accounts()
+
+    def _load(self, enterprises: int, officers: int) -> None:
+        started = time.monotonic()
+        try:
+            result = load_demo(enterprises=enterprises, officers=officers)
+        except DemoSizeError as error:
+            raise CommandError(str(error), returncode=2) from None
+        created, totals = result.created, result.totals
+        if result.changed:
+            self.stdout.write(
+                f"演示数据已载入：新增机构 {created['organisations']} 个、"
+                f"执法人员 {created['officers']} 名、企业 {created['enterprises']} 家、"
+                f"账号 {created['accounts']} 个。"
+            )
+        else:
+            self.stdout.write("演示数据已是最新，未作改动。")
+        self.stdout.write(
+            f"现有：行政区划 {totals['regions']} 条、机构 {totals['organisations']} 个、"
+            f"执法人员 {totals['officers']} 名、企业 {totals['enterprises']} 家"
+            f"（用时 {time.monotonic() - started:.1f} 秒）。"
+        )
+
+    def _accounts(self) -> None:
+        rows = account_rows()
+        missing = [r["username"] for r in rows if r.get("missing")]
+        if missing:
+            raise CommandError(
+                f"演示账号 {'、'.join(missing)} 不存在：请先运行 zhifa demo load。", returncode=2
+            )
+        self.stdout.write(format_table(rows))
