@@ -157,6 +157,22 @@ class Organisation(models.Model):
     def is_enforcing(self) -> bool:
         return self.kind in OrganisationKind.enforcing()
 
+    def audit_snapshot(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "short_name": self.short_name,
+            "kind": self.kind,
+            "region": self.region_id,
+            "parent": self.parent_id,
+            "fields": sorted(self.fields.values_list("code", flat=True)) if self.pk else [],
+            "uscc": self.uscc,
+            "doc_prefix": self.doc_prefix,
+            "legal_basis": self.legal_basis,
+            "address": self.address,
+            "phone": self.phone,
+            "is_active": self.is_active,
+        }
+
 
 class CertificateStatus(models.TextChoices):
     VALID = "valid", "有效"
@@ -179,7 +195,10 @@ class Officer(models.Model):
     cert_valid_from = models.DateField("证件有效期起")
     cert_valid_until = models.DateField("证件有效期至")
     cert_status = models.CharField(
-        "证件状态", max_length=16, choices=CertificateStatus.choices, default=CertificateStatus.VALID
+        "证件状态",
+        max_length=16,
+        choices=CertificateStatus.choices,
+        default=CertificateStatus.VALID,
     )
     cert_status_reason = models.CharField("证件状态说明", max_length=255, blank=True)
     mobile = models.CharField("手机号", max_length=20, blank=True)
@@ -235,6 +254,9 @@ class Officer(models.Model):
             "cert_valid_until": self.cert_valid_until.isoformat(),
             "cert_status": self.cert_status,
             "cert_status_reason": self.cert_status_reason,
+            "fields": sorted(self.fields.values_list("code", flat=True)) if self.pk else [],
+            "mobile": self.mobile,
+            "user": self.user_id,
         }
 
 
@@ -304,6 +326,30 @@ class User(AbstractUser):
     def is_enterprise_user(self) -> bool:
         return self.role == Role.ENTERPRISE and self.enterprise_id is not None
 
+    def can_manage_officers_of(self, organisation_id: int | None) -> bool:
+        """执法机关负责人 manage the officers of their own organisation; administrators all."""
+        if self.is_admin:
+            return True
+        return (
+            self.role == Role.APPROVER
+            and self.organisation_id is not None
+            and self.organisation_id == organisation_id
+        )
+
+    def audit_snapshot(self) -> dict[str, Any]:
+        """Account data for the audit chain; the password hash never goes into a record."""
+        return {
+            "username": self.username,
+            "display_name": self.display_name,
+            "role": self.role,
+            "organisation": self.organisation_id,
+            "enterprise": self.enterprise_id,
+            "region": self.region_id,
+            "is_active": self.is_active,
+            "is_staff": self.is_staff,
+            "is_superuser": self.is_superuser,
+        }
+
 
 class APIToken(models.Model):
     """A bearer token for machine clients (12345 hotline, mobile apps); only its hash is kept."""
@@ -328,4 +374,3 @@ class APIToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.prefix}…）"
-

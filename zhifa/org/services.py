@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhifa.audit.services import record_change, snapshot
-from zhifa.org.models import APIToken, CertificateStatus, Officer
+from zhifa.identifiers import IdentifierError, validate_id_number
+from zhifa.org.models import APIToken, CertificateStatus, EnforcementField, Officer, Organisation
 
 TOKEN_PREFIX = "zf_"
 
@@ -93,3 +97,177 @@ def change_certificate_status(officer: Officer, *, status: str, reason: str, act
             summary=f"{officer.name} 执法证状态变更为“{CertificateStatus(status).label}”",
         )
     return officer
+
+
+# --- Officers ---------------------------------------------------------------------------------
+
+OFFICER_EDITABLE = (
+    "name",
+    "cert_no",
+    "id_number",
+    "organisation",
+    "fields",
+    "cert_valid_from",
+    "cert_valid_until",
+    "mobile",
+    "user",
+)
+
+
+def _cert_no_taken_message(cert_no: str) -> str:
+    return f"执法证号“{cert_no}”已登记，执法证号不能重复，请核对证号后重新填写。"
+
+
+def _validate_officer(officer: Officer) -> None:
+    """Field checks shared by create and update; a ValidationError keyed by field name."""
+    errors: dict[str, list[str]] = {}
+    if not officer.name:
+        errors.setdefault("name", []).append("姓名：请填写执法人员姓名。")
+    if not officer.cert_no:
+        errors.setdefault("cert_no", []).append("执法证号：请填写执法证号。")
+    else:
+        clash = Officer.objects.filter(cert_no=officer.cert_no)
+        if officer.pk is not None:
+            clash = clash.exclude(pk=officer.pk)
+        if clash.exists():
+            errors.setdefault("cert_no", []).append(_cert_no_taken_message(officer.cert_no))
+    try:
+        officer.id_number = validate_id_number(officer.id_number)
+    except IdentifierError as error:
+        errors.setdefault("id_number", []).append(f"{error}请核对身份证号后重新填写。")
+    if (
+        officer.cert_valid_from is not None
+        and officer.cert_valid_until is not None
+        and officer.cert_valid_until < officer.cert_valid_from
+    ):
+        errors.setdefault("cert_valid_until", []).append(
+            f"证件有效期至（{officer.cert_valid_until:%Y-%m-%d}）早于证件有效期起"
+            f"（{officer.cert_valid_from:%Y-%m-%d}），请改正有效期。"
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def create_officer(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    name: str,
+    cert_no: str,
+    id_number: str,
+    cert_valid_from: dt.date,
+    cert_valid_until: dt.date,
+    fields: Iterable[EnforcementField] = (),
+    mobile: str = "",
+    user: Any = None,
+) -> Officer:
+    """Register an officer and his 执法证; the audit record carries the masked ID number only."""
+    officer = Officer(
+        organisation=organisation,
+        name=name.strip(),
+        cert_no=cert_no.strip(),
+        id_number=id_number,
+        cert_valid_from=cert_valid_from,
+        cert_valid_until=cert_valid_until,
+        mobile=mobile.strip(),
+        user=user,
+    )
+    _validate_officer(officer)
+    try:
+        with transaction.atomic():
+            officer.save()
+            officer.fields.set(list(fields))
+            record_change(
+                actor=actor,
+                action="officer.create",
+                obj=officer,
+                after=snapshot(officer),
+                summary=f"登记执法人员 {officer.name}（执法证号 {officer.cert_no}）",
+            )
+    except IntegrityError:
+        # Another request registered the same 执法证号 between our check and our insert.
+        raise ValidationError({"cert_no": [_cert_no_taken_message(officer.cert_no)]}) from None
+    return officer
+
+
+def update_officer(officer: Officer, *, actor: Any, **changes: Any) -> Officer:
+    """Change an officer's data (not the certificate status: see ``change_certificate_status``)."""
+    unknown = set(changes) - set(OFFICER_EDITABLE)
+    if unknown:
+        raise TypeError(f"update_officer 不能修改这些字段：{', '.join(sorted(unknown))}")
+    for key in ("name", "cert_no", "mobile"):
+        if key in changes:
+            changes[key] = (changes[key] or "").strip()
+    try:
+        with transaction.atomic():
+            officer = Officer.objects.select_for_update().get(pk=officer.pk)
+            before = snapshot(officer)
+            new_fields = changes.pop("fields", None)
+            for key, value in changes.items():
+                setattr(officer, key, value)
+            _validate_officer(officer)
+            officer.save()
+            if new_fields is not None:
+                officer.fields.set(list(new_fields))
+            after = snapshot(officer)
+            changed = [key for key in after if after[key] != before.get(key)]
+            if "id_number" in changes and "id_number" not in changed:
+                # The masked forms can agree while the stored numbers differ.
+                changed.append("id_number")
+            if not changed:
+                raise ValidationError("未作任何修改，无需保存。")
+            labels = "、".join(_officer_field_label(key) for key in changed)
+            record_change(
+                actor=actor,
+                action="officer.update",
+                obj=officer,
+                before=before,
+                after=after,
+                summary=f"修改执法人员 {officer.name} 的{labels}",
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"cert_no": [_cert_no_taken_message(str(changes.get("cert_no", "")))]}
+        ) from None
+    return officer
+
+
+def _officer_field_label(key: str) -> str:
+    field = Officer._meta.get_field(key)
+    return str(getattr(field, "verbose_name", key))
+
+
+# --- Organisations -----------------------------------------------------------------------------
+
+
+def save_organisation(
+    organisation: Organisation,
+    *,
+    actor: Any,
+    save_fields: Callable[[], None] | None = None,
+) -> Organisation:
+    """Create or change an organisation (in admin), its 执法领域 included, with one audit record.
+
+    ``save_fields`` stores the many-to-many 执法领域 after the row itself (the admin form's
+    ``save_m2m``), so that the record's "after" shows them.
+    """
+    with transaction.atomic():
+        created = organisation._state.adding or organisation.pk is None
+        before = None
+        if not created:
+            before = snapshot(Organisation.objects.get(pk=organisation.pk))
+        organisation.save()
+        if save_fields is not None:
+            save_fields()
+        after = snapshot(organisation)
+        if before == after:
+            return organisation
+        record_change(
+            actor=actor,
+            action="org.organisation.create" if created else "org.organisation.change",
+            obj=organisation,
+            before=before,
+            after=after,
+            summary=f"{'新增' if created else '修改'}机构“{organisation.name}”",
+        )
+    return organisation
