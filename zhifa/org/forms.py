@@ -75,6 +75,12 @@ class OfficerFilterForm(forms.Form):
         field_field = self.fields["field"]
         assert isinstance(field_field, forms.ModelChoiceField)
         field_field.queryset = selectors.fields_in_use(user)
+        org_field.error_messages["invalid_choice"] = (
+            "所选机构不存在或不在您的查看范围内，请重新选择。"
+        )
+        field_field.error_messages["invalid_choice"] = "所选执法领域不存在，请重新选择。"
+        for name in ("status", "eligibility"):
+            self.fields[name].error_messages["invalid_choice"] = "所选条件无效，请从列表中选择。"
 
     def filters(self) -> dict[str, Any]:
         """Keyword arguments for ``selectors.officers_for``."""
