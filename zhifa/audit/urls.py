@@ -8,4 +8,6 @@ app_name = "audit"
 
 urlpatterns = [
     path("", views.record_list, name="record_list"),
+    path("<int:seq>/", views.record_detail, name="record_detail"),
+    path("verify/", views.verify, name="verify"),
 ]

@@ -1,9 +1,118 @@
+"""Pages of the audit chain: the record list, a record with its before/after, chain checking.
+
+Open to 执法监督人员 (records of their region subtree) and 系统管理员 (everything).
+"""
+
 from __future__ import annotations
 
+import io
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_POST
+from openpyxl import Workbook
+
+from zhifa.audit import selectors
+from zhifa.audit.forms import RecordFilterForm
+from zhifa.audit.models import AuditRecord
+from zhifa.audit.services import verify_chain
+from zhifa.org.models import Role
+from zhifa.org.scoping import get_visible_or_404, require_role, visible_to
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+AUDIT_MESSAGE = "审计链仅限执法监督人员和系统管理员查看。"
+EXPORT_LIMIT = 100_000
+
+
+def _require_auditor(request: HttpRequest) -> None:
+    require_role(request.user, Role.SUPERVISOR, message=AUDIT_MESSAGE)
 
 
 @login_required
+@require_GET
 def record_list(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("todo")
+    _require_auditor(request)
+    user = request.user
+    form = RecordFilterForm(request.GET or None, user=user)
+    records = selectors.records_for(user, **form.filters())
+    if request.GET.get("export") == "xlsx":
+        return _export(records)
+    page = Paginator(records, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/record_list.html",
+        {"form": form, "page": page, "total": page.paginator.count},
+    )
+
+
+@login_required
+@require_GET
+def record_detail(request: HttpRequest, seq: int) -> HttpResponse:
+    _require_auditor(request)
+    user = request.user
+    record = get_visible_or_404(user, AuditRecord.objects.all(), seq=seq)
+    visible = visible_to(user, AuditRecord.objects.all())
+    return render(
+        request,
+        "audit/record_detail.html",
+        {
+            "record": record,
+            "rows": selectors.diff_rows(record),
+            "object_type_label": selectors.object_type_label(record.object_type),
+            "previous": visible.filter(seq__lt=seq).order_by("-seq").first(),
+            "next": visible.filter(seq__gt=seq).order_by("seq").first(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def verify(request: HttpRequest) -> HttpResponse:
+    """Check the whole chain; htmx swaps in the result, a plain form post gets a page."""
+    _require_auditor(request)
+    report = verify_chain()
+    broken_visible = (
+        report.broken_seq is not None
+        and visible_to(request.user, AuditRecord.objects.filter(seq=report.broken_seq)).exists()
+    )
+    context = {"report": report, "checked_at": timezone.now(), "broken_visible": broken_visible}
+    template = (
+        "audit/_chain_status.html" if request.headers.get("HX-Request") else "audit/verify.html"
+    )
+    return render(request, template, context)
+
+
+def _local(value: Any) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+
+
+def _export(records: QuerySet[AuditRecord]) -> HttpResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("审计记录")
+    sheet.append(["序号", "时间", "操作人", "操作", "对象类型", "对象标识", "摘要", "本记录摘要"])
+    for r in records[:EXPORT_LIMIT].iterator(chunk_size=2000):
+        sheet.append(
+            [
+                r.seq,
+                _local(r.at),
+                r.actor_label,
+                r.action,
+                r.object_type,
+                r.object_id,
+                r.summary,
+                r.hash,
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    filename = f"审计记录-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
