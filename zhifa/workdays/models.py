@@ -107,13 +107,21 @@ class Holiday(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.date is not None and self.year_id is not None and self.date.year != self.year.year:
+        # In an admin inline under a year being created, the year is set but not yet saved.
+        holiday_year = (
+            self.year if self.year_id is not None else self._state.fields_cache.get("year")
+        )
+        if (
+            self.date is not None
+            and holiday_year is not None
+            and self.date.year != holiday_year.year
+        ):
             errors["date"] = gettext(
                 "日期 %(date)s 不在所属年度 %(year)s 年内："
                 "请改正日期，或选择 %(date_year)s 年的安排。"
             ) % {
                 "date": self.date.isoformat(),
-                "year": self.year.year,
+                "year": holiday_year.year,
                 "date_year": self.date.year,
             }
         if (
