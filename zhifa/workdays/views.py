@@ -27,11 +27,12 @@ def _user_region(user: Any) -> Any:
     return organisation.region if organisation is not None else None
 
 
-def _day_label(info: selectors.DayInfo) -> str:
-    label = f"{info.date:%Y-%m-%d}（{WEEKDAY_NAMES[info.date.weekday()]}"
+def _day_note(info: selectors.DayInfo) -> str:
+    """ "（周日，国庆节调休上班日）", "（周四）": the weekday and, if any, the festival."""
+    note = WEEKDAY_NAMES[info.date.weekday()]
     if info.kind in ("holiday", "makeup_workday"):
-        label += f"，{info.name}{info.kind_label}"
-    return label + "）"
+        note += f"，{info.name}{info.kind_label}"
+    return f"（{note}）"
 
 
 def _calculate(request: HttpRequest, calc: str) -> tuple[NoticeForm, AddForm, dict[str, Any]]:
@@ -50,10 +51,11 @@ def _calculate(request: HttpRequest, calc: str) -> tuple[NoticeForm, AddForm, di
             calendar = selectors.work_calendar()
             latest = selectors.latest_notice_date(day, days=days)
             result.update(
-                inspection=_day_label(calendar.describe(day)),
+                inspection=day,
+                inspection_note=_day_note(calendar.describe(day)),
                 days=days,
                 latest=latest,
-                latest_label=_day_label(calendar.describe(latest)),
+                latest_note=_day_note(calendar.describe(latest)),
                 inspection_is_workday=calendar.is_workday(day),
             )
         except selectors.YearNotLoaded as exc:
@@ -64,11 +66,12 @@ def _calculate(request: HttpRequest, calc: str) -> tuple[NoticeForm, AddForm, di
             calendar = selectors.work_calendar()
             end = calendar.add_workdays(start, n)
             result.update(
-                start=_day_label(calendar.describe(start)),
+                start=start,
+                start_note=_day_note(calendar.describe(start)),
                 n=n,
                 abs_n=abs(n),
                 end=end,
-                end_label=_day_label(calendar.describe(end)),
+                end_note=_day_note(calendar.describe(end)),
             )
         except selectors.YearNotLoaded as exc:
             add_form.add_error(None, str(exc))

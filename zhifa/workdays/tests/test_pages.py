@@ -88,7 +88,8 @@ def test_the_notice_calculator_answers_htmx_with_a_fragment(client_for, inspecto
     html = response.content.decode()
     assert "<html" not in html
     assert '<strong data-testid="latest-notice-date">2025-09-28</strong>' in html
-    assert "2025-09-28（周日，国庆节调休上班日）" in html
+    assert "2025-10-09（周四）的《行政检查预告通知书》最晚应于" in html
+    assert "2025-09-28</strong>（周日，国庆节调休上班日）发出：检查日前第 3 个工作日" in html
 
 
 @pytest.mark.django_db
