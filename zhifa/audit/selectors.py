@@ -81,11 +81,21 @@ class DiffRow:
     changed: bool
 
 
-def _display(value: Any) -> str:
+def _display(value: Any, choices: dict[str, str] | None = None) -> str:
     if value is None:
         return "—"
     if value == "":
         return "（空）"
+    if choices and isinstance(value, str | int) and str(value) in choices:
+        return f"{choices[str(value)]}（{value}）"
+    if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_aware(moment):
+            return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+        return value
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, dict | list):
@@ -93,15 +103,19 @@ def _display(value: Any) -> str:
     return str(value)
 
 
-def _field_labels(object_type: str) -> dict[str, str]:
+def _field_info(object_type: str) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """Readable names of the model's fields, and the labels of fields with choices."""
     model = _model_for(object_type)
-    if model is None:
-        return {}
     labels: dict[str, str] = {}
+    choices: dict[str, dict[str, str]] = {}
+    if model is None:
+        return labels, choices
     for field in model._meta.concrete_fields:
-        labels[field.name] = str(field.verbose_name)
-        labels[field.attname] = str(field.verbose_name)
-    return labels
+        for key in (field.name, field.attname):
+            labels[key] = str(field.verbose_name)
+            if field.choices:
+                choices[key] = {str(v): str(label) for v, label in field.flatchoices}
+    return labels, choices
 
 
 def diff_rows(record: AuditRecord) -> list[DiffRow]:
@@ -118,7 +132,7 @@ def diff_rows(record: AuditRecord) -> list[DiffRow]:
     after_map: dict[str, Any] = after or {}
     keys = list(before_map)
     keys += [k for k in after_map if k not in before_map]
-    labels = _field_labels(record.object_type)
+    labels, choices = _field_info(record.object_type)
     missing = object()
     rows = []
     for key in keys:
@@ -128,8 +142,8 @@ def diff_rows(record: AuditRecord) -> list[DiffRow]:
             DiffRow(
                 key=key,
                 label=labels.get(key, key),
-                before="（无）" if old is missing else _display(old),
-                after="（无）" if new is missing else _display(new),
+                before="（无）" if old is missing else _display(old, choices.get(key)),
+                after="（无）" if new is missing else _display(new, choices.get(key)),
                 changed=old != new,
             )
         )

@@ -290,3 +290,24 @@ def test_object_history_links_records_for_auditors_only(client_for, supervisor, 
     plain = template.render(Context({"officer": officer, "user": inspector}))
     assert link not in plain
     assert "修改执法人员张执法的手机号" in plain
+
+
+def test_the_diff_shows_choice_labels_and_local_times(client_for, admin_user, records):
+    response = client_for(admin_user).get(
+        reverse("audit:record_detail", args=[records["cert"].seq])
+    )
+    (row,) = response.context["rows"]
+    assert (row.label, row.before, row.after) == ("证件状态", "有效（valid）", "暂扣（suspended）")
+
+    officer = records["officer_obj"]
+    with transaction.atomic():
+        timed = record_change(
+            actor=None,
+            action="test.timed",
+            obj=officer,
+            after={"created_at": "2026-03-01T15:30:00.000Z", "note": "2026-03-01Tnot a time"},
+        )
+    response = client_for(admin_user).get(reverse("audit:record_detail", args=[timed.seq]))
+    rows = {row.key: row for row in response.context["rows"]}
+    assert rows["created_at"].after == "2026-03-01 23:30:00"
+    assert rows["note"].after == "2026-03-01Tnot a time"
