@@ -178,6 +178,10 @@ def _refuse_transition(number: DocumentNumber, target: str) -> None:
 
 def use_number(number: DocumentNumber, *, obj: models.Model | None, actor: Any) -> DocumentNumber:
     """Mark a reserved number as used by ``obj``, the document that carries it."""
+    if obj is not None and obj.pk is None:
+        raise NumberingError(
+            f"使用文号 {number.text} 的文书尚未保存，请先保存文书再登记文号的使用。"
+        )
     with transaction.atomic():
         current = _locked(number)
         _refuse_transition(current, NumberStatus.USED)

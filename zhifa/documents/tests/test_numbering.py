@@ -192,6 +192,22 @@ def test_a_used_number_cannot_be_used_again(health_agency, preview_kind, inspect
     assert AuditRecord.objects.filter(action="document_number.use").count() == 1
 
 
+def test_a_number_cannot_be_used_by_an_unsaved_document(
+    zhoushan, health_agency, preview_kind, inspector
+):
+    number = reserve_number(
+        organisation=health_agency, kind=preview_kind, year=2026, actor=inspector
+    )
+    unsaved = Enterprise(name="未保存企业", region=zhoushan)
+    with pytest.raises(NumberingError) as caught:
+        use_number(number, obj=unsaved, actor=inspector)
+    assert str(caught.value) == (
+        "使用文号 舟卫执预〔2026〕1号 的文书尚未保存，请先保存文书再登记文号的使用。"
+    )
+    number.refresh_from_db()
+    assert number.status == NumberStatus.RESERVED
+
+
 def test_void_number_keeps_the_reason_and_the_number_is_not_reissued(
     health_agency, preview_kind, inspector
 ):
