@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -202,11 +202,13 @@ def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _manageable_organisations(user: User) -> QuerySet[Organisation]:
+def _manageable_organisations(user: User, officer: Officer | None = None) -> QuerySet[Organisation]:
+    """Organisations ``user`` may register officers in (an edited officer's own included)."""
     if user.is_admin:
-        return Organisation.objects.filter(
-            kind__in=OrganisationKind.enforcing(), is_active=True
-        ).select_related("region")
+        condition = Q(kind__in=OrganisationKind.enforcing(), is_active=True)
+        if officer is not None:
+            condition |= Q(pk=officer.organisation_id)
+        return Organisation.objects.filter(condition).select_related("region")
     if user.organisation_id is None:
         return Organisation.objects.none()
     return Organisation.objects.filter(pk=user.organisation_id)
@@ -245,7 +247,7 @@ def officer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_officer_manager(user, officer.organisation_id)
     form = OfficerForm(
         request.POST or None,
-        organisations=_manageable_organisations(user),
+        organisations=_manageable_organisations(user, officer),
         instance=officer,
     )
     if request.method == "POST" and form.is_valid():

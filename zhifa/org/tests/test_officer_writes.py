@@ -445,3 +445,18 @@ def test_an_action_not_open_in_the_current_state_is_refused_in_chinese(
         "action": ["操作：该执法证当前状态下不能办理所选操作，请重新选择。"]
     }
     assert counts() == before
+
+
+def test_admin_edits_an_officer_of_a_supervising_body_without_moving_it(
+    client_for, admin_user, justice_bureau
+):
+    officer = testing.officer("吕监督", organisation=justice_bureau)
+    response = client_for(admin_user).post(
+        edit_url(officer), edit_post(officer, cert_valid_until="2031-12-31")
+    )
+    assert response.status_code == 302
+    officer.refresh_from_db()
+    assert (officer.organisation, officer.cert_valid_until) == (
+        justice_bureau,
+        dt.date(2031, 12, 31),
+    )
