@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from zhifa.org.models import Region
+from zhifa.org.models import Organisation, Region
 
 
 class CreditGrade(models.TextChoices):
@@ -16,6 +16,42 @@ class CreditGrade(models.TextChoices):
     B = "B", "B 类（信用风险一般）"
     C = "C", "C 类（信用风险较高）"
     D = "D", "D 类（信用风险高）"
+
+
+class EnterpriseImport(models.Model):
+    """One file imported into the 名录库: who, when, which file (SM3 of its bytes), how many."""
+
+    file_name = models.CharField("文件名", max_length=255)
+    file_sm3 = models.CharField("文件 SM3 摘要", max_length=64)
+    file_size = models.PositiveIntegerField("文件大小（字节）")
+    row_count = models.PositiveIntegerField("登记企业数")
+    contact_count = models.PositiveIntegerField("联系人数")
+    override_count = models.PositiveIntegerField("校验位人工复核数", default=0)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="导入机构",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="导入人",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("导入时间", default=timezone.now)
+
+    scope_org_path = "organisation"
+
+    class Meta:
+        verbose_name = "企业名录导入批次"
+        verbose_name_plural = "企业名录导入批次"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.row_count} 家）"
 
 
 class Enterprise(models.Model):
@@ -43,6 +79,15 @@ class Enterprise(models.Model):
         blank=True,
         related_name="+",
     )
+    uscc_override_at = models.DateTimeField("复核时间", null=True, blank=True)
+    import_batch = models.ForeignKey(
+        EnterpriseImport,
+        verbose_name="导入批次",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enterprises",
+    )
     created_at = models.DateTimeField("登记时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
 
@@ -57,6 +102,12 @@ class Enterprise(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def primary_contact(self) -> Contact | None:
+        """The first contact in display order (uses prefetched contacts when present)."""
+        contacts = list(self.contacts.all())
+        return contacts[0] if contacts else None
+
     def audit_snapshot(self) -> dict[str, Any]:
         return {
             "uscc": self.uscc,
@@ -68,6 +119,17 @@ class Enterprise(models.Model):
             "credit_grade": self.credit_grade,
             "uscc_override": self.uscc_override,
             "uscc_override_reason": self.uscc_override_reason,
+            "uscc_override_by": self.uscc_override_by_id,
+            "uscc_override_at": self.uscc_override_at,
+            "contacts": [
+                {
+                    "name": c.name,
+                    "mobile": c.mobile,
+                    "email": c.email,
+                    "is_primary": c.is_primary,
+                }
+                for c in (self.contacts.all() if self.pk else [])
+            ],
         }
 
 
@@ -88,7 +150,7 @@ class Contact(models.Model):
     class Meta:
         verbose_name = "送达联系人"
         verbose_name_plural = "送达联系人"
-        ordering = ["enterprise_id", "-is_primary", "name"]
+        ordering = ["enterprise_id", "-is_primary", "name", "pk"]
 
     def __str__(self) -> str:
         return f"{self.name} {self.mobile}".strip()

@@ -1,0 +1,434 @@
+"""Reading and validating an enterprise list (.xlsx or .csv, Chinese headers).
+
+The whole file is checked before anything is written: ``validate_file`` returns a report with
+every bad row (row number as the spreadsheet shows it, the header being row 1), the column and
+the reason in Chinese. Writing is ``services.import_enterprises``' job, and happens only when
+the report is clean.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from zhifa.identifiers import uscc_check_char
+from zhifa.org.models import Region
+from zhifa.registry import rules
+from zhifa.registry.models import Enterprise
+
+# Limits that keep one request reasonable; a bigger list is split into several files.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 50_000
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    key: str
+    required: bool
+    rule: str
+    example: str
+
+
+_EXAMPLE_FIRST17 = "91330902MA2A0B1C2"
+# The template's example row; importing it unchanged is reported, so it is never registered.
+EXAMPLE_USCC = _EXAMPLE_FIRST17 + uscc_check_char(_EXAMPLE_FIRST17)
+
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "统一社会信用代码",
+        "uscc",
+        True,
+        "18 位，数字及除 I、O、S、V、Z 以外的大写字母；第 18 位为 GB 32100-2015 校验码",
+        EXAMPLE_USCC,
+    ),
+    Column("企业名称", "name", True, "不超过 200 字", "舟山示例海产品有限公司"),
+    Column("法定代表人", "legal_representative", False, "不超过 64 字，可空", "张三"),
+    Column("住所", "address", False, "不超过 255 字，可空", "浙江省舟山市定海区示例路 1 号"),
+    Column(
+        "所在区划代码",
+        "region",
+        True,
+        "6 位行政区划代码（GB/T 2260），须在导入人所在机构的辖区内",
+        "330902",
+    ),
+    Column("行业", "industry", False, "不超过 64 字，可空", "水产品加工"),
+    Column("信用风险分类", "credit_grade", True, "A、B、C、D 之一", "B"),
+    Column("联系人", "contact_name", False, "送达联系人姓名；填写手机或邮箱时必填", "李四"),
+    Column("联系人手机", "contact_mobile", False, "以 1 开头的 11 位数字", "13800000000"),
+    Column("联系人邮箱", "contact_email", False, "电子邮箱地址", "lisi@example.com"),
+    Column(
+        "校验位复核说明",
+        "uscc_override_reason",
+        False,
+        "仅当代码校验位不符、且确属登记机关赋码的真实代码时填写；"
+        "导入人须为执法机关负责人或系统管理员",
+        "",
+    ),
+)
+HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS)
+REQUIRED_HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS if c.required)
+_BY_HEADER = {c.header: c for c in COLUMNS}
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read; ``str(error)`` is the Chinese reason."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    uscc: str
+    name: str
+    legal_representative: str
+    address: str
+    region: str
+    industry: str
+    credit_grade: str
+    contact_name: str
+    contact_mobile: str
+    contact_email: str
+    uscc_override_reason: str
+    override: bool = False
+
+
+@dataclass
+class ImportReport:
+    file_name: str
+    rows: list[ParsedRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    file_error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_error and not self.errors and bool(self.rows)
+
+    @property
+    def bad_rows(self) -> list[int]:
+        return sorted({e.row for e in self.errors})
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+
+def _kind(file_name: str) -> str:
+    suffix = PurePath(file_name or "").suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
+    if suffix == ".csv":
+        return "csv"
+    raise ImportFileError(
+        f"不支持的文件类型“{suffix or '无扩展名'}”：请上传 .xlsx（Excel 2007 及以上）"
+        "或 .csv 文件。旧版 .xls 文件请在 Excel 中另存为 .xlsx。"
+    )
+
+
+def _xlsx_rows(content: bytes) -> Iterator[tuple[Any, ...]]:
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise ImportFileError(
+            "无法读取该 Excel 文件：文件已损坏或不是 .xlsx 格式。"
+            "请用 Excel 打开后另存为 .xlsx 再导入。"
+        ) from None
+    try:
+        sheet = workbook.worksheets[0]
+        # Some programs write a wrong sheet size; read whatever rows are there.
+        sheet.reset_dimensions()  # type: ignore[union-attr]
+        yield from sheet.iter_rows(values_only=True)
+    finally:
+        workbook.close()
+
+
+def decode_csv(content: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030 (which covers GBK and GB2312)."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("gb18030")
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            "无法识别 CSV 文件的字符编码：请另存为“CSV UTF-8”或 GB18030（GBK）编码后再导入。"
+        ) from None
+
+
+def _csv_rows(content: bytes) -> Iterator[list[str]]:
+    text = decode_csv(content)
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""))
+    except csv.Error as error:
+        raise ImportFileError(f"CSV 文件格式有误：{error}。请检查引号是否成对。") from None
+
+
+def read_table(file_name: str, content: bytes) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells as text) of every row, the header row (number 1) included."""
+    kind = _kind(file_name)
+    rows: Iterator[Any] = _xlsx_rows(content) if kind == "xlsx" else _csv_rows(content)
+    for number, row in enumerate(rows, start=1):
+        yield number, [rules.clean_text(cell) for cell in row]
+
+
+def _header_name(raw: str) -> str:
+    name = raw.strip().replace(" ", "").replace("\u3000", "")
+    for suffix in ("*", "＊", "（必填）", "(必填)", "（选填）", "(选填)"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    return name
+
+
+def _read_header(cells: list[str]) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for index, raw in enumerate(cells):
+        name = _header_name(raw)
+        if not name:
+            continue
+        if name in positions:
+            raise ImportFileError(
+                f"表头中“{name}”出现了两次（第 {positions[name] + 1} 列和第 {index + 1} 列），"
+                "请删除重复的列。"
+            )
+        positions[name] = index
+    missing = [h for h in REQUIRED_HEADERS if h not in positions]
+    if missing:
+        raise ImportFileError(
+            "第 1 行表头缺少必填列：" + "、".join(missing) + "。请使用导入模板，表头须在第 1 行，"
+            "列名为：" + "、".join(HEADERS) + "。"
+        )
+    return positions
+
+
+# --- Validating -------------------------------------------------------------------------------
+
+
+def _chunks(values: list[str], size: int = 900) -> Iterator[list[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _registered(codes: list[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(codes):
+        found.update(Enterprise.objects.filter(uscc__in=chunk).values_list("uscc", flat=True))
+    return found
+
+
+def _regions(codes: list[str]) -> dict[str, Region]:
+    found: dict[str, Region] = {}
+    for chunk in _chunks(codes):
+        for region in Region.objects.filter(code__in=chunk):
+            found[region.code] = region
+    return found
+
+
+def validate_file(*, file_name: str, content: bytes, actor: Any) -> ImportReport:
+    """Read and check the whole file; nothing is written."""
+    report = ImportReport(file_name=file_name)
+    try:
+        _validate(report, content, actor)
+    except ImportFileError as error:
+        report.file_error = str(error)
+        report.rows = []
+        report.errors = []
+    return report
+
+
+def _validate(report: ImportReport, content: bytes, actor: Any) -> None:
+    if not content:
+        raise ImportFileError("上传的文件是空的，请选择填好的企业名录文件。")
+    if len(content) > MAX_FILE_BYTES:
+        raise ImportFileError(
+            f"文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，请拆分为多个文件分批导入。"
+        )
+    table = read_table(report.file_name, content)
+    first = next(table, None)
+    if first is None or not any(first[1]):
+        raise ImportFileError("第 1 行应为表头，但它是空的。请使用导入模板，表头须在第 1 行。")
+    positions = _read_header(first[1])
+
+    raw_rows: list[tuple[int, dict[str, str]]] = []
+    for number, cells in table:
+        if not any(cells):
+            continue
+        if len(raw_rows) >= MAX_ROWS:
+            raise ImportFileError(f"文件超过 {MAX_ROWS} 行企业数据，请拆分为多个文件分批导入。")
+        values = {
+            _BY_HEADER[name].key: (cells[index] if index < len(cells) else "")
+            for name, index in positions.items()
+            if name in _BY_HEADER
+        }
+        raw_rows.append((number, values))
+    if not raw_rows:
+        raise ImportFileError("文件中只有表头，没有企业数据。请从第 2 行起每行填写一家企业。")
+
+    verdicts = [rules.check_uscc(values.get("uscc", "")) for _, values in raw_rows]
+    good_codes = [v.code for v in verdicts if v.well_formed]
+    registered = _registered(sorted(set(good_codes)))
+    regions = _regions(sorted({values.get("region", "") for _, values in raw_rows} - {""}))
+    may_override = rules.can_override(actor)
+
+    first_row_of: dict[str, int] = {}
+    errors = report.errors
+
+    def add(number: int, key: str, value: str, message: str) -> None:
+        header = next(c.header for c in COLUMNS if c.key == key)
+        errors.append(RowError(number, header, value, message))
+
+    for (number, values), verdict in zip(raw_rows, verdicts, strict=True):
+        get = values.get
+        uscc_raw = get("uscc", "")
+        reason = get("uscc_override_reason", "")
+        override = False
+        if not verdict.well_formed:
+            add(number, "uscc", uscc_raw, verdict.error or "")
+        else:
+            code = verdict.code
+            if code == EXAMPLE_USCC:
+                add(number, "uscc", uscc_raw, "这是导入模板中的示例行，请删除后再导入。")
+            elif code in first_row_of:
+                add(
+                    number,
+                    "uscc",
+                    uscc_raw,
+                    f"与第 {first_row_of[code]} 行的统一社会信用代码重复，同一代码只能登记一次。",
+                )
+            elif code in registered:
+                add(
+                    number,
+                    "uscc",
+                    uscc_raw,
+                    f"统一社会信用代码“{code}”已在企业名录中登记，不能重复导入；"
+                    "如需修改该企业信息，请在企业详情页编辑。",
+                )
+            first_row_of.setdefault(code, number)
+            if verdict.needs_override:
+                if not reason:
+                    add(
+                        number,
+                        "uscc",
+                        uscc_raw,
+                        verdict.check_message(
+                            may_override=may_override,
+                            how="请在“校验位复核说明”列写明复核依据",
+                        ),
+                    )
+                elif not may_override:
+                    add(number, "uscc_override_reason", reason, rules.OVERRIDE_DENIED)
+                else:
+                    override = True
+
+        name = get("name", "")
+        if not name:
+            add(number, "name", name, "请填写企业名称。")
+        for key, label in (
+            ("name", "企业名称"),
+            ("legal_representative", "法定代表人"),
+            ("address", "住所"),
+            ("industry", "行业"),
+            ("uscc_override_reason", "校验位复核说明"),
+        ):
+            message = rules.too_long_message(label, get(key, ""), rules.MAX_LENGTHS[key])
+            if message:
+                add(number, key, get(key, "")[:20] + "…", message)
+
+        region_code = get("region", "")
+        region = regions.get(region_code)
+        if not region_code:
+            add(number, "region", "", "请填写所在区划代码（6 位行政区划代码，如 330902）。")
+        elif region is None:
+            add(
+                number,
+                "region",
+                region_code,
+                f"行政区划代码“{region_code}”不存在，请按 GB/T 2260 行政区划代码填写，如 330902。",
+            )
+        elif not rules.in_jurisdiction(actor, region.code):
+            add(number, "region", region_code, rules.region_outside_message(actor, region))
+
+        grade = rules.normalise_grade(get("credit_grade", ""))
+        message = rules.grade_error(grade)
+        if message:
+            add(number, "credit_grade", get("credit_grade", ""), message)
+
+        contact = (get("contact_name", ""), get("contact_mobile", ""), get("contact_email", ""))
+        for part, message in rules.contact_errors(*contact).items():
+            key = f"contact_{part}"
+            add(number, key, get(key, ""), message)
+
+        report.rows.append(
+            ParsedRow(
+                row=number,
+                uscc=verdict.code,
+                name=name,
+                legal_representative=get("legal_representative", ""),
+                address=get("address", ""),
+                region=region_code,
+                industry=get("industry", ""),
+                credit_grade=grade,
+                contact_name=contact[0],
+                contact_mobile=contact[1],
+                contact_email=contact[2],
+                uscc_override_reason=reason if override else "",
+                override=override,
+            )
+        )
+
+
+# --- Template ---------------------------------------------------------------------------------
+
+
+def template_workbook() -> bytes:
+    """The import template: the headers and one example row, and a sheet explaining them."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "企业名录"
+    sheet.append(list(HEADERS))
+    sheet.append([c.example for c in COLUMNS])
+    for index, column in enumerate(COLUMNS):
+        letter = sheet.cell(row=1, column=index + 1).column_letter
+        sheet.column_dimensions[letter].width = max(12, len(column.header) * 2 + 4)
+        # Text format, so that Excel keeps leading zeros and long digit strings as typed.
+        for row in (1, 2):
+            sheet.cell(row=row, column=index + 1).number_format = "@"
+    guide = workbook.create_sheet("填写说明")
+    guide.append(["列名", "是否必填", "填写要求", "示例"])
+    for column in COLUMNS:
+        guide.append(
+            [column.header, "必填" if column.required else "选填", column.rule, column.example]
+        )
+    guide.append([])
+    guide.append(
+        [
+            "说明",
+            "",
+            "表头须在第 1 行；第 2 行为示例，导入前请删除。整个文件先全部校验，"
+            "有任何一行出错则不导入任何数据，并列出每一处错误的行号、列名和原因。",
+            "",
+        ]
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,199 @@
+"""The registry's rules, shared by the services, the import, the forms and the API.
+
+Who may write: 执法人员 and 执法机关负责人 of an organisation, for enterprises in that
+organisation's region subtree, and 系统管理员 everywhere. 执法监督人员 and 企业用户 only read.
+A code that is well formed but fails the GB 32100-2015 check character is kept only with a
+reviewed override, granted by a 执法机关负责人 or a 系统管理员.
+
+Every check returns a Chinese message (or None) that names what is wrong and what to do.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+
+from zhifa.identifiers import IdentifierError, check_uscc_format, normalise_uscc, uscc_check_char
+from zhifa.org.models import Region, Role
+
+WRITER_ROLES = (Role.INSPECTOR, Role.APPROVER)
+OVERRIDE_ROLES = (Role.APPROVER,)
+
+WRITE_DENIED = (
+    "企业名录只能由执法人员、执法机关负责人或系统管理员登记和修改；执法监督人员和企业用户只能查看。"
+)
+OVERRIDE_DENIED = (
+    "校验位人工复核只能由执法机关负责人或系统管理员办理。"
+    "请核对统一社会信用代码，或交由本机关负责人复核登记。"
+)
+
+MOBILE_RE = re.compile(r"^1[0-9]{10}$")
+GRADES = ("A", "B", "C", "D")
+
+MAX_LENGTHS = {
+    "name": 200,
+    "legal_representative": 64,
+    "address": 255,
+    "industry": 64,
+    "contact_name": 64,
+    "uscc_override_reason": 255,
+}
+
+
+# --- Who may do what --------------------------------------------------------------------------
+
+
+def can_write(user: Any) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_admin:
+        return True
+    return user.role in WRITER_ROLES and user.organisation_id is not None
+
+
+def can_override(user: Any) -> bool:
+    if not can_write(user):
+        return False
+    return bool(user.is_admin or user.role in OVERRIDE_ROLES)
+
+
+def jurisdiction(user: Any) -> Region | None:
+    """The region whose subtree the user may register enterprises in; None: everywhere."""
+    if user.is_admin:
+        return None
+    organisation = user.organisation
+    return organisation.region if organisation is not None else None
+
+
+def in_jurisdiction(user: Any, region_code: str) -> bool:
+    if user.is_admin:
+        return True
+    region = jurisdiction(user)
+    return region is not None and region_code.startswith(region.code_prefix)
+
+
+def region_outside_message(user: Any, region: Region | str) -> str:
+    home = jurisdiction(user)
+    home_name = home.full_name if home is not None else "无"
+    label = f"{region.full_name}（{region.code}）" if isinstance(region, Region) else region
+    return f"所在区划“{label}”不在您所在机构的管辖范围（{home_name}）内，请填写辖区内的区划。"
+
+
+# --- Field checks -----------------------------------------------------------------------------
+
+
+def clean_text(value: Any) -> str:
+    """A cell or form value as stripped text; numbers lose a trailing “.0”."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "").strip()
+
+
+@dataclass(frozen=True)
+class UsccVerdict:
+    """The outcome of checking a code: ``error`` for a malformed one, ``expected`` (the right
+    18th character) for a well-formed one that fails the check character."""
+
+    code: str
+    error: str | None = None
+    expected: str | None = None
+
+    @property
+    def well_formed(self) -> bool:
+        return self.error is None
+
+    @property
+    def needs_override(self) -> bool:
+        return self.error is None and self.expected is not None
+
+    def check_message(self, *, may_override: bool, how: str) -> str:
+        """Why the check character fails, and what the user can do about it."""
+        base = (
+            f"统一社会信用代码“{self.code}”校验位错误：第 18 位应为“{self.expected}”，"
+            f"实际为“{self.code[17]}”。请核对代码；"
+        )
+        if may_override:
+            return base + f"确属登记机关赋码的真实代码时，{how}。"
+        return base + "确属真实代码时，须由执法机关负责人或系统管理员人工复核后登记。"
+
+
+def check_uscc(raw: Any) -> UsccVerdict:
+    code = normalise_uscc(clean_text(raw))
+    if not code:
+        return UsccVerdict(code, error="请填写 18 位统一社会信用代码。")
+    try:
+        check_uscc_format(code)
+    except IdentifierError as error:
+        return UsccVerdict(code, error=f"{error}请核对后重新填写。")
+    expected = uscc_check_char(code[:17])
+    if code[17] != expected:
+        return UsccVerdict(code, expected=expected)
+    return UsccVerdict(code)
+
+
+def normalise_grade(raw: Any) -> str:
+    value = clean_text(raw).upper()
+    if value.endswith("类"):
+        value = value[:-1].strip()
+    return value
+
+
+def grade_error(value: str) -> str | None:
+    if not value:
+        return "请填写信用风险分类（A、B、C、D 之一）。"
+    if value not in GRADES:
+        return f"信用风险分类应为 A、B、C、D 之一，实际为“{value}”。"
+    return None
+
+
+def mobile_error(value: str) -> str | None:
+    if value and not MOBILE_RE.match(value):
+        return f"手机号应为以 1 开头的 11 位数字，实际为“{value}”，请核对后重新填写。"
+    return None
+
+
+def email_error(value: str) -> str | None:
+    if not value:
+        return None
+    try:
+        validate_email(value)
+    except DjangoValidationError:
+        return f"电子邮箱“{value}”格式不正确，请填写如 name@example.com 的地址。"
+    if len(value) > 254:
+        return "电子邮箱超过 254 个字符，请核对后重新填写。"
+    return None
+
+
+def too_long_message(label: str, value: str, limit: int) -> str | None:
+    if len(value) > limit:
+        return f"{label}超过 {limit} 个字符（实际 {len(value)} 个），请精简后重新填写。"
+    return None
+
+
+def contact_errors(name: str, mobile: str, email: str) -> dict[str, str]:
+    """Errors of a delivery contact, keyed ``name``/``mobile``/``email``; empty when fine or
+    when nothing was given at all (a contact is optional)."""
+    errors: dict[str, str] = {}
+    if not (name or mobile or email):
+        return errors
+    if not name:
+        errors["name"] = "填写了联系人手机或邮箱时，请同时填写联系人姓名。"
+    elif len(name) > MAX_LENGTHS["contact_name"]:
+        errors["name"] = f"联系人姓名超过 {MAX_LENGTHS['contact_name']} 个字符，请精简。"
+    if not (mobile or email):
+        errors["mobile"] = "请填写联系人手机或电子邮箱，以便送达检查通知。"
+    message = mobile_error(mobile)
+    if message:
+        errors["mobile"] = message
+    message = email_error(email)
+    if message:
+        errors["email"] = message
+    return errors
