@@ -1,14 +1,330 @@
+"""Pages of the enterprise registry. Thin: scope, validate, call a service, render."""
+
 from __future__ import annotations
 
+import io
+from typing import Any, cast
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from openpyxl import Workbook
+
+from zhifa.org.models import User
+from zhifa.org.scoping import get_visible_or_404
+from zhifa.registry import importing, rules, selectors, services
+from zhifa.registry.forms import (
+    ContactForm,
+    EnterpriseFilterForm,
+    EnterpriseForm,
+    ImportForm,
+    OverrideForm,
+)
+from zhifa.registry.models import Contact, Enterprise
+
+# The error table shows this many problems; the count of the rest is stated.
+REPORT_LIMIT = 1000
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The submitted data on POST (bound even when empty), None on GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _require_writer(user: User) -> None:
+    if not rules.can_write(user):
+        raise PermissionDenied(rules.WRITE_DENIED)
+
+
+def _require_editor(user: User, enterprise: Enterprise) -> None:
+    _require_writer(user)
+    if not rules.in_jurisdiction(user, enterprise.region_id):
+        raise PermissionDenied(services.OUT_OF_JURISDICTION)
+
+
+def _filtered(request: HttpRequest, user: User) -> tuple[EnterpriseFilterForm, Any]:
+    form = EnterpriseFilterForm(request.GET or None, user=user)
+    filters = form.filters()
+    if filters is None:
+        return form, Enterprise.objects.none()
+    return form, selectors.enterprises_for(user, **filters)
 
 
 @login_required
+@require_GET
 def enterprise_list(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("todo")
+    user = _user(request)
+    form, enterprises = _filtered(request, user)
+    page = Paginator(enterprises, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/enterprise_list.html",
+        {
+            "form": form,
+            "page": page,
+            "total": page.paginator.count,
+            "can_write": rules.can_write(user),
+            "export_query": request.GET.urlencode(),
+        },
+    )
 
 
 @login_required
+@require_GET
+def enterprise_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as .xlsx, with the import file's headers (so it reads back in)."""
+    user = _user(request)
+    _, enterprises = _filtered(request, user)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("企业名录")
+    sheet.append(list(importing.HEADERS))
+    for enterprise in enterprises.iterator(chunk_size=1000):
+        contact = enterprise.primary_contact
+        sheet.append(
+            [
+                enterprise.uscc,
+                enterprise.name,
+                enterprise.legal_representative,
+                enterprise.address,
+                enterprise.region_id,
+                enterprise.industry,
+                enterprise.credit_grade,
+                contact.name if contact else "",
+                contact.mobile if contact else "",
+                contact.email if contact else "",
+                enterprise.uscc_override_reason if enterprise.uscc_override else "",
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=importing.XLSX_TYPE)
+    filename = f"企业名录-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@login_required
+@require_GET
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return HttpResponse("todo")
+    user = _user(request)
+    enterprise = get_visible_or_404(
+        user,
+        Enterprise.objects.select_related(
+            "region__parent__parent", "uscc_override_by", "import_batch__created_by"
+        ).prefetch_related("contacts"),
+        pk=pk,
+    )
+    verdict = rules.check_uscc(enterprise.uscc)
+    can_edit = rules.can_write(user) and rules.in_jurisdiction(user, enterprise.region_id)
+    return render(
+        request,
+        "registry/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "contacts": list(enterprise.contacts.all()),
+            "check_failed": verdict.needs_override,
+            "expected_check_char": verdict.expected,
+            "can_edit": can_edit,
+            "can_review": can_edit and rules.can_override(user),
+        },
+    )
+
+
+def _form_errors(form: Any, error: ValidationError) -> None:
+    """Put a service's field errors on the form's fields (others go on top of the form)."""
+    if hasattr(error, "error_dict"):
+        for key, messages_ in error.message_dict.items():
+            form.add_error(key if key in form.fields else None, messages_)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    _require_writer(user)
+    form = EnterpriseForm(_posted(request), user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = services.register_enterprise(data=form.service_data(), actor=user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"已登记企业 {enterprise.name}（{enterprise.uscc}）。")
+            return redirect("registry:enterprise_detail", pk=enterprise.pk)
+    return render(request, "registry/enterprise_form.html", {"form": form, "enterprise": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    enterprise = get_visible_or_404(user, Enterprise.objects.select_related("region"), pk=pk)
+    _require_editor(user, enterprise)
+    form = EnterpriseForm(_posted(request), user=user, instance=enterprise)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = services.update_enterprise(
+                enterprise, data=form.service_data(), actor=user
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict") and error.messages == ["未作任何修改，无需保存。"]:
+                messages.info(request, "未作任何修改。")
+                return redirect("registry:enterprise_detail", pk=enterprise.pk)
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"已保存企业 {enterprise.name} 的修改。")
+            return redirect("registry:enterprise_detail", pk=enterprise.pk)
+    return render(
+        request, "registry/enterprise_form.html", {"form": form, "enterprise": enterprise}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_override(request: HttpRequest, pk: int) -> HttpResponse:
+    """Review an enterprise whose code fails its check character and keep it as real."""
+    user = _user(request)
+    enterprise = get_visible_or_404(user, Enterprise.objects.select_related("region"), pk=pk)
+    _require_editor(user, enterprise)
+    if not rules.can_override(user):
+        raise PermissionDenied(rules.OVERRIDE_DENIED)
+    verdict = rules.check_uscc(enterprise.uscc)
+    form = OverrideForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.approve_uscc_override(
+                enterprise, reason=form.cleaned_data["uscc_override_reason"], actor=user
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"已人工复核 {enterprise.name} 的统一社会信用代码。")
+            return redirect("registry:enterprise_detail", pk=enterprise.pk)
+    return render(
+        request,
+        "registry/enterprise_override.html",
+        {"enterprise": enterprise, "form": form, "verdict": verdict},
+    )
+
+
+# --- Contacts ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    enterprise = get_visible_or_404(user, Enterprise.objects.all(), pk=pk)
+    _require_editor(user, enterprise)
+    form = ContactForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = services.add_contact(enterprise, data=form.cleaned_data, actor=user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"已添加送达联系人 {contact.name}。")
+            return redirect("registry:enterprise_detail", pk=enterprise.pk)
+    return render(
+        request,
+        "registry/contact_form.html",
+        {"form": form, "enterprise": enterprise, "contact": None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    user = _user(request)
+    enterprise = get_visible_or_404(user, Enterprise.objects.all(), pk=pk)
+    contact = get_visible_or_404(user, Contact.objects.filter(enterprise=enterprise), pk=contact_pk)
+    _require_editor(user, enterprise)
+    form = ContactForm(_posted(request), instance=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_contact(contact, data=form.cleaned_data, actor=user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"已保存送达联系人 {form.cleaned_data['name']} 的修改。")
+            return redirect("registry:enterprise_detail", pk=enterprise.pk)
+    return render(
+        request,
+        "registry/contact_form.html",
+        {"form": form, "enterprise": enterprise, "contact": contact},
+    )
+
+
+@login_required
+@require_POST
+def contact_remove(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    user = _user(request)
+    enterprise = get_visible_or_404(user, Enterprise.objects.all(), pk=pk)
+    contact = get_visible_or_404(user, Contact.objects.filter(enterprise=enterprise), pk=contact_pk)
+    _require_editor(user, enterprise)
+    services.remove_contact(contact, actor=user)
+    messages.success(request, f"已删除送达联系人 {contact.name}。")
+    return redirect("registry:enterprise_detail", pk=enterprise.pk)
+
+
+# --- Import -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_import(request: HttpRequest) -> HttpResponse:
+    """Upload a file; every row is checked first, and a report lists every bad row."""
+    user = _user(request)
+    _require_writer(user)
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            outcome = services.import_enterprises(
+                file_name=upload.name, content=upload.read(), actor=user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if outcome.batch is not None:
+                messages.success(
+                    request,
+                    f"已导入文件“{outcome.batch.file_name}”，登记企业 {outcome.created} 家。",
+                )
+                return redirect("registry:enterprise_list")
+            report = outcome.report
+    return render(
+        request,
+        "registry/enterprise_import.html",
+        {
+            "form": form,
+            "report": report,
+            "shown_errors": report.errors[:REPORT_LIMIT] if report else [],
+            "hidden_error_count": max(0, len(report.errors) - REPORT_LIMIT) if report else 0,
+            "columns": importing.COLUMNS,
+            "recent_imports": selectors.recent_imports(user),
+            "can_override": rules.can_override(user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(importing.template_workbook(), content_type=importing.XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, "企业名录导入模板.xlsx")
+    return response
