@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -155,17 +155,19 @@ def get_enterprise(request: HttpRequest, enterprise_id: int) -> Enterprise:
     response={201: EnterpriseOut, 400: FieldErrors, 403: Message},
     summary="登记企业",
 )
-def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> tuple[int, Any]:
+def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Status[Any]:
     data = payload.dict()
     data["region"] = data.pop("region_code")
     try:
         enterprise = services.register_enterprise(data=data, actor=_user(request))
     except PermissionDenied as error:
-        return 403, {"detail": str(error)}
+        return Status(403, {"detail": str(error)})
     except ValidationError as error:
         errors = {
             ("region_code" if key == "region" else key): messages
             for key, messages in error.message_dict.items()
         }
-        return 400, {"detail": "登记信息有误，请按各字段的提示改正后重新提交。", "errors": errors}
-    return 201, _enterprises().get(pk=enterprise.pk)
+        return Status(
+            400, {"detail": "登记信息有误，请按各字段的提示改正后重新提交。", "errors": errors}
+        )
+    return Status(201, _enterprises().get(pk=enterprise.pk))
