@@ -69,8 +69,8 @@ def _actor() -> Any:
 def _workbook(rows: int, path: Path) -> bytes:
     """``rows`` enterprises; every 100th has a failing check character and a review note.
 
-    Written the way Excel writes (shared strings, sheet dimension), not openpyxl's streaming
-    mode, whose inline strings read markedly slower than anything a user would upload.
+    Written as a regular workbook, which records its size (<dimension>) as Excel does; a
+    streamed one lacks it and costs the reader an extra pass over the sheet.
     """
     from openpyxl import Workbook
 

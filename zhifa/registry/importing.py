@@ -409,10 +409,11 @@ def template_workbook() -> bytes:
     sheet.append([c.example for c in COLUMNS])
     for index, column in enumerate(COLUMNS):
         letter = sheet.cell(row=1, column=index + 1).column_letter
-        sheet.column_dimensions[letter].width = max(12, len(column.header) * 2 + 4)
-        # Text format, so that Excel keeps leading zeros and long digit strings as typed.
-        for row in (1, 2):
-            sheet.cell(row=row, column=index + 1).number_format = "@"
+        dimension = sheet.column_dimensions[letter]
+        dimension.width = max(12, len(column.header) * 2 + 4)
+        # Text format for whole columns, so that Excel keeps what is typed (an all-digit code
+        # typed into a number cell would lose its last digits).
+        dimension.number_format = "@"
     guide = workbook.create_sheet("填写说明")
     guide.append(["列名", "是否必填", "填写要求", "示例"])
     for column in COLUMNS:
