@@ -120,6 +120,13 @@ class EnterpriseForm(forms.Form):
         region_field.error_messages["invalid_choice"] = (
             "所在区划：所选区划不在您所在机构的管辖范围内，请重新选择。"
         )
+        if user.is_admin:
+            # Administrators register anywhere: a code field instead of ~3,200 options.
+            region_field.widget = forms.TextInput(attrs={"inputmode": "numeric"})
+            region_field.help_text = "填写 GB/T 2260 行政区划代码，如 330902。"
+            region_field.error_messages["invalid_choice"] = (
+                "所在区划：行政区划代码不存在，请按 GB/T 2260 填写，如 330902。"
+            )
         self.fields["credit_grade"].error_messages["invalid_choice"] = (
             "信用风险分类：请选择 A、B、C、D 之一。"
         )

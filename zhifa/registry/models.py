@@ -98,6 +98,15 @@ class Enterprise(models.Model):
         verbose_name = "企业"
         verbose_name_plural = "企业"
         ordering = ["uscc"]
+        indexes = [
+            # Scoping filters by region code prefix (LIKE '3309%'); on PostgreSQL a plain
+            # btree serves prefix matches only with the pattern operator class.
+            models.Index(
+                fields=["region"],
+                name="registry_ent_region_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -353,3 +353,16 @@ def test_supervisor_may_not_add_contacts(client_for, supervisor, zhoushan_enterp
     response = client_for(supervisor).post(add_url, {"name": "郑七", "mobile": "13600000000"})
     assert response.status_code == 403
     assert counts() == before
+
+
+def test_admin_registers_anywhere_by_typing_the_region_code(client_for, admin_user, yuci, counts):
+    client = client_for(admin_user)
+    assert 'name="region" inputmode="numeric"' in client.get(CREATE_URL).content.decode()
+    unknown = client.post(CREATE_URL, form_post(uscc=code(32, "140702"), region="149999"))
+    assert unknown.context["form"].errors["region"] == [
+        "所在区划：行政区划代码不存在，请按 GB/T 2260 填写，如 330902。"
+    ]
+    response = client.post(CREATE_URL, form_post(uscc=code(32, "140702"), region="140702"))
+    assert response.status_code == 302
+    assert Enterprise.objects.get().region_id == "140702"
+    assert counts() == (1, 1, 1)
