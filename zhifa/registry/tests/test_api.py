@@ -226,3 +226,12 @@ def test_a_machine_client_registers_with_a_bearer_token(client, inspector, dingh
     )
     assert response.status_code == 201
     assert Enterprise.objects.get().uscc == code(41)
+
+
+def test_an_enterprise_user_gets_404_for_another_enterprise(
+    client_for, enterprise, zhoushan_enterprise, dinghai
+):
+    other = testing.enterprise("定海邻居有限公司", region=dinghai, serial=45)
+    client = client_for(enterprise)
+    assert client.get(f"{LIST}/{zhoushan_enterprise.pk}").status_code == 200
+    assert client.get(f"{LIST}/{other.pk}").status_code == 404

@@ -10,7 +10,7 @@ from zhifa import testing
 from zhifa.audit.models import AuditRecord
 from zhifa.registry import rules
 from zhifa.registry.models import Enterprise
-from zhifa.registry.services import register_enterprise
+from zhifa.registry.services import add_contact, register_enterprise
 from zhifa.registry.tests.helpers import code, wrong_check
 
 LIST_URL = reverse("registry:enterprise_list")
@@ -366,3 +366,36 @@ def test_admin_registers_anywhere_by_typing_the_region_code(client_for, admin_us
     assert response.status_code == 302
     assert Enterprise.objects.get().region_id == "140702"
     assert counts() == (1, 1, 1)
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_login_from_the_forms(client, zhoushan_enterprise):
+    for url in (
+        CREATE_URL,
+        edit_url(zhoushan_enterprise),
+        reverse("registry:contact_add", args=[zhoushan_enterprise.pk]),
+        reverse("registry:enterprise_override", args=[zhoushan_enterprise.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == f"/accounts/login/?next={url}"
+
+
+def test_outsider_gets_404_on_the_contacts_of_a_zhoushan_enterprise(
+    client_for, outsider, inspector, zhoushan_enterprise, counts
+):
+    contact = add_contact(
+        zhoushan_enterprise, data={"name": "郑七", "mobile": "13600000000"}, actor=inspector
+    )
+    before = counts()
+    client = client_for(outsider)
+    pk = zhoushan_enterprise.pk
+    add_url = reverse("registry:contact_add", args=[pk])
+    assert client.post(add_url, {"name": "外人", "mobile": "13600000009"}).status_code == 404
+    edit = reverse("registry:contact_edit", args=[pk, contact.pk])
+    assert client.post(edit, {"name": "外人", "mobile": "13600000009"}).status_code == 404
+    remove = reverse("registry:contact_remove", args=[pk, contact.pk])
+    assert client.post(remove).status_code == 404
+    assert counts() == before
+    contact.refresh_from_db()
+    assert contact.name == "郑七"
