@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from zhifa.org.services import user_for_token
@@ -42,3 +43,28 @@ def _register_routers() -> None:
 
 
 _register_routers()
+
+
+_LOCATIONS = {"body", "payload", "query", "path", "header", "cookie", "form", "file"}
+
+
+@api.exception_handler(NinjaValidationError)
+def chinese_validation_errors(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """422 with Chinese messages per field instead of pydantic's English ones."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        parts = [str(p) for p in error.get("loc", ()) if str(p) not in _LOCATIONS]
+        field = ".".join(parts) or "请求体"
+        kind = str(error.get("type", ""))
+        if kind == "missing":
+            message = "缺少此字段，请补充。"
+        elif kind.startswith("json"):
+            message = "请求体不是有效的 JSON，请检查格式。"
+        else:
+            message = "取值类型不正确（" + kind + "），请按接口文档填写。"
+        errors.setdefault(field, []).append(message)
+    return api.create_response(
+        request,
+        {"detail": "请求格式有误，请按各字段的提示改正后重新提交。", "errors": errors},
+        status=422,
+    )

@@ -16,6 +16,12 @@ from zhifa import testing
 from zhifa.org.models import OrganisationKind, Role
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The personas' passwords need no real key stretching in tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def zhoushan(db):
     return testing.zhejiang_zhoushan()

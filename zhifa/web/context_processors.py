@@ -19,13 +19,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("企业名录", reverse("registry:enterprise_list")),
             ("执法人员", reverse("org:officer_list")),
             ("机构", reverse("org:organisation_list")),
+            ("文号台账", reverse("documents:number_list")),
         ]
     if user.role == Role.ENTERPRISE and user.enterprise_id:
         items.append(
             ("本企业信息", reverse("registry:enterprise_detail", args=[user.enterprise_id]))
         )
     items.append(("工作日", reverse("workdays:calendar")))
+    if user.is_admin or user.role == Role.SUPERVISOR:
+        items.append(("审计链", reverse("audit:record_list")))
     if user.is_admin:
-        items += [("审计链", reverse("audit:record_list")), ("系统管理", reverse("admin:index"))]
+        items.append(("系统管理", reverse("admin:index")))
     items.append(("接口文档", "/api/docs"))
     return {"nav_items": items}

@@ -21,9 +21,3 @@ def preview_kind(db):
 @pytest.fixture
 def notice_kind(db):
     return kind("inspection_notice", "行政检查通知书", "检通", 40)
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The personas' passwords need no real key stretching in tests."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

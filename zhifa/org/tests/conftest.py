@@ -11,12 +11,6 @@ from zhifa.audit.models import AuditRecord
 from zhifa.org.models import Officer
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Personas are created with a password; the production hasher costs ~0.2 s a user."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def health_officer(health_agency):
     """周执法 of 舟山市卫生健康委员会, certificate valid 2024-01-01 … 2030-12-31."""

@@ -10,12 +10,6 @@ from zhifa.org.models import RegionLevel
 from zhifa.registry.models import Contact, Enterprise
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Personas are created with a password; the production hasher costs ~0.2 s a user."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def dinghai(zhoushan):
     """舟山市定海区 (330902), inside every 舟山 persona's jurisdiction."""

@@ -41,11 +41,6 @@ REGIONS = 3209 + 2  # the shipped table and the two demo townships
 SMALL = {"enterprises": 60, "officers": 40}
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def small_demo():
     return load_demo(**SMALL)

@@ -41,3 +41,12 @@ def test_the_login_page_is_chinese(client):
     body = client.get("/accounts/login/").content.decode()
     assert '<html lang="zh-hans">' in body
     assert "<h1>登录</h1>" in body
+
+
+def test_malformed_api_input_is_refused_in_chinese_naming_the_field(client_for, inspector):
+    response = client_for(inspector).get("/api/org/officers", {"page": "三"})
+    assert response.status_code == 422
+    assert response.json()["detail"] == "请求格式有误，请按各字段的提示改正后重新提交。"
+    assert response.json()["errors"] == {
+        "page": ["取值类型不正确（int_parsing），请按接口文档填写。"]
+    }
