@@ -5,7 +5,7 @@ Open to 执法监督人员 (records of their region subtree) and 系统管理员
 
 from __future__ import annotations
 
-import io
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -15,9 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
-from openpyxl import Workbook
 
 from zhifa.audit import selectors
 from zhifa.audit.forms import RecordFilterForm
@@ -25,8 +23,8 @@ from zhifa.audit.models import AuditRecord
 from zhifa.audit.services import verify_chain
 from zhifa.org.models import Role
 from zhifa.org.scoping import get_visible_or_404, require_role, visible_to
+from zhifa.web.exports import local_time, xlsx_response
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AUDIT_MESSAGE = "审计链仅限执法监督人员和系统管理员查看。"
 EXPORT_LIMIT = 100_000
 
@@ -89,30 +87,24 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _local(value: Any) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
-
-
 def _export(records: QuerySet[AuditRecord]) -> HttpResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("审计记录")
-    sheet.append(["序号", "时间", "操作人", "操作", "对象类型", "对象标识", "摘要", "本记录摘要"])
-    for r in records[:EXPORT_LIMIT].iterator(chunk_size=2000):
-        sheet.append(
-            [
-                r.seq,
-                _local(r.at),
-                r.actor_label,
-                r.action,
-                r.object_type,
-                r.object_id,
-                r.summary,
-                r.hash,
-            ]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    filename = f"审计记录-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    def rows() -> Iterator[Sequence[Any]]:
+        for r in records[:EXPORT_LIMIT].iterator(chunk_size=2000):
+            yield (
+                [
+                    r.seq,
+                    local_time(r.at),
+                    r.actor_label,
+                    r.action,
+                    r.object_type,
+                    r.object_id,
+                    r.summary,
+                    r.hash,
+                ]
+            )
+
+    return xlsx_response(
+        "审计记录",
+        ["序号", "时间", "操作人", "操作", "对象类型", "对象标识", "摘要", "本记录摘要"],
+        rows(),
+    )

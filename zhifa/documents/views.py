@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import io
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -11,18 +11,15 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
 
 from zhifa.documents import selectors
 from zhifa.documents.forms import NumberFilterForm
 from zhifa.documents.models import DocumentNumber
 from zhifa.org.models import Role
 from zhifa.org.scoping import require_role
+from zhifa.web.exports import local_time, xlsx_response
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NUMBER_ROLES = (*Role.agency_roles(), Role.SUPERVISOR)
 NUMBER_ROLES_MESSAGE = "文号台账仅限执法机关工作人员、执法监督人员和系统管理员查看。"
 
@@ -44,14 +41,28 @@ def number_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _local(value: Any) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
-
-
 def _export(numbers: QuerySet[DocumentNumber]) -> HttpResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("文号台账")
-    sheet.append(
+    def rows() -> Iterator[Sequence[Any]]:
+        for n in numbers.iterator(chunk_size=2000):
+            yield (
+                [
+                    n.text,
+                    n.organisation.name,
+                    n.kind.name,
+                    n.year,
+                    n.number,
+                    n.get_status_display(),
+                    local_time(n.reserved_at),
+                    str(n.reserved_by) if n.reserved_by else "",
+                    local_time(n.used_at),
+                    local_time(n.voided_at),
+                    n.void_reason,
+                    n.used_by_label,
+                ]
+            )
+
+    return xlsx_response(
+        "文号台账",
         [
             "文号",
             "机构",
@@ -65,28 +76,6 @@ def _export(numbers: QuerySet[DocumentNumber]) -> HttpResponse:
             "作废时间",
             "作废原因",
             "使用文书",
-        ]
+        ],
+        rows(),
     )
-    for n in numbers.iterator(chunk_size=2000):
-        sheet.append(
-            [
-                n.text,
-                n.organisation.name,
-                n.kind.name,
-                n.year,
-                n.number,
-                n.get_status_display(),
-                _local(n.reserved_at),
-                str(n.reserved_by) if n.reserved_by else "",
-                _local(n.used_at),
-                _local(n.voided_at),
-                n.void_reason,
-                n.used_by_label,
-            ]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    filename = f"文号台账-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response

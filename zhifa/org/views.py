@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import io
+from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
 from django.conf import settings
@@ -14,9 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
-from openpyxl import Workbook
 
 from zhifa.org import selectors, services
 from zhifa.org.forms import (
@@ -28,11 +26,11 @@ from zhifa.org.forms import (
 )
 from zhifa.org.models import Officer, Organisation, OrganisationKind, Role, User
 from zhifa.org.scoping import get_visible_or_404, require_role, visible_to
+from zhifa.web.exports import xlsx_response
 
 MANAGE_OFFICERS_MESSAGE = (
     "只有本机关的执法机关负责人或系统管理员可以办理执法人员登记、修改和执法证状态变更。"
 )
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _user(request: HttpRequest) -> User:
@@ -148,31 +146,26 @@ def officer_export(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = OfficerFilterForm(request.GET or None, user=user)
     today = timezone.localdate()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("执法人员")
-    sheet.append(EXPORT_HEADERS)
-    for officer in selectors.officers_for(user, **form.filters()).iterator(chunk_size=1000):
-        reason = officer.ineligibility_reason(today)
-        sheet.append(
-            [
-                officer.name,
-                officer.cert_no,
-                officer.masked_id_number,
-                officer.organisation.name,
-                "、".join(f.name for f in officer.fields.all()),
-                officer.cert_valid_from,
-                officer.cert_valid_until,
-                officer.get_cert_status_display(),
-                "不可参与执法" if reason else "可参与执法",
-                reason or "",
-            ]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    filename = f"执法人员-{today:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+
+    def rows() -> Iterator[Sequence[Any]]:
+        for officer in selectors.officers_for(user, **form.filters()).iterator(chunk_size=1000):
+            reason = officer.ineligibility_reason(today)
+            yield (
+                [
+                    officer.name,
+                    officer.cert_no,
+                    officer.masked_id_number,
+                    officer.organisation.name,
+                    "、".join(f.name for f in officer.fields.all()),
+                    officer.cert_valid_from,
+                    officer.cert_valid_until,
+                    officer.get_cert_status_display(),
+                    "不可参与执法" if reason else "可参与执法",
+                    reason or "",
+                ]
+            )
+
+    return xlsx_response("执法人员", EXPORT_HEADERS, rows())
 
 
 @login_required

@@ -23,11 +23,11 @@ from zhifa.identifiers import uscc_check_char
 from zhifa.org.models import Region
 from zhifa.registry import rules
 from zhifa.registry.models import Enterprise
+from zhifa.web.exports import XLSX_TYPE as XLSX_TYPE  # the import template shares it
 
 # Limits that keep one request reasonable; a bigger list is split into several files.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import io
+from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
 from django.conf import settings
@@ -12,10 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import Workbook
 
 from zhifa.org.models import User
 from zhifa.org.scoping import get_visible_or_404
@@ -28,6 +26,7 @@ from zhifa.registry.forms import (
     OverrideForm,
 )
 from zhifa.registry.models import Contact, Enterprise
+from zhifa.web.exports import XLSX_TYPE, xlsx_response
 
 # The error table shows this many problems; the count of the rest is stated.
 REPORT_LIMIT = 1000
@@ -86,32 +85,27 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as .xlsx, with the import file's headers (so it reads back in)."""
     user = _user(request)
     _, enterprises = _filtered(request, user)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("企业名录")
-    sheet.append(list(importing.HEADERS))
-    for enterprise in enterprises.iterator(chunk_size=1000):
-        contact = enterprise.primary_contact
-        sheet.append(
-            [
-                enterprise.uscc,
-                enterprise.name,
-                enterprise.legal_representative,
-                enterprise.address,
-                enterprise.region_id,
-                enterprise.industry,
-                enterprise.credit_grade,
-                contact.name if contact else "",
-                contact.mobile if contact else "",
-                contact.email if contact else "",
-                enterprise.uscc_override_reason if enterprise.uscc_override else "",
-            ]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=importing.XLSX_TYPE)
-    filename = f"企业名录-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+
+    def rows() -> Iterator[Sequence[Any]]:
+        for enterprise in enterprises.iterator(chunk_size=1000):
+            contact = enterprise.primary_contact
+            yield (
+                [
+                    enterprise.uscc,
+                    enterprise.name,
+                    enterprise.legal_representative,
+                    enterprise.address,
+                    enterprise.region_id,
+                    enterprise.industry,
+                    enterprise.credit_grade,
+                    contact.name if contact else "",
+                    contact.mobile if contact else "",
+                    contact.email if contact else "",
+                    enterprise.uscc_override_reason if enterprise.uscc_override else "",
+                ]
+            )
+
+    return xlsx_response("企业名录", list(importing.HEADERS), rows())
 
 
 @login_required
@@ -325,6 +319,6 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(importing.template_workbook(), content_type=importing.XLSX_TYPE)
+    response = HttpResponse(importing.template_workbook(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, "企业名录导入模板.xlsx")
     return response
