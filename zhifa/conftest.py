@@ -2,7 +2,9 @@
 
 - inspector: 执法人员 of 舟山市卫生健康委员会
 - approver: 执法机关负责人 of the same agency
+- legal_reviewer: 法制审核人员 of the same agency
 - supervisor: 执法监督人员 of 舟山市司法局 (sees the agencies of 舟山市)
+- social_supervisor: 社会监督员 of 舟山市 (a 人大代表)
 - enterprise: 企业用户 of 舟山海鲜酒楼有限公司
 - outsider: 执法人员 of 晋中市市场监督管理局 (another province: sees nothing of 舟山)
 - admin: 系统管理员
@@ -67,6 +69,20 @@ def inspector(health_agency):
 def approver(health_agency):
     return testing.user(
         "approver", role=Role.APPROVER, organisation=health_agency, display_name="李主任"
+    )
+
+
+@pytest.fixture
+def legal_reviewer(health_agency):
+    return testing.user(
+        "legal", role=Role.LEGAL_REVIEWER, organisation=health_agency, display_name="张审核"
+    )
+
+
+@pytest.fixture
+def social_supervisor(zhoushan):
+    return testing.user(
+        "social", role=Role.SOCIAL_SUPERVISOR, region=zhoushan, display_name="陈代表"
     )
 
 

@@ -16,7 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
     [
         ("inspector", "执法工作台"),
         ("approver", "审批工作台"),
+        ("legal_reviewer", "法制审核工作台"),
         ("supervisor", "执法监督工作台"),
+        ("social_supervisor", "社会监督员工作台"),
         ("enterprise", "企业服务台"),
         ("outsider", "执法工作台"),
         ("admin_user", "系统管理工作台"),
