@@ -115,11 +115,8 @@ def fields_in_use(user: Any) -> QuerySet[EnforcementField]:
     ).distinct()
 
 
-def regions_of_visible_organisations(user: Any) -> list[Region]:
-    """The regions the user's organisations lie in, with their ancestors, in code order."""
-    codes = set(
-        visible_to(user, Organisation.objects.all()).values_list("region_id", flat=True).distinct()
-    )
+def regions_with_ancestors(codes: set[str]) -> list[Region]:
+    """The regions with these codes and all their ancestors, in code order, parents attached."""
     found: dict[str, Region] = {}
     pending = set(codes)
     while pending:
@@ -135,3 +132,11 @@ def regions_of_visible_organisations(user: Any) -> list[Region]:
         if region.parent_id:
             region.parent = found[region.parent_id]
     return regions
+
+
+def regions_of_visible_organisations(user: Any) -> list[Region]:
+    """The regions the user's organisations lie in, with their ancestors, in code order."""
+    codes = set(
+        visible_to(user, Organisation.objects.all()).values_list("region_id", flat=True).distinct()
+    )
+    return regions_with_ancestors(codes)

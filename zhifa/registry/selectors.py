@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 
 from zhifa.org.models import Region
 from zhifa.org.scoping import visible_to
+from zhifa.org.selectors import regions_with_ancestors
 from zhifa.registry.models import Enterprise, EnterpriseImport
 
 
@@ -58,20 +59,7 @@ def regions_in_use(user: Any) -> list[Region]:
         .values_list("region_id", flat=True)
         .distinct()
     )
-    found: dict[str, Region] = {}
-    pending = set(codes)
-    while pending:
-        batch = Region.objects.filter(code__in=pending)
-        pending = set()
-        for region in batch:
-            found[region.code] = region
-            if region.parent_id and region.parent_id not in found:
-                pending.add(region.parent_id)
-    regions = sorted(found.values(), key=lambda r: r.code)
-    for region in regions:
-        if region.parent_id:
-            region.parent = found[region.parent_id]
-    return regions
+    return regions_with_ancestors(codes)
 
 
 def industries_in_use(user: Any) -> list[str]:
