@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "zhifa.registry",
     "zhifa.workdays",
     "zhifa.documents",
+    "zhifa.plans",
+    "zhifa.draws",
     "zhifa.web",
 ]
 
