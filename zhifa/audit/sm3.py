@@ -30,3 +30,22 @@ SM3_IMPLEMENTATION, _impl = _pick()
 def sm3_hex(data: bytes) -> str:
     """Lower-case hexadecimal SM3 digest of ``data``."""
     return _impl(data)
+
+
+class SM3Stream:
+    """Incremental SM3 for data too large to hold twice (a draw's pool file)."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.new("sm3") if SM3_IMPLEMENTATION == "openssl" else None
+        self._parts: list[bytes] = []
+
+    def update(self, data: bytes) -> None:
+        if self._hash is not None:
+            self._hash.update(data)
+        else:
+            self._parts.append(data)
+
+    def hexdigest(self) -> str:
+        if self._hash is not None:
+            return self._hash.hexdigest()
+        return _gmssl_sm3(b"".join(self._parts))
