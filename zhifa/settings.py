@@ -163,5 +163,8 @@ LOGGING = {
 # --- zhifa's own settings -------------------------------------------------------------------
 # Working days of advance notice before an inspection; a region may override it (org.Region).
 ZHIFA_NOTICE_WORKING_DAYS = int(os.environ.get("ZHIFA_NOTICE_WORKING_DAYS", "5"))
+# Inspections of one enterprise per year across agencies where no region sets its own cap
+# (plans.FrequencyPolicy, inherited down the region tree).
+ZHIFA_YEARLY_INSPECTION_CAP = int(os.environ.get("ZHIFA_YEARLY_INSPECTION_CAP", "2"))
 # Rows per page in list views.
 ZHIFA_PAGE_SIZE = int(os.environ.get("ZHIFA_PAGE_SIZE", "25"))

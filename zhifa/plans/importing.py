@@ -1,0 +1,276 @@
+"""Reading and validating an inspection-item list (.xlsx, or .csv; Chinese headers).
+
+Like the enterprise import (``zhifa.registry.importing``), the whole file is checked before
+anything is written: ``validate_file`` returns a report of every bad row (the header being
+row 1), its column and the reason in Chinese. ``services.import_items`` writes only when the
+report is clean. A row whose 事项编码 is already on the organisation's list updates that item, so
+an exported list imports back unchanged.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl import Workbook
+
+from zhifa.org.models import EnforcementField, Organisation
+from zhifa.plans import rules
+from zhifa.plans.models import InspectionItem, InspectionMethod
+from zhifa.registry.importing import ImportFileError, RowError, read_table
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    key: str
+    required: bool
+    rule: str
+    example: str
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "事项编码",
+        "code",
+        True,
+        "本机关内唯一；英文字母、数字和 . _ - ；已有的编码表示修改该事项",
+        "WJ-GGCS-01",
+    ),
+    Column("检查事项名称", "name", True, "不超过 200 字", "公共场所从业人员健康合格证明"),
+    Column("执法领域", "field", True, "本机关的执法领域名称或代码，如 卫生健康", "卫生健康"),
+    Column(
+        "依据法律法规",
+        "legal_basis_law",
+        True,
+        "法律法规全称，加书名号",
+        "《公共场所卫生管理条例》",
+    ),
+    Column("条款", "legal_basis_article", True, "条、款、项，如 第七条", "第七条"),
+    Column("检查标准", "standard", False, "可空", "直接为顾客服务的人员持有效健康合格证明上岗"),
+    Column(
+        "检查要点",
+        "checklist",
+        False,
+        "检查时逐项核对的问题，一格内每行一条，或用“；”分隔",
+        "从业人员是否均持有效健康合格证明；是否有患碍公共卫生疾病者直接为顾客服务",
+    ),
+    Column("检查方式", "method", True, rules.METHOD_TEXT + "之一", "现场检查"),
+    Column(
+        "每家企业年度检查上限",
+        "yearly_cap",
+        False,
+        f"1–{rules.MAX_CAP} 的整数，空为 1",
+        "1",
+    ),
+    Column(
+        "同事项检查间隔（日）",
+        "quiet_period_days",
+        False,
+        f"0–{rules.MAX_QUIET_DAYS} 的整数，空为 180",
+        "180",
+    ),
+    Column("有效", "is_active", False, "是 或 否，空为 是", "是"),
+)
+HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS)
+REQUIRED_HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS if c.required)
+_BY_HEADER = {c.header: c for c in COLUMNS}
+_HEADER_OF = {c.key: c.header for c in COLUMNS}
+
+
+@dataclass
+class ParsedItem:
+    row: int
+    values: dict[str, Any]
+
+
+@dataclass
+class ImportReport:
+    file_name: str
+    rows: list[ParsedItem] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    file_error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_error and not self.errors and bool(self.rows)
+
+    @property
+    def bad_rows(self) -> list[int]:
+        return sorted({e.row for e in self.errors})
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+
+def _header_name(raw: str) -> str:
+    name = raw.strip().replace(" ", "").replace("\u3000", "")
+    for suffix in ("*", "＊", "（必填）", "(必填)", "（选填）", "(选填)"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    return name.replace("(日)", "（日）")
+
+
+def _read_header(cells: list[str]) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for index, raw in enumerate(cells):
+        name = _header_name(raw)
+        if not name:
+            continue
+        if name in positions:
+            raise ImportFileError(
+                f"表头中“{name}”出现了两次（第 {positions[name] + 1} 列和第 {index + 1} 列），"
+                "请删除重复的列。"
+            )
+        positions[name] = index
+    missing = [h for h in REQUIRED_HEADERS if h not in positions]
+    if missing:
+        raise ImportFileError(
+            "第 1 行表头缺少必填列："
+            + "、".join(missing)
+            + "。请使用导入模板，表头须在第 1 行，列名为："
+            + "、".join(HEADERS)
+            + "。"
+        )
+    return positions
+
+
+def field_lookup(organisation: Organisation) -> dict[str, EnforcementField]:
+    """The organisation's fields by name and by code."""
+    lookup: dict[str, EnforcementField] = {}
+    for item in organisation.fields.all():
+        lookup[item.name] = item
+        lookup[item.code] = item
+    return lookup
+
+
+def validate_file(*, file_name: str, content: bytes, organisation: Organisation) -> ImportReport:
+    """Read and check the whole file against ``organisation``'s list; nothing is written."""
+    report = ImportReport(file_name=file_name)
+    try:
+        _validate(report, content, organisation)
+    except ImportFileError as error:
+        report.file_error = str(error)
+        report.rows = []
+        report.errors = []
+    return report
+
+
+def _validate(report: ImportReport, content: bytes, organisation: Organisation) -> None:
+    if not content:
+        raise ImportFileError("上传的文件是空的，请选择填好的检查事项清单文件。")
+    if len(content) > MAX_FILE_BYTES:
+        raise ImportFileError(
+            f"文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，请拆分为多个文件分批导入。"
+        )
+    table = read_table(report.file_name, content)
+    first = next(table, None)
+    if first is None or not any(first[1]):
+        raise ImportFileError("第 1 行应为表头，但它是空的。请使用导入模板，表头须在第 1 行。")
+    positions = _read_header(first[1])
+    raw_rows: list[tuple[int, dict[str, str]]] = []
+    for number, cells in table:
+        if not any(cells):
+            continue
+        if len(raw_rows) >= MAX_ROWS:
+            raise ImportFileError(f"文件超过 {MAX_ROWS} 行检查事项，请拆分为多个文件分批导入。")
+        values = {
+            _BY_HEADER[name].key: (cells[index] if index < len(cells) else "")
+            for name, index in positions.items()
+            if name in _BY_HEADER
+        }
+        raw_rows.append((number, values))
+    if not raw_rows:
+        raise ImportFileError("文件中只有表头，没有检查事项。请从第 2 行起每行填写一个事项。")
+
+    fields = field_lookup(organisation)
+    field_names = "、".join(sorted({f.name for f in fields.values()})) or "（本机关未设执法领域）"
+    first_row_of: dict[str, int] = {}
+
+    def add(number: int, key: str, value: Any, message: str) -> None:
+        report.errors.append(RowError(number, _HEADER_OF[key], rules.clean_text(value), message))
+
+    for number, values in raw_rows:
+        cleaned, errors = rules.check_item(values)
+        for key, message in errors.items():
+            add(number, key, values.get(key, ""), message)
+        code = cleaned["code"]
+        if code and "code" not in errors:
+            if code in first_row_of:
+                add(
+                    number,
+                    "code",
+                    code,
+                    f"与第 {first_row_of[code]} 行的事项编码重复，同一编码在文件中只能出现一次。",
+                )
+            first_row_of.setdefault(code, number)
+        field_text = rules.clean_text(values.get("field", ""))
+        field_obj = fields.get(field_text)
+        if not field_text:
+            add(number, "field", "", f"请填写执法领域：{field_names}之一。")
+        elif field_obj is None:
+            add(
+                number,
+                "field",
+                field_text,
+                f"执法领域“{field_text}”不是{organisation.name}的执法领域，应为{field_names}之一。",
+            )
+        cleaned["field"] = field_obj
+        report.rows.append(ParsedItem(row=number, values=cleaned))
+
+
+# --- Template and export ----------------------------------------------------------------------
+
+
+def item_row(item: InspectionItem) -> list[Any]:
+    """An item as a row of the import file (the export writes these, so it imports back)."""
+    return [
+        item.code,
+        item.name,
+        item.field.name,
+        item.legal_basis_law,
+        item.legal_basis_article,
+        item.standard,
+        "\n".join(item.checklist or []),
+        str(InspectionMethod(item.method).label),
+        item.yearly_cap,
+        item.quiet_period_days,
+        "是" if item.is_active else "否",
+    ]
+
+
+def template_workbook() -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "检查事项清单"
+    sheet.append(list(HEADERS))
+    sheet.append([c.example for c in COLUMNS])
+    for index, column in enumerate(COLUMNS):
+        letter = sheet.cell(row=1, column=index + 1).column_letter
+        sheet.column_dimensions[letter].width = max(12, len(column.header) * 2 + 4)
+        sheet.column_dimensions[letter].number_format = "@"
+    guide = workbook.create_sheet("填写说明")
+    guide.append(["列名", "是否必填", "填写要求", "示例"])
+    for column in COLUMNS:
+        guide.append(
+            [column.header, "必填" if column.required else "选填", column.rule, column.example]
+        )
+    guide.append([])
+    guide.append(
+        [
+            "说明",
+            "",
+            "表头须在第 1 行；第 2 行为示例，导入前请删除或改写。整个文件先全部校验，"
+            "有任何一行出错则不导入任何数据，并列出每一处错误的行号、列名和原因。",
+            "",
+        ]
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

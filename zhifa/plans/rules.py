@@ -1,0 +1,193 @@
+"""The plans app's rules, shared by the services, the import, the forms and the API.
+
+Who may do what: 执法人员 and 执法机关负责人 of an enforcing organisation keep its inspection-item
+list and draft its plans; only a 执法机关负责人 approves, returns and publishes a plan and
+publishes an amendment, and never a plan he drafted himself. 系统管理员 may do everything except
+approve a plan he drafted. Everyone else only reads (supervisors within their region).
+
+Every check returns a Chinese message naming the field, or None.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from zhifa.org.models import Role
+from zhifa.plans.models import InspectionMethod
+
+WRITER_ROLES = (Role.INSPECTOR, Role.APPROVER)
+APPROVER_ROLES = (Role.APPROVER,)
+
+WRITE_DENIED = (
+    "检查事项清单和年度执法计划只能由执法机关的执法人员、执法机关负责人或系统管理员编制和修改；"
+    "执法监督人员、法制审核人员、社会监督员和企业用户只能查看。"
+)
+APPROVE_DENIED = "年度执法计划只能由执法机关负责人批准、退回和公布。"
+OTHER_ORG = "该事项或计划属于其他机关，您只能办理本机关的检查事项和计划。"
+
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
+MAX_LENGTHS = {"code": 32, "name": 200, "legal_basis_law": 200, "legal_basis_article": 200}
+MAX_CAP = 12
+MAX_QUIET_DAYS = 3650
+CHECKLIST_SPLIT = re.compile(r"[\n；;]+")
+
+LABELS = {
+    "code": "事项编码",
+    "name": "检查事项名称",
+    "field": "执法领域",
+    "legal_basis_law": "依据法律法规",
+    "legal_basis_article": "条款",
+    "standard": "检查标准",
+    "checklist": "检查要点",
+    "method": "检查方式",
+    "yearly_cap": "每家企业年度检查上限",
+    "quiet_period_days": "同事项检查间隔（日）",
+    "is_active": "有效",
+}
+
+_METHOD_BY_TEXT = {
+    **{value: value for value in InspectionMethod.values},
+    **{str(label): value for value, label in InspectionMethod.choices},
+    "现场": InspectionMethod.ONSITE,
+    "非现场": InspectionMethod.OFFSITE,
+    "书面": InspectionMethod.WRITTEN,
+}
+METHOD_TEXT = "、".join(str(label) for _, label in InspectionMethod.choices)
+
+
+# --- Who may do what --------------------------------------------------------------------------
+
+
+def _active(user: Any) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def can_write(user: Any) -> bool:
+    if not _active(user):
+        return False
+    if user.is_admin:
+        return True
+    organisation = getattr(user, "organisation", None)
+    return (
+        user.role in WRITER_ROLES and organisation is not None and bool(organisation.is_enforcing)
+    )
+
+
+def can_approve(user: Any) -> bool:
+    if not can_write(user):
+        return False
+    return bool(user.is_admin or user.role in APPROVER_ROLES)
+
+
+def owns(user: Any, organisation_id: int) -> bool:
+    """Whether ``user`` acts for the organisation (administrators for every one)."""
+    return bool(user.is_admin or user.organisation_id == organisation_id)
+
+
+# --- Values of an inspection item --------------------------------------------------------------
+
+
+def clean_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).replace("\u3000", " ").strip()
+
+
+def split_checklist(value: Any) -> list[str]:
+    """Checklist questions from one cell or text box: one per line, or separated by "；"."""
+    if isinstance(value, list | tuple):
+        parts = [clean_text(v) for v in value]
+    else:
+        parts = [clean_text(p) for p in CHECKLIST_SPLIT.split(clean_text(value))]
+    return [p for p in parts if p]
+
+
+def normalise_method(value: Any) -> str:
+    return _METHOD_BY_TEXT.get(clean_text(value), "")
+
+
+def parse_int(value: Any, *, label: str, low: int, high: int, default: int) -> tuple[int, str]:
+    text = clean_text(value)
+    if text == "":
+        return default, ""
+    try:
+        number = int(Decimal(text))
+        if Decimal(text) != number:
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        return default, f"{label}应为整数（{low}–{high}），“{text}”不是整数。"
+    if not low <= number <= high:
+        return default, f"{label}应在 {low} 至 {high} 之间，填写的是 {number}。"
+    return number, ""
+
+
+def parse_bool(value: Any, *, default: bool = True) -> tuple[bool, str]:
+    if isinstance(value, bool):
+        return value, ""
+    text = clean_text(value)
+    if text == "":
+        return default, ""
+    if text in ("是", "有效", "1", "Y", "y", "TRUE", "True", "true"):
+        return True, ""
+    if text in ("否", "无效", "停用", "0", "N", "n", "FALSE", "False", "false"):
+        return False, ""
+    return default, f"有效：请填写“是”或“否”，“{text}”无法识别。"
+
+
+def check_item(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Cleaned values and {field: Chinese message} of one item's input; ``field`` is left as
+    given (the caller resolves it against the organisation's fields)."""
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    for key in ("code", "name", "legal_basis_law", "legal_basis_article"):
+        text = clean_text(values.get(key, ""))
+        cleaned[key] = text
+        if not text:
+            errors[key] = f"请填写{LABELS[key]}。"
+        elif len(text) > MAX_LENGTHS[key]:
+            errors[key] = f"{LABELS[key]}不能超过 {MAX_LENGTHS[key]} 字，现为 {len(text)} 字。"
+    code = cleaned["code"]
+    if code and "code" not in errors and not CODE_RE.match(code):
+        errors["code"] = (
+            f"事项编码“{code}”只能由英文字母、数字和 . _ - 组成，且以字母或数字开头，"
+            "如 WJ-GGCS-01。"
+        )
+    law = cleaned["legal_basis_law"]
+    if law and "legal_basis_law" not in errors and not (law.startswith("《") and "》" in law):
+        errors["legal_basis_law"] = (
+            f"依据法律法规应写全称并加书名号，如《中华人民共和国安全生产法》，现为“{law}”。"
+        )
+    cleaned["standard"] = clean_text(values.get("standard", ""))
+    cleaned["checklist"] = split_checklist(values.get("checklist", ""))
+    raw_method = values.get("method", "")
+    method = normalise_method(raw_method)
+    cleaned["method"] = method
+    if not clean_text(raw_method):
+        errors["method"] = f"请填写检查方式：{METHOD_TEXT}之一。"
+    elif not method:
+        errors["method"] = f"检查方式“{clean_text(raw_method)}”无效，应为{METHOD_TEXT}之一。"
+    cap, message = parse_int(
+        values.get("yearly_cap", ""), label=LABELS["yearly_cap"], low=1, high=MAX_CAP, default=1
+    )
+    cleaned["yearly_cap"] = cap
+    if message:
+        errors["yearly_cap"] = message
+    quiet, message = parse_int(
+        values.get("quiet_period_days", ""),
+        label=LABELS["quiet_period_days"],
+        low=0,
+        high=MAX_QUIET_DAYS,
+        default=180,
+    )
+    cleaned["quiet_period_days"] = quiet
+    if message:
+        errors["quiet_period_days"] = message
+    active, message = parse_bool(values.get("is_active", ""))
+    cleaned["is_active"] = active
+    if message:
+        errors["is_active"] = message
+    return cleaned, errors
