@@ -7,7 +7,7 @@ changes after it is drawn; its record lets anyone re-run it (``zhifa verify-draw
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -109,7 +109,43 @@ class DrawTask(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status in (DrawStatus.ANNOUNCED, DrawStatus.DRAWN)
+        """Announced and drawn draws are public; a draw cancelled after its announcement stays
+        public (with its cancellation), a draft or one cancelled before it never is."""
+        return self.announced_at is not None and self.status != DrawStatus.DRAFT
+
+    def audit_snapshot(self) -> dict[str, Any]:
+        # The secret never enters the audit chain; the record enters by its SM3 only.
+        return {
+            "task": self.task_id,
+            "organisation": self.organisation_id,
+            "region": self.region_id,
+            "title": self.title,
+            "mode": self.mode,
+            "status": self.status,
+            "reveal_date": self.reveal_date,
+            "inspection_start": self.inspection_start,
+            "inspection_end": self.inspection_end,
+            "pool_sm3": self.pool_sm3,
+            "pool_size": self.pool_size,
+            "officer_pool_sm3": self.officer_pool_sm3,
+            "officer_pool_size": self.officer_pool_size,
+            "commitment_sm3": self.commitment_sm3,
+            "strata": [
+                {"code": s.code, "pool_size": s.pool_size, "count": s.count}
+                for s in self.strata.all()
+            ]
+            if self.pk
+            else [],
+            "sources": [
+                {"name": s.name, "expected_on": s.expected_on, "value": s.value}
+                for s in self.sources.all()
+            ]
+            if self.pk
+            else [],
+            "key_string": self.key_string,
+            "record_sm3": self.record_sm3,
+            "cancel_reason": self.cancel_reason,
+        }
 
 
 class DrawStratum(models.Model):
@@ -132,6 +168,12 @@ class DrawStratum(models.Model):
     pool_size = models.PositiveIntegerField("名录户数", default=0)
     pool_sm3 = models.CharField("分层名录 SM3", max_length=64, blank=True)
     count = models.PositiveIntegerField("抽取户数", default=0)
+    requested_count = models.PositiveIntegerField(
+        "指定抽取户数",
+        null=True,
+        blank=True,
+        help_text="留空时按计划的抽查比例计算（向上取整）。",
+    )
 
     class Meta:
         verbose_name = "抽取分层"

@@ -62,7 +62,7 @@ def stratum_router(strata: Sequence[StratumSpec]) -> Callable[[str], str | None]
 
 def _rows(region_prefix: str, industry: str) -> Iterator[list[tuple[str, str]]]:
     """(uscc, credit_grade) in code order, in chunks, through a server-side cursor on PostgreSQL."""
-    queryset = Enterprise.objects.filter(region_id__startswith=region_prefix)
+    queryset = Enterprise.objects.filter(region__pk__startswith=region_prefix)
     if industry:
         queryset = queryset.filter(industry=industry)
     rows = queryset.order_by("uscc").values_list("uscc", "credit_grade")

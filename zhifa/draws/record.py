@@ -160,8 +160,8 @@ def verify(
         raise Mismatch(f"记录格式应为 {FORMAT}，实为 {record.get('format')}。")
 
     sources = record.get("sources") or []
-    if not sources:
-        raise Mismatch("记录中没有随机源。")
+    if not sources and not record.get("commitment"):
+        raise Mismatch("记录中没有随机源，也没有承诺—揭示密钥。")
     for source in sources:
         try:
             canonical = rfc3797.canonical_source(str(source.get("value", "")))

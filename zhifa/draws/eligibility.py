@@ -1,0 +1,139 @@
+"""Which enterprises a plan task may not inspect now, and why (frequency caps, quiet periods).
+
+Until the inspections app exists, a ``DrawResult`` of a drawn draw is the record of a planned
+inspection, dated by its draw's ``drawn_at``. Three rules:
+
+- the same agency inspected the enterprise for one of the task's items within that item's
+  ``quiet_period_days``;
+- the same agency inspected it for one of the task's items as often as the item's
+  ``yearly_cap`` this calendar year;
+- all agencies together inspected it as often as the region's yearly cap this calendar year
+  (``plans.FrequencyPolicy``, inherited down the region tree; the setting
+  ``ZHIFA_YEARLY_INSPECTION_CAP`` where no region sets one).
+
+Only enterprises with history are looked at, so the cost follows the number of past
+inspections, never the size of the registry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+
+from django.conf import settings
+from django.utils import timezone
+
+from zhifa.draws.models import DrawResult, DrawStatus
+from zhifa.org.models import Region
+from zhifa.plans.models import FrequencyPolicy, PlanTask
+
+
+def _region_cap_lookup() -> Callable[[str], int]:
+    """region code → the cap across agencies, walking FrequencyPolicy up the ancestors."""
+    policies = dict(FrequencyPolicy.objects.values_list("region_id", "yearly_cap_across_agencies"))
+    parents: dict[str, str | None] = {}
+    cache: dict[str, int] = {}
+    default = int(getattr(settings, "ZHIFA_YEARLY_INSPECTION_CAP", 2))
+
+    def cap(code: str) -> int:
+        if code in cache:
+            return cache[code]
+        value = default
+        node: str | None = code
+        while node is not None:
+            if node in policies:
+                value = int(policies[node])
+                break
+            if node not in parents:
+                parents[node] = (
+                    Region.objects.filter(pk=node).values_list("parent_id", flat=True).first()
+                )
+            node = parents[node]
+        cache[code] = value
+        return value
+
+    return cap
+
+
+def ineligible(task: PlanTask, on: dt.date | None = None) -> dict[str, str]:
+    """{统一社会信用代码: 理由} of the enterprises in the task's region that may not be drawn."""
+    day = on or timezone.localdate()
+    items = list(task.items.all())
+    organisation_id = task.plan.organisation_id
+    year_start = dt.date(day.year, 1, 1)
+    longest_quiet = max((i.quiet_period_days for i in items), default=0)
+    since = min(year_start, day - dt.timedelta(days=longest_quiet))
+    tz = timezone.get_current_timezone()
+    since_at = dt.datetime.combine(since, dt.time.min, tzinfo=tz)
+    until_at = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+
+    history = (
+        DrawResult.objects.filter(
+            draw__status=DrawStatus.DRAWN,
+            draw__drawn_at__gte=since_at,
+            draw__drawn_at__lt=until_at,
+            enterprise__region__code__startswith=task.region.code_prefix,
+        )
+        .values_list(
+            "enterprise__uscc",
+            "enterprise__region_id",
+            "draw__organisation_id",
+            "draw__task_id",
+            "draw__drawn_at",
+        )
+        .order_by("draw__drawn_at", "pk")
+    )
+    rows = list(history)
+    if not rows:
+        return {}
+    task_ids = {r[3] for r in rows}
+    items_of: dict[int, set[int]] = defaultdict(set)
+    for task_id, item_id in PlanTask.items.through.objects.filter(
+        plantask_id__in=task_ids
+    ).values_list("plantask_id", "inspectionitem_id"):
+        items_of[task_id].add(item_id)
+
+    reasons: dict[str, str] = {}
+    total_this_year: dict[str, int] = defaultdict(int)
+    per_item_this_year: dict[tuple[str, int], int] = defaultdict(int)
+    last_same_item: dict[tuple[str, int], dt.date] = {}
+    region_of: dict[str, str] = {}
+    for uscc, region_id, org_id, task_id, drawn_at in rows:
+        date = timezone.localdate(drawn_at)
+        region_of[uscc] = region_id
+        if date >= year_start:
+            total_this_year[uscc] += 1
+        if org_id != organisation_id:
+            continue
+        for item in items:
+            if item.pk in items_of[task_id]:
+                if date >= year_start:
+                    per_item_this_year[(uscc, item.pk)] += 1
+                last_same_item[(uscc, item.pk)] = date
+
+    for item in items:
+        for (uscc, item_id), last in last_same_item.items():
+            if item_id != item.pk or uscc in reasons:
+                continue
+            if item.quiet_period_days and (day - last).days < item.quiet_period_days:
+                reasons[uscc] = (
+                    f"本机关已于 {last:%Y-%m-%d} 就“{item.name}”检查该企业，"
+                    f"{item.quiet_period_days} 日内不再检查"
+                )
+        for (uscc, item_id), number in per_item_this_year.items():
+            if item_id != item.pk or uscc in reasons:
+                continue
+            if number >= item.yearly_cap:
+                reasons[uscc] = (
+                    f"本机关今年已就“{item.name}”检查该企业 {number} 次，"
+                    f"达到该事项每年 {item.yearly_cap} 次的上限"
+                )
+    cap = _region_cap_lookup()
+    for uscc, number in total_this_year.items():
+        if uscc in reasons:
+            continue
+        limit = cap(region_of[uscc])
+        if number >= limit:
+            reasons[uscc] = f"各机关今年已检查该企业 {number} 次，达到本地区每年 {limit} 次的上限"
+    return reasons

@@ -1,0 +1,818 @@
+"""State changes of draws; each is atomic and writes its audit record as its last step.
+
+Input problems raise ``ValidationError`` (Chinese, naming the field or source), forbidden
+actions ``PermissionDenied`` (403). A refused step writes nothing: no rows, no files, no audit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from decimal import ROUND_CEILING, Decimal
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from zhifa.audit.services import record_change, snapshot
+from zhifa.audit.sm3 import sm3_hex
+from zhifa.draws import eligibility, pools, rfc3797
+from zhifa.draws import record as draw_record
+from zhifa.draws.models import (
+    DrawMode,
+    DrawResult,
+    DrawResultStatus,
+    DrawStatus,
+    DrawStratum,
+    DrawTask,
+    EntropySource,
+    OfficerAssignment,
+    OfficerConflict,
+)
+from zhifa.org.models import Officer, Role
+from zhifa.plans.models import PlanStatus, PlanTask
+from zhifa.registry.models import Enterprise
+
+DRAWER_ROLES = (Role.INSPECTOR, Role.APPROVER)
+DRAW_DENIED = "抽取任务只能由本机关的执法人员或执法机关负责人办理。"
+CONFLICT_DENIED = "回避登记只能由该执法人员所在机关的执法人员或执法机关负责人办理。"
+CHUNK = 5000
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def can_draw(user: Any, organisation_id: int | None) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_admin:
+        return True
+    return bool(
+        user.role in DRAWER_ROLES
+        and user.organisation_id is not None
+        and user.organisation_id == organisation_id
+    )
+
+
+def _require_drawer(actor: Any, organisation_id: int | None) -> None:
+    if not can_draw(actor, organisation_id):
+        raise PermissionDenied(DRAW_DENIED)
+
+
+_VERBS: dict[str, str] = {
+    DrawStatus.ANNOUNCED: "公告",
+    DrawStatus.DRAWN: "抽取",
+    DrawStatus.CANCELLED: "撤销",
+}
+
+
+def _require_transition(draw: DrawTask, to: str) -> None:
+    if to not in DrawTask.TRANSITIONS[DrawStatus(draw.status)]:
+        label = DrawStatus(draw.status).label
+        raise ValidationError(f"抽取任务“{draw.title}”当前状态为“{label}”，不能{_VERBS[to]}。")
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def record_json_bytes(record: dict[str, Any]) -> bytes:
+    """The bytes served as ``record.json``; ``record_sm3`` is their SM3."""
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, indent=2).encode("utf-8")
+
+
+def _check_plan_task(task: PlanTask) -> None:
+    plan = task.plan
+    if plan.status != PlanStatus.PUBLISHED:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    f"年度执法计划“{plan.title}”尚未公布（当前为“{PlanStatus(plan.status).label}”），"
+                    "不能据此抽取；请先公布计划。"
+                ]
+            }
+        )
+    if task.is_cancelled:
+        raise ValidationError({NON_FIELD_ERRORS: [f"计划任务“{task.name}”已撤销，不能据此抽取。"]})
+
+
+def _limit_message(code: str, name: str, count: int) -> str:
+    return (
+        f"分层 {code}（{name}）应抽取 {count:,} 户，超过 RFC 3797 单次抽取上限 "
+        f"{rfc3797.MAX_VALUES:,} 户；请降低抽查比例或缩小抽查范围，拆分为多个抽取任务。"
+    )
+
+
+# --- create ----------------------------------------------------------------------------------
+
+
+def create_draw(
+    *,
+    task: PlanTask,
+    title: str,
+    mode: str,
+    reveal_date: dt.date,
+    sources: list[dict[str, Any]],
+    actor: Any,
+    inspection_start: dt.date | None = None,
+    inspection_end: dt.date | None = None,
+    counts: dict[str, int] | None = None,
+) -> DrawTask:
+    """A draft draw for a task of a published plan, with its sources and strata."""
+    task = PlanTask.objects.select_related("plan", "region").get(pk=task.pk)
+    plan = task.plan
+    _require_drawer(actor, plan.organisation_id)
+    _check_plan_task(task)
+    errors: dict[str, list[str]] = defaultdict(list)
+    title = (title or "").strip()
+    if not title:
+        errors["title"].append("请填写抽取任务名称。")
+    elif len(title) > 200:
+        errors["title"].append("抽取任务名称不能超过 200 个字符。")
+    if mode not in DrawMode.values:
+        errors["mode"].append(
+            f"随机方式“{mode}”无效，应为 public（公开随机源）或 commit（承诺—揭示）。"
+        )
+    today = timezone.localdate()
+    if not isinstance(reveal_date, dt.date):
+        errors["reveal_date"].append("请填写随机源公布日期。")
+    elif reveal_date <= today:
+        errors["reveal_date"].append(
+            f"随机源公布日期须晚于今天（{today:%Y-%m-%d}）：抽取所用的随机数在公告时必须尚未产生。"
+        )
+    if mode == DrawMode.PUBLIC and not sources:
+        errors["sources"].append(
+            "公开随机源方式至少需要一个随机源（如某期福利彩票开奖号码、某日股票指数收盘点位）。"
+        )
+    cleaned_sources: list[dict[str, Any]] = []
+    for number, source in enumerate(sources, start=1):
+        name = str(source.get("name") or "").strip()
+        where = str(source.get("where") or "").strip()
+        expected_on = source.get("expected_on")
+        if not name:
+            errors["sources"].append(f"第 {number} 个随机源：请填写随机源名称。")
+            continue
+        if len(name) > 200 or len(where) > 255:
+            errors["sources"].append(
+                f"第 {number} 个随机源“{name[:20]}”：名称不超过 200 字，公布渠道不超过 255 字。"
+            )
+        if not isinstance(expected_on, dt.date):
+            errors["sources"].append(f"第 {number} 个随机源“{name}”：请填写预计公布日期。")
+        elif isinstance(reveal_date, dt.date) and expected_on > reveal_date:
+            errors["sources"].append(
+                f"第 {number} 个随机源“{name}”的预计公布日期 {expected_on:%Y-%m-%d} 晚于随机源"
+                f"公布日期 {reveal_date:%Y-%m-%d}；抽取须在全部随机源公布后进行，请调整日期。"
+            )
+        elif expected_on <= today:
+            errors["sources"].append(
+                f"第 {number} 个随机源“{name}”的预计公布日期 {expected_on:%Y-%m-%d} 不晚于今天，"
+                "其取值可能已经公布；请选择公告后才产生的随机源。"
+            )
+        cleaned_sources.append({"name": name, "where": where, "expected_on": expected_on})
+    if inspection_start and inspection_end and inspection_end < inspection_start:
+        errors["inspection_end"].append("检查结束日期不能早于检查开始日期。")
+    plan_strata = list(plan.strata.order_by("code"))
+    if not plan_strata:
+        errors[NON_FIELD_ERRORS].append(f"年度执法计划“{plan.title}”没有设置抽查分层，不能抽取。")
+    requested = dict(counts or {})
+    codes = {s.code for s in plan_strata}
+    for code, value in requested.items():
+        if code not in codes:
+            errors["counts"].append(
+                f"计划中没有分层“{code}”；可用的分层为：{'、'.join(sorted(codes))}。"
+            )
+        elif not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            errors["counts"].append(f"分层 {code} 的抽取户数应为非负整数。")
+        elif value > rfc3797.MAX_VALUES:
+            name = next(s.name for s in plan_strata if s.code == code)
+            errors["counts"].append(_limit_message(code, name, value))
+    if errors:
+        raise ValidationError(dict(errors))
+
+    with transaction.atomic():
+        draw = DrawTask.objects.create(
+            task=task,
+            organisation_id=plan.organisation_id,
+            region=task.region,
+            title=title,
+            mode=mode,
+            reveal_date=reveal_date,
+            inspection_start=inspection_start,
+            inspection_end=inspection_end,
+            created_by=actor,
+        )
+        DrawStratum.objects.bulk_create(
+            DrawStratum(
+                draw=draw,
+                plan_stratum=s,
+                code=s.code,
+                name=s.name,
+                credit_grade=s.credit_grade,
+                requested_count=requested.get(s.code),
+            )
+            for s in plan_strata
+        )
+        EntropySource.objects.bulk_create(
+            EntropySource(draw=draw, position=n, **s)
+            for n, s in enumerate(cleaned_sources, start=1)
+        )
+        record_change(
+            actor=actor,
+            action="draws.drawtask.create",
+            obj=draw,
+            after=snapshot(draw),
+            summary=f"创建抽取任务“{draw.title}”",
+        )
+    return draw
+
+
+# --- announce --------------------------------------------------------------------------------
+
+
+def _ceil_ratio(ratio: Decimal, size: int) -> int:
+    return int((Decimal(ratio) * size / Decimal(100)).to_integral_value(rounding=ROUND_CEILING))
+
+
+def announce_draw(draw: DrawTask, *, actor: Any, on: dt.date | None = None) -> DrawTask:
+    """Freeze and publish the pools, the counts and (commit mode) the commitment."""
+    day = on or timezone.localdate()
+    saved_files: list[str] = []
+    try:
+        with transaction.atomic():
+            draw = DrawTask.objects.select_for_update().get(pk=draw.pk)
+            _require_drawer(actor, draw.organisation_id)
+            _require_transition(draw, DrawStatus.ANNOUNCED)
+            before = snapshot(draw)
+            task = PlanTask.objects.select_related("plan", "region", "field").get(pk=draw.task_id)
+            _check_plan_task(task)
+            if draw.reveal_date <= day:
+                raise ValidationError(
+                    f"随机源公布日期 {draw.reveal_date:%Y-%m-%d} 不晚于公告日期 {day:%Y-%m-%d}；"
+                    "公告时随机源必须尚未公布。请撤销本抽取任务，另设公布日期后重新创建。"
+                )
+            officers = pools.eligible_officers(draw.organisation_id, task.field_id, day)
+            needed = task.officers_per_inspection
+            if len(officers) < needed:
+                raise ValidationError(
+                    f"本机关{task.field.name}领域持有效执法证的执法人员只有 {len(officers)} 人，"
+                    f"少于每户检查所需的 {needed} 人（行政处罚法第四十二条），不能公告；"
+                    "请先补充执法人员或核对执法证有效期。"
+                )
+            strata = list(draw.strata.order_by("code"))
+            excluded = eligibility.ineligible(task, day)
+            started = time.perf_counter()
+            pool = pools.freeze_enterprise_pool(
+                name=f"draws/{draw.pk}/pool.txt",
+                region_prefix=task.region.code_prefix,
+                industry=task.industry,
+                strata=[pools.StratumSpec(s.code, s.credit_grade) for s in strata],
+                excluded=excluded.keys(),
+            )
+            saved_files.append(pool.path)
+            draw.extraction_seconds = time.perf_counter() - started
+            if pool.size == 0:
+                raise ValidationError(
+                    "抽查范围内没有可抽取的企业（名录为空），不能公告；请核对计划任务的抽查范围和行业。"
+                )
+            ratios = {
+                s.code: s.plan_stratum.sampling_ratio if s.plan_stratum else Decimal(0)
+                for s in strata
+            }
+            for stratum in strata:
+                part = pool.strata[stratum.code]
+                stratum.pool_size = part.size
+                stratum.pool_sm3 = part.sm3
+                if stratum.requested_count is not None:
+                    count = stratum.requested_count
+                else:
+                    count = _ceil_ratio(ratios[stratum.code], part.size)
+                if count > rfc3797.MAX_VALUES:
+                    raise ValidationError(_limit_message(stratum.code, stratum.name, count))
+                if count > part.size:
+                    raise ValidationError(
+                        f"分层 {stratum.code}（{stratum.name}）指定抽取 {count} 户，"
+                        f"但名录中只有 {part.size} 户；请减少抽取户数。"
+                    )
+                stratum.count = count
+            officer_pool = pools.freeze_officer_pool(
+                name=f"draws/{draw.pk}/officers.txt", officers=officers
+            )
+            saved_files.append(officer_pool.path)
+            DrawStratum.objects.bulk_update(strata, ["pool_size", "pool_sm3", "count"])
+            draw.pool_file = pool.path
+            draw.pool_sm3 = pool.sm3
+            draw.pool_size = pool.size
+            draw.officer_pool_file = officer_pool.path
+            draw.officer_pool_sm3 = officer_pool.sm3
+            draw.officer_pool_size = officer_pool.size
+            if draw.mode == DrawMode.COMMIT:
+                draw.secret = secrets.token_hex(32)
+                draw.commitment_sm3 = sm3_hex(draw.secret.encode("utf-8"))
+            draw.status = DrawStatus.ANNOUNCED
+            draw.announced_by = actor
+            draw.announced_at = timezone.now()
+            draw.save()
+            total = sum(s.count for s in strata)
+            record_change(
+                actor=actor,
+                action="draws.drawtask.announce",
+                obj=draw,
+                before=before,
+                after=snapshot(draw),
+                summary=f"公告抽取任务“{draw.title}”：名录 {pool.size} 户，拟抽 {total} 户",
+            )
+    except BaseException:
+        for path in saved_files:
+            default_storage.delete(path)
+        raise
+    return draw
+
+
+def announcement(draw: DrawTask) -> dict[str, Any]:
+    """What is public from the announcement on (no secret, no values before the draw)."""
+    task = draw.task
+    return {
+        "format": "zhifa-draw-announcement/1",
+        "draw": _draw_summary(draw),
+        "sources": [
+            {
+                "position": s.position,
+                "name": s.name,
+                "where": s.where,
+                "expected_on": s.expected_on.isoformat(),
+            }
+            for s in draw.sources.order_by("position")
+        ],
+        "commitment": {"sm3": draw.commitment_sm3} if draw.mode == DrawMode.COMMIT else None,
+        "pool": {
+            "sm3": draw.pool_sm3,
+            "size": draw.pool_size,
+            "line_format": draw_record.POOL_LINE_FORMAT,
+        },
+        "strata": [
+            {
+                "code": s.code,
+                "name": s.name,
+                "pool_size": s.pool_size,
+                "pool_sm3": s.pool_sm3,
+                "count": s.count,
+            }
+            for s in draw.strata.order_by("code")
+        ],
+        "officer_pool": {
+            "sm3": draw.officer_pool_sm3,
+            "size": draw.officer_pool_size,
+            "line_format": draw_record.OFFICER_POOL_LINE_FORMAT,
+        },
+        "officers_per_inspection": task.officers_per_inspection,
+    }
+
+
+def _draw_summary(draw: DrawTask) -> dict[str, Any]:
+    task = draw.task
+    return {
+        "id": draw.pk,
+        "title": draw.title,
+        "organisation": draw.organisation.name,
+        "plan": task.plan.title,
+        "task": task.name,
+        "region": {"code": draw.region_id, "name": draw.region.name},
+        "industry": task.industry,
+        "mode": draw.mode,
+        "reveal_date": draw.reveal_date.isoformat(),
+        "inspection_start": draw.inspection_start.isoformat() if draw.inspection_start else None,
+        "inspection_end": draw.inspection_end.isoformat() if draw.inspection_end else None,
+        "announced_at": draw.announced_at.isoformat() if draw.announced_at else None,
+        "drawn_at": draw.drawn_at.isoformat() if draw.drawn_at else None,
+    }
+
+
+# --- draw ------------------------------------------------------------------------------------
+
+
+def _split_pool(data: bytes) -> dict[str, list[str]]:
+    by_stratum: dict[str, list[str]] = defaultdict(list)
+    for line in data.decode("utf-8").split("\n"):
+        if line:
+            code, _, stratum = line.partition("\t")
+            by_stratum[stratum].append(code)
+    return by_stratum
+
+
+def _read_frozen(path: str, expected: str, what: str) -> bytes:
+    try:
+        data = pools.read_pool(path)
+    except (OSError, ValueError):
+        raise ValidationError(
+            f"{what}文件缺失（{path}），抽取已中止，未写入任何结果；请由系统管理员核查。"
+        ) from None
+    digest = sm3_hex(data)
+    if digest != expected:
+        raise ValidationError(
+            f"{what}文件与公告时不一致（公告的 SM3 为 {expected}，现为 {digest}），"
+            "抽取已中止，未写入任何结果；请由系统管理员核查该文件。"
+        )
+    return data
+
+
+def _enterprises(usccs: Iterable[str]) -> dict[str, tuple[int, str, str]]:
+    found: dict[str, tuple[int, str, str]] = {}
+    for chunk in _chunks(sorted(set(usccs))):
+        for uscc, pk, name, region_id in Enterprise.objects.filter(uscc__in=chunk).values_list(
+            "uscc", "pk", "name", "region_id"
+        ):
+            found[uscc] = (pk, name, region_id)
+    return found
+
+
+def _previous_officers(organisation_id: int, enterprise_ids: list[int]) -> dict[int, set[int]]:
+    """enterprise id → officers of its latest drawn inspection by this agency."""
+    latest: dict[int, tuple[dt.datetime, int]] = {}
+    officers_of: dict[int, set[int]] = defaultdict(set)
+    for chunk in _chunks(enterprise_ids):
+        rows = OfficerAssignment.objects.filter(
+            result__enterprise_id__in=chunk,
+            result__draw__organisation_id=organisation_id,
+            result__draw__status=DrawStatus.DRAWN,
+        ).values_list("result__enterprise_id", "result_id", "result__draw__drawn_at", "officer_id")
+        for enterprise_id, result_id, drawn_at, officer_id in rows:
+            key = (drawn_at or _EPOCH, result_id)
+            if enterprise_id not in latest or key > latest[enterprise_id]:
+                latest[enterprise_id] = key
+                officers_of[enterprise_id] = set()
+            if latest[enterprise_id][1] == result_id:
+                officers_of[enterprise_id].add(officer_id)
+    return officers_of
+
+
+def _by_position(
+    labels: Sequence[str], reason: Callable[[str], str | None]
+) -> Callable[[int], str | None]:
+    def skip(position: int) -> str | None:
+        return reason(labels[position - 1])
+
+    return skip
+
+
+def perform_draw(
+    draw: DrawTask, *, values: list[str], actor: Any, today: dt.date | None = None
+) -> DrawTask:
+    """Enter the revealed values, run every selection and freeze the public record."""
+    day = today or timezone.localdate()
+    with transaction.atomic():
+        draw = DrawTask.objects.select_for_update().get(pk=draw.pk)
+        _require_drawer(actor, draw.organisation_id)
+        _require_transition(draw, DrawStatus.DRAWN)
+        before = snapshot(draw)
+        if day < draw.reveal_date:
+            raise ValidationError(
+                f"随机源公布日期为 {draw.reveal_date:%Y-%m-%d}，今天（{day:%Y-%m-%d}）尚不能抽取；"
+                "请在随机源公布后再录入取值并抽取。"
+            )
+        task = PlanTask.objects.select_related("plan", "region").get(pk=draw.task_id)
+        sources = list(draw.sources.order_by("position"))
+        values = [str(v).strip() for v in values]
+        if len(values) != len(sources):
+            raise ValidationError(
+                f"本抽取公告了 {len(sources)} 个随机源，应录入 {len(sources)} 个取值，"
+                f"实际录入 {len(values)} 个。"
+            )
+        for source, value in zip(sources, values, strict=True):
+            try:
+                source.canonical = rfc3797.canonical_source(value)
+            except rfc3797.SourceError as exc:
+                raise ValidationError(f"随机源“{source.name}”：{exc}") from None
+            source.value = value
+
+        pool_data = _read_frozen(draw.pool_file, draw.pool_sm3, "名录")
+        officer_data = _read_frozen(draw.officer_pool_file, draw.officer_pool_sm3, "执法人员名录")
+        by_stratum = _split_pool(pool_data)
+        del pool_data
+        strata = list(draw.strata.order_by("code"))
+        for stratum in strata:
+            if len(by_stratum.get(stratum.code, [])) != stratum.pool_size:
+                raise ValidationError(
+                    f"名录文件中分层 {stratum.code} 有 {len(by_stratum.get(stratum.code, []))} 户，"
+                    f"与公告的 {stratum.pool_size} 户不符，抽取已中止，未写入任何结果。"
+                )
+        secret = draw.secret if draw.mode == DrawMode.COMMIT else None
+        base = draw_record.base_key(values, secret)
+        ineligible = eligibility.ineligible(task, day)
+
+        # Enterprises to look up: the picks the selections will meet before any skip, plus
+        # room for the skips; positions do not depend on skips (RFC 3797 §5.1).
+        candidates: list[str] = []
+        for stratum in strata:
+            labels = by_stratum.get(stratum.code, [])
+            wanted = min(stratum.pool_size, stratum.count + len(ineligible) + 8)
+            if stratum.count == 0:
+                continue
+            key = draw_record.stratum_key(base, stratum.code)
+            for _, _, _, position in rfc3797.steps(key, stratum.pool_size):
+                candidates.append(labels[position - 1])
+                wanted -= 1
+                if wanted <= 0:
+                    break
+        known = _enterprises(candidates)
+
+        def enterprise_reason(uscc: str) -> str | None:
+            if uscc in ineligible:
+                return ineligible[uscc]
+            if uscc not in known:
+                known.update(_enterprises([uscc]))
+                if uscc not in known:
+                    return "已从企业名录中删除"
+            return None
+
+        selection_seconds = 0.0
+        strata_records: list[dict[str, Any]] = []
+        picks: list[tuple[DrawStratum, int, str]] = []
+        for stratum in strata:
+            labels = by_stratum.get(stratum.code, [])
+            key = draw_record.stratum_key(base, stratum.code)
+            started = time.perf_counter()
+            selection = rfc3797.select(
+                key,
+                stratum.pool_size,
+                stratum.count,
+                skip=_by_position(labels, enterprise_reason),
+            )
+            selection_seconds += time.perf_counter() - started
+            strata_records.append(
+                {
+                    "code": stratum.code,
+                    "name": stratum.name,
+                    "pool_size": stratum.pool_size,
+                    "pool_sm3": stratum.pool_sm3,
+                    "count": stratum.count,
+                    "key_string": key,
+                    "steps": draw_record.step_entries(selection, labels, "uscc"),
+                }
+            )
+            for sequence, step in enumerate(selection.accepted, start=1):
+                picks.append((stratum, sequence, labels[step.position - 1]))
+        del by_stratum
+
+        # Officers: one selection per drawn enterprise over the frozen officer pool.
+        cert_nos = officer_data.decode("utf-8").splitlines()
+        officers = {o.cert_no: o for o in Officer.objects.filter(cert_no__in=cert_nos)}
+        per_inspection = task.officers_per_inspection
+        officer_count = min(per_inspection, len(cert_nos))
+        picked_ids = [known[uscc][0] for _, _, uscc in picks]
+        conflicts: dict[int, dict[int, str]] = defaultdict(dict)
+        for chunk in _chunks(picked_ids):
+            for enterprise_id, officer_id, reason in OfficerConflict.objects.filter(
+                is_active=True, enterprise_id__in=chunk, officer__cert_no__in=cert_nos
+            ).values_list("enterprise_id", "officer_id", "reason"):
+                conflicts[enterprise_id][officer_id] = reason
+        previous = _previous_officers(draw.organisation_id, picked_ids)
+        officer_reason_today: dict[str, str | None] = {}
+
+        def officer_reason(cert_no: str, enterprise_id: int) -> str | None:
+            officer = officers.get(cert_no)
+            if officer is None:
+                return "已不在执法人员名录中"
+            if officer.organisation_id != draw.organisation_id:
+                return "已调离本机关"
+            if cert_no not in officer_reason_today:
+                officer_reason_today[cert_no] = officer.ineligibility_reason(day)
+            if officer_reason_today[cert_no]:
+                return officer_reason_today[cert_no]
+            if officer.pk in conflicts.get(enterprise_id, {}):
+                return f"已登记与该企业回避：{conflicts[enterprise_id][officer.pk]}"
+            if officer.pk in previous.get(enterprise_id, set()):
+                return "参加过本机关对该企业的上一次检查"
+            return None
+
+        officer_records: list[dict[str, Any]] = []
+        assigned: list[list[str]] = []
+        for _, _, uscc in picks:
+            enterprise_id = known[uscc][0]
+            key = draw_record.officer_key(base, uscc)
+            started = time.perf_counter()
+            selection = rfc3797.select(
+                key,
+                len(cert_nos),
+                officer_count,
+                skip=_by_position(cert_nos, partial(officer_reason, enterprise_id=enterprise_id)),
+            )
+            selection_seconds += time.perf_counter() - started
+            officer_records.append(
+                {
+                    "uscc": uscc,
+                    "key_string": key,
+                    "count": officer_count,
+                    "steps": draw_record.step_entries(selection, cert_nos, "cert_no"),
+                }
+            )
+            assigned.append([cert_nos[s.position - 1] for s in selection.accepted])
+
+        now = timezone.now()
+        results = [
+            DrawResult(
+                draw=draw,
+                stratum=stratum,
+                sequence=sequence,
+                enterprise_id=known[uscc][0],
+                region_id=known[uscc][2],
+                status=(
+                    DrawResultStatus.AWAITING_APPROVAL
+                    if len(chosen) >= per_inspection
+                    else DrawResultStatus.OFFICERS_SHORT
+                ),
+                created_at=now,
+            )
+            for (stratum, sequence, uscc), chosen in zip(picks, assigned, strict=True)
+        ]
+        DrawResult.objects.bulk_create(results, batch_size=2000)
+        OfficerAssignment.objects.bulk_create(
+            (
+                OfficerAssignment(result=result, officer=officers[cert_no], position=n)
+                for result, chosen in zip(results, assigned, strict=True)
+                for n, cert_no in enumerate(chosen, start=1)
+            ),
+            batch_size=5000,
+        )
+        EntropySource.objects.bulk_update(sources, ["value", "canonical"])
+
+        draw.status = DrawStatus.DRAWN
+        draw.drawn_by = actor
+        draw.drawn_at = now
+        draw.key_string = base
+        draw.selection_seconds = selection_seconds
+        record = {
+            "format": draw_record.FORMAT,
+            "draw": _draw_summary(draw),
+            "sources": [
+                {
+                    "position": s.position,
+                    "name": s.name,
+                    "expected_on": s.expected_on.isoformat(),
+                    "value": s.value,
+                    "canonical": s.canonical,
+                }
+                for s in sources
+            ],
+            "commitment": (
+                {"sm3": draw.commitment_sm3, "secret": draw.secret}
+                if draw.mode == DrawMode.COMMIT
+                else None
+            ),
+            "key_string": base,
+            "pool": {
+                "sm3": draw.pool_sm3,
+                "size": draw.pool_size,
+                "line_format": draw_record.POOL_LINE_FORMAT,
+            },
+            "strata": strata_records,
+            "officer_pool": {
+                "sm3": draw.officer_pool_sm3,
+                "size": draw.officer_pool_size,
+                "line_format": draw_record.OFFICER_POOL_LINE_FORMAT,
+            },
+            "officers_per_inspection": per_inspection,
+            "officer_draws": officer_records,
+            "results": [
+                {
+                    "stratum": result.stratum.code,
+                    "sequence": result.sequence,
+                    "uscc": uscc,
+                    "name": known[uscc][1],
+                    "officers": chosen,
+                    "status": result.status,
+                }
+                for result, (_, _, uscc), chosen in zip(results, picks, assigned, strict=True)
+            ],
+        }
+        draw.record = record
+        draw.record_sm3 = sm3_hex(record_json_bytes(record))
+        draw.save()
+        short = sum(1 for r in results if r.status == DrawResultStatus.OFFICERS_SHORT)
+        summary = f"抽取“{draw.title}”：抽中 {len(results)} 户企业"
+        if short:
+            summary += f"，其中 {short} 户执法人员不足"
+        record_change(
+            actor=actor,
+            action="draws.drawtask.draw",
+            obj=draw,
+            before=before,
+            after=snapshot(draw),
+            summary=summary,
+        )
+    return draw
+
+
+# --- cancel ----------------------------------------------------------------------------------
+
+
+def cancel_draw(draw: DrawTask, *, reason: str, actor: Any) -> DrawTask:
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        draw = DrawTask.objects.select_for_update().get(pk=draw.pk)
+        _require_drawer(actor, draw.organisation_id)
+        _require_transition(draw, DrawStatus.CANCELLED)
+        if not reason:
+            raise ValidationError({"reason": ["请填写撤销理由；已公告的抽取，撤销理由将公开。"]})
+        if len(reason) > 255:
+            raise ValidationError({"reason": ["撤销理由不能超过 255 个字符。"]})
+        before = snapshot(draw)
+        draw.status = DrawStatus.CANCELLED
+        draw.cancel_reason = reason
+        draw.save(update_fields=["status", "cancel_reason"])
+        record_change(
+            actor=actor,
+            action="draws.drawtask.cancel",
+            obj=draw,
+            before=before,
+            after=snapshot(draw),
+            summary=f"撤销抽取任务“{draw.title}”：{reason}",
+        )
+    return draw
+
+
+# --- conflicts (回避) ------------------------------------------------------------------------
+
+
+def _require_conflict_keeper(actor: Any, officer: Officer) -> None:
+    if not can_draw(actor, officer.organisation_id):
+        raise PermissionDenied(CONFLICT_DENIED)
+
+
+def declare_conflict(
+    officer: Officer, enterprise: Enterprise, reason: str, actor: Any
+) -> OfficerConflict:
+    """Record that ``officer`` must not inspect ``enterprise`` (行政处罚法第四十三条)."""
+    _require_conflict_keeper(actor, officer)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["请填写回避事由，如近亲属在该企业任职。"]})
+    if len(reason) > 255:
+        raise ValidationError({"reason": ["回避事由不能超过 255 个字符。"]})
+    with transaction.atomic():
+        conflict = (
+            OfficerConflict.objects.select_for_update()
+            .filter(officer=officer, enterprise=enterprise)
+            .first()
+        )
+        before = None
+        if conflict is not None:
+            if conflict.is_active:
+                raise ValidationError(
+                    {
+                        "enterprise": [
+                            f"{officer.name}与{enterprise.name}的回避已经登记，无需重复登记。"
+                        ]
+                    }
+                )
+            before = snapshot(conflict)
+            conflict.reason = reason
+            conflict.declared_by = actor
+            conflict.declared_at = timezone.now()
+            conflict.is_active = True
+            conflict.save()
+        else:
+            conflict = OfficerConflict.objects.create(
+                officer=officer, enterprise=enterprise, reason=reason, declared_by=actor
+            )
+        record_change(
+            actor=actor,
+            action="draws.officerconflict.declare",
+            obj=conflict,
+            before=before,
+            after=snapshot(conflict),
+            summary=f"登记回避：{officer.name}回避{enterprise.name}",
+        )
+    return conflict
+
+
+def withdraw_conflict(conflict: OfficerConflict, *, actor: Any) -> OfficerConflict:
+    with transaction.atomic():
+        conflict = (
+            OfficerConflict.objects.select_for_update()
+            .select_related("officer", "enterprise")
+            .get(pk=conflict.pk)
+        )
+        _require_conflict_keeper(actor, conflict.officer)
+        if not conflict.is_active:
+            raise ValidationError("该回避登记已撤回，无需重复撤回。")
+        before = snapshot(conflict)
+        conflict.is_active = False
+        conflict.save(update_fields=["is_active"])
+        record_change(
+            actor=actor,
+            action="draws.officerconflict.withdraw",
+            obj=conflict,
+            before=before,
+            after=snapshot(conflict),
+            summary=f"撤回回避：{conflict.officer.name}—{conflict.enterprise.name}",
+        )
+    return conflict
