@@ -17,5 +17,6 @@ urlpatterns = [
     path("workdays/", include("zhifa.workdays.urls")),
     path("audit/", include("zhifa.audit.urls")),
     path("documents/", include("zhifa.documents.urls")),
+    path("plans/", include("zhifa.plans.urls")),
     path("", include("zhifa.web.urls")),
 ]

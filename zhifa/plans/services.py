@@ -958,3 +958,34 @@ def publish_amendment(amendment: PlanAmendment, *, actor: Any) -> PlanAmendment:
             summary=f"公布计划“{plan.title}”第{amendment.number}次调整：{'；'.join(done)}",
         )
     return amendment
+
+
+def describe_changes(plan: AnnualPlan, changes: Sequence[Any]) -> list[str]:
+    """Each operation of an amendment in Chinese, for the amendment pages."""
+    task_names = dict(plan.tasks.values_list("pk", "name"))
+    lines: list[str] = []
+    for change in changes:
+        if not isinstance(change, Mapping):
+            lines.append(str(change))
+            continue
+        op = change.get("op", "")
+        if op == "add_task":
+            items = "、".join(str(i) for i in change.get("items") or [])
+            lines.append(
+                f"新增第{change.get('quarter')}季度任务“{change.get('name')}”"
+                f"（检查事项 {items}；抽查范围 {change.get('region')}）"
+            )
+        elif op == "cancel_task":
+            task = change.get("task")
+            name = task_names.get(int(str(task))) if str(task).isdigit() else None
+            lines.append(f"撤销任务“{name}”" if name else f"撤销任务 {task}")
+        elif op == "set_stratum_ratio":
+            grade = change.get("grade", change.get("code"))
+            lines.append(f"{grade} 类抽查比例调整为 {change.get('ratio')}%")
+        elif op == "add_item":
+            lines.append(f"增加检查事项 {change.get('item')}")
+        elif op == "remove_item":
+            lines.append(f"移除检查事项 {change.get('item')}")
+        else:
+            lines.append(f"{op}：{change}")
+    return lines
