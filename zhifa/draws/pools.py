@@ -8,10 +8,13 @@ as model objects.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import tempfile
 from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Sequence as SequenceABC
 from dataclasses import dataclass, field
+from typing import overload
 
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -21,7 +24,7 @@ from django.db import connection
 from zhifa.audit.sm3 import SM3Stream, sm3_hex
 from zhifa.draws.record import stratum_pool_bytes
 from zhifa.org.models import Officer
-from zhifa.registry.models import Enterprise
+from zhifa.registry.models import CreditGrade, Enterprise
 
 FETCH_SIZE = 20_000
 
@@ -125,6 +128,140 @@ def freeze_enterprise_pool(
         sm3=whole.hexdigest(),
         strata={c: StratumPool(code=c, size=sizes[c], sm3=parts[c].hexdigest()) for c in parts},
     )
+
+
+def _grade_rows(region_prefix: str, industry: str, grades: Sequence[str]) -> Iterator[list[str]]:
+    """Lines ``<uscc>\\n`` of the given grades in code order, in chunks.
+
+    With the registry's (credit_grade, uscc, region, industry) index this is one range scan of
+    the index per grade; a server-side cursor on PostgreSQL keeps memory flat.
+    """
+    queryset = Enterprise.objects.filter(region__pk__startswith=region_prefix)
+    queryset = queryset.filter(credit_grade__in=list(grades))
+    if industry:
+        queryset = queryset.filter(industry=industry)
+    rows = queryset.order_by("uscc").values_list("uscc", flat=True)
+    sql, params = rows.query.get_compiler(using=rows.db).as_sql()
+    check_order = connection.vendor != "sqlite"
+    last = ""
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while True:
+            chunk = cursor.fetchmany(FETCH_SIZE)
+            if not chunk:
+                break
+            codes = [row[0] for row in chunk]
+            # SQLite compares bytes; another database's collation could order codes otherwise,
+            # and the published order must be the code-point order anyone can reproduce.
+            if check_order and (
+                codes[0] <= last or any(a >= b for a, b in itertools.pairwise(codes))
+            ):
+                raise RuntimeError(
+                    "数据库返回的统一社会信用代码顺序与规范顺序（按字符编码升序）不一致，"
+                    "请将 registry_enterprise.uscc 的排序规则设为 C。"
+                )
+            last = codes[-1]
+            yield codes
+
+
+def freeze_strata_pool(
+    *,
+    name: str,
+    region_prefix: str,
+    industry: str,
+    strata: Sequence[StratumSpec],
+    excluded: Collection[str] = (),
+) -> EnterprisePool:
+    """Write the canonical pool file: each stratum's codes in code order, strata in code order.
+
+    Every line is one 统一社会信用代码 and a newline. A stratum's block is its own pool, so its
+    SM3 lets it be re-drawn alone; the SM3 of the whole file is the pool hash announced.
+    """
+    claimed = {s.credit_grade for s in strata if s.credit_grade}
+    whole = SM3Stream()
+    summaries: dict[str, StratumPool] = {}
+    handle, tmp_path = tempfile.mkstemp(prefix="zhifa-pool-", suffix=".txt")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            for spec in sorted(strata, key=lambda s: s.code):
+                grades = (
+                    [spec.credit_grade]
+                    if spec.credit_grade
+                    else [g for g in CreditGrade.values if g not in claimed]
+                )
+                part = SM3Stream()
+                size = 0
+                for codes in _grade_rows(region_prefix, industry, grades):
+                    if excluded:
+                        codes = [c for c in codes if c not in excluded]
+                    data = ("\n".join(codes) + "\n").encode("utf-8") if codes else b""
+                    out.write(data)
+                    whole.update(data)
+                    part.update(data)
+                    size += len(codes)
+                summaries[spec.code] = StratumPool(code=spec.code, size=size, sm3=part.hexdigest())
+        with open(tmp_path, "rb") as f:
+            saved = default_storage.save(name, File(f, name=os.path.basename(name)))
+    finally:
+        os.unlink(tmp_path)
+    return EnterprisePool(
+        path=saved,
+        size=sum(p.size for p in summaries.values()),
+        sm3=whole.hexdigest(),
+        strata=summaries,
+    )
+
+
+class PoolBlock(SequenceABC[str]):
+    """One stratum's lines of a frozen pool file, indexed without splitting the whole file."""
+
+    def __init__(self, data: bytes, start: int, size: int, width: int | None) -> None:
+        self._data = data
+        self._start = start
+        self._size = size
+        self._width = width
+        self._lines: list[str] | None = None
+
+    def __len__(self) -> int:
+        return self._size
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._size))]
+        if index < 0:
+            index += self._size
+        if not 0 <= index < self._size:
+            raise IndexError(index)
+        if self._width is not None:
+            at = self._start + index * self._width
+            return self._data[at : at + self._width - 1].decode("utf-8")
+        if self._lines is None:
+            self._lines = self._data.decode("utf-8").split("\n")
+        return self._lines[self._start + index]
+
+
+def open_pool(data: bytes, strata: Sequence[tuple[str, int]]) -> dict[str, PoolBlock]:
+    """code → that stratum's lines, for a pool file whose strata have the given sizes in order.
+
+    Codes of one length (every valid 统一社会信用代码 has 18 characters) make the file
+    fixed-width, and then a line is found by arithmetic; otherwise the file is split once.
+    """
+    total = sum(size for _, size in strata)
+    width = len(data) // total if total and len(data) % total == 0 else 0
+    fixed = width > 1 and data[width - 1 :: width] == b"\n" * total
+    blocks: dict[str, PoolBlock] = {}
+    offset = 0
+    for code, size in strata:
+        if fixed:
+            blocks[code] = PoolBlock(data, offset * width, size, width)
+        else:
+            blocks[code] = PoolBlock(data, offset, size, None)
+        offset += size
+    return blocks
 
 
 @dataclass
