@@ -717,6 +717,9 @@ def load_demo(
         created["enterprises"], created["contacts"] = _ensure_enterprises(demo)
         created["accounts"], updated_accounts = _ensure_accounts(orgs)
         created["accounts_updated"] = updated_accounts
+        from zhifa.plans.demo import load_demo_plans
+
+        plans_created = load_demo_plans(actor, record=False)
         totals = {
             "regions": Region.objects.count(),
             "fields": EnforcementField.objects.count(),
@@ -727,13 +730,13 @@ def load_demo(
             "accounts": User.objects.filter(username__in=[a.username for a in ACCOUNTS]).count(),
         }
         result = DemoLoadResult(created=created, totals=totals)
-        if result.changed:
+        if result.changed or any(plans_created.values()):
             record_change(
                 actor=actor,
                 action="demo.load",
                 object_type="web.demo",
                 object_id=str(SEED),
-                after={"created": created, "totals": totals, "seed": SEED},
+                after={"created": created, "totals": totals, "seed": SEED, "plans": plans_created},
                 summary=(
                     f"载入演示数据：机构 {created['organisations']} 个、"
                     f"执法人员 {created['officers']} 名、"

@@ -1,0 +1,213 @@
+"""Demo inspection-item lists and published 2026 plans for the demo agencies.
+
+Items come from ``data/demo_items.csv``: real articles of the laws and regulations each field
+enforces (卫生健康, 市场监管/食品, 生态环境, 安全生产 under the 应急管理 field). Every enforcing
+agency holding one of these fields gets that field's items and a published 2026 plan with strata
+A 3% / B 5% / C 10% / D 20% and a task in the second and the third quarter.
+
+Loading is idempotent (items keyed by agency and code, plans by agency and year) and writes in
+bulk, with one summarising audit record, ``plans.demo.load``, when anything was created. The
+plans are stated as approved by the agency's 执法机关负责人 account where the demo has one (舟山市
+卫生健康委员会: drafted by the inspector, approved and published by the approver); elsewhere they
+carry no approver, since the demo has no account for it.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from zhifa.audit.services import record_change
+from zhifa.org.models import EnforcementField, Organisation, OrganisationKind, Role, User
+from zhifa.plans.models import (
+    AnnualPlan,
+    InspectionItem,
+    PlanStatus,
+    PlanStratum,
+    PlanTask,
+    TaskKind,
+)
+from zhifa.registry.models import CreditGrade
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "demo_items.csv"
+DEMO_YEAR = 2026
+STRATA = {"A": Decimal("3"), "B": Decimal("5"), "C": Decimal("10"), "D": Decimal("20")}
+FIELD_TASKS = {
+    "health": ("公共场所卫生", "职业卫生和生活饮用水"),
+    "market": ("食品经营环节", "食品进货查验和贮存"),
+    "ecology": ("排污单位污染防治", "危险废物规范化管理"),
+    "emergency": ("工贸企业安全生产", "事故隐患排查治理"),
+}
+
+
+@dataclass(frozen=True)
+class DemoItem:
+    field: str
+    code: str
+    name: str
+    legal_basis_law: str
+    legal_basis_article: str
+    standard: str
+    checklist: tuple[str, ...]
+    method: str
+    yearly_cap: int
+
+
+def demo_items() -> list[DemoItem]:
+    with DATA_FILE.open(encoding="utf-8", newline="") as handle:
+        return [
+            DemoItem(
+                field=row["field"],
+                code=row["code"],
+                name=row["name"],
+                legal_basis_law=row["legal_basis_law"],
+                legal_basis_article=row["legal_basis_article"],
+                standard=row["standard"],
+                checklist=tuple(p for p in row["checklist"].split("；") if p),
+                method=row["method"],
+                yearly_cap=int(row["yearly_cap"]),
+            )
+            for row in csv.DictReader(handle)
+        ]
+
+
+def _account(organisation: Organisation, role: str) -> User | None:
+    return (
+        User.objects.filter(organisation=organisation, role=role, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+def load_demo_plans(actor: Any = None, *, record: bool = True) -> dict[str, int]:
+    """Create the demo items and plans that are missing; counts of what was created.
+
+    ``record=False`` leaves the audit record to the caller (``zhifa demo load`` folds these
+    counts into its own ``demo.load`` record)."""
+    items = demo_items()
+    by_field: dict[str, list[DemoItem]] = {}
+    for item in items:
+        by_field.setdefault(item.field, []).append(item)
+    created = {"items": 0, "plans": 0, "tasks": 0}
+    fallback = actor if getattr(actor, "pk", None) else None
+    fallback = fallback or User.objects.filter(role=Role.ADMIN).order_by("pk").first()
+    with transaction.atomic():
+        fields = {f.code: f for f in EnforcementField.objects.filter(code__in=list(by_field))}
+        agencies = (
+            Organisation.objects.filter(
+                kind__in=OrganisationKind.enforcing(), fields__code__in=list(by_field)
+            )
+            .distinct()
+            .prefetch_related("fields")
+            .order_by("region_id", "name")
+        )
+        now = timezone.now()
+        for agency in agencies:
+            codes = [f.code for f in agency.fields.all() if f.code in by_field]
+            wanted = [i for code in codes for i in by_field[code]]
+            have = set(
+                InspectionItem.objects.filter(organisation=agency).values_list("code", flat=True)
+            )
+            new = [
+                InspectionItem(
+                    organisation=agency,
+                    field=fields[i.field],
+                    code=i.code,
+                    name=i.name,
+                    legal_basis_law=i.legal_basis_law,
+                    legal_basis_article=i.legal_basis_article,
+                    standard=i.standard,
+                    checklist=list(i.checklist),
+                    method=i.method,
+                    yearly_cap=i.yearly_cap,
+                    created_at=now,
+                    updated_at=now,
+                )
+                for i in wanted
+                if i.code not in have
+            ]
+            InspectionItem.objects.bulk_create(new)
+            created["items"] += len(new)
+            if AnnualPlan.objects.filter(organisation=agency, year=DEMO_YEAR).exists():
+                continue
+            creator = _account(agency, Role.INSPECTOR) or fallback
+            if creator is None:
+                continue
+            approver = _account(agency, Role.APPROVER)
+            if approver == creator:
+                approver = None
+            agency_items = {
+                i.code: i
+                for i in InspectionItem.objects.filter(
+                    organisation=agency, code__in=[w.code for w in wanted]
+                )
+            }
+            plan = AnnualPlan.objects.create(
+                organisation=agency,
+                year=DEMO_YEAR,
+                title=f"{agency.name}{DEMO_YEAR}年度涉企行政检查计划",
+                description=(
+                    "依据国办发〔2024〕54号《关于严格规范涉企行政检查的意见》编制。"
+                    "按企业信用风险分类确定抽查比例，A 类企业“无事不扰”；"
+                    "检查前 5 个工作日发出检查预告通知书。"
+                ),
+                status=PlanStatus.PUBLISHED,
+                created_by=creator,
+                created_at=now,
+                approved_by=approver,
+                approved_at=now if approver is not None else None,
+                published_by=approver or creator,
+                published_at=now,
+            )
+            plan.items.set(list(agency_items.values()))
+            PlanStratum.objects.bulk_create(
+                [
+                    PlanStratum(
+                        plan=plan,
+                        code=grade,
+                        name=str(CreditGrade(grade).label),
+                        credit_grade=grade,
+                        sampling_ratio=ratio,
+                    )
+                    for grade, ratio in STRATA.items()
+                ]
+            )
+            created["plans"] += 1
+            for code in codes:
+                field_items = [agency_items[i.code] for i in by_field[code]]
+                half = (len(field_items) + 1) // 2
+                first, second = FIELD_TASKS[code]
+                for quarter, name, task_items in (
+                    (2, f"{first}双随机抽查", field_items[:half]),
+                    (3, f"{second}双随机抽查", field_items[half:]),
+                ):
+                    task = PlanTask.objects.create(
+                        plan=plan,
+                        quarter=quarter,
+                        name=name,
+                        kind=TaskKind.RANDOM,
+                        field=fields[code],
+                        region=agency.region,
+                        officers_per_inspection=2,
+                    )
+                    task.items.set(task_items)
+                    created["tasks"] += 1
+        if record and any(created.values()):
+            record_change(
+                actor=actor,
+                action="plans.demo.load",
+                object_type="plans.demo",
+                object_id=str(DEMO_YEAR),
+                after={"created": created, "year": DEMO_YEAR},
+                summary=(
+                    f"载入演示检查事项 {created['items']} 项、"
+                    f"{DEMO_YEAR} 年度已公布计划 {created['plans']} 份"
+                ),
+            )
+    return created

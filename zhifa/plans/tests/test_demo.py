@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+
+from zhifa.audit.models import AuditRecord
+from zhifa.audit.services import verify_chain
+from zhifa.org.models import User
+from zhifa.plans.demo import demo_items, load_demo_plans
+from zhifa.plans.models import AnnualPlan, InspectionItem, PlanStatus, PlanTask
+from zhifa.web.demo_data import load_demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_item_data_cites_a_law_and_an_article_for_every_item():
+    items = demo_items()
+    assert Counter(i.field for i in items) == {
+        "health": 6,
+        "market": 6,
+        "ecology": 7,
+        "emergency": 6,
+    }
+    assert len({i.code for i in items}) == 25
+    for item in items:
+        assert item.legal_basis_law.startswith("《") and item.legal_basis_law.endswith("》")
+        assert item.legal_basis_article.startswith("第") and item.legal_basis_article.endswith("条")
+        assert item.checklist
+    hazardous = next(i for i in items if i.code == "ST-GF-01")
+    assert (hazardous.legal_basis_law, hazardous.legal_basis_article) == (
+        "《中华人民共和国固体废物污染环境防治法》",
+        "第七十八条",
+    )
+
+
+def test_demo_load_creates_items_and_published_plans_once():
+    load_demo(enterprises=60, officers=40)
+    assert InspectionItem.objects.count() == 130
+    assert AnnualPlan.objects.filter(year=2026, status=PlanStatus.PUBLISHED).count() == 21
+    assert PlanTask.objects.count() == 42
+    plan = AnnualPlan.objects.get(organisation__name="舟山市卫生健康委员会", year=2026)
+    assert plan.created_by == User.objects.get(username="inspector")
+    assert plan.approved_by == User.objects.get(username="approver")
+    assert {s.code: s.sampling_ratio for s in plan.strata.all()} == {
+        "A": Decimal("3.00"),
+        "B": Decimal("5.00"),
+        "C": Decimal("10.00"),
+        "D": Decimal("20.00"),
+    }
+    assert [(t.quarter, t.name, t.items.count()) for t in plan.tasks.all()] == [
+        (2, "公共场所卫生双随机抽查", 3),
+        (3, "职业卫生和生活饮用水双随机抽查", 3),
+    ]
+    record = AuditRecord.objects.get(action="demo.load")
+    assert record.after["plans"] == {"items": 130, "plans": 21, "tasks": 42}
+    audit_count = AuditRecord.objects.count()
+    assert load_demo_plans() == {"items": 0, "plans": 0, "tasks": 0}
+    assert AuditRecord.objects.count() == audit_count
+    assert verify_chain().ok
