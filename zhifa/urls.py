@@ -17,6 +17,7 @@ urlpatterns = [
     path("workdays/", include("zhifa.workdays.urls")),
     path("audit/", include("zhifa.audit.urls")),
     path("documents/", include("zhifa.documents.urls")),
+    path("draws/", include("zhifa.draws.urls")),
     path("plans/", include("zhifa.plans.urls")),
     path("", include("zhifa.web.urls")),
 ]

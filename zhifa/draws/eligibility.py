@@ -21,37 +21,21 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 
-from django.conf import settings
 from django.utils import timezone
 
 from zhifa.draws.models import DrawResult, DrawStatus
-from zhifa.org.models import Region
-from zhifa.plans.models import FrequencyPolicy, PlanTask
+from zhifa.plans.models import PlanTask
+from zhifa.plans.selectors import effective_yearly_cap
 
 
 def _region_cap_lookup() -> Callable[[str], int]:
-    """region code → the cap across agencies, walking FrequencyPolicy up the ancestors."""
-    policies = dict(FrequencyPolicy.objects.values_list("region_id", "yearly_cap_across_agencies"))
-    parents: dict[str, str | None] = {}
+    """region code → the cap across agencies (plans.selectors), looked up once per region."""
     cache: dict[str, int] = {}
-    default = int(getattr(settings, "ZHIFA_YEARLY_INSPECTION_CAP", 2))
 
     def cap(code: str) -> int:
-        if code in cache:
-            return cache[code]
-        value = default
-        node: str | None = code
-        while node is not None:
-            if node in policies:
-                value = int(policies[node])
-                break
-            if node not in parents:
-                parents[node] = (
-                    Region.objects.filter(pk=node).values_list("parent_id", flat=True).first()
-                )
-            node = parents[node]
-        cache[code] = value
-        return value
+        if code not in cache:
+            cache[code] = effective_yearly_cap(code)
+        return cache[code]
 
     return cap
 

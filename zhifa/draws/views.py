@@ -1,0 +1,487 @@
+"""Pages of draws: the agency's draw tasks and 回避 list, and the public record (no login)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, cast
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from zhifa.draws import pools, services
+from zhifa.draws.forms import (
+    AnnounceForm,
+    CancelForm,
+    ConflictForm,
+    DrawFilterForm,
+    DrawForm,
+    PerformForm,
+    SourceFormSet,
+    sources_from,
+)
+from zhifa.draws.models import (
+    DrawMode,
+    DrawResult,
+    DrawStatus,
+    DrawTask,
+    OfficerAssignment,
+    OfficerConflict,
+)
+from zhifa.draws.record import pool_lines, stratum_pool_bytes
+from zhifa.org.models import User
+from zhifa.org.scoping import get_visible_or_404, visible_to
+from zhifa.web.exports import local_time, xlsx_response
+
+# Steps of one selection shown on the public page; the record.json holds them all.
+STEP_LIMIT = 500
+RESULTS_PER_PAGE = 100
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _draws() -> QuerySet[DrawTask]:
+    return DrawTask.objects.select_related("task__plan", "organisation", "region", "created_by")
+
+
+def _form_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for key, messages_ in error.message_dict.items():
+            form.add_error(key if key in form.fields else None, messages_)
+    else:
+        form.add_error(None, error)
+
+
+def _require_drawer(user: User, draw: DrawTask) -> None:
+    if not services.can_draw(user, draw.organisation_id):
+        raise PermissionDenied(services.DRAW_DENIED)
+
+
+def _filtered(request: HttpRequest, user: User) -> tuple[DrawFilterForm, QuerySet[DrawTask]]:
+    form = DrawFilterForm(request.GET or None)
+    filters = form.filters()
+    if filters is None:
+        return form, DrawTask.objects.none()
+    draws = visible_to(user, _draws())
+    if filters.get("q"):
+        draws = draws.filter(
+            Q(title__icontains=filters["q"]) | Q(task__name__icontains=filters["q"])
+        )
+    if filters.get("status"):
+        draws = draws.filter(status=filters["status"])
+    if filters.get("year"):
+        draws = draws.filter(task__plan__year=filters["year"])
+    return form, draws
+
+
+# --- agency pages ----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def draw_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form, draws = _filtered(request, user)
+    page = Paginator(draws, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "draws/draw_list.html",
+        {
+            "form": form,
+            "page": page,
+            "total": page.paginator.count,
+            "can_create": user.is_admin or user.role in services.DRAWER_ROLES,
+            "export_query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def draw_export(request: HttpRequest) -> HttpResponse:
+    """The results of the filtered draws as .xlsx, one enterprise per row."""
+    user = _user(request)
+    _, draws = _filtered(request, user)
+    results = (
+        DrawResult.objects.filter(draw__in=draws)
+        .select_related("draw", "stratum", "enterprise")
+        .prefetch_related(
+            Prefetch("assignments", queryset=OfficerAssignment.objects.select_related("officer"))
+        )
+        .order_by("draw_id", "stratum__code", "sequence")
+    )
+
+    def rows() -> Iterator[Sequence[Any]]:
+        for result in results.iterator(chunk_size=1000):
+            officers = [a.officer for a in result.assignments.all()]
+            yield [
+                result.draw.title,
+                result.stratum.code,
+                result.sequence,
+                result.enterprise.uscc,
+                result.enterprise.name,
+                "、".join(f"{o.name}（{o.cert_no}）" for o in officers),
+                str(result.get_status_display()),
+                local_time(result.draw.drawn_at),
+            ]
+
+    return xlsx_response(
+        "抽取结果",
+        [
+            "抽取任务",
+            "分层",
+            "抽中顺序",
+            "统一社会信用代码",
+            "企业名称",
+            "检查人员",
+            "状态",
+            "抽取时间",
+        ],
+        rows(),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draw_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not (user.is_admin or (user.role in services.DRAWER_ROLES and user.organisation_id)):
+        raise PermissionDenied(services.DRAW_DENIED)
+    initial = {}
+    if request.GET.get("task"):
+        initial["task"] = request.GET["task"]
+    form = DrawForm(_posted(request), user=user, initial=initial)
+    formset = SourceFormSet(_posted(request), prefix="sources")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        try:
+            draw = services.create_draw(
+                task=data["task"],
+                title=data["title"],
+                mode=data["mode"],
+                reveal_date=data["reveal_date"],
+                sources=sources_from(formset),
+                actor=user,
+                inspection_start=data.get("inspection_start"),
+                inspection_end=data.get("inspection_end"),
+                counts=data.get("counts") or None,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"已创建抽取任务“{draw.title}”（草稿）。核对无误后请公告。")
+            return redirect("draws:draw_detail", pk=draw.pk)
+    return render(request, "draws/draw_form.html", {"form": form, "formset": formset})
+
+
+def _detail_context(draw: DrawTask) -> dict[str, Any]:
+    results = (
+        DrawResult.objects.filter(draw=draw)
+        .select_related("stratum", "enterprise")
+        .prefetch_related(
+            Prefetch("assignments", queryset=OfficerAssignment.objects.select_related("officer"))
+        )
+        .order_by("stratum__code", "sequence")
+    )
+    return {
+        "draw": draw,
+        "strata": list(draw.strata.order_by("code")),
+        "sources": list(draw.sources.order_by("position")),
+        "results": results,
+    }
+
+
+@login_required
+@require_GET
+def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    draw = get_visible_or_404(user, _draws(), pk=pk)
+    context = _detail_context(draw)
+    page = Paginator(context.pop("results"), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    context.update(
+        {
+            "page": page,
+            "can_draw": services.can_draw(user, draw.organisation_id),
+            "statuses": DrawStatus,
+        }
+    )
+    return render(request, "draws/draw_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draw_announce(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    draw = get_visible_or_404(user, _draws(), pk=pk)
+    _require_drawer(user, draw)
+    form = AnnounceForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            draw = services.announce_draw(draw, actor=user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request, f"已公告抽取任务“{draw.title}”：名录 {draw.pool_size} 户，SM3 已公开。"
+            )
+            return redirect("draws:draw_detail", pk=draw.pk)
+    return render(
+        request,
+        "draws/draw_announce.html",
+        {"draw": draw, "form": form, "sources": list(draw.sources.order_by("position"))},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draw_perform(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    draw = get_visible_or_404(user, _draws(), pk=pk)
+    _require_drawer(user, draw)
+    form = PerformForm(_posted(request), draw=draw)
+    if request.method == "POST" and form.is_valid():
+        try:
+            draw = services.perform_draw(draw, values=form.values(), actor=user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            count = draw.results.count()
+            messages.success(request, f"抽取完成：抽中 {count} 户企业，公开记录已生成。")
+            return redirect("draws:draw_detail", pk=draw.pk)
+    return render(
+        request,
+        "draws/draw_perform.html",
+        {"draw": draw, "form": form, "is_commit": draw.mode == DrawMode.COMMIT},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draw_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    draw = get_visible_or_404(user, _draws(), pk=pk)
+    _require_drawer(user, draw)
+    form = CancelForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            draw = services.cancel_draw(draw, reason=form.cleaned_data["reason"], actor=user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"已撤销抽取任务“{draw.title}”。")
+            return redirect("draws:draw_detail", pk=draw.pk)
+    return render(request, "draws/draw_cancel.html", {"draw": draw, "form": form})
+
+
+# --- 回避 --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def conflict_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    conflicts = visible_to(
+        user, OfficerConflict.objects.select_related("officer", "enterprise", "declared_by")
+    )
+    q = request.GET.get("q", "").strip()
+    if q:
+        conflicts = conflicts.filter(
+            Q(officer__name__icontains=q)
+            | Q(enterprise__name__icontains=q)
+            | Q(enterprise__uscc__icontains=q)
+        )
+    if request.GET.get("active") == "1":
+        conflicts = conflicts.filter(is_active=True)
+    page = Paginator(conflicts, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "draws/conflict_list.html",
+        {
+            "page": page,
+            "q": q,
+            "active": request.GET.get("active") == "1",
+            "total": page.paginator.count,
+            "can_declare": user.is_admin or user.role in services.DRAWER_ROLES,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conflict_declare(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not (user.is_admin or (user.role in services.DRAWER_ROLES and user.organisation_id)):
+        raise PermissionDenied(services.CONFLICT_DENIED)
+    form = ConflictForm(_posted(request), user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            conflict = services.declare_conflict(
+                data["officer"], data["uscc"], data["reason"], user
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request, f"已登记回避：{conflict.officer.name}回避{conflict.enterprise.name}。"
+            )
+            return redirect("draws:conflict_list")
+    return render(request, "draws/conflict_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def conflict_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    conflict = get_visible_or_404(user, OfficerConflict.objects.select_related("officer"), pk=pk)
+    try:
+        services.withdraw_conflict(conflict, actor=user)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, "已撤回该回避登记。")
+    return redirect("draws:conflict_list")
+
+
+# --- public pages (no login) -----------------------------------------------------------------
+
+
+def _public_draws() -> QuerySet[DrawTask]:
+    return _draws().filter(announced_at__isnull=False).exclude(status=DrawStatus.DRAFT)
+
+
+def _public_draw(pk: int) -> DrawTask:
+    return get_object_or_404(_public_draws(), pk=pk)
+
+
+@require_GET
+def public_list(request: HttpRequest) -> HttpResponse:
+    draws = _public_draws()
+    q = request.GET.get("q", "").strip()
+    if q:
+        draws = draws.filter(
+            Q(title__icontains=q) | Q(organisation__name__icontains=q) | Q(task__name__icontains=q)
+        )
+    status = request.GET.get("status", "")
+    if status in (DrawStatus.ANNOUNCED, DrawStatus.DRAWN, DrawStatus.CANCELLED):
+        draws = draws.filter(status=status)
+    draws = draws.order_by("-announced_at", "-pk")
+    page = Paginator(draws, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "draws/public_list.html",
+        {"page": page, "q": q, "status": status, "total": page.paginator.count},
+    )
+
+
+@require_GET
+def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    draw = _public_draw(pk)
+    context = _detail_context(draw)
+    results_page = Paginator(context.pop("results"), RESULTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    record = draw.record if draw.status == DrawStatus.DRAWN else None
+    strata_steps: list[dict[str, Any]] = []
+    officer_steps: dict[str, list[dict[str, Any]]] = {}
+    names: dict[str, str] = {}
+    if record:
+        for stratum in record["strata"]:
+            steps = stratum["steps"]
+            strata_steps.append(
+                {
+                    **{k: v for k, v in stratum.items() if k != "steps"},
+                    "steps": steps[:STEP_LIMIT],
+                    "hidden": max(0, len(steps) - STEP_LIMIT),
+                    "skips": [s for s in steps if not s["accepted"]],
+                }
+            )
+        on_page = {r.enterprise.uscc for r in results_page}
+        officer_steps = {
+            d["uscc"]: d["steps"] for d in record["officer_draws"] if d["uscc"] in on_page
+        }
+        names = {r["uscc"]: r["name"] for r in record["results"]}
+    rows = [
+        {
+            "result": r,
+            "officers": [a.officer for a in r.assignments.all()],
+            "steps": officer_steps.get(r.enterprise.uscc, []),
+            "key_string": (
+                services.draw_record.officer_key(draw.key_string, r.enterprise.uscc)
+                if draw.key_string
+                else ""
+            ),
+        }
+        for r in results_page
+    ]
+    context.update(
+        {
+            "record": record,
+            "strata_steps": strata_steps,
+            "page": results_page,
+            "rows": rows,
+            "names": names,
+            "step_limit": STEP_LIMIT,
+            "is_commit": draw.mode == DrawMode.COMMIT,
+        }
+    )
+    return render(request, "draws/public_detail.html", context)
+
+
+def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@require_GET
+def public_record(request: HttpRequest, pk: int) -> HttpResponse:
+    draw = _public_draw(pk)
+    if draw.status != DrawStatus.DRAWN or not draw.record:
+        raise Http404("该抽取尚未进行，公开记录在抽取后生成。")
+    return _download(
+        services.record_json_bytes(draw.record),
+        f"draw-{draw.pk}-record.json",
+        "application/json; charset=utf-8",
+    )
+
+
+@require_GET
+def public_pool(request: HttpRequest, pk: int) -> HttpResponse:
+    draw = _public_draw(pk)
+    return _download(
+        pools.read_pool(draw.pool_file), f"draw-{draw.pk}-pool.txt", "text/plain; charset=utf-8"
+    )
+
+
+@require_GET
+def public_stratum_pool(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    draw = _public_draw(pk)
+    if not draw.strata.filter(code=code).exists():
+        raise Http404("没有该分层。")
+    rows = pool_lines(pools.read_pool(draw.pool_file))
+    data = stratum_pool_bytes(uscc for uscc, stratum in rows if stratum == code)
+    return _download(data, f"draw-{draw.pk}-pool-{code}.txt", "text/plain; charset=utf-8")
+
+
+@require_GET
+def public_officer_pool(request: HttpRequest, pk: int) -> HttpResponse:
+    draw = _public_draw(pk)
+    return _download(
+        pools.read_pool(draw.officer_pool_file),
+        f"draw-{draw.pk}-officers.txt",
+        "text/plain; charset=utf-8",
+    )
