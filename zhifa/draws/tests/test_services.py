@@ -10,11 +10,13 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from zhifa import testing
 from zhifa.audit.models import AuditRecord
 from zhifa.audit.services import verify_chain
 from zhifa.audit.sm3 import sm3_hex
-from zhifa.draws import pools, rfc3797, services
+from zhifa.draws import eligibility, pools, rfc3797, services
 from zhifa.draws import record as draw_record
+from zhifa.draws.demo import load_demo_draws
 from zhifa.draws.models import (
     DrawMode,
     DrawResult,
@@ -26,7 +28,7 @@ from zhifa.draws.models import (
 )
 from zhifa.draws.tests.conftest import VALUES
 from zhifa.org.models import CertificateStatus, Officer
-from zhifa.plans.models import PlanTask
+from zhifa.plans.models import AnnualPlan, FrequencyPolicy, PlanTask
 from zhifa.registry.models import Enterprise
 
 
@@ -481,3 +483,52 @@ def test_a_conflict_is_declared_once_and_withdrawn(
     again = services.declare_conflict(officers[0], zhoushan_enterprise, "近亲属任职", approver)
     assert (again.pk, again.is_active, again.reason) == (conflict.pk, True, "近亲属任职")
     assert verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_the_demo_makes_one_drawn_and_one_announced_draw_once(
+    task, registry, officers, inspector, admin_user
+):
+    assert load_demo_draws(admin_user) == {"drawn": 1, "announced": 1, "skipped": 0}
+    drawn = DrawTask.objects.get(status=DrawStatus.DRAWN)
+    verify_with_files(drawn)
+    assert DrawTask.objects.filter(status=DrawStatus.ANNOUNCED).count() == 1
+    assert load_demo_draws(admin_user) == {"drawn": 0, "announced": 0, "skipped": 0}
+    assert verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_the_demo_does_nothing_without_a_published_plan(admin_user):
+    assert load_demo_draws(admin_user) == {"drawn": 0, "announced": 0, "skipped": 1}
+    assert DrawTask.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_an_enterprise_at_the_regions_cap_across_agencies_is_not_eligible(
+    task, registry, officers, inspector, approver, reveal_date, sources, zhoushan
+):
+    other_agency = testing.organisation("舟山市市场监督管理局", region=zhoushan)
+    other_plan = AnnualPlan.objects.create(
+        organisation=other_agency,
+        year=task.plan.year,
+        title="他机关计划",
+        status="published",
+        created_by=approver,
+    )
+    other_task = PlanTask.objects.create(
+        plan=other_plan,
+        quarter=1,
+        name="他机关任务",
+        kind="random",
+        field=task.field,
+        region=zhoushan,
+    )
+    now = timezone.now()
+    past_inspection(other_task, registry[5], [], now - dt.timedelta(days=3))
+    past_inspection(other_task, registry[5], [], now - dt.timedelta(days=2))
+    past_inspection(other_task, registry[6], [], now - dt.timedelta(days=2))
+    assert eligibility.ineligible(task) == {
+        registry[5].uscc: "各机关今年已检查该企业 2 次，达到本地区每年 2 次的上限"
+    }
+    FrequencyPolicy.objects.create(region=zhoushan, yearly_cap_across_agencies=1)
+    assert set(eligibility.ineligible(task)) == {registry[5].uscc, registry[6].uscc}
