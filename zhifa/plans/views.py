@@ -112,6 +112,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
             "total": page.paginator.count,
             "can_write": rules.can_write(user),
             "export_query": request.GET.urlencode(),
+            "organisations": selectors.organisations_for_items(user) if user.is_admin else [],
         },
     )
 

@@ -284,3 +284,27 @@ def test_the_creator_is_not_offered_the_approve_button(client_for, approver, hea
     response = client_for(approver).get(f"/plans/{plan.pk}/")
     assert response.context["can_approve"] is False
     assert response.context["can_edit"] is True
+
+
+def test_admin_creates_an_item_for_a_named_agency(client_for, admin_user, health_agency):
+    client = client_for(admin_user)
+    assert client.get("/plans/items/new/").status_code == 404
+    page = client.get("/plans/items/")
+    assert health_agency in list(page.context["organisations"])
+    response = client.post(
+        "/plans/items/new/",
+        {
+            "org": health_agency.pk,
+            "code": "WS-SS-01",
+            "name": "集中式供水单位卫生许可",
+            "field": "health",
+            "legal_basis_law": "《生活饮用水卫生监督管理办法》",
+            "legal_basis_article": "第七条",
+            "method": "written",
+            "yearly_cap": 1,
+            "quiet_period_days": 180,
+        },
+    )
+    assert response.status_code == 302
+    item = InspectionItem.objects.get(code="WS-SS-01")
+    assert item.organisation == health_agency
