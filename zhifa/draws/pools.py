@@ -8,7 +8,6 @@ as model objects.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import os
 import tempfile
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -130,38 +129,34 @@ def freeze_enterprise_pool(
     )
 
 
-def _grade_rows(region_prefix: str, industry: str, grades: Sequence[str]) -> Iterator[list[str]]:
-    """Lines ``<uscc>\\n`` of the given grades in code order, in chunks.
+def _grade_codes(region_prefix: str, industry: str, grades: Sequence[str]) -> list[str]:
+    """统一社会信用代码 of the given grades in code-point order.
 
-    With the registry's (credit_grade, uscc, region, industry) index this is one range scan of
-    the index per grade; a server-side cursor on PostgreSQL keeps memory flat.
+    The database concatenates the codes of an ordered subquery (over the registry's
+    (credit_grade, uscc, region, industry) index) into one string, which crosses the wire as one
+    value instead of a row per enterprise. Aggregate order follows the subquery in SQLite and
+    PostgreSQL but no standard promises it, nor that a database collation orders codes by code
+    point, so the order is checked here and restored if it ever differs.
     """
-    queryset = Enterprise.objects.filter(region__pk__startswith=region_prefix)
-    queryset = queryset.filter(credit_grade__in=list(grades))
+    queryset = Enterprise.objects.filter(
+        region__pk__startswith=region_prefix, credit_grade__in=list(grades)
+    )
     if industry:
         queryset = queryset.filter(industry=industry)
-    rows = queryset.order_by("uscc").values_list("uscc", flat=True)
-    sql, params = rows.query.get_compiler(using=rows.db).as_sql()
-    check_order = connection.vendor != "sqlite"
-    last = ""
-    with connection.chunked_cursor() as cursor:
+    inner, params = queryset.order_by("uscc").values_list("uscc").query.sql_with_params()
+    if connection.vendor == "postgresql":
+        sql = f"SELECT string_agg(pool.uscc, E'\\n') FROM ({inner}) AS pool"
+    else:
+        sql = f"SELECT group_concat(pool.uscc, char(10)) FROM ({inner}) AS pool"
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        while True:
-            chunk = cursor.fetchmany(FETCH_SIZE)
-            if not chunk:
-                break
-            codes = [row[0] for row in chunk]
-            # SQLite compares bytes; another database's collation could order codes otherwise,
-            # and the published order must be the code-point order anyone can reproduce.
-            if check_order and (
-                codes[0] <= last or any(a >= b for a, b in itertools.pairwise(codes))
-            ):
-                raise RuntimeError(
-                    "数据库返回的统一社会信用代码顺序与规范顺序（按字符编码升序）不一致，"
-                    "请将 registry_enterprise.uscc 的排序规则设为 C。"
-                )
-            last = codes[-1]
-            yield codes
+        row = cursor.fetchone()
+    text = row[0] if row else None
+    if not text:
+        return []
+    codes: list[str] = text.split("\n")
+    ordered = sorted(codes)
+    return codes if codes == ordered else ordered
 
 
 def freeze_strata_pool(
@@ -189,17 +184,15 @@ def freeze_strata_pool(
                     if spec.credit_grade
                     else [g for g in CreditGrade.values if g not in claimed]
                 )
-                part = SM3Stream()
-                size = 0
-                for codes in _grade_rows(region_prefix, industry, grades):
-                    if excluded:
-                        codes = [c for c in codes if c not in excluded]
-                    data = ("\n".join(codes) + "\n").encode("utf-8") if codes else b""
-                    out.write(data)
-                    whole.update(data)
-                    part.update(data)
-                    size += len(codes)
-                summaries[spec.code] = StratumPool(code=spec.code, size=size, sm3=part.hexdigest())
+                codes = _grade_codes(region_prefix, industry, grades)
+                if excluded:
+                    codes = [c for c in codes if c not in excluded]
+                data = ("\n".join(codes) + "\n").encode("utf-8") if codes else b""
+                out.write(data)
+                whole.update(data)
+                summaries[spec.code] = StratumPool(
+                    code=spec.code, size=len(codes), sm3=sm3_hex(data)
+                )
         with open(tmp_path, "rb") as f:
             saved = default_storage.save(name, File(f, name=os.path.basename(name)))
     finally:

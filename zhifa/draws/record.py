@@ -23,10 +23,10 @@ A record is JSON (``FORMAT``)::
                    "officers": ["<cert_no>", "<cert_no>"], "status": "…"}]
     }
 
-The pool file has one enterprise per line, ``<统一社会信用代码>\\t<分层代码>``, sorted by the code,
-UTF-8, each line ending in ``\\n``. A stratum's own pool is its codes in that order, one per line;
-its ``pool_sm3`` is the SM3 of exactly those lines, so ``zhifa rfc3797`` on that file alone
-reproduces the stratum. The officer pool has one 执法证号 per line, sorted.
+The pool file has one 统一社会信用代码 per line, UTF-8, each line ending in ``\\n``: the strata
+in order of their codes, each a block of its enterprises sorted by the code. A stratum's own pool
+is its block; its ``pool_sm3`` is the SM3 of exactly those lines, so ``zhifa rfc3797`` on that
+block alone reproduces the stratum. The officer pool has one 执法证号 per line, sorted.
 """
 
 from __future__ import annotations
@@ -38,7 +38,9 @@ from zhifa.audit.sm3 import sm3_hex
 from zhifa.draws import rfc3797
 
 FORMAT = "zhifa-draw-record/1"
-POOL_LINE_FORMAT = "统一社会信用代码<TAB>分层代码，按统一社会信用代码升序，每行一户，UTF-8"
+POOL_LINE_FORMAT = (
+    "每行一个统一社会信用代码，UTF-8；按分层代码升序逐层排列，层内按统一社会信用代码升序"
+)
 OFFICER_POOL_LINE_FORMAT = "执法证号，按执法证号升序，每行一人，UTF-8"
 OFFICER_KEY_LABEL = "OFFICERS"
 
@@ -80,18 +82,30 @@ def step_entries(
     ]
 
 
-def pool_lines(pool_bytes: bytes) -> list[tuple[str, str]]:
-    """(code, stratum) of every line of a pool file; refuses a malformed file."""
+def pool_lines(pool_bytes: bytes) -> list[str]:
+    """The codes of a pool file, one per line; refuses a malformed file."""
     text = pool_bytes.decode("utf-8")
     if text and not text.endswith("\n"):
         raise Mismatch("名录文件最后一行缺少换行符，不是平台发布的原始文件。")
-    rows: list[tuple[str, str]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        code, sep, stratum = line.partition("\t")
-        if not sep or not code or not stratum:
-            raise Mismatch(f"名录文件第 {number} 行格式不符：应为“统一社会信用代码<TAB>分层代码”。")
-        rows.append((code, stratum))
-    return rows
+    lines = text.split("\n")[:-1] if text else []
+    for number, line in enumerate(lines, start=1):
+        if not line or line != line.strip():
+            raise Mismatch(f"名录文件第 {number} 行格式不符：应为一个统一社会信用代码。")
+    return lines
+
+
+def pool_blocks(pool_bytes: bytes, sizes: Sequence[tuple[str, int]]) -> dict[str, list[str]]:
+    """stratum code → its codes: the file holds the strata in code order, each a block of lines."""
+    lines = pool_lines(pool_bytes)
+    total = sum(size for _, size in sizes)
+    if len(lines) != total:
+        raise Mismatch(f"名录文件有 {len(lines)} 行，各分层户数合计为 {total}。")
+    blocks: dict[str, list[str]] = {}
+    start = 0
+    for code, size in sorted(sizes):
+        blocks[code] = lines[start : start + size]
+        start += size
+    return blocks
 
 
 def stratum_pool_bytes(codes: Iterable[str]) -> bytes:
@@ -190,15 +204,20 @@ def verify(
         digest = sm3_hex(pool_bytes)
         if digest != pool.get("sm3"):
             raise Mismatch(f"名录文件的 SM3 为 {digest}，与公告的 {pool.get('sm3')} 不符。")
-        rows = pool_lines(pool_bytes)
-        if len(rows) != pool.get("size"):
-            raise Mismatch(f"名录文件有 {len(rows)} 行，公告为 {pool.get('size')} 户。")
-        codes = [c for c, _ in rows]
-        if codes != sorted(codes) or len(set(codes)) != len(codes):
-            raise Mismatch("名录文件未按统一社会信用代码升序排列，或有重复。")
-        by_stratum = {}
-        for code, stratum in rows:
-            by_stratum.setdefault(stratum, []).append(code)
+        sizes = [
+            (str(st.get("code")), int(st.get("pool_size", -1))) for st in record.get("strata") or []
+        ]
+        listed = sum(size for _, size in sizes)
+        if listed != pool.get("size"):
+            raise Mismatch(f"各分层户数合计 {listed}，与名录户数 {pool.get('size')} 不符。")
+        by_stratum = pool_blocks(pool_bytes, sizes)
+        seen: set[str] = set()
+        for code, block in by_stratum.items():
+            if block != sorted(block) or len(set(block)) != len(block):
+                raise Mismatch(f"名录文件中分层 {code} 未按统一社会信用代码升序排列，或有重复。")
+            if seen.intersection(block):
+                raise Mismatch(f"名录文件中分层 {code} 与其他分层有重复的企业。")
+            seen.update(block)
 
     accepted_by_stratum: dict[str, list[str]] = {}
     total = 0

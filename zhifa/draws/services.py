@@ -267,10 +267,10 @@ def announce_draw(draw: DrawTask, *, actor: Any, on: dt.date | None = None) -> D
                     f"少于每户检查所需的 {needed} 人（行政处罚法第四十二条），不能公告；"
                     "请先补充执法人员或核对执法证有效期。"
                 )
-            strata = list(draw.strata.order_by("code"))
+            strata = sorted(draw.strata.all(), key=lambda s: s.code)
             excluded = eligibility.ineligible(task, day)
             started = time.perf_counter()
-            pool = pools.freeze_enterprise_pool(
+            pool = pools.freeze_strata_pool(
                 name=f"draws/{draw.pk}/pool.txt",
                 region_prefix=task.region.code_prefix,
                 industry=task.industry,
@@ -366,7 +366,7 @@ def announcement(draw: DrawTask) -> dict[str, Any]:
                 "pool_sm3": s.pool_sm3,
                 "count": s.count,
             }
-            for s in draw.strata.order_by("code")
+            for s in sorted(draw.strata.all(), key=lambda s: s.code)
         ],
         "officer_pool": {
             "sm3": draw.officer_pool_sm3,
@@ -397,15 +397,6 @@ def _draw_summary(draw: DrawTask) -> dict[str, Any]:
 
 
 # --- draw ------------------------------------------------------------------------------------
-
-
-def _split_pool(data: bytes) -> dict[str, list[str]]:
-    by_stratum: dict[str, list[str]] = defaultdict(list)
-    for line in data.decode("utf-8").split("\n"):
-        if line:
-            code, _, stratum = line.partition("\t")
-            by_stratum[stratum].append(code)
-    return by_stratum
 
 
 def _read_frozen(path: str, expected: str, what: str) -> bytes:
@@ -495,15 +486,14 @@ def perform_draw(
 
         pool_data = _read_frozen(draw.pool_file, draw.pool_sm3, "名录")
         officer_data = _read_frozen(draw.officer_pool_file, draw.officer_pool_sm3, "执法人员名录")
-        by_stratum = _split_pool(pool_data)
-        del pool_data
-        strata = list(draw.strata.order_by("code"))
-        for stratum in strata:
-            if len(by_stratum.get(stratum.code, [])) != stratum.pool_size:
-                raise ValidationError(
-                    f"名录文件中分层 {stratum.code} 有 {len(by_stratum.get(stratum.code, []))} 户，"
-                    f"与公告的 {stratum.pool_size} 户不符，抽取已中止，未写入任何结果。"
-                )
+        strata = sorted(draw.strata.all(), key=lambda s: s.code)
+        lines = pool_data.count(b"\n")
+        if lines != draw.pool_size or sum(s.pool_size for s in strata) != draw.pool_size:
+            raise ValidationError(
+                f"名录文件有 {lines} 行，与公告的 {draw.pool_size} 户不符，"
+                "抽取已中止，未写入任何结果。"
+            )
+        by_stratum = pools.open_pool(pool_data, [(s.code, s.pool_size) for s in strata])
         secret = draw.secret if draw.mode == DrawMode.COMMIT else None
         base = draw_record.base_key(values, secret)
         ineligible = eligibility.ineligible(task, day)
@@ -512,7 +502,7 @@ def perform_draw(
         # room for the skips; positions do not depend on skips (RFC 3797 §5.1).
         candidates: list[str] = []
         for stratum in strata:
-            labels = by_stratum.get(stratum.code, [])
+            labels = by_stratum[stratum.code]
             wanted = min(stratum.pool_size, stratum.count + len(ineligible) + 8)
             if stratum.count == 0:
                 continue
@@ -537,7 +527,7 @@ def perform_draw(
         strata_records: list[dict[str, Any]] = []
         picks: list[tuple[DrawStratum, int, str]] = []
         for stratum in strata:
-            labels = by_stratum.get(stratum.code, [])
+            labels = by_stratum[stratum.code]
             key = draw_record.stratum_key(base, stratum.code)
             started = time.perf_counter()
             selection = rfc3797.select(
@@ -560,7 +550,7 @@ def perform_draw(
             )
             for sequence, step in enumerate(selection.accepted, start=1):
                 picks.append((stratum, sequence, labels[step.position - 1]))
-        del by_stratum
+        del by_stratum, pool_data
 
         # Officers: one selection per drawn enterprise over the frozen officer pool.
         cert_nos = officer_data.decode("utf-8").splitlines()

@@ -35,7 +35,7 @@ from zhifa.draws.models import (
     OfficerAssignment,
     OfficerConflict,
 )
-from zhifa.draws.record import pool_lines, stratum_pool_bytes
+from zhifa.draws.record import pool_blocks, stratum_pool_bytes
 from zhifa.org.models import User
 from zhifa.org.scoping import get_visible_or_404, visible_to
 from zhifa.web.exports import local_time, xlsx_response
@@ -470,10 +470,11 @@ def public_pool(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def public_stratum_pool(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     draw = _public_draw(pk)
-    if not draw.strata.filter(code=code).exists():
+    sizes = [(s.code, s.pool_size) for s in draw.strata.all()]
+    if code not in dict(sizes):
         raise Http404("没有该分层。")
-    rows = pool_lines(pools.read_pool(draw.pool_file))
-    data = stratum_pool_bytes(uscc for uscc, stratum in rows if stratum == code)
+    blocks = pool_blocks(pools.read_pool(draw.pool_file), sizes)
+    data = stratum_pool_bytes(blocks[code])
     return _download(data, f"draw-{draw.pk}-pool-{code}.txt", "text/plain; charset=utf-8")
 
 

@@ -148,9 +148,11 @@ def test_the_same_inputs_give_the_same_picks(announced, inspector, reveal_date):
     assert picks_of(drawn) == first
     assert drawn.record["strata"] == record["strata"]
     # Each stratum alone reproduces with the RFC 3797 selection over its own pool file.
-    pool = draw_record.pool_lines(pools.read_pool(drawn.pool_file))
+    blocks = draw_record.pool_blocks(
+        pools.read_pool(drawn.pool_file), [(s.code, s.pool_size) for s in drawn.strata.all()]
+    )
     for stratum in drawn.record["strata"]:
-        lines = [code for code, s in pool if s == stratum["code"]]
+        lines = blocks[stratum["code"]]
         assert rfc3797.select_lines([*VALUES, stratum["code"]], lines, stratum["count"]) == [
             u for s, u, _ in first if s == stratum["code"]
         ]
