@@ -207,9 +207,9 @@ def verify(
         sizes = [
             (str(st.get("code")), int(st.get("pool_size", -1))) for st in record.get("strata") or []
         ]
-        listed = sum(size for _, size in sizes)
-        if listed != pool.get("size"):
-            raise Mismatch(f"各分层户数合计 {listed}，与名录户数 {pool.get('size')} 不符。")
+        summed = sum(size for _, size in sizes)
+        if summed != pool.get("size"):
+            raise Mismatch(f"各分层户数合计 {summed}，与名录户数 {pool.get('size')} 不符。")
         by_stratum = pool_blocks(pool_bytes, sizes)
         seen: set[str] = set()
         for code, block in by_stratum.items():

@@ -35,6 +35,7 @@ MAX_VALUES = 65536
 _SPLIT = re.compile(r"[\s,，、;；]+")
 _NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
+_PLAIN = re.compile(r"[A-Za-z0-9]+\Z")
 
 
 class SourceError(ValueError):
@@ -54,6 +55,10 @@ def canonical_source(raw: str) -> str:
     ``"2,5,12,8,10"`` → ``"2.5.8.10.12./"``; ``"9319"`` → ``"9319./"``; ``"a1-b2"`` → ``"A1B2/"``.
     A value made only of numbers is a set of numbers; anything else is one text value.
     """
+    if isinstance(raw, str) and _PLAIN.match(
+        raw
+    ):  # the common case (a 统一社会信用代码, a stratum code): no rewriting
+        return f"{int(raw)}./" if raw.isdigit() else raw.upper() + "/"
     text = unicodedata.normalize("NFKC", str(raw)).strip()
     if not text:
         raise SourceError("随机源取值为空，请填写公布的取值。")

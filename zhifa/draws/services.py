@@ -14,11 +14,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from decimal import ROUND_CEILING, Decimal
 from functools import partial
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from zhifa.audit.services import record_change, snapshot
@@ -86,8 +87,103 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
 
 
 def record_json_bytes(record: dict[str, Any]) -> bytes:
-    """The bytes served as ``record.json``; ``record_sm3`` is their SM3."""
-    return json.dumps(record, ensure_ascii=False, sort_keys=True, indent=2).encode("utf-8")
+    """The bytes served as ``record.json``; ``record_sm3`` is their SM3.
+
+    Exactly ``json.dumps(record, ensure_ascii=False, sort_keys=True, indent=2)``, which the
+    standard library computes in pure Python once ``indent`` is given; ``canonical_json``
+    writes the same text several times faster for records of tens of thousands of steps.
+    """
+    return canonical_json(record).encode("utf-8")
+
+
+def _scalar(value: Any) -> str | None:
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)  # type: ignore[no-any-return]
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float:
+        return json.dumps(value)
+    return None
+
+
+def canonical_json(obj: Any) -> str:
+    """``json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=2)`` for JSON data."""
+    parts: list[str] = []
+    append = parts.append
+
+    def encode(value: Any, level: int) -> None:
+        text = _scalar(value)
+        if text is not None:
+            append(text)
+            return
+        if isinstance(value, dict):
+            if not value:
+                append("{}")
+                return
+            inner = "\n" + "  " * (level + 1)
+            separator = "{" + inner
+            for key in sorted(value):
+                item = value[key]
+                text = _scalar(item)
+                if text is not None:
+                    append(f"{separator}{encode_basestring(key)}: {text}")
+                else:
+                    append(f"{separator}{encode_basestring(key)}: ")
+                    encode(item, level + 1)
+                separator = "," + inner
+            append("\n" + "  " * level + "}")
+        elif isinstance(value, list | tuple):
+            if not value:
+                append("[]")
+                return
+            inner = "\n" + "  " * (level + 1)
+            separator = "[" + inner
+            for item in value:
+                text = _scalar(item)
+                if text is not None:
+                    append(separator + text)
+                else:
+                    append(separator)
+                    encode(item, level + 1)
+                separator = "," + inner
+            append("\n" + "  " * level + "]")
+        else:
+            raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+    encode(obj, 0)
+    return "".join(parts)
+
+
+def _insert(model: type[models.Model], fields: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """Plain multi-row INSERTs: tens of thousands of rows without building model instances."""
+    if not rows:
+        return
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(str(getattr(c, "column", c.name))) for c in columns)
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    adapt = [
+        (lambda v: connection.ops.adapt_datetimefield_value(v))
+        if isinstance(c, models.DateTimeField)
+        else None
+        for c in columns
+    ]
+    prepared = [
+        tuple(a(v) if a is not None else v for a, v in zip(adapt, row, strict=True)) for row in rows
+    ]
+    with connection.cursor() as cursor:
+        for chunk in _chunks(prepared):
+            cursor.executemany(sql, chunk)
 
 
 def _check_plan_task(task: PlanTask) -> None:
@@ -607,30 +703,29 @@ def perform_draw(
             assigned.append([cert_nos[s.position - 1] for s in selection.accepted])
 
         now = timezone.now()
-        results = [
-            DrawResult(
-                draw=draw,
-                stratum=stratum,
-                sequence=sequence,
-                enterprise_id=known[uscc][0],
-                region_id=known[uscc][2],
-                status=(
-                    DrawResultStatus.AWAITING_APPROVAL
-                    if len(chosen) >= per_inspection
-                    else DrawResultStatus.OFFICERS_SHORT
-                ),
-                created_at=now,
-            )
-            for (stratum, sequence, uscc), chosen in zip(picks, assigned, strict=True)
+        statuses = [
+            DrawResultStatus.AWAITING_APPROVAL.value
+            if len(chosen) >= per_inspection
+            else DrawResultStatus.OFFICERS_SHORT.value
+            for chosen in assigned
         ]
-        DrawResult.objects.bulk_create(results, batch_size=2000)
-        OfficerAssignment.objects.bulk_create(
-            (
-                OfficerAssignment(result=result, officer=officers[cert_no], position=n)
-                for result, chosen in zip(results, assigned, strict=True)
+        _insert(
+            DrawResult,
+            ["draw", "stratum", "sequence", "enterprise", "region", "status", "created_at"],
+            [
+                (draw.pk, stratum.pk, sequence, known[uscc][0], known[uscc][2], status, now)
+                for (stratum, sequence, uscc), status in zip(picks, statuses, strict=True)
+            ],
+        )
+        result_ids = dict(DrawResult.objects.filter(draw=draw).values_list("enterprise_id", "pk"))
+        _insert(
+            OfficerAssignment,
+            ["result", "officer", "position"],
+            [
+                (result_ids[known[uscc][0]], officers[cert_no].pk, n)
+                for (_, _, uscc), chosen in zip(picks, assigned, strict=True)
                 for n, cert_no in enumerate(chosen, start=1)
-            ),
-            batch_size=5000,
+            ],
         )
         EntropySource.objects.bulk_update(sources, ["value", "canonical"])
 
@@ -673,21 +768,23 @@ def perform_draw(
             "officer_draws": officer_records,
             "results": [
                 {
-                    "stratum": result.stratum.code,
-                    "sequence": result.sequence,
+                    "stratum": stratum.code,
+                    "sequence": sequence,
                     "uscc": uscc,
                     "name": known[uscc][1],
                     "officers": chosen,
-                    "status": result.status,
+                    "status": status,
                 }
-                for result, (_, _, uscc), chosen in zip(results, picks, assigned, strict=True)
+                for (stratum, sequence, uscc), chosen, status in zip(
+                    picks, assigned, statuses, strict=True
+                )
             ],
         }
         draw.record = record
         draw.record_sm3 = sm3_hex(record_json_bytes(record))
         draw.save()
-        short = sum(1 for r in results if r.status == DrawResultStatus.OFFICERS_SHORT)
-        summary = f"抽取“{draw.title}”：抽中 {len(results)} 户企业"
+        short = statuses.count(DrawResultStatus.OFFICERS_SHORT.value)
+        summary = f"抽取“{draw.title}”：抽中 {len(picks)} 户企业"
         if short:
             summary += f"，其中 {short} 户执法人员不足"
         record_change(

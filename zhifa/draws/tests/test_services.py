@@ -45,6 +45,9 @@ def make_draw(task, actor, reveal_date, sources, **extra):
 
 
 def verify_with_files(draw):
+    assert services.record_json_bytes(draw.record) == json.dumps(
+        draw.record, ensure_ascii=False, sort_keys=True, indent=2
+    ).encode("utf-8")
     draw_record.verify(
         draw.record,
         pools.read_pool(draw.pool_file),
@@ -534,3 +537,18 @@ def test_an_enterprise_at_the_regions_cap_across_agencies_is_not_eligible(
     }
     FrequencyPolicy.objects.create(region=zhoushan, yearly_cap_across_agencies=1)
     assert set(eligibility.ineligible(task)) == {registry[5].uscc, registry[6].uscc}
+
+
+def test_the_record_json_is_exactly_the_standard_librarys_indented_output():
+    data = {
+        "b": [1, 2.5, -0.0, 1e300, True, False, None, '引号"与\n换行\t\u0001', [], {}],
+        "a": {"z": {"y": [{"x": ""}]}, "é": "ü", "": [[]]},
+        "c": [],
+        "d": {},
+        "e": 12345678901234567890,
+    }
+    assert services.canonical_json(data) == json.dumps(
+        data, ensure_ascii=False, sort_keys=True, indent=2
+    )
+    assert services.canonical_json([]) == "[]"
+    assert services.canonical_json("x") == '"x"'
