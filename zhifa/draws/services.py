@@ -96,66 +96,69 @@ def record_json_bytes(record: dict[str, Any]) -> bytes:
     return canonical_json(record).encode("utf-8")
 
 
-def _scalar(value: Any) -> str | None:
-    kind = type(value)
-    if kind is str:
-        return encode_basestring(value)  # type: ignore[no-any-return]
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if kind is int:
-        return int.__repr__(value)
-    if kind is float:
-        return json.dumps(value)
-    return None
+_SCALARS: dict[type, Callable[[Any], str]] = {
+    str: encode_basestring,
+    int: int.__repr__,
+    bool: lambda value: "true" if value else "false",
+    type(None): lambda value: "null",
+    float: json.dumps,
+}
 
 
 def canonical_json(obj: Any) -> str:
     """``json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=2)`` for JSON data."""
     parts: list[str] = []
     append = parts.append
+    scalars = _SCALARS
 
     def encode(value: Any, level: int) -> None:
-        text = _scalar(value)
-        if text is not None:
-            append(text)
+        kind = type(value)
+        scalar = scalars.get(kind)
+        if scalar is not None:
+            append(scalar(value))
             return
+        if isinstance(value, bool | int | float | str):  # subclasses, such as choices
+            append(scalars[next(t for t in (bool, int, float, str) if isinstance(value, t))](value))
+            return
+        inner = "\n" + "  " * (level + 1)
         if isinstance(value, dict):
             if not value:
                 append("{}")
                 return
-            inner = "\n" + "  " * (level + 1)
+            keys = sorted(value)
+            encoders = [scalars.get(type(value[k])) for k in keys]
+            if None not in encoders:  # a flat object, such as one step of a selection
+                joined = ("," + inner).join(
+                    f"{encode_basestring(k)}: {e(value[k])}"  # type: ignore[misc]
+                    for k, e in zip(keys, encoders, strict=True)
+                )
+                append("{" + inner + joined + "\n" + "  " * level + "}")
+                return
             separator = "{" + inner
-            for key in sorted(value):
-                item = value[key]
-                text = _scalar(item)
-                if text is not None:
-                    append(f"{separator}{encode_basestring(key)}: {text}")
+            for key, scalar in zip(keys, encoders, strict=True):
+                if scalar is not None:
+                    append(f"{separator}{encode_basestring(key)}: {scalar(value[key])}")
                 else:
                     append(f"{separator}{encode_basestring(key)}: ")
-                    encode(item, level + 1)
+                    encode(value[key], level + 1)
                 separator = "," + inner
             append("\n" + "  " * level + "}")
         elif isinstance(value, list | tuple):
             if not value:
                 append("[]")
                 return
-            inner = "\n" + "  " * (level + 1)
             separator = "[" + inner
             for item in value:
-                text = _scalar(item)
-                if text is not None:
-                    append(separator + text)
+                scalar = scalars.get(type(item))
+                if scalar is not None:
+                    append(separator + scalar(item))
                 else:
                     append(separator)
                     encode(item, level + 1)
                 separator = "," + inner
             append("\n" + "  " * level + "]")
         else:
-            raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+            raise TypeError(f"Object of type {kind.__name__} is not JSON serializable")
 
     encode(obj, 0)
     return "".join(parts)
@@ -512,12 +515,19 @@ def _read_frozen(path: str, expected: str, what: str) -> bytes:
 
 
 def _enterprises(usccs: Iterable[str]) -> dict[str, tuple[int, str, str]]:
+    """uscc → (id, name, region code) of those still in the registry, by plain batched reads."""
     found: dict[str, tuple[int, str, str]] = {}
-    for chunk in _chunks(sorted(set(usccs))):
-        for uscc, pk, name, region_id in Enterprise.objects.filter(uscc__in=chunk).values_list(
-            "uscc", "pk", "name", "region_id"
-        ):
-            found[uscc] = (pk, name, region_id)
+    meta = Enterprise._meta
+    quote = connection.ops.quote_name
+    head = (
+        f"SELECT {quote('uscc')}, {quote('id')}, {quote('name')}, {quote('region_id')} "
+        f"FROM {quote(meta.db_table)} WHERE {quote('uscc')} IN "
+    )
+    with connection.cursor() as cursor:
+        for chunk in _chunks(sorted(set(usccs)), 900):
+            cursor.execute(head + "(" + ", ".join(["%s"] * len(chunk)) + ")", list(chunk))
+            for uscc, pk, name, region_id in cursor.fetchall():
+                found[uscc] = (pk, name, region_id)
     return found
 
 
@@ -594,29 +604,19 @@ def perform_draw(
         base = draw_record.base_key(values, secret)
         ineligible = eligibility.ineligible(task, day)
 
-        # Enterprises to look up: the picks the selections will meet before any skip, plus
-        # room for the skips; positions do not depend on skips (RFC 3797 §5.1).
-        candidates: list[str] = []
-        for stratum in strata:
-            labels = by_stratum[stratum.code]
-            wanted = min(stratum.pool_size, stratum.count + len(ineligible) + 8)
-            if stratum.count == 0:
-                continue
-            key = draw_record.stratum_key(base, stratum.code)
-            for _, _, _, position in rfc3797.steps(key, stratum.pool_size):
-                candidates.append(labels[position - 1])
-                wanted -= 1
-                if wanted <= 0:
-                    break
-        known = _enterprises(candidates)
+        # A pick is skipped when it is ineligible now or no longer in the registry. Whether an
+        # entry is skipped depends on that entry alone, never on the order of the draw, so each
+        # stratum is selected with the in-memory reasons first and its picks then looked up in
+        # one batch; in the rare case that a pick has left the registry, the stratum is
+        # selected again knowing it (the same as skipping it as it came, RFC 3797 §5.1).
+        known: dict[str, tuple[int, str, str]] = {}
+        removed: set[str] = set()
 
         def enterprise_reason(uscc: str) -> str | None:
             if uscc in ineligible:
                 return ineligible[uscc]
-            if uscc not in known:
-                known.update(_enterprises([uscc]))
-                if uscc not in known:
-                    return "已从企业名录中删除"
+            if uscc in removed:
+                return "已从企业名录中删除"
             return None
 
         selection_seconds = 0.0
@@ -625,14 +625,21 @@ def perform_draw(
         for stratum in strata:
             labels = by_stratum[stratum.code]
             key = draw_record.stratum_key(base, stratum.code)
-            started = time.perf_counter()
-            selection = rfc3797.select(
-                key,
-                stratum.pool_size,
-                stratum.count,
-                skip=_by_position(labels, enterprise_reason),
-            )
-            selection_seconds += time.perf_counter() - started
+            while True:
+                started = time.perf_counter()
+                selection = rfc3797.select(
+                    key,
+                    stratum.pool_size,
+                    stratum.count,
+                    skip=_by_position(labels, enterprise_reason),
+                )
+                selection_seconds += time.perf_counter() - started
+                chosen = [labels[step.position - 1] for step in selection.accepted]
+                known.update(_enterprises(u for u in chosen if u not in known))
+                gone = {u for u in chosen if u not in known}
+                if not gone:
+                    break
+                removed.update(gone)
             strata_records.append(
                 {
                     "code": stratum.code,
@@ -655,11 +662,10 @@ def perform_draw(
         officer_count = min(per_inspection, len(cert_nos))
         picked_ids = [known[uscc][0] for _, _, uscc in picks]
         conflicts: dict[int, dict[int, str]] = defaultdict(dict)
-        for chunk in _chunks(picked_ids):
-            for enterprise_id, officer_id, reason in OfficerConflict.objects.filter(
-                is_active=True, enterprise_id__in=chunk, officer__cert_no__in=cert_nos
-            ).values_list("enterprise_id", "officer_id", "reason"):
-                conflicts[enterprise_id][officer_id] = reason
+        for enterprise_id, officer_id, reason in OfficerConflict.objects.filter(
+            is_active=True, officer_id__in=[o.pk for o in officers.values()]
+        ).values_list("enterprise_id", "officer_id", "reason"):
+            conflicts[enterprise_id][officer_id] = reason
         previous = _previous_officers(draw.organisation_id, picked_ids)
         officer_reason_today: dict[str, str | None] = {}
 

@@ -546,6 +546,7 @@ def test_the_record_json_is_exactly_the_standard_librarys_indented_output():
         "c": [],
         "d": {},
         "e": 12345678901234567890,
+        "f": [DrawMode.COMMIT, {"g": DrawStatus.DRAWN, "h": (1, "2")}],
     }
     assert services.canonical_json(data) == json.dumps(
         data, ensure_ascii=False, sort_keys=True, indent=2
