@@ -240,13 +240,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--enterprises", type=int, default=3_500_000, help="企业户数")
     parser.add_argument("--picks", type=int, default=20_000, help="抽取户数合计")
     parser.add_argument("--runs", type=int, default=3, help="重复次数，取中位数")
+    parser.add_argument(
+        "--var-dir",
+        type=Path,
+        help="沿用此目录中的 SQLite 数据库（户数相同时不再重新生成）；默认用临时目录，结束后删除",
+    )
     args = parser.parse_args(argv)
     if args.enterprises < 1 or args.picks < len(GRADES) or args.runs < 1:
         parser.error("--enterprises、--runs 须为正整数，--picks 至少为 4")
 
     tmp = Path(tempfile.mkdtemp(prefix="zhifa-bench-draw-"))
     try:
-        _bootstrap(tmp / "var")
+        _bootstrap(args.var_dir or tmp / "var")
         from django.db import connection
 
         from zhifa.audit.sm3 import SM3_IMPLEMENTATION

@@ -19,6 +19,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("企业名录", reverse("registry:enterprise_list")),
             ("执法人员", reverse("org:officer_list")),
             ("机构", reverse("org:organisation_list")),
+            ("检查事项", reverse("plans:item_list")),
+            ("年度计划", reverse("plans:plan_list")),
+            ("双随机抽取", reverse("draws:draw_list")),
             ("文号台账", reverse("documents:number_list")),
         ]
     if user.role == Role.ENTERPRISE and user.enterprise_id:
