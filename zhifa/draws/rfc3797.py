@@ -98,6 +98,10 @@ def md5_value(key: str, index: int) -> bytes:
     return hashlib.md5(counter + key.encode("ascii") + counter, usedforsecurity=False).digest()
 
 
+_TEMPLATE_LIMIT = 4096
+_TEMPLATES: dict[int, list[int]] = {}
+
+
 class RemainingPool:
     """The entries 1..n still in the pool, with rank lookup and removal in O(log n)."""
 
@@ -106,7 +110,13 @@ class RemainingPool:
     def __init__(self, n: int) -> None:
         self._n = n
         # A Fenwick tree over n ones: node i covers (i - lowbit(i), i], so holds lowbit(i).
-        self._tree = [i & -i for i in range(n + 1)]
+        if n <= _TEMPLATE_LIMIT:  # small pools (officers) recur once per drawn enterprise
+            template = _TEMPLATES.get(n)
+            if template is None:
+                template = _TEMPLATES[n] = [i & -i for i in range(n + 1)]
+            self._tree = template.copy()
+        else:
+            self._tree = [i & -i for i in range(n + 1)]
         self._top = 1 << (n.bit_length() - 1) if n else 0
         self.remaining = n
 

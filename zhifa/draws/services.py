@@ -175,15 +175,17 @@ def _insert(model: type[models.Model], fields: list[str], rows: list[tuple[Any, 
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
     )
-    adapt = [
-        (lambda v: connection.ops.adapt_datetimefield_value(v))
+    # Datetimes go in as the backend stores them; a value is the same in every row.
+    adapted: dict[int, Any] = {
+        i: connection.ops.adapt_datetimefield_value(rows[0][i])
+        for i, c in enumerate(columns)
         if isinstance(c, models.DateTimeField)
-        else None
-        for c in columns
-    ]
-    prepared = [
-        tuple(a(v) if a is not None else v for a, v in zip(adapt, row, strict=True)) for row in rows
-    ]
+    }
+    if any(row[i] != rows[0][i] for row in rows for i in adapted):
+        raise ValueError("_insert 只用于各行时间相同的批量写入。")
+    prepared = (
+        [tuple(adapted.get(i, v) for i, v in enumerate(row)) for row in rows] if adapted else rows
+    )
     with connection.cursor() as cursor:
         for chunk in _chunks(prepared):
             cursor.executemany(sql, chunk)
