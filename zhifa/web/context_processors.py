@@ -11,8 +11,13 @@ from zhifa.org.models import Role
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """Menu entries for the signed-in user's role; pages still check access themselves."""
     user = getattr(request, "user", None)
+    # Published plans and draws are public (一公开): everyone, signed in or not, can reach them.
+    public = [
+        ("计划公开", reverse("plans:public_plan_list")),
+        ("抽取公示", reverse("draws:public_list")),
+    ]
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": public}
     items: list[tuple[str, str]] = [("首页", reverse("home"))]
     if user.is_admin or user.role in (*Role.agency_roles(), Role.SUPERVISOR):
         items += [
@@ -29,6 +34,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("本企业信息", reverse("registry:enterprise_detail", args=[user.enterprise_id]))
         )
     items.append(("工作日", reverse("workdays:calendar")))
+    items += public
     if user.is_admin or user.role == Role.SUPERVISOR:
         items.append(("审计链", reverse("audit:record_list")))
     if user.is_admin:
