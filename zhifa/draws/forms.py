@@ -87,10 +87,26 @@ class DrawForm(forms.Form):
 
 class SourceForm(forms.Form):
     name = forms.CharField(
-        label="随机源", max_length=200, required=False, help_text="如：双色球第2026138期开奖号码"
+        label="随机源",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"aria-label": "随机源名称", "placeholder": "如：双色球第2026138期开奖号码"}
+        ),
     )
-    where = forms.CharField(label="公布渠道", max_length=255, required=False)
-    expected_on = forms.DateField(label="预计公布日期", required=False, widget=DATE)
+    where = forms.CharField(
+        label="公布渠道",
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"aria-label": "公布渠道"}),
+    )
+    expected_on = forms.DateField(
+        label="预计公布日期",
+        required=False,
+        widget=forms.DateInput(
+            attrs={"type": "date", "aria-label": "预计公布日期"}, format="%Y-%m-%d"
+        ),
+    )
 
 
 SourceFormSet = forms.formset_factory(SourceForm, extra=3, max_num=10)
