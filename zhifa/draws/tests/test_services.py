@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -553,3 +555,31 @@ def test_the_record_json_is_exactly_the_standard_librarys_indented_output():
     )
     assert services.canonical_json([]) == "[]"
     assert services.canonical_json("x") == '"x"'
+
+
+@pytest.mark.django_db
+def test_a_downloaded_record_and_pools_verify_offline(announced, inspector, reveal_date, tmp_path):
+    drawn = services.perform_draw(announced, values=VALUES, actor=inspector, today=reveal_date)
+    record_file = tmp_path / "record.json"
+    record_file.write_bytes(services.record_json_bytes(drawn.record))
+    pool_file = tmp_path / "pool.txt"
+    pool_file.write_bytes(pools.read_pool(drawn.pool_file))
+    officer_file = tmp_path / "officers.txt"
+    officer_file.write_bytes(pools.read_pool(drawn.officer_pool_file))
+    out = io.StringIO()
+    call_command(
+        "verify-draw",
+        str(record_file),
+        "--pool",
+        str(pool_file),
+        "--officer-pool",
+        str(officer_file),
+        stdout=out,
+    )
+    assert out.getvalue().strip() == "VERIFIED"
+    pool_file.write_bytes(pool_file.read_bytes().replace(b"\n", b"\r\n", 1))
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exit_:
+        call_command("verify-draw", str(record_file), "--pool", str(pool_file), stdout=out)
+    assert exit_.value.code == 1
+    assert out.getvalue().startswith("MISMATCH: 名录文件的 SM3 为 ")
