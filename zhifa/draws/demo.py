@@ -29,8 +29,15 @@ def _tasks() -> list[PlanTask]:
     tasks = PlanTask.objects.filter(
         plan__status=PlanStatus.PUBLISHED, is_cancelled=False
     ).select_related("plan__organisation", "region", "field")
-    preferred = [t for t in tasks.order_by("plan__year", "quarter", "pk") if "卫生" in t.field.name]
-    return preferred or list(tasks.order_by("plan__year", "quarter", "pk"))
+    # Only an agency with demo accounts can run a draw; 舟山's health commission has them.
+    staffed = set(
+        User.objects.filter(
+            role__in=[Role.INSPECTOR, Role.APPROVER], is_active=True, organisation__isnull=False
+        ).values_list("organisation_id", flat=True)
+    )
+    ordered = [t for t in tasks.order_by("plan__year", "quarter", "pk")]
+    ordered.sort(key=lambda t: (t.plan.organisation_id not in staffed, "卫生" not in t.field.name))
+    return ordered
 
 
 def _operator(task: PlanTask, actor: Any) -> Any:

@@ -1,8 +1,8 @@
 """Freezing a draw's pools: the canonical files whose SM3 is published at announcement.
 
-The enterprise pool is streamed from the database in 统一社会信用代码 order and written
-straight to the file while it is hashed, so a provincial pool of millions never sits in memory
-as model objects.
+The enterprise pool is read one credit-grade stratum at a time, as one string the database
+builds from the registry's covering index, and written straight to the file while it is
+hashed, so a provincial pool of millions never becomes model objects or a row per enterprise.
 """
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Callable, Collection, Iterator, Sequence
-from collections.abc import Sequence as SequenceABC
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import overload
 
@@ -24,8 +23,6 @@ from zhifa.audit.sm3 import SM3Stream, sm3_hex
 from zhifa.draws.record import stratum_pool_bytes
 from zhifa.org.models import Officer
 from zhifa.registry.models import CreditGrade, Enterprise
-
-FETCH_SIZE = 20_000
 
 
 @dataclass(frozen=True)
@@ -49,84 +46,6 @@ class EnterprisePool:
     size: int
     sm3: str
     strata: dict[str, StratumPool] = field(default_factory=dict)
-
-
-def stratum_router(strata: Sequence[StratumSpec]) -> Callable[[str], str | None]:
-    """grade → stratum code: a stratum for the grade first, else a stratum for all grades."""
-    by_grade = {s.credit_grade: s.code for s in strata if s.credit_grade}
-    catch_all = next((s.code for s in strata if not s.credit_grade), None)
-
-    def route(grade: str) -> str | None:
-        return by_grade.get(grade, catch_all)
-
-    return route
-
-
-def _rows(region_prefix: str, industry: str) -> Iterator[list[tuple[str, str]]]:
-    """(uscc, credit_grade) in code order, in chunks, through a server-side cursor on PostgreSQL."""
-    queryset = Enterprise.objects.filter(region__pk__startswith=region_prefix)
-    if industry:
-        queryset = queryset.filter(industry=industry)
-    rows = queryset.order_by("uscc").values_list("uscc", "credit_grade")
-    sql, params = rows.query.get_compiler(using=rows.db).as_sql()
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        while True:
-            chunk = cursor.fetchmany(FETCH_SIZE)
-            if not chunk:
-                break
-            yield chunk
-
-
-def freeze_enterprise_pool(
-    *,
-    name: str,
-    region_prefix: str,
-    industry: str,
-    strata: Sequence[StratumSpec],
-    excluded: Collection[str] = (),
-) -> EnterprisePool:
-    """Write the canonical pool file to storage under ``name`` and return its summary.
-
-    ``excluded`` holds the codes not eligible at announcement (frequency caps, quiet periods);
-    an enterprise whose grade has no stratum is not in the pool either.
-    """
-    route = stratum_router(strata)
-    whole = SM3Stream()
-    parts = {s.code: SM3Stream() for s in strata}
-    sizes = dict.fromkeys(parts, 0)
-    size = 0
-    handle, tmp_path = tempfile.mkstemp(prefix="zhifa-pool-", suffix=".txt")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            for chunk in _rows(region_prefix, industry):
-                lines: list[str] = []
-                per: dict[str, list[str]] = {}
-                for uscc, grade in chunk:
-                    if uscc in excluded:
-                        continue
-                    code = route(grade)
-                    if code is None:
-                        continue
-                    lines.append(f"{uscc}\t{code}\n")
-                    per.setdefault(code, []).append(f"{uscc}\n")
-                data = "".join(lines).encode("utf-8")
-                out.write(data)
-                whole.update(data)
-                for code, items in per.items():
-                    parts[code].update("".join(items).encode("utf-8"))
-                    sizes[code] += len(items)
-                size += len(lines)
-        with open(tmp_path, "rb") as f:
-            saved = default_storage.save(name, File(f, name=os.path.basename(name)))
-    finally:
-        os.unlink(tmp_path)
-    return EnterprisePool(
-        path=saved,
-        size=size,
-        sm3=whole.hexdigest(),
-        strata={c: StratumPool(code=c, size=sizes[c], sm3=parts[c].hexdigest()) for c in parts},
-    )
 
 
 def _grade_codes(region_prefix: str, industry: str, grades: Sequence[str]) -> list[str]:
@@ -205,7 +124,7 @@ def freeze_strata_pool(
     )
 
 
-class PoolBlock(SequenceABC[str]):
+class PoolBlock(Sequence[str]):
     """One stratum's lines of a frozen pool file, indexed without splitting the whole file."""
 
     def __init__(self, data: bytes, start: int, size: int, width: int | None) -> None:

@@ -84,6 +84,16 @@ class Command(BaseCommand):
             f"执法人员 {totals['officers']} 名、企业 {totals['enterprises']} 家"
             f"（用时 {time.monotonic() - started:.1f} 秒）。"
         )
+        # The demo draws go through the draw services as their operators, each with its own
+        # audit records, after the data they draw from is committed.
+        from zhifa.draws.demo import load_demo_draws
+
+        draws = load_demo_draws()
+        if draws["drawn"] or draws["announced"]:
+            self.stdout.write(
+                f"演示双随机抽取：已抽取 {draws['drawn']} 个、"
+                f"已公告待抽取 {draws['announced']} 个。"
+            )
 
     def _accounts(self) -> None:
         rows = account_rows()
