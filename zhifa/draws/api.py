@@ -8,7 +8,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
@@ -249,12 +249,13 @@ def cancel_draw(request: HttpRequest, draw_id: int, payload: CancelIn) -> Status
     description="已抽取的返回完整抽取记录（zhifa-draw-record/1，可用 zhifa verify-draw 复核）；"
     "已公告尚未抽取的返回公告内容（zhifa-draw-announcement/1）。草稿和公告前撤销的不公开。",
 )
-def public_record(request: HttpRequest, draw_id: int) -> Status[Any]:
+def public_record(request: HttpRequest, draw_id: int) -> Status[Any] | HttpResponse:
     draw = get_object_or_404(
         _draws().filter(announced_at__isnull=False).exclude(status=DrawStatus.DRAFT), pk=draw_id
     )
-    if draw.status == DrawStatus.DRAWN and draw.record:
-        return Status(200, draw.record)
+    if draw.status == DrawStatus.DRAWN and draw.record_json:
+        # The stored bytes themselves, so that their SM3 is the published record_sm3.
+        return HttpResponse(draw.record_json, content_type="application/json; charset=utf-8")
     data = services.announcement(draw)
     data["status"] = draw.status
     data["cancel_reason"] = draw.cancel_reason

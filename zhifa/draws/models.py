@@ -7,6 +7,7 @@ changes after it is drawn; its record lets anyone re-run it (``zhifa verify-draw
 
 from __future__ import annotations
 
+import json
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -69,7 +70,9 @@ class DrawTask(models.Model):
     secret = models.CharField("服务器密钥", max_length=128, blank=True, editable=False)
 
     key_string = models.TextField("密钥串", blank=True)
-    record = models.JSONField("公开记录", null=True, blank=True)
+    # The exact bytes served as record.json (their SM3 is record_sm3). Text rather than a JSON
+    # column: PostgreSQL would parse a provincial record's megabytes into jsonb on every save.
+    record_json = models.TextField("公开记录（JSON）", blank=True, editable=False)
     record_sm3 = models.CharField("公开记录 SM3", max_length=64, blank=True)
     selection_seconds = models.FloatField("抽取耗时（秒）", null=True, blank=True)
 
@@ -106,6 +109,18 @@ class DrawTask(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def record(self) -> dict[str, Any] | None:
+        """The public record, parsed; None until the draw is drawn."""
+        if not self.record_json:
+            return None
+        cached = self.__dict__.get("_record_cache")
+        if cached is None or cached[0] is not self.record_json:
+            cached = (self.record_json, json.loads(self.record_json))
+            self.__dict__["_record_cache"] = cached
+        parsed: dict[str, Any] = cached[1]
+        return parsed
 
     @property
     def is_public(self) -> bool:
@@ -223,8 +238,14 @@ class DrawResultStatus(models.TextChoices):
 class DrawResult(models.Model):
     """An enterprise drawn, with the officers drawn for it: an inspection awaiting approval."""
 
+    # Tens of thousands of rows per draw: the unique (draw, enterprise) index serves lookups
+    # by draw, so the foreign key gets no index of its own to write.
     draw = models.ForeignKey(
-        DrawTask, verbose_name="抽取任务", on_delete=models.CASCADE, related_name="results"
+        DrawTask,
+        verbose_name="抽取任务",
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_index=False,
     )
     stratum = models.ForeignKey(
         DrawStratum, verbose_name="分层", on_delete=models.CASCADE, related_name="results"
@@ -266,8 +287,13 @@ class DrawResult(models.Model):
 
 
 class OfficerAssignment(models.Model):
+    # The unique (result, officer) index serves lookups by result.
     result = models.ForeignKey(
-        DrawResult, verbose_name="抽取结果", on_delete=models.CASCADE, related_name="assignments"
+        DrawResult,
+        verbose_name="抽取结果",
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        db_index=False,
     )
     officer = models.ForeignKey(
         Officer, verbose_name="执法人员", on_delete=models.PROTECT, related_name="+"

@@ -453,7 +453,7 @@ def public_record(request: HttpRequest, pk: int) -> HttpResponse:
     if draw.status != DrawStatus.DRAWN or not draw.record:
         raise Http404("该抽取尚未进行，公开记录在抽取后生成。")
     return _download(
-        services.record_json_bytes(draw.record),
+        draw.record_json.encode("utf-8"),
         f"draw-{draw.pk}-record.json",
         "application/json; charset=utf-8",
     )
