@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from zhifa.org.models import EnforcementField, Organisation
 from zhifa.plans import rules
 from zhifa.plans.models import InspectionItem, InspectionMethod
-from zhifa.registry.importing import ImportFileError, RowError, read_table
+from zhifa.tabular import ImportFileError, RowError, SheetSpec, read_rows
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -79,6 +79,17 @@ COLUMNS: tuple[Column, ...] = (
 HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS)
 REQUIRED_HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS if c.required)
 _BY_HEADER = {c.header: c for c in COLUMNS}
+SHEET = SheetSpec(
+    document="检查事项清单",
+    row_noun="检查事项",
+    one_per_row="每行填写一个事项",
+    headers=HEADERS,
+    required=REQUIRED_HEADERS,
+    keys={c.header: c.key for c in COLUMNS},
+    max_bytes=MAX_FILE_BYTES,
+    max_rows=MAX_ROWS,
+    aliases={"(日)": "（日）"},
+)
 _HEADER_OF = {c.key: c.header for c in COLUMNS}
 
 
@@ -108,38 +119,6 @@ class ImportReport:
         return len(self.rows)
 
 
-def _header_name(raw: str) -> str:
-    name = raw.strip().replace(" ", "").replace("\u3000", "")
-    for suffix in ("*", "＊", "（必填）", "(必填)", "（选填）", "(选填)"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-    return name.replace("(日)", "（日）")
-
-
-def _read_header(cells: list[str]) -> dict[str, int]:
-    positions: dict[str, int] = {}
-    for index, raw in enumerate(cells):
-        name = _header_name(raw)
-        if not name:
-            continue
-        if name in positions:
-            raise ImportFileError(
-                f"表头中“{name}”出现了两次（第 {positions[name] + 1} 列和第 {index + 1} 列），"
-                "请删除重复的列。"
-            )
-        positions[name] = index
-    missing = [h for h in REQUIRED_HEADERS if h not in positions]
-    if missing:
-        raise ImportFileError(
-            "第 1 行表头缺少必填列："
-            + "、".join(missing)
-            + "。请使用导入模板，表头须在第 1 行，列名为："
-            + "、".join(HEADERS)
-            + "。"
-        )
-    return positions
-
-
 def field_lookup(organisation: Organisation) -> dict[str, EnforcementField]:
     """The organisation's fields by name and by code."""
     lookup: dict[str, EnforcementField] = {}
@@ -162,31 +141,7 @@ def validate_file(*, file_name: str, content: bytes, organisation: Organisation)
 
 
 def _validate(report: ImportReport, content: bytes, organisation: Organisation) -> None:
-    if not content:
-        raise ImportFileError("上传的文件是空的，请选择填好的检查事项清单文件。")
-    if len(content) > MAX_FILE_BYTES:
-        raise ImportFileError(
-            f"文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，请拆分为多个文件分批导入。"
-        )
-    table = read_table(report.file_name, content)
-    first = next(table, None)
-    if first is None or not any(first[1]):
-        raise ImportFileError("第 1 行应为表头，但它是空的。请使用导入模板，表头须在第 1 行。")
-    positions = _read_header(first[1])
-    raw_rows: list[tuple[int, dict[str, str]]] = []
-    for number, cells in table:
-        if not any(cells):
-            continue
-        if len(raw_rows) >= MAX_ROWS:
-            raise ImportFileError(f"文件超过 {MAX_ROWS} 行检查事项，请拆分为多个文件分批导入。")
-        values = {
-            _BY_HEADER[name].key: (cells[index] if index < len(cells) else "")
-            for name, index in positions.items()
-            if name in _BY_HEADER
-        }
-        raw_rows.append((number, values))
-    if not raw_rows:
-        raise ImportFileError("文件中只有表头，没有检查事项。请从第 2 行起每行填写一个事项。")
+    raw_rows = read_rows(report.file_name, content, SHEET)
 
     fields = field_lookup(organisation)
     field_names = "、".join(sorted({f.name for f in fields.values()})) or "（本机关未设执法领域）"

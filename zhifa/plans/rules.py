@@ -16,6 +16,7 @@ from typing import Any
 
 from zhifa.org.models import Role
 from zhifa.plans.models import InspectionMethod
+from zhifa.tabular import clean_text as cell_text
 
 WRITER_ROLES = (Role.INSPECTOR, Role.APPROVER)
 APPROVER_ROLES = (Role.APPROVER,)
@@ -90,11 +91,8 @@ def owns(user: Any, organisation_id: int) -> bool:
 
 
 def clean_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).replace("\u3000", " ").strip()
+    """A cell as text (``zhifa.tabular.clean_text``), ideographic spaces made plain inside too."""
+    return cell_text(value).replace("\u3000", " ").strip()
 
 
 def split_checklist(value: Any) -> list[str]:

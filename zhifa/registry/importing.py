@@ -8,21 +8,21 @@ the report is clean.
 
 from __future__ import annotations
 
-import csv
 import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 
 from zhifa.identifiers import uscc_check_char
 from zhifa.org.models import Region
 from zhifa.registry import rules
 from zhifa.registry.models import Enterprise
+from zhifa.tabular import ImportFileError as ImportFileError
+from zhifa.tabular import RowError as RowError
+from zhifa.tabular import SheetSpec, read_rows
+from zhifa.tabular import read_table as read_table
 from zhifa.web.exports import XLSX_TYPE as XLSX_TYPE  # the import template shares it
 
 # Limits that keep one request reasonable; a bigger list is split into several files.
@@ -78,18 +78,16 @@ COLUMNS: tuple[Column, ...] = (
 HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS)
 REQUIRED_HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS if c.required)
 _BY_HEADER = {c.header: c for c in COLUMNS}
-
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read; ``str(error)`` is the Chinese reason."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    value: str
-    message: str
+SHEET = SheetSpec(
+    document="企业名录",
+    row_noun="企业数据",
+    one_per_row="每行填写一家企业",
+    headers=HEADERS,
+    required=REQUIRED_HEADERS,
+    keys={c.header: c.key for c in COLUMNS},
+    max_bytes=MAX_FILE_BYTES,
+    max_rows=MAX_ROWS,
+)
 
 
 @dataclass
@@ -132,94 +130,6 @@ class ImportReport:
 # --- Reading ----------------------------------------------------------------------------------
 
 
-def _kind(file_name: str) -> str:
-    suffix = PurePath(file_name or "").suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return "xlsx"
-    if suffix == ".csv":
-        return "csv"
-    raise ImportFileError(
-        f"不支持的文件类型“{suffix or '无扩展名'}”：请上传 .xlsx（Excel 2007 及以上）"
-        "或 .csv 文件。旧版 .xls 文件请在 Excel 中另存为 .xlsx。"
-    )
-
-
-def _xlsx_rows(content: bytes) -> Iterator[tuple[Any, ...]]:
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ImportFileError(
-            "无法读取该 Excel 文件：文件已损坏或不是 .xlsx 格式。"
-            "请用 Excel 打开后另存为 .xlsx 再导入。"
-        ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        # Some programs write a wrong sheet size; read whatever rows are there.
-        sheet.reset_dimensions()  # type: ignore[union-attr]
-        yield from sheet.iter_rows(values_only=True)
-    finally:
-        workbook.close()
-
-
-def decode_csv(content: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB18030 (which covers GBK and GB2312)."""
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("gb18030")
-    except UnicodeDecodeError:
-        raise ImportFileError(
-            "无法识别 CSV 文件的字符编码：请另存为“CSV UTF-8”或 GB18030（GBK）编码后再导入。"
-        ) from None
-
-
-def _csv_rows(content: bytes) -> Iterator[list[str]]:
-    text = decode_csv(content)
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""))
-    except csv.Error as error:
-        raise ImportFileError(f"CSV 文件格式有误：{error}。请检查引号是否成对。") from None
-
-
-def read_table(file_name: str, content: bytes) -> Iterator[tuple[int, list[str]]]:
-    """(row number, cells as text) of every row, the header row (number 1) included."""
-    kind = _kind(file_name)
-    rows: Iterator[Any] = _xlsx_rows(content) if kind == "xlsx" else _csv_rows(content)
-    for number, row in enumerate(rows, start=1):
-        yield number, [rules.clean_text(cell) for cell in row]
-
-
-def _header_name(raw: str) -> str:
-    name = raw.strip().replace(" ", "").replace("\u3000", "")
-    for suffix in ("*", "＊", "（必填）", "(必填)", "（选填）", "(选填)"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-    return name
-
-
-def _read_header(cells: list[str]) -> dict[str, int]:
-    positions: dict[str, int] = {}
-    for index, raw in enumerate(cells):
-        name = _header_name(raw)
-        if not name:
-            continue
-        if name in positions:
-            raise ImportFileError(
-                f"表头中“{name}”出现了两次（第 {positions[name] + 1} 列和第 {index + 1} 列），"
-                "请删除重复的列。"
-            )
-        positions[name] = index
-    missing = [h for h in REQUIRED_HEADERS if h not in positions]
-    if missing:
-        raise ImportFileError(
-            "第 1 行表头缺少必填列：" + "、".join(missing) + "。请使用导入模板，表头须在第 1 行，"
-            "列名为：" + "、".join(HEADERS) + "。"
-        )
-    return positions
-
-
 # --- Validating -------------------------------------------------------------------------------
 
 
@@ -256,32 +166,7 @@ def validate_file(*, file_name: str, content: bytes, actor: Any) -> ImportReport
 
 
 def _validate(report: ImportReport, content: bytes, actor: Any) -> None:
-    if not content:
-        raise ImportFileError("上传的文件是空的，请选择填好的企业名录文件。")
-    if len(content) > MAX_FILE_BYTES:
-        raise ImportFileError(
-            f"文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，请拆分为多个文件分批导入。"
-        )
-    table = read_table(report.file_name, content)
-    first = next(table, None)
-    if first is None or not any(first[1]):
-        raise ImportFileError("第 1 行应为表头，但它是空的。请使用导入模板，表头须在第 1 行。")
-    positions = _read_header(first[1])
-
-    raw_rows: list[tuple[int, dict[str, str]]] = []
-    for number, cells in table:
-        if not any(cells):
-            continue
-        if len(raw_rows) >= MAX_ROWS:
-            raise ImportFileError(f"文件超过 {MAX_ROWS} 行企业数据，请拆分为多个文件分批导入。")
-        values = {
-            _BY_HEADER[name].key: (cells[index] if index < len(cells) else "")
-            for name, index in positions.items()
-            if name in _BY_HEADER
-        }
-        raw_rows.append((number, values))
-    if not raw_rows:
-        raise ImportFileError("文件中只有表头，没有企业数据。请从第 2 行起每行填写一家企业。")
+    raw_rows = read_rows(report.file_name, content, SHEET)
 
     verdicts = [rules.check_uscc(values.get("uscc", "")) for _, values in raw_rows]
     good_codes = [v.code for v in verdicts if v.well_formed]

@@ -19,6 +19,7 @@ from django.core.validators import validate_email
 
 from zhifa.identifiers import IdentifierError, check_uscc_format, normalise_uscc, uscc_check_char
 from zhifa.org.models import Region, Role
+from zhifa.tabular import clean_text as clean_text  # forms and importers share it
 
 WRITER_ROLES = (Role.INSPECTOR, Role.APPROVER)
 OVERRIDE_ROLES = (Role.APPROVER,)
@@ -84,17 +85,6 @@ def region_outside_message(user: Any, region: Region | str) -> str:
 
 
 # --- Field checks -----------------------------------------------------------------------------
-
-
-def clean_text(value: Any) -> str:
-    """A cell or form value as stripped text; numbers lose a trailing “.0”."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "").strip()
 
 
 @dataclass(frozen=True)

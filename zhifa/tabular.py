@@ -1,0 +1,188 @@
+"""Reading a spreadsheet someone filled in (.xlsx or .csv, Chinese headers in row 1).
+
+Every import (enterprises, inspection items, …) reads its file the same way: the header row is
+matched by name, in any order, tolerating “*” and “（必填）” marks; blank rows are passed over;
+each row becomes a dict by column key with the spreadsheet's own row number, so that every
+error a validator finds names the row a person sees. Nothing here writes anything.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+
+def clean_text(value: Any) -> str:
+    """A cell or form value as stripped text; numbers lose a trailing “.0”."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "").strip()
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read; ``str(error)`` is the Chinese reason."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+def _kind(file_name: str) -> str:
+    suffix = PurePath(file_name or "").suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
+    if suffix == ".csv":
+        return "csv"
+    raise ImportFileError(
+        f"不支持的文件类型“{suffix or '无扩展名'}”：请上传 .xlsx（Excel 2007 及以上）"
+        "或 .csv 文件。旧版 .xls 文件请在 Excel 中另存为 .xlsx。"
+    )
+
+
+def _xlsx_rows(content: bytes) -> Iterator[tuple[Any, ...]]:
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise ImportFileError(
+            "无法读取该 Excel 文件：文件已损坏或不是 .xlsx 格式。"
+            "请用 Excel 打开后另存为 .xlsx 再导入。"
+        ) from None
+    try:
+        sheet = workbook.worksheets[0]
+        # Some programs write a wrong sheet size; read whatever rows are there.
+        sheet.reset_dimensions()  # type: ignore[union-attr]
+        yield from sheet.iter_rows(values_only=True)
+    finally:
+        workbook.close()
+
+
+def decode_csv(content: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030 (which covers GBK and GB2312)."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("gb18030")
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            "无法识别 CSV 文件的字符编码：请另存为“CSV UTF-8”或 GB18030（GBK）编码后再导入。"
+        ) from None
+
+
+def _csv_rows(content: bytes) -> Iterator[list[str]]:
+    text = decode_csv(content)
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""))
+    except csv.Error as error:
+        raise ImportFileError(f"CSV 文件格式有误：{error}。请检查引号是否成对。") from None
+
+
+def read_table(file_name: str, content: bytes) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells as text) of every row, the header row (number 1) included."""
+    kind = _kind(file_name)
+    rows: Iterator[Any] = _xlsx_rows(content) if kind == "xlsx" else _csv_rows(content)
+    for number, row in enumerate(rows, start=1):
+        yield number, [clean_text(cell) for cell in row]
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """What one kind of import file holds, and how its messages name it."""
+
+    document: str  # 企业名录 / 检查事项清单: "请选择填好的{document}文件"
+    row_noun: str  # 企业数据 / 检查事项: "文件超过 N 行{row_noun}"
+    one_per_row: str  # 每行填写一家企业
+    headers: tuple[str, ...]
+    required: tuple[str, ...]
+    keys: Mapping[str, str]  # header → the key of the value in each row's dict
+    max_bytes: int
+    max_rows: int
+    # Header spellings taken as another header, e.g. "(日)" written for "（日）".
+    aliases: Mapping[str, str] = field(default_factory=dict)
+
+
+def header_name(raw: str, aliases: Mapping[str, str] | None = None) -> str:
+    name = raw.strip().replace(" ", "").replace("\u3000", "")
+    for suffix in ("*", "＊", "（必填）", "(必填)", "（选填）", "(选填)"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    for written, meant in (aliases or {}).items():
+        name = name.replace(written, meant)
+    return name
+
+
+def read_header(cells: list[str], spec: SheetSpec) -> dict[str, int]:
+    """header → column index; refuses a repeated or a missing required column."""
+    positions: dict[str, int] = {}
+    for index, raw in enumerate(cells):
+        name = header_name(raw, spec.aliases)
+        if not name:
+            continue
+        if name in positions:
+            raise ImportFileError(
+                f"表头中“{name}”出现了两次（第 {positions[name] + 1} 列和第 {index + 1} 列），"
+                "请删除重复的列。"
+            )
+        positions[name] = index
+    missing = [h for h in spec.required if h not in positions]
+    if missing:
+        raise ImportFileError(
+            "第 1 行表头缺少必填列：" + "、".join(missing) + "。请使用导入模板，表头须在第 1 行，"
+            "列名为：" + "、".join(spec.headers) + "。"
+        )
+    return positions
+
+
+def read_rows(file_name: str, content: bytes, spec: SheetSpec) -> list[tuple[int, dict[str, str]]]:
+    """(row number, values by key) of every non-blank row under the header."""
+    if not content:
+        raise ImportFileError(f"上传的文件是空的，请选择填好的{spec.document}文件。")
+    if len(content) > spec.max_bytes:
+        raise ImportFileError(
+            f"文件超过 {spec.max_bytes // (1024 * 1024)} MB，请拆分为多个文件分批导入。"
+        )
+    table = read_table(file_name, content)
+    first = next(table, None)
+    if first is None or not any(first[1]):
+        raise ImportFileError("第 1 行应为表头，但它是空的。请使用导入模板，表头须在第 1 行。")
+    positions = read_header(first[1], spec)
+    rows: list[tuple[int, dict[str, str]]] = []
+    for number, cells in table:
+        if not any(cells):
+            continue
+        if len(rows) >= spec.max_rows:
+            raise ImportFileError(
+                f"文件超过 {spec.max_rows} 行{spec.row_noun}，请拆分为多个文件分批导入。"
+            )
+        rows.append(
+            (
+                number,
+                {
+                    spec.keys[name]: (cells[index] if index < len(cells) else "")
+                    for name, index in positions.items()
+                    if name in spec.keys
+                },
+            )
+        )
+    if not rows:
+        raise ImportFileError(
+            f"文件中只有表头，没有{spec.row_noun}。请从第 2 行起{spec.one_per_row}。"
+        )
+    return rows
