@@ -625,7 +625,9 @@ def perform_draw(
             if officer_reason_today[cert_no]:
                 return officer_reason_today[cert_no]
             if officer.pk in conflicts.get(enterprise_id, {}):
-                return f"已登记与该企业回避：{conflicts[enterprise_id][officer.pk]}"
+                # The record is public; the reason (often a family tie) stays in the
+                # conflict register, which only the agency and its supervisors see.
+                return "已登记与该企业回避"
             if officer.pk in previous.get(enterprise_id, set()):
                 return "参加过本机关对该企业的上一次检查"
             return None
