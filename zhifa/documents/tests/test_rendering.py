@@ -1,0 +1,314 @@
+"""Official documents render to DOCX and PDF in the GB/T 9704-2012 layout, measured from the files.
+
+No database: rendering is a pure function of kind, context and template. The PDF is read back with
+pypdf; positions come from the text matrices of the page content, so they are what a printer sees.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import os
+import zipfile
+from typing import Any
+
+import pytest
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from pypdf import PdfReader
+
+from zhifa.documents import build_templates, layout, rendering
+from zhifa.documents.specs import SPECS
+
+INSPECTION = [code for code, spec in SPECS.items() if spec.inspection]
+SUPERVISION = [code for code, spec in SPECS.items() if not spec.inspection]
+PT_PER_MM = 72 / 25.4
+A4_PT = (595.28, 841.89)
+PROHIBITION_TITLES = [
+    "严禁逐利检查",
+    "严禁干扰正常生产经营",
+    "严禁任性处罚",
+    "严禁下达检查指标",
+    "严禁变相检查",
+]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fonts_installed() -> None:
+    missing = rendering.missing_fonts()
+    if missing:
+        reason = (
+            "文书字体缺失（python3 run.py test 会安装 fonts-noto-cjk、fonts-lxgw-wenkai）："
+            + "；".join(missing)
+        )
+        if os.environ.get("ZHIFA_REQUIRE_BROWSER"):
+            pytest.fail("CI 要求文书字体齐全：" + reason)
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, rendering.Rendered]:
+    return {code: rendering.render(code, rendering.sample_context(code)) for code in SPECS}
+
+
+def pdf(rendered: dict[str, rendering.Rendered], code: str) -> PdfReader:
+    return PdfReader(io.BytesIO(rendered[code].pdf))
+
+
+def text_lines(page: Any) -> list[tuple[float, float, float, str]]:
+    """(x mm from left, baseline mm from top, font size pt, text) of every shown text on a page."""
+    height = float(page.mediabox.height)
+    shown: list[tuple[float, float, float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        if not text.strip():
+            return
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        shown.append((x / PT_PER_MM, (height - y) / PT_PER_MM, size * tm[0] * cm[0], text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return shown
+
+
+def test_every_seeded_kind_has_a_spec_and_a_committed_default_template() -> None:
+    from importlib import import_module
+
+    seeded = import_module("zhifa.documents.migrations.0002_seed_document_kinds").KINDS
+    assert {code: (s.name, s.abbreviation) for code, s in SPECS.items()} == {
+        code: (name, abbreviation) for code, name, abbreviation in seeded
+    }
+    for code in SPECS:
+        assert rendering.default_template(code)[:2] == b"PK"
+
+
+def test_the_committed_templates_are_exactly_what_build_templates_builds() -> None:
+    for code, spec in SPECS.items():
+        assert build_templates.build(spec) == rendering.default_template(code), code
+
+
+@pytest.mark.parametrize("code", list(SPECS))
+def test_the_docx_opens_with_the_a4_page_setup_and_the_filled_in_text(
+    rendered: dict[str, rendering.Rendered], code: str
+) -> None:
+    doc = Document(io.BytesIO(rendered[code].docx))
+    section = doc.sections[0]
+    # python-docx stores twentieths of a point: 210 mm is 11906 twips, 0.01 mm off.
+    measured = [
+        section.page_width,
+        section.page_height,
+        section.top_margin,
+        section.left_margin,
+        section.bottom_margin,
+        section.right_margin,
+    ]
+    assert [round(length.mm, 1) for length in measured] == [210, 297, 37, 28, 35, 26]
+    text = "\n".join(p.text for p in doc.paragraphs)
+    tables = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    context = rendering.sample_context(code)
+    for expected in (context["issuer"], context["number"], SPECS[code].name, "2026年11月27日"):
+        assert expected in text
+    assert context["recipient"] in text + tables
+    assert "{{" not in text + tables and "{%" not in text + tables
+    # — {PAGE} —: odd pages right, even pages left (python-docx's .text leaves out the field).
+    assert doc.settings.odd_and_even_pages_header_footer
+    for footer, alignment in (
+        (section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT),
+        (section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT),
+    ):
+        assert footer.text == "—  —"
+        assert [f.get(qn("w:instr")) for f in footer._p.iter(qn("w:fldSimple"))] == ["PAGE"]
+        assert footer.paragraph_format.alignment == alignment
+    with zipfile.ZipFile(io.BytesIO(rendered[code].docx)) as archive:
+        assert any(name.startswith("word/media/") for name in archive.namelist())  # the QR code
+
+
+@pytest.mark.parametrize("code", list(SPECS))
+def test_the_pdf_is_a4_with_the_expected_text_and_page_numbers(
+    rendered: dict[str, rendering.Rendered], code: str
+) -> None:
+    reader = pdf(rendered, code)
+    context = rendering.sample_context(code)
+    for page in reader.pages:
+        assert float(page.mediabox.width) == pytest.approx(A4_PT[0], abs=0.5)
+        assert float(page.mediabox.height) == pytest.approx(A4_PT[1], abs=0.5)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    flat = text.replace("\n", "")
+    for expected in (
+        context["issuer"],
+        context["number"],
+        SPECS[code].name,
+        context["recipient"],
+        "2026年11月27日",
+        "核验码：K7Q4-M2XD",
+    ):
+        assert expected in flat, expected
+    for number, page in enumerate(reader.pages, start=1):
+        lines = text_lines(page)
+        assert lines[-1][3] == f"— {number} —"
+        # 4号 digits 7 mm below the text block: odd pages right (右空一字), even pages left.
+        x, baseline, size, _ = lines[-1]
+        assert size == pytest.approx(layout.SIZE_4, abs=0.01)
+        assert baseline > layout.MARGIN_TOP_MM + layout.TEXT_HEIGHT_MM + layout.PAGE_NUMBER_GAP_MM
+        if number % 2:
+            assert x > layout.PAGE_WIDTH_MM / 2
+        else:
+            assert x == pytest.approx(layout.MARGIN_LEFT_MM + layout.SIZE_4 / PT_PER_MM, abs=0.3)
+
+
+@pytest.mark.parametrize("code", INSPECTION)
+def test_inspection_documents_carry_the_five_prohibitions_on_the_back_page(
+    rendered: dict[str, rendering.Rendered], code: str
+) -> None:
+    reader = pdf(rendered, code)
+    last = reader.pages[-1].extract_text()
+    assert "涉企行政检查“五个严禁”“八个不得”" in last
+    for title in PROHIBITION_TITLES:
+        assert title in last
+    assert "不得以观摩、督导、考察名义行检查之实。" in last
+    assert "严禁逐利检查" not in "".join(p.extract_text() for p in reader.pages[:-1])
+
+
+@pytest.mark.parametrize("code", SUPERVISION)
+def test_supervision_letters_have_no_back_page(
+    rendered: dict[str, rendering.Rendered], code: str
+) -> None:
+    text = "".join(p.extract_text() for p in pdf(rendered, code).pages)
+    assert "严禁" not in text
+    assert "请于2026年12月27日前将办理情况书面回复本机关。" in text.replace("\n", "")
+
+
+@pytest.mark.parametrize("code", list(SPECS))
+def test_the_first_line_starts_at_the_gbt_9704_margins(
+    rendered: dict[str, rendering.Rendered], code: str
+) -> None:
+    lines = text_lines(pdf(rendered, code).pages[0])
+    # Left: every first page has flush-left text (the 受文者 line, wrapped body lines, the
+    # verification line), starting at the 28 mm margin. Glyph origins are exact in the PDF, so
+    # 0.3 mm allows for rounding only. Form tables sit inside the block: their text is inset by
+    # the 2 mm cell padding plus half the 0.75 pt rule.
+    left = min(x for x, _, _, _ in lines)
+    assert left == pytest.approx(layout.MARGIN_LEFT_MM, abs=0.3)
+    if any(block[0] == "fields" for block in SPECS[code].body):
+        cell = next(x for x, _, _, text in lines if text.startswith(("检查", "受送达人")))
+        assert cell == pytest.approx(layout.MARGIN_LEFT_MM + 2 + 0.375 / PT_PER_MM, abs=0.3)
+    # Top: the red issuing-body mark is the first line. Its em box top (baseline minus the CJK
+    # ideographic ascent of 0.88 em) must sit at the 37 mm margin: CSS centres the glyph in its
+    # grid line, which puts it 0.0–0.5 mm below the margin; 1 mm is a tenth of a line pitch
+    # (10.2 mm), far below the error a wrong margin or an extra blank line would make.
+    _, baseline, size, text = lines[0]
+    assert text == rendering.sample_context(code)["issuer"]
+    assert size == pytest.approx(layout.ISSUER_SIZE, abs=0.01)
+    top = baseline - 0.88 * size / PT_PER_MM
+    assert layout.MARGIN_TOP_MM <= top <= layout.MARGIN_TOP_MM + 1.0
+
+
+def test_the_body_runs_28_characters_a_line_on_a_22_line_grid(
+    rendered: dict[str, rendering.Rendered],
+) -> None:
+    lines = text_lines(pdf(rendered, "inspection_preview_notice").pages[0])
+    body = [line for line in lines if line[2] == pytest.approx(layout.SIZE_3, abs=0.01)]
+    # Consecutive body lines are one line pitch (225 mm / 22) apart.
+    gaps = {round(b[1] - a[1], 2) for a, b in itertools.pairwise(body) if b[1] > a[1]}
+    assert round(layout.TEXT_HEIGHT_MM / 22, 2) in gaps
+    # A first-line indent is exactly two characters of the 156/28 mm pitch.
+    indented = [x for x, _, _, text in body if text.startswith("根据涉企行政检查")]
+    assert indented == [pytest.approx(layout.MARGIN_LEFT_MM + 2 * 156 / 28, abs=0.05)]
+
+
+@pytest.mark.parametrize("code", list(SPECS))
+def test_every_font_in_the_pdf_is_embedded(
+    rendered: dict[str, rendering.Rendered], code: str
+) -> None:
+    reader = pdf(rendered, code)
+    seen = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = (
+                font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            )
+            descriptor = descendant["/FontDescriptor"].get_object()
+            assert "/FontFile2" in descriptor or "/FontFile3" in descriptor, font["/BaseFont"]
+            seen.add(str(font["/BaseFont"]).split("+", 1)[1])
+    assert {"Noto-Serif-CJK-SC", "Noto-Serif-CJK-SC-Bold", "Noto-Sans-CJK-SC"} <= seen
+
+
+def test_the_date_prints_in_arabic_numerals_without_leading_zeros() -> None:
+    import datetime
+
+    assert rendering.date_text(datetime.date(2026, 3, 5)) == "2026年3月5日"
+
+
+def test_a_draft_without_a_number_renders() -> None:
+    context = rendering.sample_context("inspection_preview_notice") | {"number": ""}
+    result = rendering.render("inspection_preview_notice", context)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(result.pdf)).pages)
+    assert "〔2026〕" not in text
+    assert "行政执法检查预告通知书" in text
+
+
+def test_values_with_markup_characters_are_printed_as_text() -> None:
+    context = rendering.sample_context("reminder_letter") | {"recipient": "A&B <测试> 公司"}
+    result = rendering.render("reminder_letter", context)
+    paragraphs = [p.text for p in Document(io.BytesIO(result.docx)).paragraphs]
+    assert "A&B <测试> 公司：" in paragraphs
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(result.pdf)).pages)
+    assert "A&B <测试> 公司" in text
+
+
+def test_the_default_templates_pass_their_own_check() -> None:
+    for code in SPECS:
+        assert rendering.check_template(code, rendering.default_template(code)) == [], code
+
+
+def _template_replacing(code: str, old: str, new: str) -> bytes:
+    doc = Document(io.BytesIO(rendering.default_template(code)))
+    for paragraph in doc.paragraphs:
+        for run in paragraph.runs:
+            if old in run.text:
+                run.text = run.text.replace(old, new)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def test_check_template_names_an_unknown_and_a_missing_placeholder() -> None:
+    template = _template_replacing("inspection_preview_notice", "{{ booking }}", "{{ bookng }}")
+    assert rendering.check_template("inspection_preview_notice", template) == [
+        "未知的占位符“bookng”：行政执法检查预告通知书不提供这项数据。",
+        "缺少必需的占位符“booking”（预约指导办法）。",
+    ]
+
+
+def test_check_template_rejects_a_file_that_is_not_a_docx() -> None:
+    assert rendering.check_template("urging_letter", b"not a word file") == [
+        "文件不是有效的 Word（.docx）文档，请用 WPS 或 Word 另存为 .docx 后重新上传。"
+    ]
+
+
+def test_check_template_reports_a_syntax_error() -> None:
+    template = _template_replacing("urging_letter", "{{ matter }}", "{% if matter %}{{ matter }}")
+    problems = rendering.check_template("urging_letter", template)
+    assert len(problems) == 1
+    assert problems[0].startswith("模板占位符语法错误：")
+
+
+def test_an_agency_template_renders_with_its_own_wording() -> None:
+    template = _template_replacing(
+        "inspection_preview_notice", "五、联系方式", "五、联系方式（工作日8:30—17:00）"
+    )
+    assert rendering.check_template("inspection_preview_notice", template) == []
+    result = rendering.render(
+        "inspection_preview_notice",
+        rendering.sample_context("inspection_preview_notice"),
+        template=template,
+    )
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(result.pdf)).pages)
+    assert "五、联系方式（工作日8:30—17:00）" in text
+
+
+def test_an_unknown_kind_is_refused_in_chinese() -> None:
+    with pytest.raises(rendering.RenderError, match="未知的文书种类“no_such_kind”"):
+        rendering.render("no_such_kind", {})
