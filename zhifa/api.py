@@ -33,12 +33,14 @@ api = NinjaAPI(
 
 
 def _register_routers() -> None:
+    from zhifa.documents.api import router as documents_router
     from zhifa.draws.api import router as draws_router
     from zhifa.org.api import router as org_router
     from zhifa.plans.api import router as plans_router
     from zhifa.registry.api import router as registry_router
     from zhifa.workdays.api import router as workdays_router
 
+    api.add_router("/documents/", documents_router)
     api.add_router("/draws/", draws_router)
     api.add_router("/org/", org_router)
     api.add_router("/plans/", plans_router)

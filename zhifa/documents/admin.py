@@ -3,10 +3,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from zhifa.audit.admin import AuditedModelAdmin, ReadOnlyAdminMixin
-from zhifa.documents.models import DocumentKind, DocumentNumber, NumberingRule, NumberSequence
+from zhifa.documents.models import (
+    Delivery,
+    Document,
+    DocumentKind,
+    DocumentNumber,
+    NumberingRule,
+    NumberSequence,
+    ProhibitionsVersion,
+)
 
 
 @admin.register(DocumentKind)
@@ -67,3 +76,52 @@ class DocumentNumberAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "object_type",
         "object_id",
     )
+
+
+@admin.register(ProhibitionsVersion)
+class ProhibitionsVersionAdmin(AuditedModelAdmin):
+    """New versions are added when the official text changes; a version already printed on
+    documents is kept (documents store the text they were issued with)."""
+
+    list_display = ("label", "effective_from", "source_document", "is_paraphrase", "created_at")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_filter = ("is_paraphrase",)
+    search_fields = ("label", "source_document", "source_issuer")
+    readonly_fields = ("created_at",)
+    fieldsets = (
+        (None, {"fields": ("label", "effective_from", "sections", "is_paraphrase")}),
+        (
+            "来源",
+            {
+                "fields": (
+                    "source_document",
+                    "source_issuer",
+                    "source_date",
+                    "source_url",
+                    "source_note",
+                    "created_at",
+                )
+            },
+        ),
+    )
+
+
+@admin.register(Document)
+class DocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Documents change only through their services (issue, deliver, archive, correct)."""
+
+    list_display = ("title", "number", "kind", "organisation", "recipient_name", "status")
+    list_filter = ("status", "kind")
+    search_fields = ("title", "number__text", "recipient_name", "verification_code")
+    list_select_related = ("number", "kind", "organisation")
+    actions = None
+    raw_id_fields = ("organisation", "recipient_enterprise", "recipient_organisation")
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("document", "method", "address", "sent_at", "confirmed_at")
+    list_filter = ("method",)
+    search_fields = ("document__number__text", "address")
+    list_select_related = ("document__number",)
+    actions = None

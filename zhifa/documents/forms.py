@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
 
 from zhifa.documents import selectors
-from zhifa.documents.models import DocumentKind, NumberStatus
+from zhifa.documents.models import DeliveryMethod, DocumentKind, DocumentStatus, NumberStatus
 from zhifa.org.models import Organisation
+from zhifa.org.scoping import visible_to
+from zhifa.registry.models import Enterprise
 
 
 class NumberFilterForm(forms.Form):
@@ -57,3 +60,178 @@ class NumberFilterForm(forms.Form):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {name: data[name] for name in self.fields if data.get(name) not in (None, "")}
+
+
+# --- Documents --------------------------------------------------------------------------------
+
+CONFIRM_REQUIRED = "请勾选确认后再办理。"
+
+
+class DocumentFilterForm(forms.Form):
+    q = forms.CharField(label="文号/受送达人", required=False, max_length=100)
+    kind = forms.ModelChoiceField(
+        label="文书种类",
+        queryset=DocumentKind.objects.all(),
+        required=False,
+        empty_label="全部种类",
+        error_messages={"invalid_choice": "所选文书种类不存在，请重新选择。"},
+    )
+    status = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[("", "全部状态"), *DocumentStatus.choices],
+        error_messages={"invalid_choice": "状态“%(value)s”不正确，请从列表中选择。"},
+    )
+    year = forms.TypedChoiceField(
+        label="年度",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "年度“%(value)s”没有文书，请从列表中选择。"},
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        year_field = self.fields["year"]
+        assert isinstance(year_field, forms.TypedChoiceField)
+        year_field.choices = [("", "全部年度")] + [
+            (str(y), str(y)) for y in selectors.document_years(user)
+        ]
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: data[name] for name in self.fields if data.get(name) not in (None, "")}
+
+
+class DraftForm(forms.Form):
+    """A new draft: kind, recipient (an enterprise by 统一社会信用代码, or just a name)."""
+
+    kind = forms.ModelChoiceField(
+        label="文书种类",
+        queryset=DocumentKind.objects.filter(is_active=True),
+        empty_label="请选择",
+        error_messages={
+            "required": "文书种类：请选择文书种类。",
+            "invalid_choice": "所选文书种类不存在或已停用，请重新选择。",
+        },
+    )
+    recipient_uscc = forms.CharField(
+        label="受送达企业统一社会信用代码",
+        required=False,
+        max_length=18,
+        help_text="受送达人是名录库中的企业时填写，可在企业服务台签收。",
+    )
+    recipient_name = forms.CharField(
+        label="受送达人", required=False, max_length=200, help_text="不填则使用企业名称。"
+    )
+    title = forms.CharField(label="标题", required=False, max_length=200)
+    content = forms.CharField(
+        label="文书内容（JSON）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text='各文书种类的内容项，如 {"inspection_date": "2026-12-08"}。',
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_recipient_uscc(self) -> Enterprise | None:
+        uscc = self.cleaned_data["recipient_uscc"].strip().upper()
+        if not uscc:
+            return None
+        enterprise = visible_to(self.user, Enterprise.objects.filter(uscc=uscc)).first()
+        if enterprise is None:
+            raise forms.ValidationError(
+                f"名录库中没有统一社会信用代码为“{uscc}”的企业，或您无权查看；请核对后重填。"
+            )
+        return enterprise
+
+    def clean_content(self) -> dict[str, Any]:
+        return _parse_content(self.cleaned_data["content"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("recipient_uscc") and not (data.get("recipient_name") or "").strip():
+            self.add_error(
+                "recipient_name", "受送达人：请填写受送达人，或填写企业统一社会信用代码。"
+            )
+        return data
+
+
+def _parse_content(text: str) -> dict[str, Any]:
+    text = (text or "").strip()
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise forms.ValidationError(
+            f"文书内容不是有效的 JSON（第 {error.lineno} 行第 {error.colno} 列），请检查格式。"
+        ) from None
+    if not isinstance(value, dict):
+        raise forms.ValidationError('文书内容应为 JSON 对象，即 {"项目": "内容"} 的形式。')
+    return value
+
+
+class DraftEditForm(forms.Form):
+    recipient_name = forms.CharField(label="受送达人", max_length=200)
+    title = forms.CharField(label="标题", max_length=200)
+    content = forms.CharField(
+        label="文书内容（JSON）", required=False, widget=forms.Textarea(attrs={"rows": 14})
+    )
+
+    def clean_content(self) -> dict[str, Any]:
+        return _parse_content(self.cleaned_data["content"])
+
+
+class DocumentConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="我已核对以上内容，确认办理", error_messages={"required": CONFIRM_REQUIRED}
+    )
+
+
+class IssueForm(DocumentConfirmForm):
+    issue_date = forms.DateField(
+        label="成文日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="不填则为今天。",
+        error_messages={"invalid": "成文日期格式不正确，请按 2026-12-01 的格式填写。"},
+    )
+
+
+class DeliverForm(DocumentConfirmForm):
+    method = forms.ChoiceField(
+        label="送达方式",
+        choices=DeliveryMethod.choices,
+        error_messages={"required": "送达方式：请选择送达方式。"},
+    )
+    address = forms.CharField(
+        label="电子邮箱或手机号",
+        required=False,
+        max_length=200,
+        help_text="电子邮件送达填邮箱、短信送达填手机号；不填则用企业首要联系人的。",
+    )
+    scan = forms.FileField(
+        label="送达回证扫描件", required=False, help_text="纸质送达时上传签收后的送达回证。"
+    )
+    note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ArchiveForm(DocumentConfirmForm):
+    reference = forms.CharField(label="档号/存放位置", required=False, max_length=100)
+
+
+class CorrectForm(DraftEditForm):
+    pass
+
+
+class VerifyForm(forms.Form):
+    file = forms.FileField(
+        label="待核验的文件（PDF 或 DOCX）",
+        error_messages={"required": "请选择要核验的文件。", "empty": "所选文件是空文件。"},
+    )

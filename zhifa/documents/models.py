@@ -197,3 +197,324 @@ class DocumentNumber(models.Model):
             "object_type": self.object_type,
             "object_id": self.object_id,
         }
+
+
+# --- 五个严禁 / 八个不得 ------------------------------------------------------------------------
+
+
+class ProhibitionsVersion(models.Model):
+    """One version of the 涉企行政检查 “五个严禁”“八个不得” printed on the back of inspection
+    documents, with where its text comes from. Administrators add a new version when the
+    official text changes; documents issued earlier keep the text they were issued with."""
+
+    label = models.CharField("版本名称", max_length=100, unique=True)
+    effective_from = models.DateField("施行日期", help_text="自该日起签发的检查类文书使用此版本。")
+    sections = models.JSONField(
+        "条文",
+        help_text='按条列出，如 [{"title": "严禁逐利检查", "items": ["不得……", "不得……"]}]。',
+    )
+    source_document = models.CharField("来源文件", max_length=200)
+    source_issuer = models.CharField("发文机关", max_length=100, blank=True)
+    source_date = models.DateField("发文日期", null=True, blank=True)
+    source_url = models.URLField("来源网址", max_length=500, blank=True)
+    source_note = models.TextField(
+        "来源说明", blank=True, help_text="例如：据新闻报道转述，待与正式文本核对。"
+    )
+    is_paraphrase = models.BooleanField("转述文本", default=False)
+    created_at = models.DateTimeField("录入时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "五个严禁·八个不得版本"
+        verbose_name_plural = "五个严禁·八个不得版本"
+        ordering = ["-effective_from", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.label}（{self.effective_from:%Y-%m-%d} 起）"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        problems = sections_problems(self.sections)
+        if problems:
+            raise ValidationError({"sections": problems})
+
+
+def sections_problems(sections: Any) -> list[str]:
+    """Chinese descriptions of what is wrong with a ``sections`` value; empty when it is fine."""
+    if not isinstance(sections, list) or not sections:
+        return ["条文应为非空列表，每条包含 title（严禁事项）和 items（不得事项列表）。"]
+    problems: list[str] = []
+    for index, section in enumerate(sections, start=1):
+        if not isinstance(section, dict):
+            problems.append(f"第 {index} 条应为对象，含 title 和 items。")
+            continue
+        title = section.get("title")
+        items = section.get("items")
+        if not isinstance(title, str) or not title.strip():
+            problems.append(f"第 {index} 条缺少标题（title），如“严禁逐利检查”。")
+        if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+            problems.append(f"第 {index} 条的 items 应为非空文字组成的列表。")
+    return problems
+
+
+# --- Documents (文书) --------------------------------------------------------------------------
+
+# Kinds that carry the 五个严禁/八个不得 on their back page.
+INSPECTION_KIND_CODES = frozenset(
+    {
+        "inspection_approval",
+        "batch_approval_list",
+        "inspection_preview_notice",
+        "inspection_notice",
+        "oral_notice_record",
+        "onsite_inspection_record",
+        "rectification_order",
+        "review_opinion",
+        "no_penalty_decision",
+        "delivery_receipt",
+    }
+)
+
+
+class DocumentStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    ISSUED = "issued", "已签发"
+    DELIVERED = "delivered", "已送达"
+    ARCHIVED = "archived", "已归档"
+
+
+def _document_upload_to(instance: Document, filename: str) -> str:
+    return f"documents/{timezone.localdate():%Y/%m}/{filename}"
+
+
+def _receipt_upload_to(instance: Delivery, filename: str) -> str:
+    return f"documents/receipts/{timezone.localdate():%Y/%m}/{filename}"
+
+
+class Document(models.Model):
+    """One 文书: a draft while it is prepared, frozen once issued (number, files, SM3 hashes)."""
+
+    TRANSITIONS: ClassVar[dict[str, tuple[str, ...]]] = {
+        DocumentStatus.DRAFT: (DocumentStatus.ISSUED,),
+        DocumentStatus.ISSUED: (DocumentStatus.DELIVERED,),
+        DocumentStatus.DELIVERED: (DocumentStatus.ARCHIVED,),
+        DocumentStatus.ARCHIVED: (),
+    }
+
+    kind = models.ForeignKey(
+        DocumentKind, verbose_name="文书种类", on_delete=models.PROTECT, related_name="documents"
+    )
+    organisation = models.ForeignKey(
+        "org.Organisation",
+        verbose_name="制发机关",
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    region = models.ForeignKey(
+        "org.Region", verbose_name="所在区划", on_delete=models.PROTECT, related_name="+"
+    )
+    recipient_enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name="受送达企业",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    recipient_organisation = models.ForeignKey(
+        "org.Organisation",
+        verbose_name="受送达机关",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="received_documents",
+    )
+    recipient_name = models.CharField("受送达人", max_length=200)
+    title = models.CharField("标题", max_length=200)
+    context = models.JSONField("内容", default=dict, blank=True)
+    status = models.CharField(
+        "状态", max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT
+    )
+    number = models.OneToOneField(
+        DocumentNumber,
+        verbose_name="文号",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="document",
+    )
+    verification_code = models.CharField(
+        "核验码", max_length=16, unique=True, null=True, blank=True
+    )
+    docx_file = models.FileField("DOCX 文件", upload_to=_document_upload_to, blank=True)
+    pdf_file = models.FileField("PDF 文件", upload_to=_document_upload_to, blank=True)
+    docx_sm3 = models.CharField("DOCX 的 SM3", max_length=64, blank=True)
+    pdf_sm3 = models.CharField("PDF 的 SM3", max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="拟稿人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("拟稿时间", default=timezone.now)
+    updated_at = models.DateTimeField("修改时间", default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="签发人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField("签发时间", null=True, blank=True)
+    issue_date = models.DateField("成文日期", null=True, blank=True)
+    delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name="更正的文书",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+    voided_by = models.ForeignKey(
+        "self",
+        verbose_name="作废依据（更正文书）",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
+    void_reason = models.TextField("作废原因", blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="归档人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    archived_at = models.DateTimeField("归档时间", null=True, blank=True)
+    archive_reference = models.CharField("档号/存放位置", max_length=100, blank=True)
+
+    scope_org_path = "organisation"
+    scope_enterprise_path = "recipient_enterprise"
+
+    class Meta:
+        verbose_name = "文书"
+        verbose_name_plural = "文书"
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="documents_doc_org_status"),
+            models.Index(fields=["region", "status"], name="documents_doc_region_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.number_text or '草稿'}）"
+
+    @property
+    def number_text(self) -> str:
+        number = self.number if self.number_id else None
+        return number.text if number is not None else ""
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_by_id is not None
+
+    def can_become(self, status: str) -> bool:
+        return status in self.TRANSITIONS[DocumentStatus(self.status)]
+
+    def audit_snapshot(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind_id,
+            "organisation": self.organisation_id,
+            "region": self.region_id,
+            "recipient_enterprise": self.recipient_enterprise_id,
+            "recipient_organisation": self.recipient_organisation_id,
+            "recipient_name": self.recipient_name,
+            "title": self.title,
+            "context": self.context,
+            "status": self.status,
+            "number": self.number_text,
+            "verification_code": self.verification_code,
+            "docx_file": self.docx_file.name,
+            "pdf_file": self.pdf_file.name,
+            "docx_sm3": self.docx_sm3,
+            "pdf_sm3": self.pdf_sm3,
+            "issued_by": self.issued_by_id,
+            "issued_at": self.issued_at,
+            "issue_date": self.issue_date,
+            "delivered_at": self.delivered_at,
+            "corrects": self.corrects_id,
+            "voided_by": self.voided_by_id,
+            "voided_at": self.voided_at,
+            "void_reason": self.void_reason,
+            "archived_by": self.archived_by_id,
+            "archived_at": self.archived_at,
+            "archive_reference": self.archive_reference,
+        }
+
+
+class DeliveryMethod(models.TextChoices):
+    PORTAL = "portal", "平台送达"
+    EMAIL = "email", "电子邮件送达"
+    SMS = "sms", "短信送达"
+    PAPER = "paper", "纸质送达"
+
+
+class Delivery(models.Model):
+    """One 送达 of an issued document. A portal delivery waits for the recipient to confirm
+    receipt; the other methods count as delivered when recorded."""
+
+    document = models.ForeignKey(
+        Document, verbose_name="文书", on_delete=models.PROTECT, related_name="deliveries"
+    )
+    method = models.CharField("送达方式", max_length=16, choices=DeliveryMethod.choices)
+    address = models.CharField("送达地址", max_length=200, blank=True, help_text="邮箱或手机号")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="送达人", on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField("送达时间", default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="签收人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    receipt_sm3 = models.CharField(
+        "签收回执 SM3", max_length=64, blank=True, help_text="签收人、时间与文书 PDF 哈希的 SM3。"
+    )
+    receipt_file = models.FileField("送达回证扫描件", upload_to=_receipt_upload_to, blank=True)
+    receipt_file_sm3 = models.CharField("扫描件 SM3", max_length=64, blank=True)
+    note = models.TextField("备注", blank=True)
+
+    scope_org_path = "document__organisation"
+    scope_enterprise_path = "document__recipient_enterprise"
+
+    class Meta:
+        verbose_name = "送达记录"
+        verbose_name_plural = "送达记录"
+        ordering = ["sent_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.document} · {self.get_method_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.method == DeliveryMethod.PORTAL and self.confirmed_at is None
+
+    def audit_snapshot(self) -> dict[str, Any]:
+        return {
+            "document": self.document_id,
+            "method": self.method,
+            "address": self.address,
+            "sent_by": self.sent_by_id,
+            "sent_at": self.sent_at,
+            "confirmed_by": self.confirmed_by_id,
+            "confirmed_at": self.confirmed_at,
+            "receipt_sm3": self.receipt_sm3,
+            "receipt_file": self.receipt_file.name,
+            "receipt_file_sm3": self.receipt_file_sm3,
+            "note": self.note,
+        }

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from pathlib import Path
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
 
-from zhifa.documents.models import DocumentKind, DocumentNumber
-from zhifa.org.models import Organisation
+from zhifa.documents.models import (
+    Delivery,
+    DeliveryMethod,
+    Document,
+    DocumentKind,
+    DocumentNumber,
+    DocumentStatus,
+    ProhibitionsVersion,
+)
+from zhifa.org.models import Organisation, Role
 from zhifa.org.scoping import visible_to
+
+PROHIBITIONS_FILE = Path(__file__).resolve().parent / "data" / "prohibitions.json"
 
 
 def numbers_for(
@@ -48,3 +63,206 @@ def organisations_with_numbers(user: Any) -> QuerySet[Organisation]:
 def years_in_use(user: Any) -> list[int]:
     visible = visible_to(user, DocumentNumber.objects.all())
     return list(visible.order_by("-year").values_list("year", flat=True).distinct())
+
+
+# --- 五个严禁 / 八个不得 ------------------------------------------------------------------------
+
+
+def current_prohibitions_version(on: dt.date | None = None) -> ProhibitionsVersion | None:
+    on = on or timezone.localdate()
+    return (
+        ProhibitionsVersion.objects.filter(effective_from__lte=on)
+        .order_by("-effective_from", "-pk")
+        .first()
+    )
+
+
+def current_prohibitions(on: dt.date | None = None) -> list[dict[str, Any]]:
+    """The sections ``[{"title": …, "items": […]}]`` in force on ``on`` (default today), as
+    printed on the back page of inspection documents.
+
+    With no version in the database (a flushed test database) the data file is read, so an
+    inspection document never goes out without them.
+    """
+    on = on or timezone.localdate()
+    version = current_prohibitions_version(on)
+    if version is not None:
+        return [dict(section) for section in version.sections]
+    if ProhibitionsVersion.objects.exists():
+        return []
+    versions = json.loads(PROHIBITIONS_FILE.read_text(encoding="utf-8"))["versions"]
+    in_force = [v for v in versions if dt.date.fromisoformat(v["effective_from"]) <= on]
+    if not in_force:
+        return []
+    latest = max(in_force, key=lambda v: v["effective_from"])
+    return [dict(section) for section in latest["sections"]]
+
+
+# --- Documents --------------------------------------------------------------------------------
+
+RECEIVED_STATUSES = (DocumentStatus.DELIVERED, DocumentStatus.ARCHIVED)
+
+
+def _received_condition() -> Q:
+    """Delivered documents, and issued ones sent to the portal and awaiting receipt."""
+    return Q(status__in=RECEIVED_STATUSES) | Q(
+        status=DocumentStatus.ISSUED, deliveries__method=DeliveryMethod.PORTAL
+    )
+
+
+def documents_visible(user: Any) -> QuerySet[Document]:
+    """Every document ``user`` may open: ``visible_to`` for the issuing side; an enterprise
+    user, and the users of a recipient organisation, see only what was sent to them."""
+    base = Document.objects.all()
+    qs = visible_to(user, base)
+    if getattr(user, "is_authenticated", False) and user.role == Role.ENTERPRISE:
+        qs = qs.filter(_received_condition())
+    org_id = getattr(user, "organisation_id", None)
+    if org_id and getattr(user, "is_authenticated", False) and not user.is_admin:
+        received = base.filter(recipient_organisation_id=org_id).filter(_received_condition())
+        qs = base.filter(Q(pk__in=qs.values("pk")) | Q(pk__in=received.values("pk")))
+    return qs.distinct()
+
+
+def document_for(user: Any, pk: int) -> Document:
+    """The document ``pk`` if ``user`` may see it, else 404 (never 403)."""
+    found = (
+        documents_visible(user)
+        .select_related(
+            "kind",
+            "organisation",
+            "region",
+            "recipient_enterprise",
+            "recipient_organisation",
+            "number",
+            "created_by",
+            "issued_by",
+            "archived_by",
+            "voided_by__number",
+            "corrects__number",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404("未找到该文书，或您无权查看。")
+    return found
+
+
+def documents_for(
+    user: Any,
+    *,
+    q: str = "",
+    kind: DocumentKind | None = None,
+    status: str = "",
+    year: int | None = None,
+) -> QuerySet[Document]:
+    qs = documents_visible(user)
+    q = q.strip()
+    if q:
+        qs = qs.filter(
+            Q(number__text__icontains=q)
+            | Q(recipient_name__icontains=q)
+            | Q(title__icontains=q)
+            | Q(verification_code=q.upper())
+        )
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if year is not None:
+        qs = qs.filter(Q(issue_date__year=year) | Q(issue_date__isnull=True, created_at__year=year))
+    return qs.select_related("kind", "organisation", "number", "voided_by__number").order_by(
+        "-created_at", "-pk"
+    )
+
+
+def received_documents(user: Any) -> QuerySet[Document]:
+    """What the user's enterprise or organisation received (the portal's inbox)."""
+    qs = Document.objects.none()
+    if getattr(user, "enterprise_id", None) and user.role == Role.ENTERPRISE:
+        qs = Document.objects.filter(recipient_enterprise_id=user.enterprise_id)
+    elif getattr(user, "organisation_id", None):
+        qs = Document.objects.filter(recipient_organisation_id=user.organisation_id)
+    return (
+        qs.filter(_received_condition())
+        .distinct()
+        .select_related("kind", "organisation", "number")
+        .order_by("-issued_at", "-pk")
+    )
+
+
+def pending_portal_delivery(document: Document) -> Delivery | None:
+    return document.deliveries.filter(
+        method=DeliveryMethod.PORTAL, confirmed_at__isnull=True
+    ).first()
+
+
+def document_years(user: Any) -> list[int]:
+    visible = documents_visible(user)
+    years = {d.year for d in visible.dates("created_at", "year")}
+    years |= {d.year for d in visible.exclude(issue_date=None).dates("issue_date", "year")}
+    return sorted(years, reverse=True)
+
+
+def document_by_code(code: str) -> Document | None:
+    """The issued document carrying verification ``code`` (case-insensitive), for the public."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    return (
+        Document.objects.exclude(status=DocumentStatus.DRAFT)
+        .select_related("kind", "organisation", "number", "voided_by__number")
+        .filter(verification_code=code)
+        .first()
+    )
+
+
+# --- Public verification ----------------------------------------------------------------------
+
+ORGANISATION_SUFFIXES = (
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "委员会",
+    "合作社",
+    "事务所",
+    "公司",
+    "中心",
+    "医院",
+    "学校",
+    "商行",
+    "局",
+    "厂",
+    "店",
+    "馆",
+    "所",
+    "部",
+    "院",
+)
+
+
+def mask_name(name: str, *, is_person: bool | None = None) -> str:
+    """A recipient as the public page shows it: 舟山海之味餐饮有限公司 → 舟山***有限公司,
+    a person's name 王小明 → 王**."""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    suffix = next((s for s in ORGANISATION_SUFFIXES if name.endswith(s)), "")
+    if is_person is None:
+        is_person = not suffix and len(name) <= 4
+    if is_person:
+        return name[0] + "*" * max(len(name) - 1, 1)
+    if not suffix:
+        suffix = name[-2:] if len(name) > 4 else ""
+    head = name[:2]
+    if len(name) <= len(head) + len(suffix):
+        return head[:1] + "***" + suffix
+    return head + "***" + suffix
+
+
+def masked_recipient(document: Document) -> str:
+    is_org = document.recipient_enterprise_id is not None or bool(
+        document.recipient_organisation_id
+    )
+    return mask_name(document.recipient_name, is_person=False if is_org else None)

@@ -16,24 +16,46 @@ gap in the sequence is explained rather than silently reused.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
-from collections.abc import Iterator
+import re
+import secrets
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage
+from django.core.validators import validate_email
 from django.db import IntegrityError, connection, models, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from zhifa.audit.services import record_change, snapshot
+from zhifa.audit.services import record_change, snapshot, to_jsonable
+from zhifa.audit.sm3 import sm3_hex
+from zhifa.documents import selectors
 from zhifa.documents.models import (
+    INSPECTION_KIND_CODES,
+    Delivery,
+    DeliveryMethod,
+    Document,
     DocumentKind,
     DocumentNumber,
+    DocumentStatus,
     NumberingRule,
     NumberSequence,
     NumberStatus,
 )
-from zhifa.org.models import Organisation
+from zhifa.documents.sms import get_sms_backend
+from zhifa.org.models import Organisation, Role
+from zhifa.registry.models import Enterprise
 
 logger = logging.getLogger(__name__)
 
@@ -276,3 +298,627 @@ def allocate_number(
             # The original error matters more; the number stays "reserved" and visible.
             logger.exception("文号 %s 回滚后未能记为作废", number.text)
         raise
+
+
+# --- Documents (文书): draft → issued → delivered → archived ----------------------------------
+
+# Keys the platform fills in at issue; the rest of a document's context is its kind's content.
+STANDARD_KEYS = frozenset(
+    {
+        "issuer",
+        "number",
+        "title",
+        "recipient",
+        "date",
+        "verification_code",
+        "verification_url",
+        "prohibitions",
+    }
+)
+# Base32 without 0/O/1/I: 32 characters, so 10 of them carry 50 bits.
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+CODE_LENGTH = 10
+AUTHOR_ROLES = (*Role.agency_roles(), Role.SUPERVISOR)
+AUTHOR_DENIED = "制作、签发和送达文书仅限执法机关工作人员、执法监督人员和系统管理员办理。"
+OTHER_ORGANISATION = "只能办理本机构制发的文书。"
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def _require_author(actor: Any, organisation_id: int) -> None:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied("请先登录。")
+    if actor.is_admin:
+        return
+    if actor.role not in AUTHOR_ROLES:
+        raise PermissionDenied(AUTHOR_DENIED)
+    if actor.organisation_id != organisation_id:
+        raise PermissionDenied(OTHER_ORGANISATION)
+
+
+def new_verification_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def verification_url(code: str) -> str:
+    base = str(getattr(settings, "ZHIFA_PUBLIC_BASE_URL", "") or "http://127.0.0.1:8000")
+    return base.rstrip("/") + reverse("documents:verify", args=[code])
+
+
+def _label(document: Document) -> str:
+    return (
+        f"“{document.title}”（{document.number_text}）"
+        if document.number_id
+        else (f"“{document.title}”（草稿）")
+    )
+
+
+def _sources_of(target: str) -> str:
+    sources = [
+        f"“{DocumentStatus(s).label}”"
+        for s, targets in Document.TRANSITIONS.items()
+        if target in targets
+    ]
+    return "或".join(sources) or "（无）"
+
+
+def _check_transition(document: Document, target: str, *, doing: str) -> None:
+    if not document.can_become(target):
+        state = DocumentStatus(document.status).label
+        raise ValidationError(
+            f"文书{_label(document)}当前为“{state}”，不能{doing}"
+            f"（只有{_sources_of(target)}的文书可以{doing}）。"
+        )
+
+
+def _check_not_voided(document: Document, *, doing: str) -> None:
+    if document.voided_by_id is not None:
+        raise ValidationError(f"文书{_label(document)}已作废，不能{doing}。")
+
+
+def _locked_document(document: Document) -> Document:
+    return Document.objects.select_for_update().get(pk=document.pk)
+
+
+def _clean_text(value: Any, *, label: str, required: bool, limit: int) -> str:
+    text = " ".join(str(value or "").split())
+    if required and not text:
+        raise ValidationError(
+            {"recipient_name" if label == "受送达人" else "title": [f"{label}：请填写{label}。"]}
+        )
+    if len(text) > limit:
+        raise ValidationError(f"{label}不能超过 {limit} 字，现为 {len(text)} 字。")
+    return text
+
+
+def _clean_context(context: Any) -> dict[str, Any]:
+    if context is None:
+        return {}
+    if not isinstance(context, Mapping):
+        raise ValidationError({"context": ["文书内容应为键值对（JSON 对象）。"]})
+    reserved = sorted(set(context) & STANDARD_KEYS)
+    if reserved:
+        raise ValidationError(
+            {"context": [f"文书内容中的“{'、'.join(reserved)}”由平台在签发时填写，请删去。"]}
+        )
+    return dict(to_jsonable(dict(context)))
+
+
+def create_draft(
+    *,
+    kind: DocumentKind | str,
+    organisation: Organisation,
+    actor: Any,
+    recipient_enterprise: Enterprise | None = None,
+    recipient_organisation: Organisation | None = None,
+    recipient_name: str = "",
+    title: str = "",
+    context: Mapping[str, Any] | None = None,
+    corrects: Document | None = None,
+) -> Document:
+    """A new draft 文书 of ``organisation``; the recipient name defaults to the enterprise's or
+    the organisation's name, the title to the kind's name."""
+    _require_author(actor, organisation.pk)
+    try:
+        kind = resolve_kind(kind)
+    except NumberingError as error:
+        raise ValidationError({"kind": [str(error)]}) from None
+    if not recipient_name:
+        if recipient_enterprise is not None:
+            recipient_name = recipient_enterprise.name
+        elif recipient_organisation is not None:
+            recipient_name = recipient_organisation.name
+    recipient_name = _clean_text(recipient_name, label="受送达人", required=True, limit=200)
+    title = _clean_text(title or kind.name, label="标题", required=True, limit=200)
+    cleaned = _clean_context(context)
+    if recipient_enterprise is not None:
+        region = recipient_enterprise.region
+    elif recipient_organisation is not None:
+        region = recipient_organisation.region
+    else:
+        region = organisation.region
+    with transaction.atomic():
+        now = timezone.now()
+        document = Document.objects.create(
+            kind=kind,
+            organisation=organisation,
+            region=region,
+            recipient_enterprise=recipient_enterprise,
+            recipient_organisation=recipient_organisation,
+            recipient_name=recipient_name,
+            title=title,
+            context=cleaned,
+            created_by=actor,
+            created_at=now,
+            updated_at=now,
+            corrects=corrects,
+        )
+        record_change(
+            actor=actor,
+            action="documents.document.create",
+            obj=document,
+            after=snapshot(document),
+            summary=(
+                f"拟制文书草稿“{title}”（{kind.name}），受送达人 {recipient_name}"
+                + (f"，更正 {corrects.number_text}" if corrects is not None else "")
+            ),
+        )
+    return document
+
+
+def update_draft(document: Document, *, data: Mapping[str, Any], actor: Any) -> Document:
+    """Change a draft's recipient name, title or content (``context`` replaces the old one)."""
+    _require_author(actor, document.organisation_id)
+    with transaction.atomic():
+        current = _locked_document(document)
+        if current.status != DocumentStatus.DRAFT:
+            state = DocumentStatus(current.status).label
+            raise ValidationError(
+                f"文书{_label(current)}当前为“{state}”，已签发的文书不能修改；如需更正，请制作更正文书。"
+            )
+        before = snapshot(current)
+        if "recipient_name" in data:
+            current.recipient_name = _clean_text(
+                data["recipient_name"], label="受送达人", required=True, limit=200
+            )
+        if "title" in data:
+            current.title = _clean_text(data["title"], label="标题", required=True, limit=200)
+        if "context" in data:
+            current.context = _clean_context(data["context"])
+        after = snapshot(current)
+        changed = [key for key in after if after[key] != before.get(key)]
+        if not changed:
+            raise ValidationError(NOTHING_CHANGED)
+        current.updated_at = timezone.now()
+        current.save()
+        record_change(
+            actor=actor,
+            action="documents.document.update",
+            obj=current,
+            before=before,
+            after=snapshot(current),
+            summary=f"修改文书草稿“{current.title}”",
+        )
+    _refresh_document(document, current)
+    return current
+
+
+NOTHING_CHANGED = "未作任何修改，无需保存。"
+
+
+def _refresh_document(stale: Document, current: Document) -> None:
+    for model_field in Document._meta.concrete_fields:
+        setattr(stale, model_field.attname, getattr(current, model_field.attname))
+
+
+def render_context(document: Document, *, number: str, code: str, date: dt.date) -> dict[str, Any]:
+    """What the template is filled with: the kind's content plus the platform's keys."""
+    context: dict[str, Any] = dict(document.context)
+    context.update(
+        {
+            "issuer": document.organisation.name,
+            "number": number,
+            "title": document.title,
+            "recipient": document.recipient_name,
+            "date": date,
+            "verification_code": code,
+            "verification_url": verification_url(code),
+            "prohibitions": (
+                selectors.current_prohibitions(on=date)
+                if document.kind.code in INSPECTION_KIND_CODES
+                else []
+            ),
+        }
+    )
+    return context
+
+
+def issue_document(
+    document: Document, *, actor: Any, issue_date: dt.date | None = None
+) -> Document:
+    """Number, render, hash and store a draft, all or nothing.
+
+    The number is reserved in its own transaction (``allocate_number``); if rendering or
+    storing fails, everything else rolls back, the stored files are removed and the number is
+    recorded as voided with the reason. Issuing a correction voids the document it corrects.
+    """
+    from zhifa.documents.rendering import render
+
+    _require_author(actor, document.organisation_id)
+    current = Document.objects.select_related("kind", "organisation", "corrects").get(
+        pk=document.pk
+    )
+    _check_transition(current, DocumentStatus.ISSUED, doing="签发")
+    if current.corrects is not None:
+        _check_not_voided(current.corrects, doing="再次更正")
+    issue_date = issue_date or timezone.localdate()
+    stored: list[str] = []
+    try:
+        with allocate_number(
+            organisation=current.organisation,
+            kind=current.kind,
+            year=issue_date.year,
+            actor=actor,
+        ) as allocation:
+            locked = _locked_document(current)
+            _check_transition(locked, DocumentStatus.ISSUED, doing="签发")
+            before = snapshot(locked)
+            code = new_verification_code()
+            while Document.objects.filter(verification_code=code).exists():
+                code = new_verification_code()
+            context = render_context(current, number=allocation.text, code=code, date=issue_date)
+            rendered = render(current.kind.code, context)
+            folder = f"documents/{issue_date:%Y}"
+            docx_name = default_storage.save(f"{folder}/{code}.docx", ContentFile(rendered.docx))
+            stored.append(docx_name)
+            pdf_name = default_storage.save(f"{folder}/{code}.pdf", ContentFile(rendered.pdf))
+            stored.append(pdf_name)
+            locked.number = allocation.number
+            locked.verification_code = code
+            locked.context = to_jsonable(context)
+            locked.docx_file.name = docx_name
+            locked.pdf_file.name = pdf_name
+            locked.docx_sm3 = sm3_hex(rendered.docx)
+            locked.pdf_sm3 = sm3_hex(rendered.pdf)
+            locked.status = DocumentStatus.ISSUED
+            locked.issued_by = actor
+            locked.issued_at = timezone.now()
+            locked.issue_date = issue_date
+            locked.updated_at = locked.issued_at
+            locked.save()
+            allocation.attach(locked)
+            if current.corrects is not None:
+                _void_corrected(current.corrects, by=locked, actor=actor)
+            record_change(
+                actor=actor,
+                action="documents.document.issue",
+                obj=locked,
+                before=before,
+                after=snapshot(locked),
+                summary=(
+                    f"签发文书“{locked.title}”，文号 {allocation.text}，"
+                    f"PDF SM3 {locked.pdf_sm3[:16]}…"
+                ),
+            )
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+    _refresh_document(document, locked)
+    return locked
+
+
+def _void_corrected(old: Document, *, by: Document, actor: Any) -> None:
+    old = _locked_document(old)
+    _check_not_voided(old, doing="再次更正")
+    before = snapshot(old)
+    old.voided_by = by
+    old.voided_at = timezone.now()
+    old.void_reason = f"已由更正文书 {by.number_text} 更正，本文书作废。"
+    old.updated_at = old.voided_at
+    old.save()
+    record_change(
+        actor=actor,
+        action="documents.document.void",
+        obj=old,
+        before=before,
+        after=snapshot(old),
+        summary=f"文书 {old.number_text} 因更正作废，更正文书 {by.number_text}",
+    )
+
+
+def correct_document(old: Document, changes: Mapping[str, Any], actor: Any) -> Document:
+    """A new draft that, once issued, voids ``old``; both are kept.
+
+    ``changes`` may hold ``recipient_name``, ``title`` and ``context`` (merged into the old
+    document's content).
+    """
+    _require_author(actor, old.organisation_id)
+    old = Document.objects.select_related(
+        "kind", "organisation", "recipient_enterprise", "recipient_organisation"
+    ).get(pk=old.pk)
+    if old.status == DocumentStatus.DRAFT:
+        raise ValidationError(f"文书{_label(old)}尚未签发，可直接修改草稿，无需更正。")
+    _check_not_voided(old, doing="更正")
+    pending = old.corrections.filter(status=DocumentStatus.DRAFT).first()
+    if pending is not None:
+        raise ValidationError(
+            f"文书{_label(old)}已有待签发的更正草稿（编号 {pending.pk}），请先签发或修改该草稿。"
+        )
+    unknown = sorted(set(changes) - {"recipient_name", "title", "context"})
+    if unknown:
+        raise ValidationError(f"更正内容中有无法识别的项：{'、'.join(unknown)}。")
+    content = {k: v for k, v in old.context.items() if k not in STANDARD_KEYS}
+    extra = changes.get("context") or {}
+    if not isinstance(extra, Mapping):
+        raise ValidationError({"context": ["更正的文书内容应为键值对（JSON 对象）。"]})
+    content.update(extra)
+    return create_draft(
+        kind=old.kind,
+        organisation=old.organisation,
+        actor=actor,
+        recipient_enterprise=old.recipient_enterprise,
+        recipient_organisation=old.recipient_organisation,
+        recipient_name=str(changes.get("recipient_name") or old.recipient_name),
+        title=str(changes.get("title") or old.title),
+        context=content,
+        corrects=old,
+    )
+
+
+def _pdf_bytes(document: Document) -> bytes:
+    with default_storage.open(document.pdf_file.name, "rb") as handle:
+        data: bytes = handle.read()
+    return data
+
+
+def _default_address(document: Document, method: str) -> str:
+    enterprise = document.recipient_enterprise
+    if enterprise is None:
+        return ""
+    contact = enterprise.contacts.order_by("-is_primary", "pk").first()
+    if contact is None:
+        return ""
+    return contact.email if method == DeliveryMethod.EMAIL else contact.mobile
+
+
+def deliver_document(
+    document: Document,
+    *,
+    method: str,
+    actor: Any,
+    address: str = "",
+    scan: File[bytes] | None = None,
+    note: str = "",
+) -> Delivery:
+    """送达 an issued document.
+
+    - portal: the recipient sees it in its portal and confirms receipt (``confirm_receipt``);
+      until then the document stays issued;
+    - email: sent with the PDF attached through Django's mail backend;
+    - sms: a message with the verification link through ``ZHIFA_SMS_BACKEND``;
+    - paper: the scanned 送达回证 is stored with its SM3.
+    """
+    _require_author(actor, document.organisation_id)
+    if method not in DeliveryMethod.values:
+        raise ValidationError({"method": [f"送达方式“{method}”不正确，请从列表中选择。"]})
+    label = DeliveryMethod(method).label
+    note = (note or "").strip()
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            current = _locked_document(document)
+            _check_transition(current, DocumentStatus.DELIVERED, doing=label)
+            _check_not_voided(current, doing=label)
+            before = snapshot(current)
+            delivery = Delivery(
+                document=current, method=method, sent_by=actor, sent_at=timezone.now(), note=note
+            )
+            if method == DeliveryMethod.PORTAL:
+                if (
+                    current.recipient_enterprise_id is None
+                    and not current.recipient_organisation_id
+                ):
+                    raise ValidationError(
+                        {
+                            "method": [
+                                "受送达人不是平台上的企业或机关，不能平台送达，请选择其他送达方式。"
+                            ]
+                        }
+                    )
+                if current.deliveries.filter(
+                    method=DeliveryMethod.PORTAL, confirmed_at__isnull=True
+                ).exists():
+                    raise ValidationError(
+                        f"文书{_label(current)}已推送到受送达人的平台，正在等待签收，无需重复推送。"
+                    )
+            elif method == DeliveryMethod.EMAIL:
+                address = (address or _default_address(current, method)).strip()
+                try:
+                    validate_email(address)
+                except ValidationError:
+                    raise ValidationError(
+                        {"address": [f"电子邮箱“{address}”不正确，请填写受送达人的电子邮箱。"]}
+                    ) from None
+                delivery.address = address
+            elif method == DeliveryMethod.SMS:
+                address = (address or _default_address(current, method)).strip()
+                if not MOBILE_RE.match(address):
+                    raise ValidationError(
+                        {"address": [f"手机号“{address}”不正确，请填写 11 位手机号码。"]}
+                    )
+                delivery.address = address
+            else:
+                if scan is None:
+                    raise ValidationError(
+                        {"scan": ["纸质送达须上传受送达人签收的送达回证扫描件。"]}
+                    )
+                content = scan.read()
+                if not content:
+                    raise ValidationError({"scan": ["送达回证扫描件是空文件，请重新上传。"]})
+                suffix = Path(scan.name or "").suffix.lower()[:8] or ".pdf"
+                name = default_storage.save(
+                    f"documents/receipts/{timezone.localdate():%Y}/"
+                    f"{current.verification_code}{suffix}",
+                    ContentFile(content),
+                )
+                stored.append(name)
+                delivery.receipt_file.name = name
+                delivery.receipt_file_sm3 = sm3_hex(content)
+            delivery.save()
+            if method != DeliveryMethod.PORTAL:
+                current.status = DocumentStatus.DELIVERED
+                current.delivered_at = delivery.sent_at
+                current.updated_at = delivery.sent_at
+                current.save()
+            if method == DeliveryMethod.EMAIL:
+                _send_email(current, delivery.address)
+            elif method == DeliveryMethod.SMS:
+                _send_sms(current, delivery.address)
+            record_change(
+                actor=actor,
+                action=f"documents.document.deliver_{method}",
+                obj=current,
+                before=before,
+                after={**snapshot(current), "delivery": snapshot(delivery)},
+                summary=(
+                    f"{label}文书 {current.number_text}"
+                    + (f" 至 {delivery.address}" if delivery.address else "")
+                    + ("，等待签收" if method == DeliveryMethod.PORTAL else "")
+                ),
+            )
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+    _refresh_document(document, current)
+    return delivery
+
+
+def _send_email(document: Document, address: str) -> None:
+    url = verification_url(document.verification_code or "")
+    message = EmailMessage(
+        subject=f"{document.organisation.name}：{document.title}（{document.number_text}）",
+        body=(
+            f"{document.recipient_name}：\n\n"
+            f"{document.organisation.name}向您送达《{document.title}》"
+            f"（{document.number_text}），见附件 PDF。\n"
+            f"核验码：{document.verification_code}\n核验网址：{url}\n"
+        ),
+        to=[address],
+    )
+    message.attach(f"{document.number_text}.pdf", _pdf_bytes(document), "application/pdf")
+    message.send(fail_silently=False)
+
+
+def sms_text(document: Document) -> str:
+    return (
+        f"【{document.organisation.name}】{document.recipient_name}：向您送达"
+        f"《{document.title}》（{document.number_text}），"
+        f"查看与核验：{verification_url(document.verification_code or '')}"
+    )
+
+
+def _send_sms(document: Document, mobile: str) -> None:
+    get_sms_backend().send(mobile, sms_text(document))
+
+
+def _receives(actor: Any, document: Document) -> bool:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    if document.recipient_enterprise_id is not None:
+        return bool(
+            actor.role == Role.ENTERPRISE
+            and actor.enterprise_id == document.recipient_enterprise_id
+        )
+    return bool(
+        document.recipient_organisation_id
+        and actor.organisation_id == document.recipient_organisation_id
+    )
+
+
+def receipt_digest(delivery: Delivery) -> str:
+    """SM3 of the receipt: document, PDF hash, who confirmed and when (canonical JSON)."""
+    body = {
+        "document": delivery.document.verification_code,
+        "number": delivery.document.number_text,
+        "pdf_sm3": delivery.document.pdf_sm3,
+        "confirmed_by": getattr(delivery.confirmed_by, "username", ""),
+        "confirmed_at": delivery.confirmed_at.isoformat() if delivery.confirmed_at else "",
+    }
+    return sm3_hex(json.dumps(body, ensure_ascii=False, sort_keys=True).encode())
+
+
+def confirm_receipt(document: Document, *, actor: Any) -> Delivery:
+    """The recipient confirms in its portal that it received the document (签收)."""
+    if not _receives(actor, document):
+        raise PermissionDenied("只有受送达的企业或机关的用户可以签收该文书。")
+    with transaction.atomic():
+        current = _locked_document(document)
+        delivery = (
+            Delivery.objects.select_for_update()
+            .filter(document=current, method=DeliveryMethod.PORTAL, confirmed_at__isnull=True)
+            .first()
+        )
+        if delivery is None:
+            raise ValidationError(f"文书{_label(current)}没有待签收的平台送达，无需签收。")
+        _check_transition(current, DocumentStatus.DELIVERED, doing="签收")
+        before = snapshot(current)
+        delivery.confirmed_by = actor
+        delivery.confirmed_at = timezone.now()
+        delivery.document = current
+        delivery.receipt_sm3 = receipt_digest(delivery)
+        delivery.save()
+        current.status = DocumentStatus.DELIVERED
+        current.delivered_at = delivery.confirmed_at
+        current.updated_at = delivery.confirmed_at
+        current.save()
+        record_change(
+            actor=actor,
+            action="documents.document.confirm_receipt",
+            obj=current,
+            before=before,
+            after={**snapshot(current), "delivery": snapshot(delivery)},
+            summary=f"签收文书 {current.number_text}，回执 SM3 {delivery.receipt_sm3[:16]}…",
+        )
+    _refresh_document(document, current)
+    return delivery
+
+
+def archive_document(document: Document, *, actor: Any, reference: str = "") -> Document:
+    _require_author(actor, document.organisation_id)
+    reference = " ".join((reference or "").split())
+    if len(reference) > 100:
+        raise ValidationError(
+            {"reference": [f"档号/存放位置不能超过 100 字，现为 {len(reference)} 字。"]}
+        )
+    with transaction.atomic():
+        current = _locked_document(document)
+        _check_transition(current, DocumentStatus.ARCHIVED, doing="归档")
+        before = snapshot(current)
+        current.status = DocumentStatus.ARCHIVED
+        current.archived_by = actor
+        current.archived_at = timezone.now()
+        current.archive_reference = reference
+        current.updated_at = current.archived_at
+        current.save()
+        record_change(
+            actor=actor,
+            action="documents.document.archive",
+            obj=current,
+            before=before,
+            after=snapshot(current),
+            summary=f"归档文书 {current.number_text}"
+            + (f"，档号 {reference}" if reference else ""),
+        )
+    _refresh_document(document, current)
+    return current
+
+
+def verify_file(document: Document, content: bytes) -> str | None:
+    """Which issued file ``content`` is byte for byte (``"pdf"`` or ``"docx"``), else None."""
+    digest = sm3_hex(content)
+    if document.pdf_sm3 and digest == document.pdf_sm3:
+        return "pdf"
+    if document.docx_sm3 and digest == document.docx_sm3:
+        return "docx"
+    return None

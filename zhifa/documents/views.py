@@ -2,26 +2,49 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhifa.documents import selectors
-from zhifa.documents.forms import NumberFilterForm
-from zhifa.documents.models import DocumentNumber
-from zhifa.org.models import Role
+from zhifa.documents import selectors, services
+from zhifa.documents.forms import (
+    ArchiveForm,
+    CorrectForm,
+    DeliverForm,
+    DocumentFilterForm,
+    DraftEditForm,
+    DraftForm,
+    IssueForm,
+    NumberFilterForm,
+    VerifyForm,
+)
+from zhifa.documents.models import (
+    Delivery,
+    DeliveryMethod,
+    Document,
+    DocumentNumber,
+    DocumentStatus,
+)
+from zhifa.documents.services import NumberingError
+from zhifa.org.models import Role, User
 from zhifa.org.scoping import require_role
 from zhifa.web.exports import local_time, xlsx_response
 
 NUMBER_ROLES = (*Role.agency_roles(), Role.SUPERVISOR)
 NUMBER_ROLES_MESSAGE = "文号台账仅限执法机关工作人员、执法监督人员和系统管理员查看。"
+DOCUMENT_ROLES_MESSAGE = "文书台账仅限执法机关工作人员、执法监督人员和系统管理员查看。"
 
 
 @login_required
@@ -78,4 +101,418 @@ def _export(numbers: QuerySet[DocumentNumber]) -> HttpResponse:
             "使用文书",
         ],
         rows(),
+    )
+
+
+# --- Documents (文书) --------------------------------------------------------------------------
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _form_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for key, messages_ in error.message_dict.items():
+            form.add_error(key if key in form.fields else None, messages_)
+    else:
+        form.add_error(None, error)
+
+
+def _may_author(user: User, document: Document) -> bool:
+    return bool(
+        user.is_admin
+        or (user.role in services.AUTHOR_ROLES and user.organisation_id == document.organisation_id)
+    )
+
+
+@login_required
+@require_GET
+def document_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    require_role(user, *services.AUTHOR_ROLES, message=DOCUMENT_ROLES_MESSAGE)
+    form = DocumentFilterForm(request.GET or None, user=user)
+    documents = selectors.documents_for(user, **form.filters())
+    if request.GET.get("export") == "xlsx":
+        return _export_documents(documents)
+    page = Paginator(documents, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "documents/document_list.html",
+        {
+            "form": form,
+            "page": page,
+            "total": page.paginator.count,
+            "can_create": user.is_admin or user.organisation_id is not None,
+        },
+    )
+
+
+def _export_documents(documents: QuerySet[Document]) -> HttpResponse:
+    def rows() -> Iterator[Sequence[Any]]:
+        for d in documents.iterator(chunk_size=2000):
+            yield [
+                d.number_text,
+                d.kind.name,
+                d.title,
+                d.organisation.name,
+                d.recipient_name,
+                d.get_status_display(),
+                "已作废" if d.is_voided else "",
+                d.verification_code or "",
+                d.issue_date.isoformat() if d.issue_date else "",
+                local_time(d.issued_at),
+                local_time(d.delivered_at),
+                local_time(d.archived_at),
+                d.pdf_sm3,
+            ]
+
+    return xlsx_response(
+        "文书台账",
+        [
+            "文号",
+            "文书种类",
+            "标题",
+            "制发机关",
+            "受送达人",
+            "状态",
+            "作废",
+            "核验码",
+            "成文日期",
+            "签发时间",
+            "送达时间",
+            "归档时间",
+            "PDF SM3",
+        ],
+        rows(),
+    )
+
+
+@login_required
+@require_GET
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    document = selectors.document_for(user, pk)
+    may_author = _may_author(user, document)
+    pending = selectors.pending_portal_delivery(document)
+    status = document.status
+    return render(
+        request,
+        "documents/document_detail.html",
+        {
+            "document": document,
+            "deliveries": document.deliveries.select_related("sent_by", "confirmed_by"),
+            "corrections": document.corrections.select_related("number"),
+            "content": json.dumps(
+                {k: v for k, v in document.context.items() if k not in services.STANDARD_KEYS},
+                ensure_ascii=False,
+                indent=2,
+            ),
+            "can_edit": may_author and status == DocumentStatus.DRAFT,
+            "can_issue": may_author and status == DocumentStatus.DRAFT,
+            "can_deliver": may_author
+            and status == DocumentStatus.ISSUED
+            and not document.is_voided,
+            "can_archive": may_author and status == DocumentStatus.DELIVERED,
+            "can_correct": may_author and status != DocumentStatus.DRAFT and not document.is_voided,
+            "can_confirm": pending is not None and services._receives(user, document),
+            "pending": pending,
+            "verify_url": services.verification_url(document.verification_code)
+            if document.verification_code
+            else "",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    require_role(user, *services.AUTHOR_ROLES, message=services.AUTHOR_DENIED)
+    if user.organisation is None:
+        raise PermissionDenied("您未隶属于任何机构，不能制作文书；请联系系统管理员。")
+    form = DraftForm(_posted(request), user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = services.create_draft(
+                kind=data["kind"],
+                organisation=user.organisation,
+                actor=user,
+                recipient_enterprise=data["recipient_uscc"],
+                recipient_name=data["recipient_name"],
+                title=data["title"],
+                context=data["content"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"已拟制文书草稿“{document.title}”。")
+            return redirect("documents:document_detail", pk=document.pk)
+    return render(request, "documents/document_form.html", {"form": form, "document": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    document = selectors.document_for(user, pk)
+    if not _may_author(user, document):
+        raise PermissionDenied(services.OTHER_ORGANISATION)
+    initial = {
+        "recipient_name": document.recipient_name,
+        "title": document.title,
+        "content": json.dumps(document.context, ensure_ascii=False, indent=2),
+    }
+    form = DraftEditForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_draft(
+                document,
+                data={
+                    "recipient_name": data["recipient_name"],
+                    "title": data["title"],
+                    "context": data["content"],
+                },
+                actor=user,
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict") and error.messages == [services.NOTHING_CHANGED]:
+                messages.info(request, "未作任何修改。")
+                return redirect("documents:document_detail", pk=document.pk)
+            _form_errors(form, error)
+        else:
+            messages.success(request, "已保存草稿的修改。")
+            return redirect("documents:document_detail", pk=document.pk)
+    return render(request, "documents/document_form.html", {"form": form, "document": document})
+
+
+def _step(
+    request: HttpRequest, pk: int, *, title: str, form_class: Any, lead: str, run: Any, done: str
+) -> HttpResponse:
+    user = _user(request)
+    document = selectors.document_for(user, pk)
+    if not _may_author(user, document):
+        raise PermissionDenied(services.OTHER_ORGANISATION)
+    form = form_class(_posted(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = run(document, user, form.cleaned_data)
+        except (ValidationError, NumberingError) as error:
+            if isinstance(error, NumberingError):
+                form.add_error(None, str(error))
+            else:
+                _form_errors(form, error)
+        else:
+            messages.success(request, done.format(document=document, result=result))
+            target = result if isinstance(result, Document) else document
+            return redirect("documents:document_detail", pk=target.pk)
+    return render(
+        request,
+        "documents/document_confirm.html",
+        {"form": form, "document": document, "title": title, "lead": lead},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        title="签发文书",
+        form_class=IssueForm,
+        lead="签发后分配文号、生成 DOCX 和 PDF 并记录其 SM3 哈希，内容不能再修改；"
+        "如有错误只能制作更正文书。此操作不可撤回。",
+        run=lambda d, u, data: services.issue_document(
+            d, actor=u, issue_date=data.get("issue_date")
+        ),
+        done="已签发文书，文号 {document.number_text}。",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_deliver(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        title="送达文书",
+        form_class=DeliverForm,
+        lead="平台送达推送到受送达人的服务台，待其签收；电子邮件、短信和纸质送达登记后即为已送达。",
+        run=lambda d, u, data: services.deliver_document(
+            d,
+            method=data["method"],
+            actor=u,
+            address=data["address"],
+            scan=data.get("scan"),
+            note=data["note"],
+        ),
+        done="已登记送达：{result.get_method_display}。",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        title="归档文书",
+        form_class=ArchiveForm,
+        lead="归档后文书不再办理送达。此操作不可撤回。",
+        run=lambda d, u, data: services.archive_document(d, actor=u, reference=data["reference"]),
+        done="已归档文书 {document.number_text}。",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    document = selectors.document_for(user, pk)
+    if not _may_author(user, document):
+        raise PermissionDenied(services.OTHER_ORGANISATION)
+    content = {k: v for k, v in document.context.items() if k not in services.STANDARD_KEYS}
+    initial = {
+        "recipient_name": document.recipient_name,
+        "title": document.title,
+        "content": json.dumps(content, ensure_ascii=False, indent=2),
+    }
+    form = CorrectForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            draft = services.correct_document(
+                document,
+                {
+                    "recipient_name": data["recipient_name"],
+                    "title": data["title"],
+                    "context": data["content"],
+                },
+                user,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request, f"已制作更正草稿；签发后原文书 {document.number_text} 作废，两份均留存。"
+            )
+            return redirect("documents:document_detail", pk=draft.pk)
+    return render(
+        request,
+        "documents/document_form.html",
+        {"form": form, "document": document, "correcting": True},
+    )
+
+
+@login_required
+@require_POST
+def document_confirm_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    document = selectors.document_for(user, pk)
+    try:
+        services.confirm_receipt(document, actor=user)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"已签收文书 {document.number_text}。")
+    return redirect("documents:document_detail", pk=document.pk)
+
+
+_FILE_TYPES = {
+    "pdf": ("pdf_file", "application/pdf", ".pdf"),
+    "docx": (
+        "docx_file",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ".docx",
+    ),
+}
+
+
+@login_required
+@require_GET
+def document_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    user = _user(request)
+    document = selectors.document_for(user, pk)
+    if fmt not in _FILE_TYPES:
+        raise Http404("没有这种文件格式。")
+    attribute, content_type, suffix = _FILE_TYPES[fmt]
+    stored = getattr(document, attribute)
+    if not stored.name:
+        raise Http404("该文书尚未签发，没有可下载的文件。")
+    return FileResponse(
+        default_storage.open(stored.name, "rb"),
+        as_attachment=True,
+        filename=f"{document.number_text or document.title}{suffix}",
+        content_type=content_type,
+    )
+
+
+@login_required
+@require_GET
+def receipt_download(request: HttpRequest, pk: int, delivery_pk: int) -> HttpResponse:
+    user = _user(request)
+    document = selectors.document_for(user, pk)
+    delivery = document.deliveries.filter(pk=delivery_pk).exclude(receipt_file="").first()
+    if delivery is None or not _may_author(user, document):
+        raise Http404("未找到该送达回证。")
+    return FileResponse(
+        default_storage.open(delivery.receipt_file.name, "rb"),
+        as_attachment=True,
+        filename=f"送达回证-{document.number_text}{Path(delivery.receipt_file.name).suffix}",
+    )
+
+
+@login_required
+@require_GET
+def received_list(request: HttpRequest) -> HttpResponse:
+    """The portal inbox: documents sent to the user's enterprise or organisation."""
+    user = _user(request)
+    documents = selectors.received_documents(user)
+    page = Paginator(documents, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
+    pending = set(
+        Delivery.objects.filter(
+            document__in=[d.pk for d in page],
+            method=DeliveryMethod.PORTAL,
+            confirmed_at__isnull=True,
+        ).values_list("document_id", flat=True)
+    )
+    return render(
+        request,
+        "documents/received_list.html",
+        {"page": page, "total": page.paginator.count, "pending": pending},
+    )
+
+
+# --- Public verification (no login) -----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    document = selectors.document_by_code(code)
+    if document is None:
+        raise Http404("核验码不存在，请核对文书上的核验码。")
+    form = VerifyForm(_posted(request), request.FILES or None)
+    result: str | None = None
+    matched = ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        matched = services.verify_file(document, upload.read()) or ""
+        result = "一致" if matched else "不一致"
+    return render(
+        request,
+        "documents/verify.html",
+        {
+            "document": document,
+            "recipient": selectors.masked_recipient(document),
+            "form": form,
+            "result": result,
+            "matched": {"pdf": "PDF", "docx": "DOCX"}.get(matched, ""),
+        },
     )

@@ -21,3 +21,46 @@ def preview_kind(db):
 @pytest.fixture
 def notice_kind(db):
     return kind("inspection_notice", "行政检查通知书", "检通", 40)
+
+
+# --- Documents (文书) --------------------------------------------------------------------------
+
+ISSUE_DATE = __import__("datetime").date(2026, 12, 1)
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Issued files go to a directory of this test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def preview_content() -> dict:
+    """The kind's own content of a 预告通知书 (the platform fills in number, date, code…)."""
+    from zhifa.documents.rendering import sample_context
+    from zhifa.documents.services import STANDARD_KEYS
+
+    return {
+        key: value
+        for key, value in sample_context("inspection_preview_notice").items()
+        if key not in STANDARD_KEYS
+    }
+
+
+@pytest.fixture
+def preview_draft(inspector, health_agency, zhoushan_enterprise, preview_kind):
+    from zhifa.documents.services import create_draft
+
+    return create_draft(
+        kind=preview_kind,
+        organisation=health_agency,
+        actor=inspector,
+        recipient_enterprise=zhoushan_enterprise,
+        context=preview_content(),
+    )
+
+
+@pytest.fixture
+def issued_preview(preview_draft, inspector):
+    from zhifa.documents.services import issue_document
+
+    return issue_document(preview_draft, actor=inspector, issue_date=ISSUE_DATE)
