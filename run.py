@@ -99,8 +99,49 @@ def ensure_browser() -> dict[str, str]:
     return env
 
 
+# Official documents (文书): the free CJK faces standing in for 仿宋/小标宋/楷体/黑体, and the
+# Pango/HarfBuzz libraries WeasyPrint lays out and subsets them with.
+FONT_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC", "LXGW WenKai")
+FONT_PACKAGES = ("fonts-noto-cjk", "fonts-lxgw-wenkai", "fontconfig")
+RENDER_LIBRARIES = {
+    "pango-1.0": "libpango-1.0-0",
+    "pangoft2-1.0": "libpangoft2-1.0-0",
+    "harfbuzz-subset": "libharfbuzz-subset0",
+}
+
+
+def missing_document_support() -> list[str]:
+    import ctypes.util
+
+    missing = [pkg for lib, pkg in RENDER_LIBRARIES.items() if not ctypes.util.find_library(lib)]
+    families = ""
+    if shutil.which("fc-list"):
+        families = subprocess.run(
+            ["fc-list", ":", "family"], capture_output=True, text=True, check=False
+        ).stdout
+    if any(family not in families for family in FONT_FAMILIES):
+        missing += FONT_PACKAGES
+    return missing
+
+
+def ensure_fonts(env: dict[str, str]) -> dict[str, str]:
+    """Fonts and libraries for rendering official documents: installed when missing and we may."""
+    missing = missing_document_support()
+    if missing and apt_install(*missing):
+        missing = missing_document_support()
+    if missing:
+        reason = (
+            f"缺少文书排版所需的软件包（{' '.join(missing)}），且当前用户无权用 apt-get 安装："
+            "文书渲染测试将跳过。"
+        )
+        say(reason)
+        env["ZHIFA_FONTS_SKIP_REASON"] = reason
+    return env
+
+
 def demo(args: list[str]) -> None:
     ensure_venv()
+    ensure_fonts(dict(os.environ))
     zhifa("migrate", "--no-input", "-v", "0")
     zhifa("demo", "load")
     zhifa("demo", "accounts")
@@ -111,7 +152,7 @@ def demo(args: list[str]) -> None:
 
 def test(args: list[str]) -> None:
     ensure_venv()
-    env = ensure_browser()
+    env = ensure_fonts(ensure_browser())
     lint = "--no-lint" not in args
     args = [a for a in args if a != "--no-lint"]
     if lint:

@@ -168,3 +168,28 @@ ZHIFA_NOTICE_WORKING_DAYS = int(os.environ.get("ZHIFA_NOTICE_WORKING_DAYS", "5")
 ZHIFA_YEARLY_INSPECTION_CAP = int(os.environ.get("ZHIFA_YEARLY_INSPECTION_CAP", "2"))
 # Rows per page in list views.
 ZHIFA_PAGE_SIZE = int(os.environ.get("ZHIFA_PAGE_SIZE", "25"))
+
+
+# Faces of official documents (文书), per role. Each ZHIFA_FONT_<ROLE> is a font family name known
+# to fontconfig or the path of a font file (.ttf/.otf) — point them at the licensed official faces
+# where an agency has them. Defaults: the free faces of Debian's fonts-noto-cjk and
+# fonts-lxgw-wenkai (README, "文书字体").
+def _document_font(role: str, family: str, weight: int) -> dict[str, object]:
+    value = os.environ.get(f"ZHIFA_FONT_{role.upper()}", "").strip()
+    if value.lower().endswith((".ttf", ".otf", ".ttc")) or os.sep in value:
+        return {"family": Path(value).stem, "weight": 400, "file": value}
+    return {"family": value or family, "weight": weight if not value else 400, "file": ""}
+
+
+ZHIFA_DOCUMENT_FONTS = {
+    "fangsong": _document_font("fangsong", "Noto Serif CJK SC", 400),
+    "xiaobiaosong": _document_font("xiaobiaosong", "Noto Serif CJK SC", 700),
+    "kaiti": _document_font("kaiti", "LXGW WenKai", 400),
+    "heiti": _document_font("heiti", "Noto Sans CJK SC", 400),
+}
+# The address the public reaches this site at: QR codes and SMS links on documents point to
+# <ZHIFA_PUBLIC_BASE_URL>/documents/v/<code>/.
+ZHIFA_PUBLIC_BASE_URL = os.environ.get("ZHIFA_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# SMS backend for 短信送达 (dotted path of a class with send(mobile, message)); the default
+# prints each message to the console.
+ZHIFA_SMS_BACKEND = os.environ.get("ZHIFA_SMS_BACKEND", "zhifa.documents.sms.ConsoleSMSBackend")
