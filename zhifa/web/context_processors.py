@@ -27,12 +27,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("检查事项", reverse("plans:item_list")),
             ("年度计划", reverse("plans:plan_list")),
             ("双随机抽取", reverse("draws:draw_list")),
+            ("文书", reverse("documents:document_list")),
             ("文号台账", reverse("documents:number_list")),
         ]
     if user.role == Role.ENTERPRISE and user.enterprise_id:
         items.append(
             ("本企业信息", reverse("registry:enterprise_detail", args=[user.enterprise_id]))
         )
+        items.append(("收到的文书", reverse("documents:received_list")))
     items.append(("工作日", reverse("workdays:calendar")))
     items += public
     if user.is_admin or user.role == Role.SUPERVISOR:

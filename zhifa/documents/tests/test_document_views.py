@@ -257,3 +257,13 @@ def test_the_api_issues_a_draft(client_for, inspector, preview_draft):
 
 def test_the_api_hides_other_agencies_documents(client_for, outsider, issued_preview):
     assert client_for(outsider).get(f"/api/documents/{issued_preview.pk}").status_code == 404
+
+
+def test_the_menu_leads_agencies_to_documents_and_enterprises_to_their_inbox(
+    client_for, inspector, enterprise
+):
+    inspector_menu = dict(client_for(inspector).get(reverse("home")).context["nav_items"])
+    enterprise_menu = dict(client_for(enterprise).get(reverse("home")).context["nav_items"])
+    assert inspector_menu["文书"] == "/documents/"
+    assert enterprise_menu["收到的文书"] == "/documents/received/"
+    assert "文书" not in enterprise_menu
