@@ -42,7 +42,7 @@ STYLES: dict[str, tuple[str, float, bool, WD_ALIGN_PARAGRAPH, int, bool]] = {
     "ZF Body": ("fangsong", layout.SIZE_3, False, WD_ALIGN_PARAGRAPH.JUSTIFY, 2, False),
     "ZF Heading": ("heiti", layout.SIZE_3, False, WD_ALIGN_PARAGRAPH.LEFT, 2, False),
     "ZF Sign": ("fangsong", layout.SIZE_3, False, WD_ALIGN_PARAGRAPH.RIGHT, 0, False),
-    "ZF Verify": ("kaiti", layout.SIZE_SMALL_4, False, WD_ALIGN_PARAGRAPH.LEFT, 0, False),
+    "ZF Verify": ("fangsong", layout.SIZE_SMALL_4, False, WD_ALIGN_PARAGRAPH.LEFT, 0, False),
     "ZF Cell": ("fangsong", layout.SIZE_3, False, WD_ALIGN_PARAGRAPH.LEFT, 0, False),
     "ZF Back Title": ("heiti", layout.SIZE_2, False, WD_ALIGN_PARAGRAPH.CENTER, 0, False),
     "ZF Page Number": ("fangsong", layout.SIZE_4, False, WD_ALIGN_PARAGRAPH.RIGHT, 0, False),

@@ -9,6 +9,7 @@ office suite is involved, which keeps a render in the tens of milliseconds.
 
 from __future__ import annotations
 
+import atexit
 import base64
 import datetime
 import functools
@@ -30,7 +31,7 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import TemplateError
 
-from zhifa.documents import layout
+from zhifa.documents import fontcache, layout
 from zhifa.documents.specs import LABELS, SPECS, KindSpec
 from zhifa.documents.specs import sample_context as _sample_context
 
@@ -421,14 +422,22 @@ def stylesheet_text() -> str:
     }
     font_faces = []
     for role, face in faces.items():
-        values[f"{role}_family"] = _family(face)
-        values[f"{role}_weight"] = face.weight
+        family = _family(face)
         if face.file:
             url = Path(face.file).resolve().as_uri()
             font_faces.append(
                 f'@font-face {{ font-family: "zhifa-{role}"; src: url("{url}"); '
                 f"font-weight: {face.weight}; }}"
             )
+        compact = fontcache.compact_copy(face)
+        if compact is not None:
+            font_faces.append(
+                f'@font-face {{ font-family: "{face.family} GB"; src: url("{compact.as_uri()}"); '
+                f"font-weight: {face.weight}; }}"
+            )
+            family = f'"{face.family} GB", {family}'
+        values[f"{role}_family"] = family
+        values[f"{role}_weight"] = face.weight
     css = string.Template(CSS_PATH.read_text(encoding="utf-8")).substitute(values)
     return "\n".join([*font_faces, css])
 
@@ -441,6 +450,10 @@ def _weasy() -> tuple[Any, Any]:
 
     font_config = FontConfiguration()
     return font_config, CSS(string=stylesheet_text(), font_config=font_config)
+
+
+# Release WeasyPrint's fontconfig objects while the interpreter is still whole.
+atexit.register(_weasy.cache_clear)
 
 
 def reset_stylesheet() -> None:

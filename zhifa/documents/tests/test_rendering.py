@@ -231,7 +231,8 @@ def test_every_font_in_the_pdf_is_embedded(
             )
             descriptor = descendant["/FontDescriptor"].get_object()
             assert "/FontFile2" in descriptor or "/FontFile3" in descriptor, font["/BaseFont"]
-            seen.add(str(font["/BaseFont"]).split("+", 1)[1])
+            # "-GB": the compact GB 2312 copy of the same face (fontcache.py).
+            seen.add(str(font["/BaseFont"]).split("+", 1)[1].replace("-GB", ""))
     assert {"Noto-Serif-CJK-SC", "Noto-Serif-CJK-SC-Bold", "Noto-Sans-CJK-SC"} <= seen
 
 
@@ -312,3 +313,38 @@ def test_an_agency_template_renders_with_its_own_wording() -> None:
 def test_an_unknown_kind_is_refused_in_chinese() -> None:
     with pytest.raises(rendering.RenderError, match="未知的文书种类“no_such_kind”"):
         rendering.render("no_such_kind", {})
+
+
+def test_a_character_outside_gb_2312_prints_from_the_full_face() -> None:
+    # 堃 and 喆 are common in names but not in GB 2312, so not in the compact copy.
+    context = rendering.sample_context("reminder_letter") | {"recipient": "舟山市堃喆口腔诊所"}
+    result = rendering.render("reminder_letter", context)
+    reader = PdfReader(io.BytesIO(result.pdf))
+    assert "舟山市堃喆口腔诊所" in reader.pages[0].extract_text()
+    names = {
+        str(font.get_object()["/BaseFont"]).split("+", 1)[1]
+        for font in reader.pages[0]["/Resources"]["/Font"].values()
+    }
+    assert "Noto-Serif-CJK-SC" in names  # the full face, for the two rare characters
+
+
+def test_a_deployment_points_a_role_at_its_own_font_file(settings: Any) -> None:
+    wenkai = "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
+    if not os.path.isfile(wenkai):
+        pytest.skip("未安装 fonts-lxgw-wenkai")
+    settings.ZHIFA_DOCUMENT_FONTS = {
+        "fangsong": {"family": "LXGWWenKai-Regular", "weight": 400, "file": wenkai}
+    }
+    rendering.reset_stylesheet()
+    try:
+        result = rendering.render("urging_letter", rendering.sample_context("urging_letter"))
+    finally:
+        settings.ZHIFA_DOCUMENT_FONTS = {}
+        rendering.reset_stylesheet()
+    page = PdfReader(io.BytesIO(result.pdf)).pages[0]
+    body = [
+        str(font.get_object()["/BaseFont"]).split("+", 1)[1]
+        for font in page["/Resources"]["/Font"].values()
+    ]
+    assert any(name.startswith("LXGWWenKai-Regular") for name in body), body
+    assert not any(name.startswith("Noto-Serif-CJK-SC-GB") and "Bold" not in name for name in body)
