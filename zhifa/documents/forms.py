@@ -177,15 +177,130 @@ def _parse_content(text: str) -> dict[str, Any]:
     return value
 
 
+# Labels of the content items the kinds' templates use (rendering.sample_context shows them).
+CONTENT_LABELS = {
+    "inspection_type": "检查类型",
+    "inspection_time": "检查时间",
+    "reason": "事由/理由",
+    "items": "检查事项",
+    "officers": "执法人员",
+    "approver_opinion": "审批意见",
+    "approver": "审批人",
+    "rows": "清单明细",
+    "self_check": "自查指引",
+    "contact": "联系方式",
+    "booking": "预约指导服务",
+    "place": "检查地点",
+    "notified_at": "通知时间",
+    "notified_person": "被通知人",
+    "reported_to": "报告负责人",
+    "remedy_record": "补办情况",
+    "present_person": "在场人员",
+    "findings": "检查情况",
+    "party_opinion": "当事人意见",
+    "violations": "违法行为",
+    "deadline": "改正期限",
+    "requirements": "改正要求",
+    "rights": "权利告知",
+    "review_time": "复查时间",
+    "conclusion": "复查结论",
+    "facts": "事实",
+    "basis": "依据",
+    "decision": "决定",
+    "document_name": "送达文书",
+    "delivery_place": "送达地点",
+    "delivery_method": "送达方式",
+    "deliverer": "送达人",
+    "remarks": "备注",
+    "reply_deadline": "回复期限",
+    "matter": "事项",
+    "requests_heading": "要求标题",
+    "requests": "具体要求",
+}
+
+
+def content_shape(kind_code: str) -> dict[str, Any]:
+    """The kind's content items with a sample value each ({} for a kind without a template)."""
+    from zhifa.documents.rendering import sample_context
+    from zhifa.documents.services import STANDARD_KEYS
+
+    try:
+        sample = sample_context(kind_code)
+    except Exception:
+        return {}
+    return {key: value for key, value in sample.items() if key not in STANDARD_KEYS}
+
+
 class DraftEditForm(forms.Form):
+    """Recipient, title and one field per content item of the document's kind: text as text,
+    a list of texts one per line, a list of records as JSON."""
+
     recipient_name = forms.CharField(label="受送达人", max_length=200)
     title = forms.CharField(label="标题", max_length=200)
-    content = forms.CharField(
-        label="文书内容（JSON）", required=False, widget=forms.Textarea(attrs={"rows": 14})
-    )
 
-    def clean_content(self) -> dict[str, Any]:
-        return _parse_content(self.cleaned_data["content"])
+    def __init__(
+        self, *args: Any, kind_code: str, context: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        context = context or {}
+        self.shape = content_shape(kind_code)
+        for key in context:
+            self.shape.setdefault(key, context[key])
+        self.kinds: dict[str, str] = {}
+        for key, sample in self.shape.items():
+            label = CONTENT_LABELS.get(key, key)
+            value = context.get(key)
+            name = f"c_{key}"
+            if isinstance(sample, str):
+                self.kinds[key] = "text"
+                field: forms.Field = forms.CharField(
+                    label=label, required=False, widget=forms.Textarea(attrs={"rows": 2})
+                )
+                initial: Any = value if isinstance(value, str) else ""
+            elif isinstance(sample, list) and all(isinstance(i, str) for i in sample):
+                self.kinds[key] = "lines"
+                field = forms.CharField(
+                    label=label,
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 4}),
+                    help_text="每行一项。",
+                )
+                initial = "\n".join(value) if isinstance(value, list) else ""
+            else:
+                self.kinds[key] = "json"
+                example = json.dumps(sample, ensure_ascii=False)
+                field = forms.CharField(
+                    label=label,
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 4}),
+                    help_text=f"JSON 格式，示例：{example[:200]}",
+                )
+                initial = json.dumps(value, ensure_ascii=False) if value is not None else ""
+            field.initial = initial
+            self.fields[name] = field
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        content: dict[str, Any] = {}
+        for key, kind in self.kinds.items():
+            raw = (data.get(f"c_{key}") or "").strip()
+            if not raw:
+                continue
+            if kind == "text":
+                content[key] = raw
+            elif kind == "lines":
+                content[key] = [line.strip() for line in raw.splitlines() if line.strip()]
+            else:
+                try:
+                    content[key] = json.loads(raw)
+                except json.JSONDecodeError as error:
+                    self.add_error(
+                        f"c_{key}",
+                        f"{CONTENT_LABELS.get(key, key)}：不是有效的 JSON"
+                        f"（第 {error.lineno} 行第 {error.colno} 列），请检查格式。",
+                    )
+        data["content"] = content
+        return data
 
 
 class DocumentConfirmForm(forms.Form):

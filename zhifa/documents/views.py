@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zhifa.documents import selectors, services
 from zhifa.documents.forms import (
+    CONTENT_LABELS,
     ArchiveForm,
     CorrectForm,
     DeliverForm,
@@ -123,6 +124,22 @@ def _form_errors(form: Any, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _content_rows(document: Document) -> list[tuple[str, str, list[str]]]:
+    """The content items for display: (label, text, lines) — a list of texts as lines."""
+    rows: list[tuple[str, str, list[str]]] = []
+    for key, value in document.context.items():
+        if key in services.STANDARD_KEYS:
+            continue
+        label = CONTENT_LABELS.get(key, key)
+        if isinstance(value, list) and all(isinstance(i, str) for i in value):
+            rows.append((label, "", value))
+        elif isinstance(value, str):
+            rows.append((label, value, []))
+        else:
+            rows.append((label, json.dumps(value, ensure_ascii=False), []))
+    return rows
+
+
 def _may_author(user: User, document: Document) -> bool:
     return bool(
         user.is_admin
@@ -207,11 +224,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "document": document,
             "deliveries": document.deliveries.select_related("sent_by", "confirmed_by"),
             "corrections": document.corrections.select_related("number"),
-            "content": json.dumps(
-                {k: v for k, v in document.context.items() if k not in services.STANDARD_KEYS},
-                ensure_ascii=False,
-                indent=2,
-            ),
+            "content": _content_rows(document),
             "can_edit": may_author and status == DocumentStatus.DRAFT,
             "can_issue": may_author and status == DocumentStatus.DRAFT,
             "can_deliver": may_author
@@ -251,8 +264,8 @@ def document_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, f"已拟制文书草稿“{document.title}”。")
-            return redirect("documents:document_detail", pk=document.pk)
+            messages.success(request, f"已拟制文书草稿“{document.title}”，请填写文书内容。")
+            return redirect("documents:document_edit", pk=document.pk)
     return render(request, "documents/document_form.html", {"form": form, "document": None})
 
 
@@ -263,12 +276,10 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     document = selectors.document_for(user, pk)
     if not _may_author(user, document):
         raise PermissionDenied(services.OTHER_ORGANISATION)
-    initial = {
-        "recipient_name": document.recipient_name,
-        "title": document.title,
-        "content": json.dumps(document.context, ensure_ascii=False, indent=2),
-    }
-    form = DraftEditForm(_posted(request), initial=initial)
+    initial = {"recipient_name": document.recipient_name, "title": document.title}
+    form = DraftEditForm(
+        _posted(request), initial=initial, kind_code=document.kind.code, context=document.context
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -379,12 +390,10 @@ def document_correct(request: HttpRequest, pk: int) -> HttpResponse:
     if not _may_author(user, document):
         raise PermissionDenied(services.OTHER_ORGANISATION)
     content = {k: v for k, v in document.context.items() if k not in services.STANDARD_KEYS}
-    initial = {
-        "recipient_name": document.recipient_name,
-        "title": document.title,
-        "content": json.dumps(content, ensure_ascii=False, indent=2),
-    }
-    form = CorrectForm(_posted(request), initial=initial)
+    initial = {"recipient_name": document.recipient_name, "title": document.title}
+    form = CorrectForm(
+        _posted(request), initial=initial, kind_code=document.kind.code, context=content
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

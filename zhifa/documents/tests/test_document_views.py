@@ -180,6 +180,7 @@ def test_the_inspector_creates_a_draft_for_an_enterprise_by_its_uscc(
     )
     assert response.status_code == 302
     document = Document.objects.get()
+    assert response["Location"] == reverse("documents:document_edit", args=[document.pk])
     assert document.recipient_enterprise == zhoushan_enterprise
     assert document.recipient_name == "舟山海鲜酒楼有限公司"
     assert document.context == {"contact": "王检查 0580-2000000"}
@@ -218,12 +219,44 @@ def test_correcting_through_the_page_makes_a_draft(client_for, inspector, issued
         {
             "recipient_name": "舟山海鲜酒楼有限公司",
             "title": "行政执法检查预告通知书",
-            "content": "{}",
+            "c_contact": "联系人：王检查，电话 0580-2000001",
         },
     )
     assert response.status_code == 302
     draft = Document.objects.get(corrects=issued_preview)
     assert draft.status == DocumentStatus.DRAFT
+    assert draft.context["contact"] == "联系人：王检查，电话 0580-2000001"
+    assert draft.context["items"] == issued_preview.context["items"]
+    assert "number" not in draft.context
+
+
+def test_the_draft_is_edited_item_by_item(client_for, inspector, preview_draft):
+    client = client_for(inspector)
+    url = reverse("documents:document_edit", args=[preview_draft.pk])
+    form = client.get(url).context["form"]
+    assert form["c_contact"].label == "联系方式"
+    assert form["c_self_check"].initial == "\n".join(preview_draft.context["self_check"])
+    posted = {
+        "recipient_name": "舟山海鲜酒楼有限公司",
+        "title": "行政执法检查预告通知书",
+        "c_inspection_time": "2026年12月15日上午9时",
+        "c_self_check": "一、查看消毒记录\n\n二、查看健康证明",
+        "c_officers": "[不是 JSON",
+    }
+    response = client.post(url, posted)
+    assert response.status_code == 200
+    assert "执法人员：不是有效的 JSON（第 1 行第 2 列），请检查格式。" in response.content.decode()
+    preview_draft.refresh_from_db()
+    assert preview_draft.context["inspection_time"] != "2026年12月15日上午9时"
+
+    posted["c_officers"] = '[{"name": "王检查", "cert_no": "33090020001"}]'
+    assert client.post(url, posted).status_code == 302
+    preview_draft.refresh_from_db()
+    assert preview_draft.context == {
+        "inspection_time": "2026年12月15日上午9时",
+        "self_check": ["一、查看消毒记录", "二、查看健康证明"],
+        "officers": [{"name": "王检查", "cert_no": "33090020001"}],
+    }
 
 
 @pytest.mark.parametrize("persona", ["inspector", "enterprise", "outsider"])
