@@ -300,3 +300,52 @@ def test_the_menu_leads_agencies_to_documents_and_enterprises_to_their_inbox(
     assert inspector_menu["文书"] == "/documents/"
     assert enterprise_menu["收到的文书"] == "/documents/received/"
     assert "文书" not in enterprise_menu
+
+
+def test_an_agency_receives_and_signs_a_supervision_document(
+    client_for, justice_bureau, health_agency, inspector, outsider
+):
+    from zhifa import testing
+    from zhifa.documents.models import DocumentKind
+    from zhifa.documents.rendering import sample_context
+    from zhifa.documents.services import (
+        STANDARD_KEYS,
+        create_draft,
+        deliver_document,
+        issue_document,
+    )
+
+    bureau_user = testing.user("sup2", role="supervisor", organisation=justice_bureau)
+    kind = DocumentKind.objects.get(code="reminder_letter")
+    content = {k: v for k, v in sample_context("reminder_letter").items() if k not in STANDARD_KEYS}
+    draft = create_draft(
+        kind=kind,
+        organisation=justice_bureau,
+        actor=bureau_user,
+        recipient_organisation=health_agency,
+        context=content,
+    )
+    document = issue_document(draft, actor=bureau_user)
+    detail = reverse("documents:document_detail", args=[document.pk])
+    assert client_for(inspector).get(detail).status_code == 404
+
+    deliver_document(document, method="portal", actor=bureau_user)
+    client = client_for(inspector)
+    inbox = client.get(reverse("documents:received_list")).context["page"]
+    assert [d.pk for d in inbox] == [document.pk]
+    assert client.get(detail).context["can_confirm"] is True
+    assert client.post(reverse("documents:confirm_receipt", args=[document.pk])).status_code == 302
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.DELIVERED
+    assert document.deliveries.get().confirmed_by == inspector
+    assert client_for(outsider).get(detail).status_code == 404
+
+
+def test_the_api_refuses_issue_to_a_reader_of_another_role(client_for, supervisor, preview_draft):
+    before = AuditRecord.objects.count()
+    response = client_for(supervisor).post(
+        f"/api/documents/{preview_draft.pk}/issue", data={}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert response.json() == {"detail": "只能办理本机构制发的文书。"}
+    assert AuditRecord.objects.count() == before
