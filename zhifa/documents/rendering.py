@@ -413,8 +413,10 @@ def stylesheet_text() -> str:
         "size_4": layout.SIZE_4,
         "size_small_4": layout.SIZE_SMALL_4,
         "issuer_size": layout.ISSUER_SIZE,
-        "line": f"{layout.LINE_PITCH_PT:.3f}",
-        "letter_spacing": f"{layout.CHAR_PITCH_PT - layout.SIZE_3:.3f}",
+        # A hair under the exact pitch, so the 22nd line and the 28th character still fit when
+        # the layout engine's rounding adds up (0.01 pt a line, 0.3 pt over a page).
+        "line": f"{layout.LINE_PITCH_PT - 0.01:.3f}",
+        "letter_spacing": f"{layout.CHAR_PITCH_PT - layout.SIZE_3 - 0.01:.3f}",
         "indent": f"{2 * layout.CHAR_PITCH_MM:.3f}",
         "sign_indent": f"{4 * layout.CHAR_PITCH_MM:.3f}",
         "page_number_gap": layout.PAGE_NUMBER_GAP_MM,
