@@ -39,7 +39,14 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "docx"
 CSS_PATH = Path(__file__).resolve().parent / "pdf" / "gbt9704.css"
 QR_SIZE_MM = 22.0
 
-__all__ = ["Rendered", "check_template", "default_template", "render", "sample_context"]
+__all__ = [
+    "Rendered",
+    "check_template",
+    "context_problems",
+    "default_template",
+    "render",
+    "sample_context",
+]
 
 
 @dataclass(frozen=True)
@@ -111,6 +118,30 @@ def check_template(kind_code: str, template: bytes) -> list[str]:
 
 
 # --- rendering ------------------------------------------------------------------------------
+
+CONTEXT_COMMON = (
+    "issuer",
+    "number",
+    "title",
+    "recipient",
+    "date",
+    "verification_code",
+    "verification_url",
+)
+
+
+def context_problems(kind_code: str, context: Mapping[str, Any]) -> list[str]:
+    """What the context lacks for the kind's default template, in Chinese; [] = complete.
+
+    ``render`` itself prints what it is given (a missing value prints as nothing), so a caller
+    that must not issue an incomplete document checks here first.
+    """
+    spec = _spec(kind_code)
+    names = [*CONTEXT_COMMON, *spec.fields, *(["prohibitions"] if spec.inspection else [])]
+    problems = [f"缺少{LABELS.get(n, n)}（{n}）。" for n in names if n not in context]
+    if "date" in context and not isinstance(context["date"], datetime.date):
+        problems.append("日期（date）必须是日期。")
+    return problems
 
 
 def _namespace(value: Any) -> Any:

@@ -370,3 +370,16 @@ def test_a_full_page_holds_22_lines_of_28_characters() -> None:
         if text.startswith("七八九十") and x == pytest.approx(layout.MARGIN_LEFT_MM, abs=0.3)
     ]
     assert [len(text) for text in full] == [28]  # the wrapped line of the 60-character fact
+
+
+def test_every_sample_context_is_complete_and_a_missing_field_is_named() -> None:
+    for code in SPECS:
+        assert rendering.context_problems(code, rendering.sample_context(code)) == [], code
+    context = rendering.sample_context("inspection_preview_notice")
+    del context["booking"], context["prohibitions"]
+    context["date"] = "2026-11-27"
+    assert rendering.context_problems("inspection_preview_notice", context) == [
+        "缺少预约指导办法（booking）。",
+        "缺少五个严禁、八个不得（prohibitions）。",
+        "日期（date）必须是日期。",
+    ]
