@@ -541,7 +541,7 @@ def issue_document(
     storing fails, everything else rolls back, the stored files are removed and the number is
     recorded as voided with the reason. Issuing a correction voids the document it corrects.
     """
-    from zhifa.documents.rendering import render
+    from zhifa.documents.rendering import RenderError, context_problems, render
 
     _require_author(actor, document.organisation_id)
     current = Document.objects.select_related("kind", "organisation", "corrects").get(
@@ -551,6 +551,17 @@ def issue_document(
     if current.corrects is not None:
         _check_not_voided(current.corrects, doing="再次更正")
     issue_date = issue_date or timezone.localdate()
+    # An incomplete document is refused before a number is reserved for it.
+    provisional = render_context(current, number="—", code="—", date=issue_date)
+    try:
+        problems = context_problems(current.kind.code, provisional)
+    except RenderError:
+        problems = []  # no template for this kind: render() reports it, the number is voided
+    if problems:
+        raise ValidationError(
+            f"文书{_label(current)}的内容不完整，不能签发：{''.join(problems)}"
+            "请先修改草稿补全内容。"
+        )
     stored: list[str] = []
     try:
         with allocate_number(

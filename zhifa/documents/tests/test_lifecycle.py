@@ -441,3 +441,25 @@ def test_a_supervision_document_carries_no_prohibitions(justice_bureau, health_a
     assert document.number_text == "舟司监建\u30142026\u30151号"
     assert document.context["prohibitions"] == []
     assert document.recipient_name == "舟山市卫生健康委员会"
+
+
+def test_an_incomplete_draft_is_refused_before_a_number_is_taken(
+    inspector, health_agency, zhoushan_enterprise, preview_kind
+):
+    draft = create_draft(
+        kind=preview_kind,
+        organisation=health_agency,
+        actor=inspector,
+        recipient_enterprise=zhoushan_enterprise,
+        context={"contact": "王检查 0580-2000000"},
+    )
+    before = counts()
+    with pytest.raises(ValidationError) as caught:
+        issue_document(draft, actor=inspector, issue_date=ISSUE_DATE)
+    (message,) = caught.value.messages
+    assert message.startswith("文书“行政执法检查预告通知书”（草稿）的内容不完整，不能签发：缺少")
+    assert "（inspection_time）" in message
+    assert message.endswith("请先修改草稿补全内容。")
+    draft.refresh_from_db()
+    assert draft.status == DocumentStatus.DRAFT
+    assert counts() == before
