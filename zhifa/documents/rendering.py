@@ -197,7 +197,7 @@ STYLE_CLASSES = {
     "ZF Verify": "verify",
     "ZF Cell": "cell",
     "ZF Back Title": "back-title",
-    "Normal": "body",
+    "Normal": "plain",
 }
 ALIGN_CSS = {
     WD_ALIGN_PARAGRAPH.LEFT: "left",
@@ -250,7 +250,7 @@ class _Converter:
         css_class = STYLE_CLASSES.get(style_name)
         inline: list[str] = []
         if css_class is None:
-            css_class = "body"
+            css_class = "plain"
             inline += self._style_css(style_id)
         if ppr is not None:
             if ppr.find(qn("w:pageBreakBefore")) is not None:
@@ -263,6 +263,9 @@ class _Converter:
                         jc, "left"
                     )
                 )
+            indent = ppr.find(qn("w:ind"))
+            if indent is not None:
+                inline += self._indent_css(indent)
             bottom = ppr.find(f"{W}pBdr/{W}bottom")
             if bottom is not None:
                 size = int(bottom.get(qn("w:sz"), "4")) / 8
@@ -283,6 +286,24 @@ class _Converter:
         yield f'<p class="{css_class}"{style_attr}>{"".join(content)}</p>'
         if trailing_break:
             self.break_next = True
+
+    @staticmethod
+    def _indent_css(indent: Any) -> list[str]:
+        """w:ind: first-line indent in characters (hundredths) or twips, left/right in twips."""
+        css = []
+        chars = indent.get(qn("w:firstLineChars"))
+        first = indent.get(qn("w:firstLine"))
+        if chars is not None:
+            css.append(f"text-indent:{int(chars) / 100 * layout.CHAR_PITCH_MM:.2f}mm")
+        elif first is not None:
+            css.append(f"text-indent:{int(first) / 20:.1f}pt")
+        for side in ("left", "right"):
+            value = indent.get(qn(f"w:{side}")) or indent.get(
+                qn(f"w:{'start' if side == 'left' else 'end'}")
+            )
+            if value is not None:
+                css.append(f"margin-{side}:{int(value) / 20:.1f}pt")
+        return css
 
     def _style_css(self, style_id: str | None) -> list[str]:
         """Formatting of a style that is not one of ours (an agency's own template)."""

@@ -383,3 +383,64 @@ def test_every_sample_context_is_complete_and_a_missing_field_is_named() -> None
         "缺少五个严禁、八个不得（prohibitions）。",
         "日期（date）必须是日期。",
     ]
+
+
+def _agency_template() -> bytes:
+    """A reminder letter an agency laid out itself in Word: direct formatting, its own font
+    names, a table with merged cells, no ZF styles."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    doc = Document()
+    for text, size, bold, font in (
+        ("{{ issuer }}", 26, True, "方正小标宋简体"),
+        ("{{ number }}", 16, False, "仿宋_GB2312"),
+        ("{{ title }}", 22, True, "方正小标宋简体"),
+    ):
+        paragraph = doc.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(text)
+        run.font.size, run.font.bold = Pt(size), bold
+        run.font.name = font
+        run._r.get_or_add_rPr().rFonts.set(qn("w:eastAsia"), font)
+    doc.add_paragraph("{{ recipient }}：")
+    doc.add_paragraph("{{ matter }}{% for f in facts %}{{ f }}{% endfor %}")
+    table = doc.add_table(rows=3, cols=3)
+    table.cell(0, 0).merge(table.cell(0, 2)).text = "督办事项"
+    table.cell(1, 0).merge(table.cell(2, 0)).text = "{{ requests_heading }}"
+    table.cell(1, 1).merge(table.cell(1, 2)).text = "{{ requests[0] }}"
+    table.cell(2, 1).text = "回复期限"
+    table.cell(2, 2).text = "{{ reply_deadline }}"
+    for text in ("{{ contact }}", "{{ issuer }}", "{{ date_text }}"):
+        doc.add_paragraph(text)
+    doc.add_paragraph("{{ qr_code }}核验码：{{ verification_code }}")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def test_an_agency_laid_out_template_keeps_its_fonts_sizes_and_merged_cells() -> None:
+    template = _agency_template()
+    assert rendering.check_template("urging_letter", template) == []
+    context = rendering.sample_context("urging_letter")
+    result = rendering.render("urging_letter", context, template=template)
+    html = rendering.document_html(Document(io.BytesIO(result.docx)))
+    assert '<td colspan="3"' in html
+    assert '<td rowspan="2"' in html
+    page = PdfReader(io.BytesIO(result.pdf)).pages[0]
+    lines: dict[str, tuple[float, float]] = {}
+    for x, _, size, text in text_lines(page):
+        lines.setdefault(text, (size, x))  # the first occurrence: the mark, not the signature
+    # 方正小标宋简体 → the 小标宋 stand-in, at the template's own 26 pt and 22 pt.
+    assert lines["舟山市司法局"][0] == pytest.approx(26, abs=0.01)
+    assert lines["督办函"][0] == pytest.approx(22, abs=0.01)
+    names = {
+        str(font.get_object()["/BaseFont"]).split("+", 1)[1].replace("-GB", "")
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert "Noto-Serif-CJK-SC-Bold" in names
+    text = page.extract_text()
+    assert "核办企业反映问题并依法处理。" not in text  # requests[0] is 核实…, printed once
+    assert "核实企业反映问题并依法处理。" in text
+    assert "2026年12月27日" in text
+    assert page["/Resources"]["/XObject"]  # the QR code image
