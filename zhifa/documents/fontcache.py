@@ -144,8 +144,11 @@ def compact_copy(face: Face) -> Path | None:
     data = _subset(path, index, charset())
     if not data:
         return None
-    directory.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(f".{os.getpid()}.tmp")
-    partial.write_bytes(data)
-    partial.replace(target)  # atomic: concurrent first renders both write the same bytes
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(data)
+        partial.replace(target)  # atomic: concurrent first renders both write the same bytes
+    except OSError:
+        return None  # a read-only var directory: render from the full faces, only slower
     return target
