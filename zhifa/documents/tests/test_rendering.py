@@ -444,3 +444,21 @@ def test_an_agency_laid_out_template_keeps_its_fonts_sizes_and_merged_cells() ->
     assert "核实企业反映问题并依法处理。" in text
     assert "2026年12月27日" in text
     assert page["/Resources"]["/XObject"]  # the QR code image
+
+
+def test_without_the_compact_copies_the_full_faces_are_embedded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ZHIFA_DOCUMENT_FONT_CACHE", "0")
+    rendering.reset_stylesheet()
+    try:
+        result = rendering.render("reminder_letter", rendering.sample_context("reminder_letter"))
+    finally:
+        monkeypatch.undo()
+        rendering.reset_stylesheet()
+    page = PdfReader(io.BytesIO(result.pdf)).pages[0]
+    names = {
+        str(font.get_object()["/BaseFont"]).split("+", 1)[1]
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert names == {"Noto-Serif-CJK-SC", "Noto-Serif-CJK-SC-Bold", "Noto-Sans-CJK-SC"}
