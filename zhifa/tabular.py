@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 
@@ -103,6 +103,17 @@ def read_table(file_name: str, content: bytes) -> Iterator[tuple[int, list[str]]
 
 
 @dataclass(frozen=True)
+class Column:
+    """One column of an import file: its header, the key its values go under, and the help text."""
+
+    header: str
+    key: str
+    required: bool
+    rule: str
+    example: str
+
+
+@dataclass(frozen=True)
 class SheetSpec:
     """What one kind of import file holds, and how its messages name it."""
 
@@ -186,3 +197,39 @@ def read_rows(file_name: str, content: bytes, spec: SheetSpec) -> list[tuple[int
             f"文件中只有表头，没有{spec.row_noun}。请从第 2 行起{spec.one_per_row}。"
         )
     return rows
+
+
+def template_workbook(title: str, columns: tuple[Column, ...]) -> bytes:
+    """An import template: the headers and one example row, and a sheet explaining them."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title
+    sheet.append([c.header for c in columns])
+    sheet.append([c.example for c in columns])
+    for index, column in enumerate(columns):
+        letter = sheet.cell(row=1, column=index + 1).column_letter
+        dimension = sheet.column_dimensions[letter]
+        dimension.width = max(12, len(column.header) * 2 + 4)
+        # Text format for whole columns, so that Excel keeps what is typed (an all-digit code
+        # typed into a number cell would lose its last digits).
+        dimension.number_format = "@"
+    guide = workbook.create_sheet("填写说明")
+    guide.append(["列名", "是否必填", "填写要求", "示例"])
+    for column in columns:
+        guide.append(
+            [column.header, "必填" if column.required else "选填", column.rule, column.example]
+        )
+    guide.append([])
+    guide.append(
+        [
+            "说明",
+            "",
+            "表头须在第 1 行；第 2 行为示例，导入前请删除或改写。整个文件先全部校验，"
+            "有任何一行出错则不导入任何数据，并列出每一处错误的行号、列名和原因。",
+            "",
+        ]
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

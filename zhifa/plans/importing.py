@@ -9,28 +9,17 @@ an exported list imports back unchanged.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl import Workbook
-
+from zhifa import tabular
 from zhifa.org.models import EnforcementField, Organisation
 from zhifa.plans import rules
 from zhifa.plans.models import InspectionItem, InspectionMethod
-from zhifa.tabular import ImportFileError, RowError, SheetSpec, read_rows
+from zhifa.tabular import Column, ImportFileError, RowError, SheetSpec, read_rows
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    key: str
-    required: bool
-    rule: str
-    example: str
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -200,32 +189,5 @@ def item_row(item: InspectionItem) -> list[Any]:
 
 
 def template_workbook() -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "检查事项清单"
-    sheet.append(list(HEADERS))
-    sheet.append([c.example for c in COLUMNS])
-    for index, column in enumerate(COLUMNS):
-        letter = sheet.cell(row=1, column=index + 1).column_letter
-        sheet.column_dimensions[letter].width = max(12, len(column.header) * 2 + 4)
-        sheet.column_dimensions[letter].number_format = "@"
-    guide = workbook.create_sheet("填写说明")
-    guide.append(["列名", "是否必填", "填写要求", "示例"])
-    for column in COLUMNS:
-        guide.append(
-            [column.header, "必填" if column.required else "选填", column.rule, column.example]
-        )
-    guide.append([])
-    guide.append(
-        [
-            "说明",
-            "",
-            "表头须在第 1 行；第 2 行为示例，导入前请删除或改写。整个文件先全部校验，"
-            "有任何一行出错则不导入任何数据，并列出每一处错误的行号、列名和原因。",
-            "",
-        ]
-    )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """The import template: the headers and one example row, and a sheet explaining them."""
+    return tabular.template_workbook("检查事项清单", COLUMNS)

@@ -8,35 +8,24 @@ the report is clean.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl import Workbook
-
+from zhifa import tabular
 from zhifa.identifiers import uscc_check_char
 from zhifa.org.models import Region
 from zhifa.registry import rules
 from zhifa.registry.models import Enterprise
+from zhifa.tabular import Column, SheetSpec, read_rows
 from zhifa.tabular import ImportFileError as ImportFileError
 from zhifa.tabular import RowError as RowError
-from zhifa.tabular import SheetSpec, read_rows
 from zhifa.tabular import read_table as read_table
 from zhifa.web.exports import XLSX_TYPE as XLSX_TYPE  # the import template shares it
 
 # Limits that keep one request reasonable; a bigger list is split into several files.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    key: str
-    required: bool
-    rule: str
-    example: str
 
 
 _EXAMPLE_FIRST17 = "91330902MA2A0B1C2"
@@ -286,35 +275,4 @@ def _validate(report: ImportReport, content: bytes, actor: Any) -> None:
 
 def template_workbook() -> bytes:
     """The import template: the headers and one example row, and a sheet explaining them."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "企业名录"
-    sheet.append(list(HEADERS))
-    sheet.append([c.example for c in COLUMNS])
-    for index, column in enumerate(COLUMNS):
-        letter = sheet.cell(row=1, column=index + 1).column_letter
-        dimension = sheet.column_dimensions[letter]
-        dimension.width = max(12, len(column.header) * 2 + 4)
-        # Text format for whole columns, so that Excel keeps what is typed (an all-digit code
-        # typed into a number cell would lose its last digits).
-        dimension.number_format = "@"
-    guide = workbook.create_sheet("填写说明")
-    guide.append(["列名", "是否必填", "填写要求", "示例"])
-    for column in COLUMNS:
-        guide.append(
-            [column.header, "必填" if column.required else "选填", column.rule, column.example]
-        )
-    guide.append([])
-    guide.append(
-        [
-            "说明",
-            "",
-            "表头须在第 1 行；第 2 行为示例，导入前请删除。整个文件先全部校验，"
-            "有任何一行出错则不导入任何数据，并列出每一处错误的行号、列名和原因。",
-            "",
-        ]
-    )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return tabular.template_workbook("企业名录", COLUMNS)
