@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -42,6 +42,9 @@ from zhifa.documents.services import NumberingError
 from zhifa.org.models import Role, User
 from zhifa.org.scoping import require_role
 from zhifa.web.exports import local_time, xlsx_response
+from zhifa.web.viewhelpers import add_service_errors as _form_errors
+from zhifa.web.viewhelpers import posted as _posted
+from zhifa.web.viewhelpers import request_user as _user
 
 NUMBER_ROLES = (*Role.agency_roles(), Role.SUPERVISOR)
 NUMBER_ROLES_MESSAGE = "文号台账仅限执法机关工作人员、执法监督人员和系统管理员查看。"
@@ -106,22 +109,6 @@ def _export(numbers: QuerySet[DocumentNumber]) -> HttpResponse:
 
 
 # --- Documents (文书) --------------------------------------------------------------------------
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _form_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for key, messages_ in error.message_dict.items():
-            form.add_error(key if key in form.fields else None, messages_)
-    else:
-        form.add_error(None, error)
 
 
 def _content_rows(document: Document) -> list[tuple[str, str, list[str]]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -39,30 +39,17 @@ from zhifa.draws.record import pool_blocks, stratum_pool_bytes
 from zhifa.org.models import User
 from zhifa.org.scoping import get_visible_or_404, visible_to
 from zhifa.web.exports import local_time, xlsx_response
+from zhifa.web.viewhelpers import add_service_errors as _form_errors
+from zhifa.web.viewhelpers import posted as _posted
+from zhifa.web.viewhelpers import request_user as _user
 
 # Steps of one selection shown on the public page; the record.json holds them all.
 STEP_LIMIT = 500
 RESULTS_PER_PAGE = 100
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
 def _draws() -> QuerySet[DrawTask]:
     return DrawTask.objects.select_related("task__plan", "organisation", "region", "created_by")
-
-
-def _form_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for key, messages_ in error.message_dict.items():
-            form.add_error(key if key in form.fields else None, messages_)
-    else:
-        form.add_error(None, error)
 
 
 def _require_drawer(user: User, draw: DrawTask) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -27,14 +27,11 @@ from zhifa.org.forms import (
 from zhifa.org.models import Officer, Organisation, OrganisationKind, Role, User
 from zhifa.org.scoping import get_visible_or_404, require_role, visible_to
 from zhifa.web.exports import xlsx_response
+from zhifa.web.viewhelpers import request_user as _user
 
 MANAGE_OFFICERS_MESSAGE = (
     "只有本机关的执法机关负责人或系统管理员可以办理执法人员登记、修改和执法证状态变更。"
 )
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _page(request: HttpRequest, queryset: QuerySet[Any]) -> Page[Any]:

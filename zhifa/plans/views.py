@@ -7,7 +7,7 @@ supervisor those of its region); the public pages need no login and show publish
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -45,16 +45,11 @@ from zhifa.plans.models import (
     PlanTask,
 )
 from zhifa.web.exports import XLSX_TYPE, xlsx_response
+from zhifa.web.viewhelpers import add_service_errors as _form_errors
+from zhifa.web.viewhelpers import posted as _posted
+from zhifa.web.viewhelpers import request_user as _user
 
 REPORT_LIMIT = 1000
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 def _require_writer(user: User, organisation_id: int | None = None) -> None:
@@ -69,14 +64,6 @@ def _require_approver(user: User, organisation_id: int) -> None:
         raise PermissionDenied(rules.APPROVE_DENIED)
     if not rules.owns(user, organisation_id):
         raise PermissionDenied(rules.OTHER_ORG)
-
-
-def _form_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for key, messages_ in error.message_dict.items():
-            form.add_error(key if key in form.fields else None, messages_)
-    else:
-        form.add_error(None, error)
 
 
 def _own_organisation(user: User) -> Organisation:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -27,18 +27,12 @@ from zhifa.registry.forms import (
 )
 from zhifa.registry.models import Contact, Enterprise
 from zhifa.web.exports import XLSX_TYPE, xlsx_response
+from zhifa.web.viewhelpers import add_service_errors as _form_errors
+from zhifa.web.viewhelpers import posted as _posted
+from zhifa.web.viewhelpers import request_user as _user
 
 # The error table shows this many problems; the count of the rest is stated.
 REPORT_LIMIT = 1000
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _posted(request: HttpRequest) -> Any:
-    """The submitted data on POST (bound even when empty), None on GET."""
-    return request.POST if request.method == "POST" else None
 
 
 def _require_writer(user: User) -> None:
@@ -133,15 +127,6 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_review": can_edit and rules.can_override(user),
         },
     )
-
-
-def _form_errors(form: Any, error: ValidationError) -> None:
-    """Put a service's field errors on the form's fields (others go on top of the form)."""
-    if hasattr(error, "error_dict"):
-        for key, messages_ in error.message_dict.items():
-            form.add_error(key if key in form.fields else None, messages_)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
