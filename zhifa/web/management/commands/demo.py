@@ -94,6 +94,10 @@ class Command(BaseCommand):
                 f"演示双随机抽取：已抽取 {draws['drawn']} 个、"
                 f"已公告待抽取 {draws['announced']} 个。"
             )
+        from zhifa.documents.demo import load_demo_documents
+
+        if load_demo_documents()["issued"]:
+            self.stdout.write("演示文书：已签发行政执法检查预告通知书 1 份。")
 
     def _accounts(self) -> None:
         rows = account_rows()
