@@ -6,7 +6,13 @@ from typing import Any
 from django import forms
 
 from zhifa.documents import selectors
-from zhifa.documents.models import DeliveryMethod, DocumentKind, DocumentStatus, NumberStatus
+from zhifa.documents.models import (
+    BatchStatus,
+    DeliveryMethod,
+    DocumentKind,
+    DocumentStatus,
+    NumberStatus,
+)
 from zhifa.org.models import Organisation
 from zhifa.org.scoping import visible_to
 from zhifa.registry.models import Enterprise
@@ -349,4 +355,30 @@ class VerifyForm(forms.Form):
     file = forms.FileField(
         label="待核验的文件（PDF 或 DOCX）",
         error_messages={"required": "请选择要核验的文件。", "empty": "所选文件是空文件。"},
+    )
+
+
+class BatchFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[("", "全部状态"), *BatchStatus.choices],
+        error_messages={"invalid_choice": "状态“%(value)s”不正确，请从列表中选择。"},
+    )
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_bound or not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v}
+
+
+class BatchIssueForm(IssueForm):
+    """Confirms a 批量签发 of the drafts listed on the page (their ids travel as ``ids``)."""
+
+    title = forms.CharField(
+        label="批次名称",
+        required=False,
+        max_length=200,
+        help_text="不填则为“批量签发+文书种类+份数”。",
+        error_messages={"max_length": "批次名称不能超过 200 字。"},
     )

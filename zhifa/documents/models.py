@@ -518,3 +518,164 @@ class Delivery(models.Model):
             "receipt_file_sm3": self.receipt_file_sm3,
             "note": self.note,
         }
+
+
+# --- Batches (批量签发) -------------------------------------------------------------------------
+
+
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "进行中"
+    FINISHED = "finished", "已完成"
+    FINISHED_WITH_ERRORS = "finished_with_errors", "已完成（部分失败）"
+
+
+class BatchItemStatus(models.TextChoices):
+    PENDING = "pending", "待办理"
+    DONE = "done", "已签发"
+    FAILED = "failed", "失败"
+
+
+class DocumentBatch(models.Model):
+    """Many drafts issued by one background task. Each document is issued in its own
+    transaction, so one failure loses nothing else and is reported by name."""
+
+    TRANSITIONS: ClassVar[dict[str, tuple[str, ...]]] = {
+        BatchStatus.QUEUED: (BatchStatus.RUNNING,),
+        # A running batch whose worker was interrupted is resumed: running → running.
+        BatchStatus.RUNNING: (
+            BatchStatus.RUNNING,
+            BatchStatus.FINISHED,
+            BatchStatus.FINISHED_WITH_ERRORS,
+        ),
+        BatchStatus.FINISHED: (),
+        BatchStatus.FINISHED_WITH_ERRORS: (),
+    }
+
+    organisation = models.ForeignKey(
+        "org.Organisation",
+        verbose_name="制发机关",
+        on_delete=models.PROTECT,
+        related_name="document_batches",
+    )
+    kind = models.ForeignKey(
+        DocumentKind,
+        verbose_name="文书种类",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="batches",
+        help_text="批内文书均为同一种类时填写；种类不一时为空。",
+    )
+    title = models.CharField("批次名称", max_length=200)
+    issue_date = models.DateField("成文日期", null=True, blank=True)
+    status = models.CharField(
+        "状态", max_length=24, choices=BatchStatus.choices, default=BatchStatus.QUEUED
+    )
+    total = models.PositiveIntegerField("文书总数", default=0)
+    done = models.PositiveIntegerField("已签发", default=0)
+    failed = models.PositiveIntegerField("失败", default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("发起时间", default=timezone.now)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("最近进展时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("执行次数", default=0)
+
+    scope_org_path = "organisation"
+
+    class Meta:
+        verbose_name = "批量签发批次"
+        verbose_name_plural = "批量签发批次"
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "heartbeat_at"], name="documents_batch_status"),
+            models.Index(fields=["organisation", "created_at"], name="documents_batch_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.done + self.failed}/{self.total}）"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (BatchStatus.FINISHED, BatchStatus.FINISHED_WITH_ERRORS)
+
+    @property
+    def processed(self) -> int:
+        return self.done + self.failed
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.processed / self.total) if self.total else 100
+
+    def can_become(self, status: str) -> bool:
+        return status in self.TRANSITIONS[BatchStatus(self.status)]
+
+    def audit_snapshot(self) -> dict[str, Any]:
+        return {
+            "organisation": self.organisation_id,
+            "kind": self.kind_id,
+            "title": self.title,
+            "issue_date": self.issue_date,
+            "status": self.status,
+            "total": self.total,
+            "done": self.done,
+            "failed": self.failed,
+            "created_by": self.created_by_id,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "attempts": self.attempts,
+        }
+
+
+class DocumentBatchItem(models.Model):
+    """One document of a batch and what became of it; a failure keeps its Chinese reason."""
+
+    TRANSITIONS: ClassVar[dict[str, tuple[str, ...]]] = {
+        BatchItemStatus.PENDING: (BatchItemStatus.DONE, BatchItemStatus.FAILED),
+        BatchItemStatus.DONE: (),
+        BatchItemStatus.FAILED: (),
+    }
+
+    batch = models.ForeignKey(
+        DocumentBatch, verbose_name="批次", on_delete=models.CASCADE, related_name="items"
+    )
+    document = models.ForeignKey(
+        Document, verbose_name="文书", on_delete=models.PROTECT, related_name="batch_items"
+    )
+    position = models.PositiveIntegerField("序号")
+    status = models.CharField(
+        "状态", max_length=16, choices=BatchItemStatus.choices, default=BatchItemStatus.PENDING
+    )
+    error = models.TextField("失败原因", blank=True)
+    finished_at = models.DateTimeField("办结时间", null=True, blank=True)
+
+    scope_org_path = "batch__organisation"
+
+    class Meta:
+        verbose_name = "批量签发明细"
+        verbose_name_plural = "批量签发明细"
+        ordering = ["batch_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "document"], name="documents_batch_item_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id} · {self.position}：{self.get_status_display()}"
+
+    def can_become(self, status: str) -> bool:
+        return status in self.TRANSITIONS[BatchItemStatus(self.status)]
+
+    def audit_snapshot(self) -> dict[str, Any]:
+        return {
+            "batch": self.batch_id,
+            "document": self.document_id,
+            "position": self.position,
+            "status": self.status,
+            "error": self.error,
+            "finished_at": self.finished_at,
+        }

@@ -15,13 +15,15 @@ from zhifa.documents.models import (
     Delivery,
     DeliveryMethod,
     Document,
+    DocumentBatch,
+    DocumentBatchItem,
     DocumentKind,
     DocumentNumber,
     DocumentStatus,
     ProhibitionsVersion,
 )
 from zhifa.org.models import Organisation, Role
-from zhifa.org.scoping import visible_to
+from zhifa.org.scoping import get_visible_or_404, visible_to
 
 PROHIBITIONS_FILE = Path(__file__).resolve().parent / "data" / "prohibitions.json"
 
@@ -266,3 +268,27 @@ def masked_recipient(document: Document) -> str:
         document.recipient_organisation_id
     )
     return mask_name(document.recipient_name, is_person=False if is_org else None)
+
+
+# --- Batches (批量签发) -------------------------------------------------------------------------
+
+
+def batches_for(user: Any, *, status: str = "") -> QuerySet[DocumentBatch]:
+    qs = visible_to(user, DocumentBatch.objects.all())
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("organisation", "kind", "created_by").order_by("-created_at", "-pk")
+
+
+def batch_for(user: Any, pk: int) -> DocumentBatch:
+    """The batch ``pk`` if ``user`` may see it, else 404 (never 403)."""
+    return get_visible_or_404(
+        user, DocumentBatch.objects.select_related("organisation", "kind", "created_by"), pk=pk
+    )
+
+
+def batch_items(batch: DocumentBatch, *, status: str = "") -> QuerySet[DocumentBatchItem]:
+    qs = batch.items.all()
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("document__kind", "document__number").order_by("position")

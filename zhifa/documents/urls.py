@@ -20,5 +20,9 @@ urlpatterns = [
     path("<int:pk>/confirm-receipt/", views.document_confirm_receipt, name="confirm_receipt"),
     path("<int:pk>/file.<str:fmt>", views.document_download, name="document_download"),
     path("<int:pk>/receipts/<int:delivery_pk>/", views.receipt_download, name="receipt_download"),
+    path("batches/", views.batch_list, name="batch_list"),
+    path("batches/new/", views.batch_create, name="batch_create"),
+    path("batches/<int:pk>/", views.batch_detail, name="batch_detail"),
+    path("batches/<int:pk>/progress/", views.batch_progress, name="batch_progress"),
     path("v/<str:code>/", views.verify, name="verify"),
 ]

@@ -16,12 +16,15 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhifa.documents import selectors, services
 from zhifa.documents.forms import (
     CONTENT_LABELS,
     ArchiveForm,
+    BatchFilterForm,
+    BatchIssueForm,
     CorrectForm,
     DeliverForm,
     DocumentFilterForm,
@@ -32,6 +35,7 @@ from zhifa.documents.forms import (
     VerifyForm,
 )
 from zhifa.documents.models import (
+    BatchItemStatus,
     Delivery,
     DeliveryMethod,
     Document,
@@ -144,6 +148,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "xlsx":
         return _export_documents(documents)
     page = Paginator(documents, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
+    batchable = {d.pk for d in page if d.status == DocumentStatus.DRAFT and _may_author(user, d)}
     return render(
         request,
         "documents/document_list.html",
@@ -152,6 +157,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "total": page.paginator.count,
             "can_create": user.is_admin or user.organisation_id is not None,
+            "batchable": batchable,
         },
     )
 
@@ -510,5 +516,118 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
             "result": result,
             "matched": {"pdf": "PDF", "docx": "DOCX"}.get(matched, ""),
+        },
+    )
+
+
+# --- Batches (批量签发) -------------------------------------------------------------------------
+
+BATCH_MAX = 2000
+
+
+def _selected_ids(request: HttpRequest) -> list[int]:
+    source = request.POST if request.method == "POST" else request.GET
+    ids: list[int] = []
+    for raw in source.getlist("ids"):
+        try:
+            pk = int(raw)
+        except ValueError:
+            raise Http404("所选文书编号不正确。") from None
+        if pk not in ids:
+            ids.append(pk)
+    return ids
+
+
+@login_required
+@require_GET
+def batch_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    require_role(user, *services.AUTHOR_ROLES, message=DOCUMENT_ROLES_MESSAGE)
+    form = BatchFilterForm(request.GET or None)
+    batches = selectors.batches_for(user, **form.filters())
+    page = Paginator(batches, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "documents/batch_list.html",
+        {"form": form, "page": page, "total": page.paginator.count},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def batch_create(request: HttpRequest) -> HttpResponse:
+    """The confirm page of a 批量签发: the drafts ticked on the document list, then start."""
+    user = _user(request)
+    require_role(user, *services.AUTHOR_ROLES, message=services.AUTHOR_DENIED)
+    ids = _selected_ids(request)
+    if not ids:
+        messages.error(request, "请先在文书列表中勾选要批量签发的草稿。")
+        return redirect(f"{reverse('documents:document_list')}?status=draft")
+    if len(ids) > BATCH_MAX:
+        messages.error(request, f"一次最多批量签发 {BATCH_MAX} 份文书，现选了 {len(ids)} 份。")
+        return redirect(f"{reverse('documents:document_list')}?status=draft")
+    found = selectors.documents_visible(user).select_related("kind", "organisation").in_bulk(ids)
+    if len(found) < len(ids):
+        raise Http404("所选文书中有未找到或您无权查看的文书。")
+    drafts = [found[pk] for pk in ids]
+    for document in drafts:
+        if not _may_author(user, document):
+            raise PermissionDenied(services.OTHER_ORGANISATION)
+    form = BatchIssueForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.issue_documents_in_batch(
+                drafts,
+                actor=user,
+                issue_date=form.cleaned_data.get("issue_date"),
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request, f"已发起批量签发，共 {batch.total} 份文书，正在后台办理，本页显示进度。"
+            )
+            return redirect("documents:batch_detail", pk=batch.pk)
+    return render(request, "documents/batch_form.html", {"form": form, "drafts": drafts})
+
+
+@login_required
+@require_GET
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    require_role(user, *services.AUTHOR_ROLES, message=DOCUMENT_ROLES_MESSAGE)
+    batch = selectors.batch_for(user, pk)
+    status = request.GET.get("status", "")
+    if status not in BatchItemStatus.values:
+        status = ""
+    items = selectors.batch_items(batch, status=status)
+    page = Paginator(items, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "documents/batch_detail.html",
+        {
+            "batch": batch,
+            "page": page,
+            "item_status": status,
+            "item_statuses": BatchItemStatus.choices,
+            "failures": selectors.batch_items(batch, status=BatchItemStatus.FAILED),
+        },
+    )
+
+
+@login_required
+@require_GET
+def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress block alone, polled by htmx until the batch is finished."""
+    user = _user(request)
+    require_role(user, *services.AUTHOR_ROLES, message=DOCUMENT_ROLES_MESSAGE)
+    batch = selectors.batch_for(user, pk)
+    return render(
+        request,
+        "documents/_batch_progress.html",
+        {
+            "batch": batch,
+            "failures": selectors.batch_items(batch, status=BatchItemStatus.FAILED),
         },
     )

@@ -64,3 +64,39 @@ def issued_preview(preview_draft, inspector):
     from zhifa.documents.services import issue_document
 
     return issue_document(preview_draft, actor=inspector, issue_date=ISSUE_DATE)
+
+
+# --- Batches (批量签发) -------------------------------------------------------------------------
+
+
+def draft_for(name: str, serial: int, *, agency, actor, kind, zhoushan, complete: bool = True):
+    from zhifa import testing
+    from zhifa.documents.services import create_draft
+
+    enterprise = testing.enterprise(name, region=zhoushan, serial=serial)
+    content = preview_content() if complete else {"contact": "王检查 0580-2000000"}
+    return create_draft(
+        kind=kind,
+        organisation=agency,
+        actor=actor,
+        recipient_enterprise=enterprise,
+        context=content,
+    )
+
+
+@pytest.fixture
+def drafts(inspector, health_agency, preview_kind, zhoushan):
+    """Four drafts of 预告通知书; the second lacks its content."""
+    names = ["东港水产有限公司", "定海渔具商行", "普陀民宿有限公司", "岱山船舶修造厂"]
+    return [
+        draft_for(
+            name,
+            100 + i,
+            agency=health_agency,
+            actor=inspector,
+            kind=preview_kind,
+            zhoushan=zhoushan,
+            complete=(i != 1),
+        )
+        for i, name in enumerate(names)
+    ]
