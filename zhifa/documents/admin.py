@@ -10,6 +10,8 @@ from zhifa.audit.admin import AuditedModelAdmin, ReadOnlyAdminMixin
 from zhifa.documents.models import (
     Delivery,
     Document,
+    DocumentBatch,
+    DocumentBatchItem,
     DocumentKind,
     DocumentNumber,
     NumberingRule,
@@ -125,3 +127,23 @@ class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("document__number__text", "address")
     list_select_related = ("document__number",)
     actions = None
+
+
+class DocumentBatchItemInline(ReadOnlyAdminMixin, admin.TabularInline):  # type: ignore[type-arg]
+    model = DocumentBatchItem
+    fields = ("position", "document", "status", "error", "finished_at")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(DocumentBatch)
+class DocumentBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Batches change only through their services and the worker (zhifa documents run-batches)."""
+
+    list_display = ("title", "organisation", "status", "total", "done", "failed", "created_at")
+    list_filter = ("status",)
+    search_fields = ("title", "organisation__name")
+    list_select_related = ("organisation",)
+    actions = None
+    raw_id_fields = ("organisation",)
+    inlines = (DocumentBatchItemInline,)

@@ -178,3 +178,24 @@ def test_no_ticked_draft_sends_the_user_back_to_the_list(client_for, inspector):
 def test_a_malformed_selection_is_not_found(client_for, inspector, bad):
     response = client_for(inspector).get(reverse("documents:batch_create"), {"ids": [bad]})
     assert response.status_code == 404
+
+
+def test_the_admin_shows_a_batch_read_only(client_for, admin_user, inspector, drafts):
+    batch = issue_documents_in_batch(drafts, actor=inspector)
+    client = client_for(admin_user)
+    before = counts()
+
+    listed = client.get(reverse("admin:documents_documentbatch_changelist"))
+    shown = client.get(reverse("admin:documents_documentbatch_change", args=[batch.pk]))
+    posted = client.post(
+        reverse("admin:documents_documentbatch_change", args=[batch.pk]), {"title": "改名"}
+    )
+
+    assert listed.status_code == 200
+    assert "批量签发行政执法检查预告通知书（4 份）" in listed.content.decode()
+    assert shown.status_code == 200
+    assert shown.content.decode().count("<p>待办理</p>") == 4
+    assert posted.status_code == 403
+    batch.refresh_from_db()
+    assert batch.title == "批量签发行政执法检查预告通知书（4 份）"
+    assert counts() == before

@@ -222,3 +222,34 @@ def test_an_officer_of_another_organisation_cannot_batch_issue(drafts, outsider)
         issue_documents_in_batch(drafts, actor=outsider)
     assert str(caught.value) == "只能办理本机构制发的文书。"
     assert counts() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_web_process_runs_a_committed_batch_in_a_worker_thread(drafts, inspector):
+    import threading
+
+    batch = issue_documents_in_batch(drafts, actor=inspector, issue_date=ISSUE_DATE)
+    name = f"document-batch-{batch.pk}"
+    for worker in [t for t in threading.enumerate() if t.name == name]:
+        worker.join(timeout=120)
+        assert not worker.is_alive()
+
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.FINISHED_WITH_ERRORS
+    assert (batch.total, batch.done, batch.failed) == (4, 3, 1)
+    assert verify_chain().ok
+
+
+def test_without_the_worker_thread_a_batch_waits_for_the_command(
+    drafts, inspector, settings, django_capture_on_commit_callbacks
+):
+    settings.ZHIFA_DOCUMENT_BATCH_THREAD = False
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = issue_documents_in_batch(drafts[:1], actor=inspector, issue_date=ISSUE_DATE)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.QUEUED
+
+    call_command("documents", "run-batches", stdout=StringIO())
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.done) == (BatchStatus.FINISHED, 1)
