@@ -33,3 +33,30 @@ def test_the_inspector_issues_a_preview_notice_and_downloads_its_pdf(
     assert data.startswith(b"%PDF")
     assert sm3_hex(data) == document.pdf_sm3
     assert page.get_by_test_id("pdf-sm3").inner_text() == document.pdf_sm3
+
+
+def test_the_inspector_batch_issues_ticked_drafts_and_watches_the_progress(
+    browser_login, inspector, drafts
+):
+    from playwright.sync_api import expect
+
+    from zhifa.documents.models import DocumentBatch
+
+    page = browser_login(inspector)
+    page.goto(reverse("documents:document_list") + "?status=draft")
+    for name in ("东港水产有限公司", "定海渔具商行", "普陀民宿有限公司", "岱山船舶修造厂"):
+        page.get_by_label(f"选择“{name}”的行政执法检查预告通知书").check()
+    page.get_by_role("button", name="批量签发所选草稿").click()
+    expect(page.get_by_role("heading", name="批量签发 4 份文书")).to_be_visible()
+    page.get_by_label("成文日期").fill("2026-12-01")
+    page.get_by_label("我已核对以上内容，确认办理").check()
+    page.get_by_role("button", name="开始批量签发").click()
+
+    # The page polls with htmx until the worker thread has finished.
+    expect(page.get_by_test_id("batch-counts")).to_have_text(
+        "已办理 4/4 份：签发 3 份，失败 1 份", timeout=60_000
+    )
+    failures = page.get_by_test_id("batch-failures")
+    expect(failures).to_contain_text("受送达人“定海渔具商行”的《行政执法检查预告通知书》")
+    batch = DocumentBatch.objects.get()
+    assert (batch.status, batch.done, batch.failed) == ("finished_with_errors", 3, 1)
