@@ -16,7 +16,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from zhifa.documents import selectors, services
-from zhifa.documents.models import Document, DocumentStatus
+from zhifa.documents.models import BatchItemStatus, Document, DocumentBatch, DocumentStatus
 from zhifa.documents.services import NumberingError
 from zhifa.org.models import User
 
@@ -113,6 +113,87 @@ def list_documents(
             f"参数 status 的取值“{status}”无效，可用的取值为：draft、issued、delivered、archived。",
         )
     return selectors.documents_for(_user(request), q=q, status=status, year=year)
+
+
+# Registered before "/{document_id}", which would otherwise take "batches" as an id.
+
+
+class BatchIn(Schema):
+    documents: list[int] = Field(description="要签发的草稿文书编号（同一制发机关）")
+    issue_date: dt.date | None = Field(None, description="成文日期，默认签发当日")
+    title: str = Field("", description="批次名称，默认“批量签发+文书种类+份数”")
+
+
+class BatchFailureOut(Schema):
+    document_id: int
+    error: str = Field(description="失败原因，写明受送达人和文书种类")
+
+
+class BatchOut(Schema):
+    id: int
+    title: str
+    organisation_id: int
+    status: str = Field(
+        description="queued 排队中、running 进行中、finished 已完成、"
+        "finished_with_errors 已完成（部分失败）"
+    )
+    status_label: str
+    total: int
+    done: int
+    failed: int
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    failures: list[BatchFailureOut]
+
+
+def _batch(batch: DocumentBatch) -> dict[str, Any]:
+    failures = selectors.batch_items(batch, status=BatchItemStatus.FAILED)
+    return {
+        "id": batch.pk,
+        "title": batch.title,
+        "organisation_id": batch.organisation_id,
+        "status": batch.status,
+        "status_label": batch.get_status_display(),
+        "total": batch.total,
+        "done": batch.done,
+        "failed": batch.failed,
+        "created_at": batch.created_at,
+        "finished_at": batch.finished_at,
+        "failures": [{"document_id": i.document_id, "error": i.error} for i in failures],
+    }
+
+
+@router.post(
+    "/batches",
+    response={202: BatchOut, 400: Message, 403: Message, 404: Message},
+    summary="批量签发草稿（后台逐份签发，返回批次，按编号查询进度）",
+)
+def create_batch(request: HttpRequest, payload: BatchIn) -> Status[Any]:
+    user = _user(request)
+    ids = list(dict.fromkeys(payload.documents))
+    found = selectors.documents_visible(user).in_bulk(ids)
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        return Status(
+            404, {"detail": f"未找到编号为 {'、'.join(map(str, missing))} 的文书，或您无权查看。"}
+        )
+    try:
+        batch = services.issue_documents_in_batch(
+            [found[pk] for pk in ids],
+            actor=user,
+            issue_date=payload.issue_date,
+            title=payload.title,
+        )
+    except PermissionDenied as error:
+        return Status(403, {"detail": str(error)})
+    except ValidationError as error:
+        return Status(400, {"detail": "；".join(error.messages)})
+    return Status(202, _batch(batch))
+
+
+@router.get("/batches/{batch_id}", response=BatchOut, summary="批量签发批次的进度")
+def get_batch(request: HttpRequest, batch_id: int) -> dict[str, Any]:
+    return _batch(selectors.batch_for(_user(request), batch_id))
 
 
 @router.get("/{document_id}", response=DocumentDetailOut, summary="文书详情")

@@ -199,3 +199,60 @@ def test_the_admin_shows_a_batch_read_only(client_for, admin_user, inspector, dr
     batch.refresh_from_db()
     assert batch.title == "批量签发行政执法检查预告通知书（4 份）"
     assert counts() == before
+
+
+def test_the_api_starts_a_batch_and_reports_its_progress(
+    client_for, inspector, drafts, django_capture_on_commit_callbacks
+):
+    client = client_for(inspector)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        started = client.post(
+            "/api/documents/batches",
+            data={"documents": [d.pk for d in drafts], "issue_date": "2026-12-01"},
+            content_type="application/json",
+        )
+    assert started.status_code == 202
+    body = started.json()
+    assert len(callbacks) == 1
+    assert (body["status"], body["total"], body["done"], body["failed"]) == ("queued", 4, 0, 0)
+
+    run_batch(body["id"])
+    progress = client.get(f"/api/documents/batches/{body['id']}").json()
+
+    assert progress["status"] == "finished_with_errors"
+    assert progress["status_label"] == "已完成（部分失败）"
+    assert (progress["done"], progress["failed"]) == (3, 1)
+    (failure,) = progress["failures"]
+    assert failure["document_id"] == drafts[1].pk
+    assert failure["error"].startswith(
+        f"受送达人“定海渔具商行”的《行政执法检查预告通知书》（草稿编号 {drafts[1].pk}）签发失败："
+    )
+
+
+def test_the_api_hides_batches_and_drafts_of_other_agencies(
+    client_for, inspector, outsider, drafts
+):
+    batch = issue_documents_in_batch(drafts, actor=inspector)
+    client = client_for(outsider)
+    before = counts()
+
+    shown = client.get(f"/api/documents/batches/{batch.pk}")
+    started = client.post(
+        "/api/documents/batches",
+        data={"documents": [drafts[0].pk]},
+        content_type="application/json",
+    )
+
+    assert shown.status_code == 404
+    assert started.status_code == 404
+    assert started.json() == {"detail": f"未找到编号为 {drafts[0].pk} 的文书，或您无权查看。"}
+    assert counts() == before
+
+
+def test_the_api_refuses_an_empty_batch(client_for, inspector):
+    response = client_for(inspector).post(
+        "/api/documents/batches", data={"documents": []}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "请至少选择一份草稿文书再批量签发。"}
+    assert DocumentBatch.objects.count() == 0
