@@ -1206,25 +1206,50 @@ def run_batch(
     if batch is None:
         return None
     actor = batch.created_by
-    pending = batch.items.filter(status=BatchItemStatus.PENDING).order_by("position")
-    for item in pending.select_related("document__kind").iterator(chunk_size=200):
-        document = item.document
-        if document.status == DocumentStatus.DRAFT:
-            try:
-                issue_document(document, actor=actor, issue_date=batch.issue_date)
-            except Exception as error:
-                document.refresh_from_db(fields=["status"])
-                if document.status == DocumentStatus.DRAFT:
-                    if not isinstance(error, (ValidationError, NumberingError, PermissionDenied)):
-                        logger.exception("批量签发：%s 签发失败", _item_label(document))
-                    record_batch_item(
-                        item,
-                        status=BatchItemStatus.FAILED,
-                        error=f"{_item_label(document)}签发失败：{_reason(error)}",
-                    )
-                    continue
-        record_batch_item(item, status=BatchItemStatus.DONE)
-    return finish_batch(batch)
+    # Ids first: no cursor stays open across the transactions of the loop.
+    pending_ids = list(
+        batch.items.filter(status=BatchItemStatus.PENDING)
+        .order_by("position")
+        .values_list("pk", flat=True)
+    )
+    for item_id in pending_ids:
+        item = (
+            DocumentBatchItem.objects.select_related("document__kind")
+            .filter(pk=item_id, status=BatchItemStatus.PENDING)
+            .first()
+        )
+        if item is None:
+            continue  # recorded meanwhile by another worker
+        _run_item(item, actor=actor, issue_date=batch.issue_date)
+    if batch.items.filter(status=BatchItemStatus.PENDING).exists():
+        return None  # another worker is still on some of them and will finish the batch
+    try:
+        return finish_batch(batch)
+    except ValidationError:
+        logger.info("批量签发批次 %s 已由另一执行者结束", batch_id)
+        return None
+
+
+def _run_item(item: DocumentBatchItem, *, actor: Any, issue_date: dt.date | None) -> None:
+    """Issue one document of a batch and record the outcome; a document found already issued
+    (by an earlier, interrupted run) is recorded as done without issuing it again."""
+    document = item.document
+    status: str = BatchItemStatus.DONE
+    error_text = ""
+    if document.status == DocumentStatus.DRAFT:
+        try:
+            issue_document(document, actor=actor, issue_date=issue_date)
+        except Exception as error:
+            document.refresh_from_db(fields=["status"])
+            if document.status == DocumentStatus.DRAFT:
+                if not isinstance(error, (ValidationError, NumberingError, PermissionDenied)):
+                    logger.exception("批量签发：%s 签发失败", _item_label(document))
+                status = BatchItemStatus.FAILED
+                error_text = f"{_item_label(document)}签发失败：{_reason(error)}"
+    try:
+        record_batch_item(item, status=status, error=error_text)
+    except ValidationError:
+        logger.info("批量签发明细 %s 已由另一执行者记录", item.pk)
 
 
 def run_batches(*, stale_after: dt.timedelta = BATCH_STALE_AFTER) -> list[DocumentBatch]:

@@ -253,3 +253,36 @@ def test_without_the_worker_thread_a_batch_waits_for_the_command(
 
     batch.refresh_from_db()
     assert (batch.status, batch.done) == (BatchStatus.FINISHED, 1)
+
+
+def test_a_batch_with_documents_left_cannot_be_finished(drafts, inspector):
+    from zhifa.documents.services import finish_batch
+
+    batch = issue_documents_in_batch(drafts[:1], actor=inspector)
+    start_batch(batch.pk)
+    before = counts()
+
+    with pytest.raises(ValidationError) as caught:
+        finish_batch(batch)
+
+    assert caught.value.messages == [
+        "批次“批量签发行政执法检查预告通知书（1 份）”还有 1 份文书未办理，不能结束；"
+        "请运行 zhifa documents run-batches 续办。"
+    ]
+    assert counts() == before
+
+
+def test_a_recorded_item_cannot_be_recorded_again(drafts, inspector):
+    batch = issue_documents_in_batch(drafts[:1], actor=inspector, issue_date=ISSUE_DATE)
+    run_batch(batch.pk)
+    item = batch.items.get()
+    before = counts()
+
+    with pytest.raises(ValidationError) as caught:
+        record_batch_item(item, status=BatchItemStatus.FAILED, error="重复")
+
+    assert caught.value.messages == [
+        f"批量签发明细 受送达人“东港水产有限公司”的《行政执法检查预告通知书》"
+        f"（草稿编号 {drafts[0].pk}）当前为“已签发”，不能改为“失败”。"
+    ]
+    assert counts() == before
