@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -100,6 +100,31 @@ def read_table(file_name: str, content: bytes) -> Iterator[tuple[int, list[str]]
     rows: Iterator[Any] = _xlsx_rows(content) if kind == "xlsx" else _csv_rows(content)
     for number, row in enumerate(rows, start=1):
         yield number, [clean_text(cell) for cell in row]
+
+
+R = TypeVar("R")
+
+
+@dataclass
+class ImportReport(Generic[R]):
+    """What validating a file found: the parsed rows, or every error by row and column."""
+
+    file_name: str
+    rows: list[R] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    file_error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_error and not self.errors and bool(self.rows)
+
+    @property
+    def bad_rows(self) -> list[int]:
+        return sorted({e.row for e in self.errors})
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ the report is clean.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from zhifa import tabular
@@ -97,23 +97,8 @@ class ParsedRow:
 
 
 @dataclass
-class ImportReport:
-    file_name: str
-    rows: list[ParsedRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    file_error: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return not self.file_error and not self.errors and bool(self.rows)
-
-    @property
-    def bad_rows(self) -> list[int]:
-        return sorted({e.row for e in self.errors})
-
-    @property
-    def row_count(self) -> int:
-        return len(self.rows)
+class ImportReport(tabular.ImportReport[ParsedRow]):
+    pass
 
 
 # --- Reading ----------------------------------------------------------------------------------
