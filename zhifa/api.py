@@ -33,15 +33,21 @@ api = NinjaAPI(
 
 
 def _register_routers() -> None:
+    from zhifa.compliance.api import router as compliance_router
+    from zhifa.discretion.api import router as discretion_router
     from zhifa.documents.api import router as documents_router
     from zhifa.draws.api import router as draws_router
+    from zhifa.inspections.api import router as inspections_router
     from zhifa.org.api import router as org_router
     from zhifa.plans.api import router as plans_router
     from zhifa.registry.api import router as registry_router
     from zhifa.workdays.api import router as workdays_router
 
+    api.add_router("/compliance/", compliance_router)
+    api.add_router("/discretion/", discretion_router)
     api.add_router("/documents/", documents_router)
     api.add_router("/draws/", draws_router)
+    api.add_router("/inspections/", inspections_router)
     api.add_router("/org/", org_router)
     api.add_router("/plans/", plans_router)
     api.add_router("/registry/", registry_router)

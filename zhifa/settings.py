@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "zhifa.documents",
     "zhifa.plans",
     "zhifa.draws",
+    "zhifa.compliance",
+    "zhifa.discretion",
+    "zhifa.inspections",
     "zhifa.web",
 ]
 

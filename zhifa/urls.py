@@ -19,5 +19,8 @@ urlpatterns = [
     path("documents/", include("zhifa.documents.urls")),
     path("draws/", include("zhifa.draws.urls")),
     path("plans/", include("zhifa.plans.urls")),
+    path("compliance/", include("zhifa.compliance.urls")),
+    path("discretion/", include("zhifa.discretion.urls")),
+    path("inspections/", include("zhifa.inspections.urls")),
     path("", include("zhifa.web.urls")),
 ]
