@@ -1,0 +1,210 @@
+"""The 文书 of a case: what each kind says, built from the case's own records.
+
+Each builder returns the docxtpl context of one document kind (the fields in
+``zhifa/documents/specs.py``); ``services`` drafts, issues and links the document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from zhifa.inspections.models import (
+    CaseFinding,
+    FindingResult,
+    InspectionCase,
+    InspectionKind,
+    OralNotice,
+    Recheck,
+)
+
+RIGHTS = "如不服本{what}，可在收到之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼。"
+BOOKING = (
+    "检查前如需合规指导，可在本通知送达之日起、检查日前登录企业门户“我的检查”预约指导时段，"
+    "本机关将安排执法人员上门或线上指导；也可对照通知所列事项和合规指导清单先行自查，"
+    "发现问题及时改正并在门户中报告，检查时将依法予以考虑。"
+)
+
+
+def chinese_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def chinese_datetime(moment: dt.datetime) -> str:
+    return f"{chinese_date(moment.date())}{moment.hour}时{moment.minute:02d}分"
+
+
+def inspection_time(case: InspectionCase) -> str:
+    hour = case.inspection_time.hour
+    part = "上午" if hour < 12 else "下午"
+    shown = hour if hour <= 12 else hour - 12
+    minute = f"{case.inspection_time.minute}分" if case.inspection_time.minute else ""
+    return f"{chinese_date(case.inspection_date)}{part}{shown}时{minute}"
+
+
+def _items(case: InspectionCase) -> list[dict[str, str]]:
+    return [{"name": i.name, "basis": i.legal_basis} for i in case.items.order_by("code")]
+
+
+def _officers(case: InspectionCase) -> list[dict[str, str]]:
+    return [
+        {"name": a.officer.name, "cert_no": a.officer.cert_no}
+        for a in case.assignments.select_related("officer").order_by("position")
+    ]
+
+
+def _contact(case: InspectionCase) -> str:
+    first = case.assignments.select_related("officer").order_by("position").first()
+    name = first.officer.name if first else "执法人员"
+    phone = case.organisation.phone or "（见本机关门户网站）"
+    return f"联系人：{name}，电话：{phone}。"
+
+
+def approval_form(case: InspectionCase, *, approver_name: str) -> dict[str, Any]:
+    reason = case.reason or case.title
+    if case.is_exempt:
+        reason = f"{reason}（免于预告：{case.exemption_reason}）"
+    return {
+        "inspection_type": InspectionKind(case.kind).label,
+        "inspection_time": inspection_time(case),
+        "reason": reason,
+        "items": _items(case),
+        "officers": _officers(case),
+        "approver_opinion": case.approval_opinion or "同意。",
+        "approver": approver_name,
+    }
+
+
+def batch_list(
+    cases: Sequence[InspectionCase], *, opinion: str, approver_name: str
+) -> dict[str, Any]:
+    rows = []
+    for case in cases:
+        names = "、".join(i.name for i in case.items.order_by("code")) or case.title
+        rows.append(
+            {
+                "enterprise": case.enterprise.name,
+                "item": names,
+                "time": chinese_date(case.inspection_date),
+            }
+        )
+    return {
+        "rows": rows,
+        "approver_opinion": opinion or "同意批量实施。",
+        "approver": approver_name,
+    }
+
+
+def self_check_hints(case: InspectionCase) -> list[str]:
+    hints = [point for item in case.items.order_by("code") for point in item.checklist]
+    return hints[:8] or ["对照检查事项逐项自查，发现问题先行整改并保留记录。"]
+
+
+def preview_notice(case: InspectionCase) -> dict[str, Any]:
+    return {
+        "inspection_time": inspection_time(case),
+        "items": _items(case),
+        "officers": _officers(case),
+        "self_check": self_check_hints(case),
+        "contact": _contact(case),
+        "booking": BOOKING,
+    }
+
+
+def oral_notice_record(case: InspectionCase, oral: OralNotice, *, remedy: str) -> dict[str, Any]:
+    head = oral.head
+    head_name = getattr(head, "display_name", "") or head.get_username()
+    return {
+        "notified_at": chinese_datetime(oral.told_at),
+        "notified_person": oral.told_to,
+        "officers": _officers(case),
+        "reason": oral.content,
+        "reported_to": (
+            f"已于{chinese_datetime(oral.head_notified_at)}报告本机关负责人{head_name}。"
+        ),
+        "remedy_record": remedy,
+    }
+
+
+def _finding_line(finding: CaseFinding) -> str:
+    name = finding.item.name if finding.item else "其他情况"
+    label = FindingResult(finding.result).label
+    text = f"{name}：{label}"
+    if finding.description:
+        text += f"。{finding.description}"
+    return text
+
+
+def site_record(case: InspectionCase, *, present_person: str, party_opinion: str) -> dict[str, Any]:
+    start = case.started_at
+    end = case.inspected_at
+    when = inspection_time(case)
+    if start is not None and end is not None:
+        when = (
+            f"{chinese_date(start.date())}{start.hour}时{start.minute:02d}分"
+            f"至{end.hour}时{end.minute:02d}分"
+        )
+    return {
+        "inspection_time": when,
+        "place": case.enterprise.address or case.enterprise.name,
+        "officers": _officers(case),
+        "present_person": present_person,
+        "findings": [_finding_line(f) for f in case.findings.select_related("item")],
+        "party_opinion": party_opinion,
+    }
+
+
+def _problems(case: InspectionCase) -> list[CaseFinding]:
+    return list(case.findings.filter(result=FindingResult.PROBLEM).select_related("item"))
+
+
+def _basis(finding: CaseFinding) -> str:
+    if finding.legal_basis:
+        return finding.legal_basis
+    return finding.item.legal_basis if finding.item else ""
+
+
+def rectification_order(case: InspectionCase, *, requirements: list[str]) -> dict[str, Any]:
+    deadline = case.rectify_deadline
+    return {
+        "violations": [
+            {"fact": f.description or (f.item.name if f.item else ""), "basis": _basis(f)}
+            for f in _problems(case)
+        ],
+        "deadline": chinese_date(deadline) if deadline else "",
+        "requirements": requirements
+        or ["按检查发现的问题逐项改正，并于期限届满前书面报告整改情况。"],
+        "rights": RIGHTS.format(what="通知"),
+    }
+
+
+def no_penalty_decision(case: InspectionCase) -> dict[str, Any]:
+    problems = _problems(case)
+    facts = "；".join(f.description or (f.item.name if f.item else "") for f in problems)
+    inspected = case.started_at.date() if case.started_at else case.inspection_date
+    reasons = sorted({f.proposal_basis or f.deviation_reason for f in problems} - {""})
+    bases = sorted({f.legal_basis for f in problems if f.legal_basis})
+    return {
+        "facts": f"你单位于{chinese_date(inspected)}检查中被发现：{facts}。",
+        "reason": "；".join(reasons)
+        or case.decision_note
+        or "违法行为轻微并及时改正，没有造成危害后果。",
+        "basis": "；".join(bases) or "《中华人民共和国行政处罚法》第三十三条第一款",
+        "decision": "对你单位不予行政处罚，并予以批评教育和合规指导。",
+        "rights": RIGHTS.format(what="决定"),
+    }
+
+
+def review_opinion(case: InspectionCase, recheck: Recheck) -> dict[str, Any]:
+    findings = [line for line in recheck.note.splitlines() if line.strip()] or [recheck.note]
+    conclusion = (
+        "已按要求改正，本次责令改正事项办结。"
+        if recheck.passed
+        else "未按要求改正，本机关将依法处理。"
+    )
+    return {
+        "review_time": chinese_date(recheck.rechecked_on),
+        "findings": findings,
+        "conclusion": conclusion,
+    }
