@@ -460,9 +460,27 @@ class DeliveryMethod(models.TextChoices):
     PAPER = "paper", "纸质送达"
 
 
+class SendStatus(models.TextChoices):
+    """Whether the e-mail or SMS of a delivery went out. It is sent only after the delivery is
+    committed, so a rolled-back delivery never leaves a message behind."""
+
+    NONE = "none", "无需发送"
+    PENDING = "pending", "待发送"
+    SENT = "sent", "已发送"
+    FAILED = "failed", "发送失败"
+
+
 class Delivery(models.Model):
     """One 送达 of an issued document. A portal delivery waits for the recipient to confirm
-    receipt; the other methods count as delivered when recorded."""
+    receipt; e-mail and SMS count as delivered once the message has been sent (after commit);
+    paper counts as delivered when recorded."""
+
+    SEND_TRANSITIONS: ClassVar[dict[str, tuple[str, ...]]] = {
+        SendStatus.NONE: (),
+        SendStatus.PENDING: (SendStatus.SENT, SendStatus.FAILED),
+        SendStatus.SENT: (),
+        SendStatus.FAILED: (),
+    }
 
     document = models.ForeignKey(
         Document, verbose_name="文书", on_delete=models.PROTECT, related_name="deliveries"
@@ -488,6 +506,11 @@ class Delivery(models.Model):
     receipt_file = models.FileField("送达回证扫描件", upload_to=_receipt_upload_to, blank=True)
     receipt_file_sm3 = models.CharField("扫描件 SM3", max_length=64, blank=True)
     note = models.TextField("备注", blank=True)
+    send_status = models.CharField(
+        "发送状态", max_length=16, choices=SendStatus.choices, default=SendStatus.NONE
+    )
+    send_error = models.TextField("发送失败原因", blank=True)
+    send_finished_at = models.DateTimeField("发送完成时间", null=True, blank=True)
 
     scope_org_path = "document__organisation"
     scope_enterprise_path = "document__recipient_enterprise"
@@ -517,7 +540,24 @@ class Delivery(models.Model):
             "receipt_file": self.receipt_file.name,
             "receipt_file_sm3": self.receipt_file_sm3,
             "note": self.note,
+            "send_status": self.send_status,
+            "send_error": self.send_error,
+            "send_finished_at": self.send_finished_at,
         }
+
+    @property
+    def send_outcome(self) -> str:
+        """How the message went, to follow the method in a sentence: ，已发送 / ，发送失败（…）."""
+        if self.send_status == SendStatus.SENT:
+            return "，已发送"
+        if self.send_status == SendStatus.FAILED:
+            return f"，发送失败（{self.send_error}），文书仍为已签发，请改用其他方式或重新送达"
+        if self.send_status == SendStatus.PENDING:
+            return "，待发送"
+        return ""
+
+    def can_send_become(self, target: str) -> bool:
+        return target in self.SEND_TRANSITIONS.get(self.send_status, ())
 
 
 # --- Batches (批量签发) -------------------------------------------------------------------------

@@ -56,6 +56,7 @@ from zhifa.documents.models import (
     NumberingRule,
     NumberSequence,
     NumberStatus,
+    SendStatus,
 )
 from zhifa.documents.sms import get_sms_backend
 from zhifa.org.models import Organisation, Role
@@ -681,7 +682,7 @@ def correct_document(old: Document, changes: Mapping[str, Any], actor: Any) -> D
 
 
 def _pdf_bytes(document: Document) -> bytes:
-    with default_storage.open(document.pdf_file.name, "rb") as handle:
+    with default_storage.open(document.pdf_file.name or "", "rb") as handle:
         data: bytes = handle.read()
     return data
 
@@ -712,6 +713,12 @@ def deliver_document(
     - email: sent with the PDF attached through Django's mail backend;
     - sms: a message with the verification link through ``ZHIFA_SMS_BACKEND``;
     - paper: the scanned 送达回证 is stored with its SM3.
+
+    An e-mail or SMS is sent only once this delivery has committed (``send_delivery`` from
+    ``transaction.on_commit``): a rollback never leaves a sent message for an unrecorded
+    delivery. Until the message is sent the delivery is 待发送 and the document stays issued; a
+    failed send is recorded on the delivery (发送失败 and the reason) and the document stays
+    issued, so the officer sees it and delivers again.
     """
     _require_author(actor, document.organisation_id)
     if method not in DeliveryMethod.values:
@@ -755,6 +762,7 @@ def deliver_document(
                         {"address": [f"电子邮箱“{address}”不正确，请填写受送达人的电子邮箱。"]}
                     ) from None
                 delivery.address = address
+                delivery.send_status = SendStatus.PENDING
             elif method == DeliveryMethod.SMS:
                 address = (address or _default_address(current, method)).strip()
                 if not MOBILE_RE.match(address):
@@ -762,6 +770,7 @@ def deliver_document(
                         {"address": [f"手机号“{address}”不正确，请填写 11 位手机号码。"]}
                     )
                 delivery.address = address
+                delivery.send_status = SendStatus.PENDING
             else:
                 if scan is None:
                     raise ValidationError(
@@ -780,15 +789,14 @@ def deliver_document(
                 delivery.receipt_file.name = name
                 delivery.receipt_file_sm3 = sm3_hex(content)
             delivery.save()
-            if method != DeliveryMethod.PORTAL:
+            if method == DeliveryMethod.PAPER:
                 current.status = DocumentStatus.DELIVERED
                 current.delivered_at = delivery.sent_at
                 current.updated_at = delivery.sent_at
                 current.save()
-            if method == DeliveryMethod.EMAIL:
-                _send_email(current, delivery.address)
-            elif method == DeliveryMethod.SMS:
-                _send_sms(current, delivery.address)
+            if delivery.send_status == SendStatus.PENDING:
+                delivery_pk = delivery.pk
+                transaction.on_commit(lambda: send_delivery(delivery_pk, actor=actor), robust=True)
             record_change(
                 actor=actor,
                 action=f"documents.document.deliver_{method}",
@@ -799,14 +807,89 @@ def deliver_document(
                     f"{label}文书 {current.number_text}"
                     + (f" 至 {delivery.address}" if delivery.address else "")
                     + ("，等待签收" if method == DeliveryMethod.PORTAL else "")
+                    + ("，待发送" if delivery.send_status == SendStatus.PENDING else "")
                 ),
             )
     except BaseException:
         for name in stored:
             default_storage.delete(name)
         raise
+    # The message may have gone out already (no outer transaction): report what is recorded.
+    delivery.refresh_from_db()
+    current.refresh_from_db()
     _refresh_document(document, current)
     return delivery
+
+
+def send_delivery(delivery: Delivery | int, *, actor: Any) -> Delivery:
+    """Send the e-mail or SMS of a committed, pending delivery, then record the outcome.
+
+    Runs after the delivery's transaction has committed. The sending is outside any transaction
+    (a mail server is not rolled back); the outcome is written in a transaction of its own: sent
+    → the document becomes delivered; failed → 发送失败 with the reason, the document stays
+    issued. The error is recorded, not raised: the delivery itself did commit.
+    """
+    pk = delivery.pk if isinstance(delivery, Delivery) else int(delivery)
+    found = Delivery.objects.select_related("document__organisation").get(pk=pk)
+    if found.send_status != SendStatus.PENDING:
+        raise ValidationError(
+            f"送达记录（{found.get_method_display()} 至 {found.address}）当前为"
+            f"“{found.get_send_status_display()}”，只有“待发送”的送达可以发送。"
+        )
+    error = ""
+    try:
+        if found.method == DeliveryMethod.EMAIL:
+            _send_email(found.document, found.address)
+        else:
+            _send_sms(found.document, found.address)
+    except Exception as exc:
+        logger.exception("送达记录 %s 发送失败", pk)
+        error = f"{type(exc).__name__}：{exc}" if str(exc) else type(exc).__name__
+    return record_send_result(found, error=error, actor=actor)
+
+
+def record_send_result(delivery: Delivery, *, error: str, actor: Any) -> Delivery:
+    """Record that the message of ``delivery`` was sent (``error`` empty) or failed."""
+    target = SendStatus.FAILED if error else SendStatus.SENT
+    with transaction.atomic():
+        document = _locked_document(delivery.document)
+        current = Delivery.objects.select_for_update().get(pk=delivery.pk)
+        if not current.can_send_become(target):
+            raise ValidationError(
+                f"送达记录（{current.get_method_display()} 至 {current.address}）当前为"
+                f"“{current.get_send_status_display()}”，不能改为“{SendStatus(target).label}”。"
+            )
+        before = {**snapshot(document), "delivery": snapshot(current)}
+        now = timezone.now()
+        current.send_status = target
+        current.send_error = error[:2000]
+        current.send_finished_at = now
+        current.save(update_fields=["send_status", "send_error", "send_finished_at"])
+        delivered = (
+            target == SendStatus.SENT
+            and document.can_become(DocumentStatus.DELIVERED)
+            and document.voided_by_id is None
+        )
+        if delivered:
+            document.status = DocumentStatus.DELIVERED
+            document.delivered_at = now
+            document.updated_at = now
+            document.save()
+        label = current.get_method_display()
+        record_change(
+            actor=actor,
+            action=f"documents.document.{current.method}_{target}",
+            obj=document,
+            before=before,
+            after={**snapshot(document), "delivery": snapshot(current)},
+            summary=(
+                f"{label}文书 {document.number_text} 至 {current.address}"
+                + ("：已发送" if target == SendStatus.SENT else f"：发送失败（{error}）")
+            )[:255],
+        )
+    delivery.send_status, delivery.send_error = current.send_status, current.send_error
+    delivery.send_finished_at = current.send_finished_at
+    return current
 
 
 def _send_email(document: Document, address: str) -> None:

@@ -41,6 +41,7 @@ from zhifa.documents.models import (
     Document,
     DocumentNumber,
     DocumentStatus,
+    SendStatus,
 )
 from zhifa.documents.services import NumberingError
 from zhifa.org.models import Role, User
@@ -313,7 +314,11 @@ def _step(
             else:
                 _form_errors(form, error)
         else:
-            messages.success(request, done.format(document=document, result=result))
+            # A delivery whose e-mail or SMS failed did commit, but must not read as a success.
+            failed = getattr(result, "send_status", "") == SendStatus.FAILED
+            (messages.warning if failed else messages.success)(
+                request, done.format(document=document, result=result)
+            )
             target = result if isinstance(result, Document) else document
             return redirect("documents:document_detail", pk=target.pk)
     return render(
@@ -348,7 +353,10 @@ def document_deliver(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         title="送达文书",
         form_class=DeliverForm,
-        lead="平台送达推送到受送达人的服务台，待其签收；电子邮件、短信和纸质送达登记后即为已送达。",
+        lead=(
+            "平台送达推送到受送达人的服务台，待其签收；电子邮件和短信在登记后发出，发送成功即为已送达，"
+            "发送失败会在送达记录中注明原因；纸质送达登记后即为已送达。"
+        ),
         run=lambda d, u, data: services.deliver_document(
             d,
             method=data["method"],
@@ -357,7 +365,7 @@ def document_deliver(request: HttpRequest, pk: int) -> HttpResponse:
             scan=data.get("scan"),
             note=data["note"],
         ),
-        done="已登记送达：{result.get_method_display}。",
+        done="已登记送达：{result.get_method_display}{result.send_outcome}。",
     )
 
 

@@ -213,6 +213,29 @@ def test_paper_delivery_through_the_page_stores_the_scan(client_for, inspector, 
     assert delivery.receipt_file.name.endswith(".jpg")
 
 
+class UnreachableSMSBackend:
+    def send(self, mobile: str, message: str) -> None:
+        raise ConnectionError("短信网关无响应")
+
+
+def test_a_failed_sms_shows_on_the_documents_page(
+    settings, client_for, inspector, issued_preview, django_capture_on_commit_callbacks
+):
+    settings.ZHIFA_SMS_BACKEND = f"{__name__}.UnreachableSMSBackend"
+    client = client_for(inspector)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("documents:document_deliver", args=[issued_preview.pk]),
+            {"confirm": "on", "method": "sms", "address": "13800000001"},
+        )
+    assert response.status_code == 302
+    page = client.get(reverse("documents:document_detail", args=[issued_preview.pk]))
+    html = page.content.decode()
+    assert '<span class="badge err">发送失败</span> ConnectionError：短信网关无响应' in html
+    issued_preview.refresh_from_db()
+    assert issued_preview.status == DocumentStatus.ISSUED
+
+
 def test_correcting_through_the_page_makes_a_draft(client_for, inspector, issued_preview):
     response = client_for(inspector).post(
         reverse("documents:document_correct", args=[issued_preview.pk]),

@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from pypdf import PdfReader
 
 from zhifa import testing
@@ -24,6 +25,7 @@ from zhifa.documents.models import (
     DocumentNumber,
     DocumentStatus,
     NumberStatus,
+    SendStatus,
 )
 from zhifa.documents.services import (
     archive_document,
@@ -307,12 +309,28 @@ def test_only_the_recipient_signs_a_portal_receipt(issued_preview, inspector, zh
     assert counts() == before
 
 
-def test_email_delivery_sends_the_pdf_through_the_mail_backend(issued_preview, inspector):
-    delivery = deliver_document(
-        issued_preview, method="email", actor=inspector, address="boss@haixian.example.com"
-    )
+def test_email_delivery_sends_the_pdf_through_the_mail_backend_after_commit(
+    issued_preview, inspector, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        delivery = deliver_document(
+            issued_preview, method="email", actor=inspector, address="boss@haixian.example.com"
+        )
+    # Recorded, not yet sent: the message waits for the delivery's commit.
+    assert mail.outbox == []
+    assert delivery.send_status == SendStatus.PENDING
+    issued_preview.refresh_from_db()
+    assert issued_preview.status == DocumentStatus.ISSUED
+    assert len(callbacks) == 1
+
+    callbacks[0]()
+    delivery.refresh_from_db()
+    assert delivery.send_status == SendStatus.SENT
+    assert delivery.send_error == ""
+    assert delivery.send_finished_at is not None
     issued_preview.refresh_from_db()
     assert issued_preview.status == DocumentStatus.DELIVERED
+    assert issued_preview.delivered_at == delivery.send_finished_at
     assert delivery.address == "boss@haixian.example.com"
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -322,40 +340,122 @@ def test_email_delivery_sends_the_pdf_through_the_mail_backend(issued_preview, i
     assert (name, mimetype) == (f"{NUMBER_1}.pdf", "application/pdf")
     assert sm3_hex(content) == issued_preview.pdf_sm3
     assert issued_preview.verification_code in message.body
+    actions = list(
+        AuditRecord.objects.filter(action__startswith="documents.document.email")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["documents.document.email_sent"]
+    assert verify_chain().ok
+
+
+def test_a_rolled_back_email_delivery_sends_nothing(
+    issued_preview, inspector, django_capture_on_commit_callbacks
+):
+    before = counts()
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        deliver_document(
+            issued_preview, method="email", actor=inspector, address="boss@haixian.example.com"
+        )
+        raise RuntimeError("同一事务中的后续步骤失败")
+    assert callbacks == []
+    assert mail.outbox == []
+    assert counts() == before
+    issued_preview.refresh_from_db()
+    assert issued_preview.status == DocumentStatus.ISSUED
+
+
+def test_a_failed_email_is_recorded_on_the_delivery_and_the_document_stays_issued(
+    settings, issued_preview, inspector, django_capture_on_commit_callbacks
+):
+    # Django's own SMTP backend against a port nobody listens on: the send really fails.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery = deliver_document(
+            issued_preview, method="email", actor=inspector, address="boss@haixian.example.com"
+        )
+    delivery.refresh_from_db()
+    assert delivery.send_status == SendStatus.FAILED
+    assert delivery.send_error.startswith("ConnectionRefusedError：")
+    assert delivery.send_outcome.startswith("，发送失败（ConnectionRefusedError：")
+    assert Delivery.objects.get(pk=delivery.pk).send_status == SendStatus.FAILED
+    issued_preview.refresh_from_db()
+    assert issued_preview.status == DocumentStatus.ISSUED
+    assert issued_preview.delivered_at is None
+    record = AuditRecord.objects.filter(action="documents.document.email_failed").get()
+    assert record.summary.startswith(
+        f"电子邮件送达文书 {NUMBER_1} 至 boss@haixian.example.com："
+        "发送失败（ConnectionRefusedError："
+    )
+
+
+def test_a_delivery_whose_send_is_recorded_cannot_be_sent_again(
+    issued_preview, inspector, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery = deliver_document(
+            issued_preview, method="sms", actor=inspector, address="13800000001"
+        )
+    before = counts()
+    with pytest.raises(ValidationError) as caught:
+        services.send_delivery(delivery, actor=inspector)
+    assert caught.value.messages == [
+        "送达记录（短信送达 至 13800000001）当前为“已发送”，只有“待发送”的送达可以发送。"
+    ]
+    assert counts() == before
 
 
 def test_email_delivery_defaults_to_the_primary_contact(
-    issued_preview, inspector, zhoushan_enterprise
+    issued_preview, inspector, zhoushan_enterprise, django_capture_on_commit_callbacks
 ):
     Contact.objects.create(
         enterprise=zhoushan_enterprise, name="陈经理", email="chen@haixian.example.com"
     )
-    delivery = deliver_document(issued_preview, method="email", actor=inspector)
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery = deliver_document(issued_preview, method="email", actor=inspector)
     assert delivery.address == "chen@haixian.example.com"
     assert mail.outbox[0].to == ["chen@haixian.example.com"]
 
 
-def test_a_bad_email_address_is_refused_and_nothing_is_sent(issued_preview, inspector):
+def test_a_bad_email_address_is_refused_and_nothing_is_sent(
+    issued_preview, inspector, django_capture_on_commit_callbacks
+):
     before = counts()
-    with pytest.raises(ValidationError) as caught:
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(ValidationError) as caught,
+    ):
         deliver_document(issued_preview, method="email", actor=inspector, address="不是邮箱")
     assert caught.value.message_dict == {
         "address": ["电子邮箱“不是邮箱”不正确，请填写受送达人的电子邮箱。"]
     }
+    assert callbacks == []
     assert mail.outbox == []
     issued_preview.refresh_from_db()
     assert issued_preview.status == DocumentStatus.ISSUED
     assert counts() == before
 
 
-def test_sms_delivery_goes_through_the_console_backend(issued_preview, inspector, capsys):
-    deliver_document(issued_preview, method="sms", actor=inspector, address="13800000001")
+def test_sms_delivery_goes_through_the_console_backend(
+    issued_preview, inspector, capsys, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery = deliver_document(
+            issued_preview, method="sms", actor=inspector, address="13800000001"
+        )
+    delivery.refresh_from_db()
     out = capsys.readouterr().out
     assert out == (
         "[短信] 发送至 13800000001：【舟山市卫生健康委员会】舟山海鲜酒楼有限公司：向您送达"
         f"《行政执法检查预告通知书》（{NUMBER_1}），查看与核验："
         f"http://127.0.0.1:8000/documents/v/{issued_preview.verification_code}/\n"
     )
+    assert delivery.send_status == SendStatus.SENT
     issued_preview.refresh_from_db()
     assert issued_preview.status == DocumentStatus.DELIVERED
 
@@ -367,11 +467,41 @@ class RecordingSMSBackend:
         RecordingSMSBackend.sent.append((mobile, message))
 
 
-def test_the_sms_backend_is_a_setting(settings, issued_preview, inspector):
+class UnreachableSMSBackend:
+    """A gateway that does not answer, as an SMS provider's client raises then."""
+
+    def send(self, mobile: str, message: str) -> None:
+        raise ConnectionError("短信网关无响应")
+
+
+def test_the_sms_backend_is_a_setting(
+    settings, issued_preview, inspector, django_capture_on_commit_callbacks
+):
     settings.ZHIFA_SMS_BACKEND = f"{__name__}.RecordingSMSBackend"
     RecordingSMSBackend.sent = []
-    deliver_document(issued_preview, method="sms", actor=inspector, address="13800000001")
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver_document(issued_preview, method="sms", actor=inspector, address="13800000001")
     assert [mobile for mobile, _ in RecordingSMSBackend.sent] == ["13800000001"]
+
+
+def test_a_failed_sms_is_recorded_with_its_reason(
+    settings, issued_preview, inspector, django_capture_on_commit_callbacks
+):
+    settings.ZHIFA_SMS_BACKEND = f"{__name__}.UnreachableSMSBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery = deliver_document(
+            issued_preview, method="sms", actor=inspector, address="13800000001"
+        )
+    delivery.refresh_from_db()
+    assert (delivery.send_status, delivery.send_error) == (
+        SendStatus.FAILED,
+        "ConnectionError：短信网关无响应",
+    )
+    issued_preview.refresh_from_db()
+    assert issued_preview.status == DocumentStatus.ISSUED
+    assert AuditRecord.objects.get(action="documents.document.sms_failed").summary == (
+        f"短信送达文书 {NUMBER_1} 至 13800000001：发送失败（ConnectionError：短信网关无响应）"
+    )
 
 
 def test_a_bad_mobile_number_is_refused(issued_preview, inspector, capsys):
@@ -400,8 +530,11 @@ def test_paper_delivery_without_a_scan_is_refused(issued_preview, inspector):
     assert counts() == before
 
 
-def test_a_delivered_document_is_archived(issued_preview, inspector):
-    deliver_document(issued_preview, method="sms", actor=inspector, address="13800000001")
+def test_a_delivered_document_is_archived(
+    issued_preview, inspector, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver_document(issued_preview, method="sms", actor=inspector, address="13800000001")
     archived = archive_document(issued_preview, actor=inspector, reference="2026-WS-0001")
     assert archived.status == DocumentStatus.ARCHIVED
     assert archived.archive_reference == "2026-WS-0001"
