@@ -1,0 +1,133 @@
+"""Read-side queries of the three lists, shared by pages, exports and the API.
+
+Curation lists start from ``visible_to``; the public ones show published (in-force) items and,
+on request, superseded versions as history. Drafts are never public.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from zhifa.discretion.models import DiscretionItem, DiscretionVersion, VersionStatus
+from zhifa.org.models import EnforcementField, Organisation, OrganisationKind
+from zhifa.org.scoping import visible_to
+
+PUBLIC_STATUSES = (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED)
+
+
+def versions_for(user: Any, *, status: str = "", q: str = "") -> QuerySet[DiscretionVersion]:
+    qs = visible_to(user, DiscretionVersion.objects.all())
+    if status:
+        qs = qs.filter(status=status)
+    q = q.strip()
+    if q:
+        qs = qs.filter(Q(label__icontains=q) | Q(issuer__icontains=q))
+    return qs.select_related("organisation").annotate(item_count=Count("items"))
+
+
+def organisations_for_curation(user: Any) -> QuerySet[Organisation]:
+    return visible_to(user, Organisation.objects.filter(kind__in=OrganisationKind.enforcing()))
+
+
+def public_versions(*, include_superseded: bool = False) -> QuerySet[DiscretionVersion]:
+    statuses = PUBLIC_STATUSES if include_superseded else (VersionStatus.PUBLISHED,)
+    return (
+        DiscretionVersion.objects.filter(status__in=statuses)
+        .select_related("organisation")
+        .annotate(item_count=Count("items"))
+        .order_by("organisation__region_id", "organisation__name", "-published_at")
+    )
+
+
+def published_items(
+    *,
+    kind: str = "",
+    field: str = "",
+    version: int | None = None,
+    q: str = "",
+    violation_code: str = "",
+) -> QuerySet[DiscretionItem]:
+    """Items of the published (in-force) versions."""
+    qs = DiscretionItem.objects.filter(version__status=VersionStatus.PUBLISHED)
+    return _filter_items(qs, kind=kind, field=field, version=version, q=q, code=violation_code)
+
+
+def public_item(pk: int) -> DiscretionItem | None:
+    """An item of a published or superseded version (drafts are not public)."""
+    return (
+        DiscretionItem.objects.filter(pk=pk, version__status__in=PUBLIC_STATUSES)
+        .select_related("version__organisation", "field")
+        .first()
+    )
+
+
+def _filter_items(
+    qs: QuerySet[DiscretionItem],
+    *,
+    kind: str = "",
+    field: str = "",
+    version: int | None = None,
+    q: str = "",
+    code: str = "",
+) -> QuerySet[DiscretionItem]:
+    if kind:
+        qs = qs.filter(kind=kind)
+    if field:
+        qs = qs.filter(field__code=field)
+    if version:
+        qs = qs.filter(version_id=version)
+    if code:
+        qs = qs.filter(violation_code=code)
+    q = q.strip()
+    if q:
+        qs = qs.filter(
+            Q(code__icontains=q)
+            | Q(violation__icontains=q)
+            | Q(violation_code__icontains=q)
+            | Q(violation_basis_law__icontains=q)
+        )
+    return qs.select_related("version__organisation", "field").order_by(
+        "version__organisation__region_id", "version_id", "code"
+    )
+
+
+def version_items(
+    version: DiscretionVersion, *, kind: str = "", field: str = "", q: str = ""
+) -> QuerySet[DiscretionItem]:
+    return _filter_items(version.items.all(), kind=kind, field=field, q=q)
+
+
+def public_fields() -> QuerySet[EnforcementField]:
+    return EnforcementField.objects.filter(
+        discretion_items__version__status=VersionStatus.PUBLISHED
+    ).distinct()
+
+
+def published_version_of(organisation_id: int | None) -> DiscretionVersion | None:
+    """The version in force for an organisation: the one the inspections app evaluates with."""
+    if organisation_id is None:
+        return None
+    return (
+        DiscretionVersion.objects.filter(
+            organisation_id=organisation_id, status=VersionStatus.PUBLISHED
+        )
+        .select_related("organisation")
+        .first()
+    )
+
+
+def violation_choices(version: DiscretionVersion | None = None) -> list[tuple[str, str]]:
+    """(violation_code, first description) of the published items, for the evaluate form."""
+    qs = (
+        version.items.all()
+        if version is not None
+        else DiscretionItem.objects.filter(version__status=VersionStatus.PUBLISHED)
+    )
+    seen: dict[str, str] = {}
+    for code, text in qs.order_by("violation_code", "code").values_list(
+        "violation_code", "violation"
+    ):
+        seen.setdefault(code, text)
+    return [(code, f"{code} {text[:40]}") for code, text in seen.items()]
