@@ -1,0 +1,322 @@
+"""Reading inspection cases: who sees which, what awaits whom, the timeline, what is overdue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from zhifa.audit.models import AuditRecord
+from zhifa.documents.models import Delivery, DeliveryMethod
+from zhifa.inspections.models import (
+    CaseDocument,
+    CaseFinding,
+    CaseStatus,
+    GuidanceSlot,
+    InspectionCase,
+    InspectionKind,
+    Objection,
+    ObjectionStatus,
+    OralNotice,
+)
+from zhifa.org.models import Role
+from zhifa.org.scoping import visible_to
+
+CASE_RELATED = ("organisation", "enterprise", "region", "requested_by", "approved_by")
+
+
+def cases_for(user: Any) -> QuerySet[InspectionCase]:
+    """The cases ``user`` may see: the scoping helper's answer, and for a social supervisor the
+    cases he was assigned to accompany."""
+    qs = InspectionCase.objects.select_related(*CASE_RELATED)
+    if (
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.role == Role.SOCIAL_SUPERVISOR
+    ):
+        return qs.filter(social_supervisor=user)
+    return visible_to(user, qs)
+
+
+def get_case_or_404(user: Any, pk: int) -> InspectionCase:
+    try:
+        return cases_for(user).get(pk=pk)
+    except InspectionCase.DoesNotExist:
+        raise Http404("没有找到该检查案件，或您无权查看。") from None
+
+
+def search_cases(
+    qs: QuerySet[InspectionCase],
+    *,
+    q: str = "",
+    status: str = "",
+    kind: str = "",
+    year: int | None = None,
+) -> QuerySet[InspectionCase]:
+    if q:
+        qs = qs.filter(
+            Q(reference__icontains=q)
+            | Q(enterprise__name__icontains=q)
+            | Q(enterprise__uscc__iexact=q)
+            | Q(title__icontains=q)
+        )
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if year:
+        qs = qs.filter(inspection_date__year=year)
+    return qs
+
+
+@dataclass(frozen=True)
+class InboxSection:
+    key: str
+    title: str
+    hint: str
+    cases: list[InspectionCase]
+
+
+def _section(key: str, title: str, hint: str, qs: QuerySet[InspectionCase]) -> InboxSection:
+    return InboxSection(key, title, hint, list(qs.order_by("inspection_date", "pk")[:50]))
+
+
+def inbox(user: Any, today: dt.date | None = None) -> list[InboxSection]:
+    """What awaits ``user``, by role; empty sections are left out."""
+    today = today or timezone.localdate()
+    mine = cases_for(user)
+    sections: list[InboxSection] = []
+    role = getattr(user, "role", None)
+    if role in (Role.INSPECTOR, Role.APPROVER) or getattr(user, "is_admin", False):
+        if role == Role.APPROVER or getattr(user, "is_admin", False):
+            sections.append(
+                _section(
+                    "approve",
+                    "待我审批",
+                    "凡检查必审批：审批人不能是申请人。",
+                    mine.filter(status=CaseStatus.SUBMITTED).exclude(requested_by=user),
+                )
+            )
+            sections.append(
+                _section(
+                    "makeup",
+                    "紧急检查待补办手续",
+                    "口头通知后须在期限内补办审批。",
+                    mine.filter(
+                        oral_notice__isnull=False, oral_notice__makeup_done_at__isnull=True
+                    ),
+                )
+            )
+        sections += [
+            _section(
+                "fix",
+                "草稿与未获批准",
+                "完善后提请审批。",
+                mine.filter(status__in=(CaseStatus.DRAFT, CaseStatus.REJECTED)),
+            ),
+            _section(
+                "notify",
+                "已批准待预告",
+                "凡检查必通知：须在检查日前规定工作日数发出预告通知书。",
+                mine.filter(status=CaseStatus.APPROVED).exclude(
+                    kind__in=InspectionKind.exempt_from_notice()
+                ),
+            ),
+            _section(
+                "visit",
+                "今日及逾期待检查",
+                "两名以上持有效执法证的执法人员扫码签到后开始现场检查。",
+                mine.filter(
+                    Q(status=CaseStatus.NOTIFIED)
+                    | Q(status=CaseStatus.APPROVED, kind__in=InspectionKind.exempt_from_notice()),
+                    inspection_date__lte=today,
+                ),
+            ),
+            _section(
+                "on_site",
+                "现场检查中",
+                "逐项记录检查情况后结束现场检查。",
+                mine.filter(status=CaseStatus.ON_SITE),
+            ),
+            _section(
+                "decide",
+                "待作出处理决定",
+                "发现问题的，依裁量清单提出处理意见。",
+                mine.filter(status=CaseStatus.INSPECTED),
+            ),
+            _section(
+                "recheck",
+                "整改期满待复查",
+                "整改期限已到，请复查。",
+                mine.filter(status=CaseStatus.RECTIFYING, rectify_deadline__lte=today),
+            ),
+            _section(
+                "publish",
+                "待公示结果",
+                "处理决定作出后20个工作日内公示。",
+                mine.filter(decided_at__isnull=False, published_at__isnull=True),
+            ),
+        ]
+    elif role == Role.ENTERPRISE:
+        unconfirmed = Delivery.objects.filter(
+            document_id=OuterRef("notice_id"),
+            method=DeliveryMethod.PORTAL,
+            confirmed_at__isnull=True,
+        )
+        sections += [
+            _section(
+                "confirm",
+                "待签收的预告通知书",
+                "请签收并对照通知自查，可预约合规指导。",
+                mine.filter(Exists(unconfirmed)),
+            ),
+            _section(
+                "prepare",
+                "即将到来的检查",
+                "可预约指导时段、开展自查并报告自行整改情况。",
+                mine.filter(status=CaseStatus.NOTIFIED, inspection_date__gte=today),
+            ),
+            _section(
+                "rectify",
+                "整改中",
+                "请在整改期限内改正。",
+                mine.filter(status=CaseStatus.RECTIFYING),
+            ),
+            _section(
+                "rate",
+                "待评价的检查",
+                "检查结果已作出，欢迎评价或提出异议。",
+                mine.filter(decided_at__isnull=False, rated_at__isnull=True),
+            ),
+        ]
+    elif role == Role.SUPERVISOR:
+        sections += [
+            _section(
+                "makeup_overdue",
+                "逾期未补办的紧急检查",
+                "口头通知后未在期限内补办手续。",
+                mine.filter(
+                    oral_notice__makeup_done_at__isnull=True,
+                    oral_notice__makeup_due__lt=today,
+                ),
+            ),
+            _section(
+                "publish_overdue",
+                "逾期未公示的结果",
+                "处理决定作出后20个工作日内未公示。",
+                mine.filter(published_at__isnull=True, publish_due__lt=today),
+            ),
+            _section(
+                "objections",
+                "企业异议待答复",
+                "企业对检查提出的异议由执法监督机关答复。",
+                mine.filter(objections__status=ObjectionStatus.OPEN).distinct(),
+            ),
+            _section(
+                "deviations",
+                "未采纳裁量建议的决定",
+                "执法人员作出与系统建议不同的决定，已写明理由。",
+                mine.filter(findings__deviation_reason__gt="").distinct(),
+            ),
+        ]
+    elif role == Role.SOCIAL_SUPERVISOR:
+        sections.append(
+            _section(
+                "accompany",
+                "待伴随监督的检查",
+                "按检查时间到场，检查结束后反馈意见。",
+                mine.exclude(status__in=(CaseStatus.CLOSED, CaseStatus.CANCELLED)),
+            )
+        )
+    return [s for s in sections if s.cases]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    actor: str
+    action: str
+    summary: str
+    document_id: int | None = None
+
+
+def timeline(case: InspectionCase) -> list[TimelineEntry]:
+    """Every recorded step of the case, oldest first, with the 文书 it produced."""
+    records = AuditRecord.objects.for_object(case).order_by("seq")
+    documents = {
+        link.document.number_text: link.document_id
+        for link in CaseDocument.objects.filter(case=case).select_related("document__number")
+    }
+    entries = []
+    for record in records:
+        document_id = next(
+            (pk for text, pk in documents.items() if text and text in record.summary), None
+        )
+        entries.append(
+            TimelineEntry(record.at, record.actor_label, record.action, record.summary, document_id)
+        )
+    return entries
+
+
+def overdue_makeups(qs: QuerySet[InspectionCase], today: dt.date) -> QuerySet[OralNotice]:
+    return OralNotice.objects.filter(
+        case__in=qs, makeup_done_at__isnull=True, makeup_due__lt=today
+    ).select_related("case__enterprise", "case__organisation")
+
+
+def overdue_publications(qs: QuerySet[InspectionCase], today: dt.date) -> QuerySet[InspectionCase]:
+    return qs.filter(decided_at__isnull=False, published_at__isnull=True, publish_due__lt=today)
+
+
+def published_results(*, q: str = "", year: int | None = None) -> QuerySet[InspectionCase]:
+    """Results open to everyone (公示), newest first."""
+    qs = InspectionCase.objects.filter(published_at__isnull=False).select_related(
+        "organisation", "enterprise"
+    )
+    if q:
+        qs = qs.filter(Q(enterprise__name__icontains=q) | Q(organisation__name__icontains=q))
+    if year:
+        qs = qs.filter(inspection_date__year=year)
+    return qs.order_by("-published_at", "-pk")
+
+
+def exemption_statistics(qs: QuerySet[InspectionCase], year: int) -> list[dict[str, Any]]:
+    """Cases inspected without advance notice, by kind, for the statistics (免于预告情况)."""
+    rows = (
+        qs.filter(inspection_date__year=year, kind__in=InspectionKind.exempt_from_notice())
+        .exclude(status=CaseStatus.CANCELLED)
+        .values("kind")
+        .annotate(count=Count("pk"))
+        .order_by("kind")
+    )
+    return [{"kind": InspectionKind(r["kind"]).label, "count": r["count"]} for r in rows]
+
+
+def open_slots(case: InspectionCase) -> QuerySet[GuidanceSlot]:
+    """Guidance times the enterprise of ``case`` may still book before its inspection."""
+    start_of_day = timezone.make_aware(dt.datetime.combine(case.inspection_date, dt.time.min))
+    return (
+        GuidanceSlot.objects.filter(
+            organisation_id=case.organisation_id,
+            is_withdrawn=False,
+            starts_at__gt=timezone.now(),
+            starts_at__lt=start_of_day,
+        )
+        .exclude(bookings__status__in=("booked", "done"))
+        .select_related("officer")
+    )
+
+
+def open_objections(user: Any) -> QuerySet[Objection]:
+    return visible_to(user, Objection.objects.filter(status=ObjectionStatus.OPEN)).select_related(
+        "case__enterprise", "case__organisation"
+    )
+
+
+def findings_of(case: InspectionCase) -> QuerySet[CaseFinding]:
+    return case.findings.select_related("item").prefetch_related("evidence")
