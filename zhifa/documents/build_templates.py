@@ -122,6 +122,39 @@ def _page_number(paragraph: Paragraph) -> None:
     paragraph.add_run(" —")
 
 
+# w:settings children that must precede w:mirrorMargins (ECMA-376 CT_Settings sequence).
+_BEFORE_MIRROR_MARGINS = {
+    "writeProtection",
+    "view",
+    "zoom",
+    "removePersonalInformation",
+    "removeDateAndTime",
+    "doNotDisplayPageBoundaries",
+    "displayBackgroundShape",
+    "printPostScriptOverText",
+    "printFractionalCharacterWidth",
+    "printFormsData",
+    "embedTrueTypeFonts",
+    "embedSystemFonts",
+    "saveSubsetFonts",
+    "saveFormsData",
+}
+
+
+def _mirror_margins(doc: DocumentObject) -> None:
+    """Printed on both sides, the 28 mm 订口 is the inside margin: left on odd pages, right on
+    even ones. Word and WPS read the left/right margins as inside/outside under mirrorMargins."""
+    settings = doc.settings.element
+    if settings.find(qn("w:mirrorMargins")) is not None:
+        return
+    element = OxmlElement("w:mirrorMargins")
+    for child in settings.iterchildren():
+        if child.tag.rpartition("}")[2] not in _BEFORE_MIRROR_MARGINS:
+            child.addprevious(element)
+            return
+    settings.append(element)
+
+
 def _setup_section(doc: DocumentObject) -> None:
     section = doc.sections[0]
     section.page_width = Mm(layout.PAGE_WIDTH_MM)
@@ -141,6 +174,7 @@ def _setup_section(doc: DocumentObject) -> None:
     grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(round(layout.LINE_PITCH_PT * 20)))
     doc.settings.odd_and_even_pages_header_footer = True
+    _mirror_margins(doc)
     odd = section.footer.paragraphs[0]
     odd.style = doc.styles["ZF Page Number"]
     odd.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -114,6 +114,8 @@ def test_the_docx_opens_with_the_a4_page_setup_and_the_filled_in_text(
     assert "{{" not in text + tables and "{%" not in text + tables
     # — {PAGE} —: odd pages right, even pages left (python-docx's .text leaves out the field).
     assert doc.settings.odd_and_even_pages_header_footer
+    # Two-sided: the 28 mm left margin is the inside (订口) margin, mirrored on even pages.
+    assert doc.settings.element.find(qn("w:mirrorMargins")) is not None
     for footer, alignment in (
         (section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT),
         (section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT),
@@ -155,7 +157,8 @@ def test_the_pdf_is_a4_with_the_expected_text_and_page_numbers(
         if number % 2:
             assert x > layout.PAGE_WIDTH_MM / 2
         else:
-            assert x == pytest.approx(layout.MARGIN_LEFT_MM + layout.SIZE_4 / PT_PER_MM, abs=0.3)
+            # Even pages are mirrored: the text block starts at the 26 mm outside margin.
+            assert x == pytest.approx(layout.MARGIN_RIGHT_MM + layout.SIZE_4 / PT_PER_MM, abs=0.3)
 
 
 @pytest.mark.parametrize("code", INSPECTION)
@@ -363,13 +366,59 @@ def test_a_full_page_holds_22_lines_of_28_characters() -> None:
     assert len(second) == 22
     assert second[0][1] - layout.MARGIN_TOP_MM < layout.LINE_PITCH_MM
     assert second[-1][1] < layout.MARGIN_TOP_MM + layout.TEXT_HEIGHT_MM
+    # The text block starts at the 28 mm 订口 on odd pages, the 26 mm 翻口 on even ones.
     full = [
         text
-        for page in reader.pages
+        for number, page in enumerate(reader.pages, start=1)
         for x, _, _, text in text_lines(page)
-        if text.startswith("七八九十") and x == pytest.approx(layout.MARGIN_LEFT_MM, abs=0.3)
+        if text.startswith("七八九十")
+        and x
+        == pytest.approx(layout.MARGIN_LEFT_MM if number % 2 else layout.MARGIN_RIGHT_MM, abs=0.3)
     ]
     assert [len(text) for text in full] == [28]  # the wrapped line of the 60-character fact
+
+
+def _advance_mm(text: str, size_pt: float) -> float:
+    """Width of ``text`` set in the 仿宋 face at ``size_pt``, from the font's own advance widths."""
+    from fontTools.ttLib import TTFont
+
+    from zhifa.documents import fontcache
+
+    face = layout.fonts()["fangsong"]
+    compact = fontcache.compact_copy(face)
+    source = (str(compact), 0) if compact is not None else fontcache.source_of(face)
+    assert source is not None
+    font = TTFont(source[0], fontNumber=source[1], lazy=True)
+    cmap, metrics = font.getBestCmap(), font["hmtx"]
+    units = sum(metrics[cmap[ord(char)]][0] for char in text)
+    return units / font["head"].unitsPerEm * size_pt / PT_PER_MM
+
+
+def test_two_sided_pages_mirror_the_margins_and_the_page_numbers() -> None:
+    # Each 60-character fact wraps: its second line holds a full 28 characters, flush with the
+    # left edge of the text block, on every page.
+    facts = ["一二三四五六七八九十" * 6 for _ in range(20)]
+    context = rendering.sample_context("urging_letter") | {"facts": facts}
+    reader = PdfReader(io.BytesIO(rendering.render("urging_letter", context).pdf))
+    assert len(reader.pages) >= 3
+    inside, outside = layout.MARGIN_LEFT_MM, layout.MARGIN_RIGHT_MM  # 订口 28 mm, 翻口 26 mm
+    one_char = layout.SIZE_4 / PT_PER_MM
+    for number, page in enumerate(reader.pages, start=1):
+        odd = number % 2 == 1
+        left, right = (inside, outside) if odd else (outside, inside)
+        lines = text_lines(page)
+        body = [line for line in lines if line[2] == pytest.approx(layout.SIZE_3, abs=0.01)]
+        full = [x for x, _, _, text in body if text.startswith("七八九十") and len(text) == 28]
+        assert full, f"第 {number} 页没有整行"
+        assert full == [pytest.approx(left, abs=0.05)] * len(full), f"第 {number} 页"
+        assert min(x for x, _, _, _ in body) == pytest.approx(left, abs=0.05)
+        x, _, _, text = lines[-1]
+        assert text == f"— {number} —"
+        if odd:  # 右空一字 from the right edge of the text block
+            end = x + _advance_mm(text, layout.SIZE_4)
+            assert end == pytest.approx(layout.PAGE_WIDTH_MM - right - one_char, abs=0.1)
+        else:  # 左空一字 from the left edge of the text block
+            assert x == pytest.approx(left + one_char, abs=0.1)
 
 
 def test_every_sample_context_is_complete_and_a_missing_field_is_named() -> None:
