@@ -61,7 +61,7 @@ import heapq
 import itertools
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -371,7 +371,14 @@ def _suitable_days(lo: int, hi: int, agency: _Agency, need: int) -> int:
 
 
 class _Planner:
-    def __init__(self, calendar: WorkCalendar, agencies: dict[int, _Agency], cap: int) -> None:
+    def __init__(
+        self,
+        calendar: WorkCalendar,
+        agencies: dict[int, _Agency],
+        cap: int,
+        label: Callable[[int], str],
+    ) -> None:
+        self.label = label
         self.calendar = calendar
         self.agencies = agencies
         self.cap = cap
@@ -403,10 +410,10 @@ class _Planner:
             self.unplaced.append(
                 Unplaced(
                     case.case_id,
-                    f"可检查期间 {self.span(lo, hi)} 的每个工作日，执法机关（编号 "
-                    f"{case.agency_id}）可派的执法人员都不足 {case.officers_needed} 名（请假，"
-                    f"或当日已排满 {self.cap} 次检查），无法安排检查日期；请调整计划检查期限"
-                    f"或增派执法人员。",
+                    f"可检查期间 {self.span(lo, hi)} 的每个工作日，执法机关（"
+                    f"{self.label(case.agency_id)}）可派的执法人员都不足 {case.officers_needed} "
+                    f"名（请假，或当日已排满 {self.cap} 次检查），无法安排检查日期；请调整计划"
+                    f"检查期限或增派执法人员。",
                 )
             )
 
@@ -429,7 +436,7 @@ class _Planner:
             detached.append(worst)
             del remaining[worst]
         span = self.span(*_common(windows))
-        names = "、".join(f"编号 {a}" for a in detached)
+        names = "、".join(self.label(a) for a in detached)
         if len(remaining) > 1:
             rest = [w for group in remaining.values() for w in group]
             self.place(
@@ -494,12 +501,19 @@ def plan_joint_visits(
     *,
     today: dt.date,
     visits_per_officer_per_day: int = 2,
+    agency_names: Mapping[int, str] | None = None,
 ) -> MergePlan:
     """Merge ``cases`` into as few visits as windows, notice rules and officers allow.
 
     Raises ``ValueError`` on contradictory input (duplicate case or agency ids, a capacity below
     one) and ``CalendarNotCovered`` when ``today`` or a case's last day lies outside ``calendar``.
+    Reasons name an agency by ``agency_names[agency_id]`` when given, else as "编号 <id>".
     """
+    names = agency_names or {}
+
+    def label(agency_id: int) -> str:
+        return names.get(agency_id) or f"编号 {agency_id}"
+
     if visits_per_officer_per_day < 1:
         raise ValueError(
             f"每名执法人员每天的检查次数至少为 1（收到 {visits_per_officer_per_day}）。"
@@ -511,7 +525,7 @@ def plan_joint_visits(
     agencies: dict[int, _Agency] = {}
     for roster in rosters:
         if roster.agency_id in agencies:
-            raise ValueError(f"执法机关（编号 {roster.agency_id}）的执法人员名单重复提供。")
+            raise ValueError(f"执法机关（{label(roster.agency_id)}）的执法人员名单重复提供。")
         agencies[roster.agency_id] = _Agency(roster, calendar, visits_per_officer_per_day)
 
     days = calendar.days
@@ -546,7 +560,7 @@ def plan_joint_visits(
             unplaced.append(
                 Unplaced(
                     case.case_id,
-                    f"没有执法机关（编号 {case.agency_id}）的执法人员名单，无法安排检查人员。",
+                    f"没有执法机关（{label(case.agency_id)}）的执法人员名单，无法安排检查人员。",
                 )
             )
             continue
@@ -554,8 +568,8 @@ def plan_joint_visits(
             unplaced.append(
                 Unplaced(
                     case.case_id,
-                    f"执法机关（编号 {case.agency_id}）只有 {len(agency.officer_ids)} 名执法人员，"
-                    f"少于本次检查所需的 {case.officers_needed} 名。",
+                    f"执法机关（{label(case.agency_id)}）只有 {len(agency.officer_ids)} 名"
+                    f"执法人员，少于本次检查所需的 {case.officers_needed} 名。",
                 )
             )
             continue
@@ -579,7 +593,7 @@ def plan_joint_visits(
     window_bound = len(groups) + len(unplaced)
     groups.sort(key=lambda g: g[:4])
 
-    planner = _Planner(calendar, agencies, visits_per_officer_per_day)
+    planner = _Planner(calendar, agencies, visits_per_officer_per_day, label)
     planner.unplaced = unplaced
     for length, point, _enterprise, _first, windows in groups:
         planner.place(windows, point - length, point)

@@ -301,6 +301,21 @@ def test_a_case_of_an_agency_without_a_roster_or_with_one_officer_is_unplaced():
     ]
 
 
+def test_reasons_name_the_agency_when_its_name_is_given():
+    result = plan_joint_visits(
+        [case(1, 10, 500, d(3, 16), d(3, 18)), case(2, 20, 600, d(3, 16), d(3, 18))],
+        [roster(20, 201)],
+        MARCH,
+        today=MONDAY,
+        agency_names={10: "舟山市卫生健康委员会", 20: "舟山市应急管理局"},
+    )
+
+    assert result.unplaced == [
+        Unplaced(1, "没有执法机关（舟山市卫生健康委员会）的执法人员名单，无法安排检查人员。"),
+        Unplaced(2, "执法机关（舟山市应急管理局）只有 1 名执法人员，少于本次检查所需的 2 名。"),
+    ]
+
+
 def test_no_visit_is_planned_before_the_lawful_notice_date():
     friday = d(3, 6)
     result = plan(
