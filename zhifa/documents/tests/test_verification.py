@@ -152,3 +152,30 @@ def test_the_openapi_schema_lists_the_document_endpoints(client, db):
     assert "/api/documents/" in paths
     assert "/api/documents/{document_id}" in paths
     assert "/api/documents/{document_id}/issue" in paths
+
+
+def test_the_qr_code_in_the_issued_pdf_decodes_to_the_documents_public_verification_url(
+    issued_preview, client
+):
+    import io
+
+    import zxingcpp
+    from PIL import Image
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(stored(issued_preview.pdf_file.name)))
+    # WeasyPrint shares one resource dictionary between the pages, so every page lists the
+    # image; the first page is where it is printed.
+    decoded = []
+    for image in reader.pages[0].images:
+        picture = Image.open(io.BytesIO(image.data)).convert("L")
+        # The white quiet zone a scanner sees around the code on paper.
+        framed = Image.new("L", (picture.width + 40, picture.height + 40), 255)
+        framed.paste(picture, (20, 20))
+        decoded += [(result.format, result.text) for result in zxingcpp.read_barcodes(framed)]
+    code = issued_preview.verification_code
+    url = f"http://127.0.0.1:8000/documents/v/{code}/"
+    assert decoded == [(zxingcpp.BarcodeFormat.QRCode, url)]
+    page = client.get(url.removeprefix("http://127.0.0.1:8000"))
+    assert page.status_code == 200
+    assert NUMBER_1 in page.content.decode()
