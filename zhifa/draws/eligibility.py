@@ -1,7 +1,9 @@
 """Which enterprises a plan task may not inspect now, and why (frequency caps, quiet periods).
 
-Until the inspections app exists, a ``DrawResult`` of a drawn draw is the record of a planned
-inspection, dated by its draw's ``drawn_at``. Three rules:
+A ``DrawResult`` of a drawn draw is the record of a planned inspection, dated by its draw's
+``drawn_at``; an inspection case not born of a draw counts by its inspection date, unless its
+kind is exempt from advance notice (举报投诉 and the like never use up an enterprise's quota).
+Three rules:
 
 - the same agency inspected the enterprise for one of the task's items within that item's
   ``quiet_period_days``;
@@ -40,6 +42,34 @@ def _region_cap_lookup() -> Callable[[str], int]:
     return cap
 
 
+def _case_history(
+    task: PlanTask, since: dt.date, day: dt.date
+) -> list[tuple[str, str, int, set[int], dt.date]]:
+    """Inspection cases not born of a draw (those count through their ``DrawResult``) that
+    count against the caps: every kind announced in advance, cancelled and rejected ones not."""
+    from zhifa.inspections.models import CaseStatus, InspectionCase, InspectionKind
+
+    cases = (
+        InspectionCase.objects.filter(
+            draw_result__isnull=True,
+            inspection_date__gte=since,
+            inspection_date__lte=day,
+            region__code__startswith=task.region.code_prefix,
+        )
+        .exclude(status__in=(CaseStatus.CANCELLED, CaseStatus.REJECTED))
+        .exclude(kind__in=InspectionKind.exempt_from_notice())
+        .values_list("pk", "enterprise__uscc", "region_id", "organisation_id", "inspection_date")
+    )
+    rows = list(cases)
+    items_of: dict[int, set[int]] = defaultdict(set)
+    through = InspectionCase.items.through
+    for case_id, item_id in through.objects.filter(
+        inspectioncase_id__in=[r[0] for r in rows]
+    ).values_list("inspectioncase_id", "inspectionitem_id"):
+        items_of[case_id].add(item_id)
+    return [(uscc, region, org, items_of[pk], date) for pk, uscc, region, org, date in rows]
+
+
 def ineligible(task: PlanTask, on: dt.date | None = None) -> dict[str, str]:
     """{统一社会信用代码: 理由} of the enterprises in the task's region that may not be drawn."""
     day = on or timezone.localdate()
@@ -68,30 +98,36 @@ def ineligible(task: PlanTask, on: dt.date | None = None) -> dict[str, str]:
         )
         .order_by("draw__drawn_at", "pk")
     )
-    rows = list(history)
-    if not rows:
-        return {}
-    task_ids = {r[3] for r in rows}
+    draw_rows = list(history)
+    task_ids = {r[3] for r in draw_rows}
     items_of: dict[int, set[int]] = defaultdict(set)
     for task_id, item_id in PlanTask.items.through.objects.filter(
         plantask_id__in=task_ids
     ).values_list("plantask_id", "inspectionitem_id"):
         items_of[task_id].add(item_id)
+    # (uscc, region, organisation, item ids, date), oldest first.
+    rows: list[tuple[str, str, int, set[int], dt.date]] = [
+        (uscc, region_id, org_id, items_of[task_id], timezone.localdate(drawn_at))
+        for uscc, region_id, org_id, task_id, drawn_at in draw_rows
+    ]
+    rows += _case_history(task, since, day)
+    if not rows:
+        return {}
+    rows.sort(key=lambda r: r[4])
 
     reasons: dict[str, str] = {}
     total_this_year: dict[str, int] = defaultdict(int)
     per_item_this_year: dict[tuple[str, int], int] = defaultdict(int)
     last_same_item: dict[tuple[str, int], dt.date] = {}
     region_of: dict[str, str] = {}
-    for uscc, region_id, org_id, task_id, drawn_at in rows:
-        date = timezone.localdate(drawn_at)
+    for uscc, region_id, org_id, item_ids, date in rows:
         region_of[uscc] = region_id
         if date >= year_start:
             total_this_year[uscc] += 1
         if org_id != organisation_id:
             continue
         for item in items:
-            if item.pk in items_of[task_id]:
+            if item.pk in item_ids:
                 if date >= year_start:
                     per_item_this_year[(uscc, item.pk)] += 1
                 last_same_item[(uscc, item.pk)] = date

@@ -109,6 +109,37 @@ class ApprovalBatch(models.Model):
         return self.title
 
 
+class JointVisit(models.Model):
+    """综合查一次: the cases of several agencies on one enterprise, inspected in one visit."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="检查对象", on_delete=models.PROTECT, related_name="joint_visits"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="+"
+    )
+    day = models.DateField("检查日期")
+    lead = models.ForeignKey(
+        Organisation, verbose_name="牵头机关", on_delete=models.PROTECT, related_name="+"
+    )
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="统筹人", on_delete=models.PROTECT, related_name="+"
+    )
+    planned_at = models.DateTimeField("统筹时间", default=timezone.now)
+
+    scope_org_path = "lead"
+    scope_region_path = "region"
+    scope_enterprise_path = "enterprise"
+
+    class Meta:
+        verbose_name = "联合检查"
+        verbose_name_plural = "联合检查"
+        ordering = ["day", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.enterprise.name}（牵头：{self.lead.name}）"
+
+
 class InspectionCase(models.Model):
     reference = models.CharField("案件编号", max_length=32, unique=True)
     verify_code = models.CharField(
@@ -153,6 +184,14 @@ class InspectionCase(models.Model):
         PlanTask,
         verbose_name="来源计划任务",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    joint_visit = models.ForeignKey(
+        JointVisit,
+        verbose_name="联合检查",
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="cases",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -25,8 +26,8 @@ from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
 from zhifa.documents import services as documents
 from zhifa.documents.models import Document
-from zhifa.draws.models import DrawResult, DrawResultStatus, OfficerConflict
-from zhifa.inspections import paperwork
+from zhifa.draws.models import DrawResult, DrawResultStatus, DrawStatus, DrawTask, OfficerConflict
+from zhifa.inspections import merging, paperwork
 from zhifa.inspections.models import (
     TRANSITIONS,
     ApprovalBatch,
@@ -43,6 +44,7 @@ from zhifa.inspections.models import (
     HarmLevel,
     InspectionCase,
     InspectionKind,
+    JointVisit,
     Objection,
     ObjectionStatus,
     OralNotice,
@@ -60,6 +62,7 @@ from zhifa.workdays.selectors import (
     add_workdays,
     latest_notice_date,
     notice_working_days,
+    work_calendar,
 )
 
 MIN_OFFICERS = 2
@@ -116,8 +119,8 @@ def _locked(case: InspectionCase) -> InspectionCase:
 
 
 def _refresh(stale: InspectionCase, current: InspectionCase) -> None:
-    for field in current._meta.concrete_fields:
-        setattr(stale, field.attname, getattr(current, field.attname))
+    for model_field in current._meta.concrete_fields:
+        setattr(stale, model_field.attname, getattr(current, model_field.attname))
 
 
 def _text(value: Any, *, label: str, required: bool = False, limit: int = 2000) -> str:
@@ -1558,3 +1561,134 @@ def record_guidance(booking: GuidanceBooking, *, actor: Any, note: str) -> Guida
         )
     booking.refresh_from_db()
     return booking
+
+
+# --- From a draw, and 综合查一次 -------------------------------------------------------------
+
+
+@dataclass
+class ConversionReport:
+    created: list[InspectionCase] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (enterprise, reason)
+
+
+def _working_days(start: dt.date, end: dt.date, today: dt.date) -> list[dt.date]:
+    calendar = work_calendar()
+    days = []
+    day = max(start, today)
+    while day <= end:
+        if calendar.is_workday(day):
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+def cases_from_draw(draw: DrawTask, *, actor: Any) -> ConversionReport:
+    """Every drawn enterprise awaiting approval becomes a draft case of the draw's task, with the
+    officers drawn for it, dated evenly over the working days of the draw's inspection period
+    from the earliest date a notice issued today allows. One enterprise that cannot be
+    converted (cap reached, officer's certificate lapsed) is reported by name; the others are
+    still converted."""
+    _require_writer(actor, draw.organisation_id)
+    if draw.status != DrawStatus.DRAWN:
+        raise ValidationError(f"抽取任务“{draw.title}”尚未完成抽取，不能生成检查案件。")
+    if draw.inspection_start is None or draw.inspection_end is None:
+        raise ValidationError(f"抽取任务“{draw.title}”没有设定检查期间，请先补充检查起止日期。")
+    today = _today()
+    region = draw.region
+    first = add_workdays(today, notice_working_days(region))
+    days = _working_days(max(draw.inspection_start, first), draw.inspection_end, today)
+    if not days:
+        raise ValidationError(
+            f"抽取任务“{draw.title}”的检查期间（{draw.inspection_start}至{draw.inspection_end}）"
+            f"内已没有可依法预告的工作日（今天预告最早可于{first}检查）。"
+        )
+    results = list(
+        DrawResult.objects.filter(draw=draw, status=DrawResultStatus.AWAITING_APPROVAL)
+        .select_related("enterprise", "draw__task")
+        .order_by("stratum_id", "sequence")
+    )
+    items = list(draw.task.items.all())
+    report = ConversionReport()
+    per_day = -(-len(results) // len(days)) if results else 1
+    for index, result in enumerate(results):
+        officers = [
+            a.officer for a in result.assignments.select_related("officer").order_by("position")
+        ]
+        try:
+            case = create_case(
+                organisation=draw.organisation,
+                enterprise=result.enterprise,
+                kind=InspectionKind.PLANNED,
+                items=items,
+                officers=officers,
+                inspection_date=days[min(index // per_day, len(days) - 1)],
+                actor=actor,
+                title=f"{draw.title}：{result.enterprise.name}",
+                reason=f"依据年度执法计划任务“{draw.task.name}”，经公开随机抽取（{draw.title}）确定。",
+                draw_result=result,
+            )
+        except ValidationError as error:
+            report.skipped.append((result.enterprise.name, "；".join(error.messages)))
+            continue
+        report.created.append(case)
+    return report
+
+
+def apply_joint_plan(
+    plan: merging.MergePlan, *, actor: Any, cases: Mapping[int, InspectionCase]
+) -> list[JointVisit]:
+    """Record the 综合查一次 plan: each visit of several cases becomes a JointVisit led by its
+    lead agency, and its cases take the visit's day (and the planner's officers). Only cases
+    not yet approved are moved, so every moved case is approved as it will be carried out."""
+    if not (actor.is_authenticated and (actor.is_admin or rules.can_approve(actor))):
+        raise PermissionDenied("综合查一次的统筹结果由执法机关负责人或系统管理员确认。")
+    movable = (CaseStatus.DRAFT, CaseStatus.SUBMITTED)
+    for visit in plan.visits:
+        for case_id in visit.case_ids:
+            case = cases[case_id]
+            if case.status not in movable:
+                raise ValidationError(
+                    f"案件 {case.reference} 已{case.get_status_display()}，不能再并入联合检查。"
+                )
+    created: list[JointVisit] = []
+    with transaction.atomic():
+        for visit in plan.visits:
+            if len(visit.case_ids) < 2:
+                continue
+            members = [_locked(cases[c]) for c in visit.case_ids]
+            lead = next(c for c in members if c.organisation_id == visit.lead_agency_id)
+            joint = JointVisit.objects.create(
+                enterprise_id=visit.enterprise_id,
+                region_id=lead.region_id,
+                day=visit.day,
+                lead_id=visit.lead_agency_id,
+                planned_by=actor,
+            )
+            for case in members:
+                before = case_snapshot(case)
+                case.inspection_date = visit.day
+                case.joint_visit = joint
+                case.status = CaseStatus.DRAFT
+                case.save()
+                chosen = visit.officers.get(case.organisation_id)
+                if chosen:
+                    _set_officers(case, list(Officer.objects.filter(pk__in=chosen).order_by("pk")))
+                record_change(
+                    actor=actor,
+                    action="inspections.case.join",
+                    obj=case,
+                    before=before,
+                    after=case_snapshot(case),
+                    summary=f"检查案件 {case.reference} 并入联合检查（{visit.day}，牵头："
+                    f"{joint.lead.name}），退回草稿重新提请审批",
+                )
+            record_change(
+                actor=actor,
+                action="inspections.joint.create",
+                obj=joint,
+                after={**snapshot(joint), "cases": [c.reference for c in members]},
+                summary=f"综合查一次：{joint}，合并 {len(members)} 件检查",
+            )
+            created.append(joint)
+    return created
