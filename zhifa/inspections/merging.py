@@ -57,7 +57,6 @@ lower_bound``.
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 import itertools
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
@@ -290,7 +289,7 @@ class _Window(NamedTuple):
 class _Agency:
     """One agency's officers and what the plan has used of them so far."""
 
-    __slots__ = ("cap", "day_left", "free", "leave", "load", "officer_ids")
+    __slots__ = ("cap", "day_left", "free", "keys", "leave", "load", "officer_ids", "order")
 
     def __init__(self, roster: AgencyRoster, calendar: WorkCalendar, cap: int) -> None:
         ordered = sorted(roster.officers, key=lambda officer: officer.officer_id)
@@ -309,6 +308,9 @@ class _Agency:
                 self.free[index] -= 1
             self.leave.append(days)
         self.load = [0] * len(ordered)
+        # Officer positions by (visits so far in this plan, officer id): who goes first.
+        self.order = list(range(len(ordered)))
+        self.keys = [(0, officer_id) for officer_id in self.officer_ids]
         # Visits left per officer, for the days the plan has touched.
         self.day_left: dict[int, list[int]] = {}
 
@@ -317,16 +319,24 @@ class _Agency:
         if left is None:
             left = [0 if index in leave else self.cap for leave in self.leave]
             self.day_left[index] = left
-        chosen = heapq.nsmallest(
-            count,
-            (n for n in range(len(left)) if left[n] > 0),
-            key=lambda n: (self.load[n], self.officer_ids[n]),
-        )
+        chosen: list[int] = []
+        for n in self.order:
+            if left[n] > 0:
+                chosen.append(n)
+                if len(chosen) == count:
+                    break
         for n in chosen:
             left[n] -= 1
-            self.load[n] += 1
             if left[n] == 0:
                 self.free[index] -= 1
+            # Keep ``order`` sorted by (visits so far, officer id) without re-sorting it.
+            position = bisect_left(self.keys, (self.load[n], self.officer_ids[n]))
+            del self.keys[position], self.order[position]
+            self.load[n] += 1
+            key = (self.load[n], self.officer_ids[n])
+            position = bisect_left(self.keys, key)
+            self.keys.insert(position, key)
+            self.order.insert(position, n)
         return tuple(sorted(self.officer_ids[n] for n in chosen))
 
 
