@@ -19,6 +19,7 @@ from django.utils import timezone
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
 from zhifa.discretion import importing, rules
+from zhifa.discretion.conditions import columns_from_conditions, parse_conditions
 from zhifa.discretion.models import (
     DiscretionItem,
     DiscretionVersion,
@@ -204,7 +205,7 @@ def publish_version(version: DiscretionVersion, *, actor: Any) -> DiscretionVers
 
 
 def _invalid_items(version: DiscretionVersion) -> list[str]:
-    from zhifa.discretion.conditions import ConditionError, parse_conditions
+    from zhifa.discretion.conditions import ConditionError
 
     bad = []
     for code, conditions in version.items.values_list("code", "conditions"):
@@ -336,7 +337,9 @@ def update_item(item: DiscretionItem, *, data: Mapping[str, Any], actor: Any) ->
         merged["field"] = item.field.code
         has_columns = any(k in data for k in _condition_keys())
         if has_columns:
+            # Columns not named in ``data`` keep their current values.
             merged.pop("conditions")
+            merged.update(columns_from_conditions(parse_conditions(item.conditions)))
         merged.update(data)
         cleaned = _clean_item(version, merged, instance=item)
         for key, value in cleaned.items():
