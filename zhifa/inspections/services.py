@@ -1573,12 +1573,17 @@ class ConversionReport:
 
 
 def _working_days(start: dt.date, end: dt.date, today: dt.date) -> list[dt.date]:
+    """The working days in [start, end] from today on, up to the end of the last year whose
+    holiday arrangement is loaded: a day of an unknown year is never guessed to be workable."""
     calendar = work_calendar()
     days = []
     day = max(start, today)
     while day <= end:
-        if calendar.is_workday(day):
-            days.append(day)
+        try:
+            if calendar.is_workday(day):
+                days.append(day)
+        except YearNotLoaded:
+            break
         day += dt.timedelta(days=1)
     return days
 
@@ -1596,7 +1601,12 @@ def cases_from_draw(draw: DrawTask, *, actor: Any) -> ConversionReport:
         raise ValidationError(f"抽取任务“{draw.title}”没有设定检查期间，请先补充检查起止日期。")
     today = _today()
     region = draw.region
-    first = add_workdays(today, notice_working_days(region))
+    try:
+        first = add_workdays(today, notice_working_days(region))
+    except YearNotLoaded as error:
+        raise ValidationError(
+            f"{error.year}年的节假日安排尚未载入，无法计算检查日期；请系统管理员先载入。"
+        ) from None
     days = _working_days(max(draw.inspection_start, first), draw.inspection_end, today)
     if not days:
         raise ValidationError(

@@ -94,10 +94,15 @@ class Command(BaseCommand):
                 f"演示双随机抽取：已抽取 {draws['drawn']} 个、"
                 f"已公告待抽取 {draws['announced']} 个。"
             )
-        from zhifa.documents.demo import load_demo_documents
+        from zhifa.inspections.demo import load_demo_inspections
 
-        if load_demo_documents()["issued"]:
-            self.stdout.write("演示文书：已签发行政执法检查预告通知书 1 份。")
+        cases = load_demo_inspections()
+        if cases["cases"]:
+            self.stdout.write(
+                f"演示检查案件：{cases['cases']} 件（已批准 {cases['approved']} 件、"
+                f"已预告 {cases['notices']} 件、已办结 {cases['closed']} 件），"
+                f"指导时段 {cases['slots']} 个。"
+            )
 
     def _accounts(self) -> None:
         rows = account_rows()

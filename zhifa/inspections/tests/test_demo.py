@@ -1,0 +1,50 @@
+"""The demo cases follow from the demo draw and walk through the services as the personas."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+import time_machine
+
+from zhifa.documents.models import Document
+from zhifa.draws.demo import load_demo_draws
+from zhifa.inspections.demo import load_demo_inspections
+from zhifa.inspections.models import CaseStatus, InspectionCase
+from zhifa.web.demo_data import PERSONA_ENTERPRISE, load_demo
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def test_the_demo_cases_are_created_once_through_the_services():
+    with time_machine.travel(dt.datetime(2026, 10, 12, 10, tzinfo=SHANGHAI), tick=False):
+        load_demo(enterprises=200, officers=200)
+        load_demo_draws()
+        counts = load_demo_inspections()
+        again = load_demo_inspections()
+
+    assert InspectionCase.objects.exclude(draw_result=None).count() == 5
+    assert counts == {
+        "cases": 7,
+        "approved": 6,
+        "notices": 1,
+        "closed": 1,
+        "slots": 3,
+    }
+    assert again == {"cases": 0, "approved": 0, "notices": 0, "closed": 0, "slots": 0}
+    persona = InspectionCase.objects.get(enterprise__name=PERSONA_ENTERPRISE)
+    assert persona.status == CaseStatus.NOTIFIED
+    assert persona.inspection_date == dt.date(2026, 10, 22)
+    assert persona.notice.recipient_enterprise == persona.enterprise
+    closed = InspectionCase.objects.get(status=CaseStatus.CLOSED)
+    assert closed.published_at is not None
+    assert closed.oral_notice.makeup_done_at is not None
+    assert sorted(Document.objects.values_list("kind__code", flat=True)) == [
+        "batch_approval_list",
+        "inspection_preview_notice",
+        "onsite_inspection_record",
+        "oral_notice_record",
+    ]
