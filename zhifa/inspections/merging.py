@@ -407,7 +407,7 @@ class _Planner:
             return
         self.splits += 1
         if len(needs) > 1:
-            self._detach(windows, lo, hi, needs)
+            self._detach(windows)
         elif len(windows) > 1:
             reason = (
                 f"本机关对该企业的 {len(windows)} 件检查在共同可检查期间 {self.span(lo, hi)} 内"
@@ -427,7 +427,7 @@ class _Planner:
                 )
             )
 
-    def _detach(self, windows: list[_Window], lo: int, hi: int, needs: dict[int, int]) -> None:
+    def _detach(self, windows: list[_Window]) -> None:
         by_agency: dict[int, list[_Window]] = defaultdict(list)
         for w in windows:
             by_agency[w.case.agency_id].append(w)
@@ -533,9 +533,21 @@ def plan_joint_visits(
             f"计划编制日 {today} 不在工作日历 {calendar.start} 至 {calendar.end} 内。"
         )
     agencies: dict[int, _Agency] = {}
+    officer_agency: dict[int, int] = {}
     for roster in rosters:
         if roster.agency_id in agencies:
             raise ValueError(f"执法机关（{label(roster.agency_id)}）的执法人员名单重复提供。")
+        # An officer listed twice would have their daily limit counted twice.
+        ids = [officer.officer_id for officer in roster.officers]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"执法机关（{label(roster.agency_id)}）的执法人员名单中有重复的人员。")
+        for officer_id in ids:
+            listed = officer_agency.setdefault(officer_id, roster.agency_id)
+            if listed != roster.agency_id:
+                raise ValueError(
+                    f"执法人员（编号 {officer_id}）同时列在执法机关（{label(listed)}）和"
+                    f"（{label(roster.agency_id)}）的名单中；一名执法人员只能属于一个执法机关。"
+                )
         agencies[roster.agency_id] = _Agency(roster, calendar, visits_per_officer_per_day)
 
     days = calendar.days

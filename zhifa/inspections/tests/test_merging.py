@@ -7,6 +7,7 @@ arrangement, so Monday–Friday is exactly its working days. The holiday tests u
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 
 import pytest
@@ -492,3 +493,128 @@ def test_a_case_with_fewer_than_two_officers_or_a_reversed_window_is_refused():
 def test_duplicate_cases_are_refused():
     with pytest.raises(ValueError, match="检查案件 1 重复出现。"):
         plan([case(1, 10, 500, d(3, 9), d(3, 20))] * 2, [roster(10, 101, 102)])
+
+
+def test_one_agencys_cases_with_no_common_day_are_planned_one_by_one():
+    result = plan(
+        [
+            case(1, 10, 500, d(3, 16), d(3, 17)),
+            case(2, 10, 500, d(3, 9), d(3, 20), officers_needed=3),
+        ],
+        [roster(10, 101, 102, 103, leave={103: [d(3, 16), d(3, 17)]})],
+    )
+
+    reason = (
+        "本机关对该企业的 2 件检查在共同可检查期间 2026-03-16 至 2026-03-17 内没有一天有 3 名"
+        "可派执法人员，已改为逐件安排。"
+    )
+    assert [(v.day, v.case_ids, v.officers, v.split_reason) for v in result.visits] == [
+        (d(3, 9), (2,), {10: (101, 102, 103)}, reason),
+        (d(3, 16), (1,), {10: (101, 102)}, reason),
+    ]
+
+
+def test_an_officer_listed_twice_or_by_two_agencies_is_refused():
+    with pytest.raises(ValueError) as twice:
+        plan([], [roster(10, 101, 101)])
+    with pytest.raises(ValueError) as two_agencies:
+        plan([], [roster(10, 101, 102), roster(20, 102, 201)])
+
+    assert str(twice.value) == "执法机关（编号 10）的执法人员名单中有重复的人员。"
+    assert str(two_agencies.value) == (
+        "执法人员（编号 102）同时列在执法机关（编号 10）和（编号 20）的名单中；"
+        "一名执法人员只能属于一个执法机关。"
+    )
+
+
+def test_a_planning_date_outside_the_calendar_is_refused():
+    with pytest.raises(CalendarNotCovered) as error:
+        plan([], [], today=d(2, 27))
+
+    assert str(error.value) == "计划编制日 2026-02-27 不在工作日历 2026-03-01 至 2026-03-31 内。"
+
+
+def test_a_calendar_with_unordered_days_is_refused():
+    with pytest.raises(ValueError) as error:
+        WorkCalendar([d(3, 3), d(3, 2)], start=d(3, 1), end=d(3, 31))
+
+    assert str(error.value) == "工作日须按日期升序且不重复：2026-03-03 之后是 2026-03-02。"
+
+
+def _fewest_stabbing_days(windows: list[tuple[int, int]]) -> int:
+    days = sorted({day for lo, hi in windows for day in range(lo, hi + 1)})
+    for size in range(1, len(windows) + 1):
+        for chosen in itertools.combinations(days, size):
+            if all(any(lo <= day <= hi for day in chosen) for lo, hi in windows):
+                return size
+    raise AssertionError("unreachable")
+
+
+def test_with_officers_to_spare_the_plan_has_the_fewest_visits_the_windows_allow():
+    rng = random.Random(11)
+    march = [day for day in MARCH.days if day >= d(3, 9)]
+    for _ in range(150):
+        cases, windows = [], []
+        for case_id in range(1, rng.randint(1, 7) + 1):
+            first = rng.randrange(len(march))
+            last = min(len(march) - 1, first + rng.randrange(6))
+            windows.append((first, last))
+            cases.append(case(case_id, rng.randint(1, 3), 500, march[first], march[last]))
+        rosters = [roster(a, *range(a * 100, a * 100 + 30)) for a in (1, 2, 3)]
+
+        result = plan(cases, rosters)
+
+        fewest = _fewest_stabbing_days(windows)
+        assert (result.stats.visits_after, result.stats.window_bound) == (fewest, fewest)
+
+
+def test_every_visit_keeps_windows_notice_leave_and_daily_limits_when_officers_are_scarce():
+    rng = random.Random(3)
+    friday = d(3, 6)
+    cases = []
+    for case_id in range(1, 401):
+        start = d(3, 2) + dt.timedelta(days=rng.randrange(25))
+        latest = min(d(3, 31), start + dt.timedelta(days=rng.randrange(8)))
+        cases.append(
+            case(
+                case_id,
+                rng.randint(1, 5),
+                rng.randint(1, 80),
+                start,
+                latest,
+                officers_needed=rng.choice((2, 2, 3)),
+                notice_days=rng.choice((3, 5)),
+            )
+        )
+    leave = {
+        officer: rng.sample(list(MARCH.days), 4) for officer in range(100, 600) if officer % 100 < 5
+    }
+    rosters = [
+        roster(a, *range(a * 100, a * 100 + 5), leave={o: leave[o] for o in leave if o // 100 == a})
+        for a in range(1, 6)
+    ]
+    by_id = {c.case_id: c for c in cases}
+
+    result = plan(cases, rosters, today=friday, cap=1)
+
+    per_officer_day: dict[tuple[int, dt.date], int] = {}
+    placed = []
+    for visit in result.visits:
+        assert MARCH.is_workday(visit.day)
+        for case_id in visit.case_ids:
+            c = by_id[case_id]
+            placed.append(case_id)
+            assert c.enterprise_id == visit.enterprise_id
+            assert c.earliest <= visit.day <= c.latest
+            assert MARCH.latest_notice_date(visit.day, c.notice_days) >= friday
+            assert len(visit.officers[c.agency_id]) >= c.officers_needed
+        for officers in visit.officers.values():
+            for officer in officers:
+                assert visit.day not in leave.get(officer, [])
+                per_officer_day[officer, visit.day] = (
+                    per_officer_day.get((officer, visit.day), 0) + 1
+                )
+    assert max(per_officer_day.values()) == 1
+    assert sorted(placed + [u.case_id for u in result.unplaced]) == list(range(1, 401))
+    assert result.stats.splits > 0
+    assert result.stats.visits_after == len(result.visits) + len(result.unplaced)
