@@ -24,7 +24,11 @@ def versions_for(user: Any, *, status: str = "", q: str = "") -> QuerySet[Discre
     q = q.strip()
     if q:
         qs = qs.filter(Q(label__icontains=q) | Q(issuer__icontains=q))
-    return qs.select_related("organisation").annotate(item_count=Count("items"))
+    return (
+        qs.select_related("organisation")
+        .annotate(item_count=Count("items"))
+        .order_by("organisation_id", "-created_at", "pk")
+    )
 
 
 def organisations_for_curation(user: Any) -> QuerySet[Organisation]:

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from zhifa.discretion.models import DiscretionItem
+
+pytestmark = pytest.mark.django_db
+
+EVALUATE = "/api/discretion/evaluate"
+
+
+def post(client, data):
+    return client.post(EVALUATE, data=json.dumps(data), content_type="application/json")
+
+
+def test_published_items_are_listed_without_login(client_for, published, draft):
+    response = client_for(None).get("/api/discretion/items", {"kind": "exempt"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 1
+    item = body["items"][0]
+    assert item["code"] == "BY-01"
+    assert item["kind_label"] == "不予处罚"
+    assert item["condition_texts"][0] == "首次违法（近2年内无同类违法记录）"
+    assert item["conditions"][0] == {"kind": "first_violation", "years": 2}
+
+
+def test_a_bad_kind_is_a_400_in_chinese(client_for, published):
+    response = client_for(None).get("/api/discretion/items", {"kind": "fine"})
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("参数 kind 的取值“fine”无效")
+
+
+def test_draft_items_are_not_public(client_for, draft, health_agency, legal_reviewer):
+    item = DiscretionItem.objects.filter(version=draft).first()
+    assert item is not None
+    response = client_for(None).get(f"/api/discretion/items/{item.pk}")
+    assert response.status_code == 404
+    assert client_for(None).get("/api/discretion/items").json()["count"] == 0
+    assert client_for(None).get("/api/discretion/versions").json() == []
+
+
+def test_evaluate_needs_a_login(client_for, published):
+    response = post(client_for(None), {"violation_code": "GC-JKZM", "found_on": "2026-06-15"})
+    assert response.status_code == 401
+
+
+def test_enterprise_users_may_not_evaluate(client_for, published, enterprise):
+    response = post(client_for(enterprise), {"violation_code": "GC-JKZM", "found_on": "2026-06-15"})
+    assert response.status_code == 403
+    assert response.json()["detail"].startswith("只有执法机关的执法人员")
+
+
+def test_an_inspector_evaluates_against_the_agencys_published_lists(
+    client_for, published, inspector
+):
+    response = post(
+        client_for(inspector),
+        {
+            "violation_code": "GC-JKZM",
+            "found_on": "2026-06-15",
+            "harm": "minor",
+            "corrected_before_inspection": True,
+        },
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["version"] == {
+        "id": published.pk,
+        "label": "舟山市卫生健康 2026版",
+        "organisation": "舟山市卫生健康委员会",
+    }
+    assert body["proposed"]["outcome"] == "exempt"
+    assert body["proposed"]["allowed"] == ["exempt"]
+    assert [(i["code"], i["matches"]) for i in body["items"]] == [
+        ("BY-01", True),
+        ("CQ-01", False),
+    ]
+
+
+def test_a_repeat_violation_and_an_art32_circumstance_give_a_lighter_penalty(
+    client_for, published, inspector
+):
+    response = post(
+        client_for(inspector),
+        {
+            "violation_code": "GC-JKZM",
+            "found_on": "2026-06-15",
+            "harm": "general",
+            "circumstances": ["eliminated_harm"],
+            "history": [{"violation_code": "GC-JKZM", "decided_on": "2025-11-03"}],
+        },
+    )
+    body = response.json()
+    assert body["proposed"]["outcome"] == "lighter"
+    assert body["proposed"]["allowed"] == ["lighter", "mitigated"]
+    assert body["proposed"]["mandatory"] is True
+    by_code = {i["code"]: i for i in body["items"]}
+    assert by_code["BY-01"]["matches"] is False
+    assert by_code["CQ-01"]["matches"] is True
+
+
+def test_an_unknown_version_is_404_and_bad_input_422(client_for, published, outsider):
+    client = client_for(outsider)
+    response = post(client, {"version": 99999, "violation_code": "X", "found_on": "2026-06-15"})
+    assert response.status_code == 404
+    response = post(client, {"violation_code": "X", "found_on": "2026-06-15", "harm": "huge"})
+    assert response.status_code == 422
+    # an outsider may evaluate against another agency's published list (it is public)
+    response = post(
+        client,
+        {"version": published.pk, "violation_code": "GC-JKZM", "found_on": "2026-06-15"},
+    )
+    assert response.status_code == 200
+    assert response.json()["proposed"]["outcome"] == "general"

@@ -1,0 +1,205 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from zhifa import testing
+from zhifa.discretion.models import DiscretionVersion, VersionStatus
+from zhifa.org.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_visitors_see_published_items_only(client_for, published, health_agency):
+    from zhifa.discretion import services
+    from zhifa.discretion.tests.conftest import item_data, version_data
+
+    reviewer = testing.user("r2", role=Role.LEGAL_REVIEWER, organisation=health_agency)
+    hidden = services.create_version(
+        organisation=health_agency, data=version_data("未公布草稿"), actor=reviewer
+    )
+    services.create_item(
+        version=hidden, data=item_data("DRAFT-1", violation="草稿中的违法行为"), actor=reviewer
+    )
+    client = client_for(None)
+    page = client.get(reverse("discretion:public_list"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert page.context["total"] == 2
+    assert "安排未获得有效健康合格证明的从业人员" in text
+    assert "草稿中的违法行为" not in text
+    draft_item = hidden.items.get()
+    assert client.get(reverse("discretion:public_item", args=[draft_item.pk])).status_code == 404
+    assert client.get(reverse("discretion:public_version", args=[hidden.pk])).status_code == 404
+
+
+def test_public_list_filters_by_list_kind_and_field(client_for, published):
+    client = client_for(None)
+    page = client.get(reverse("discretion:public_list"), {"kind": "lighter"})
+    assert [i.code for i in page.context["page"]] == ["CQ-01"]
+    page = client.get(reverse("discretion:public_list"), {"field": "health", "kind": "exempt"})
+    assert [i.code for i in page.context["page"]] == ["BY-01"]
+    page = client.get(reverse("discretion:public_list"), {"kind": "罚款"})
+    assert page.context["total"] == 0
+    assert "请从列表中选择" in page.content.decode()
+
+
+def test_public_item_detail_lists_conditions_and_the_other_lists(client_for, published):
+    item = published.items.get(code="BY-01")
+    page = client_for(None).get(reverse("discretion:public_item", args=[item.pk]))
+    text = page.content.decode()
+    assert "首次违法（近2年内无同类违法记录）" in text
+    assert "从轻处罚 CQ-01" in text
+
+
+def test_public_export_imports_back(client_for, published):
+    response = client_for(None).get(reverse("discretion:public_export"))
+    workbook = load_workbook(io.BytesIO(response.content))
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    assert rows[0][0] == "事项编号"
+    assert sorted(r[0] for r in rows[1:]) == ["BY-01", "CQ-01"]
+
+
+def test_curation_pages_are_scoped_to_the_agency(client_for, draft, outsider, supervisor):
+    url = reverse("discretion:version_detail", args=[draft.pk])
+    assert client_for(outsider).get(url).status_code == 404
+    assert client_for(supervisor).get(url).status_code == 200
+    listing = client_for(outsider).get(reverse("discretion:manage_list"))
+    assert listing.context["total"] == 0
+    assert client_for(None).get(url).status_code == 302
+
+
+def test_an_inspector_may_not_edit_a_draft_and_nothing_changes(client_for, draft, inspector):
+    item = draft.items.get(code="BY-01")
+    client = client_for(inspector)
+    assert client.get(reverse("discretion:item_edit", args=[item.pk])).status_code == 403
+    response = client.post(reverse("discretion:item_delete", args=[item.pk]))
+    assert response.status_code == 403
+    assert draft.items.filter(pk=item.pk).exists()
+
+
+def test_a_reviewer_drafts_adds_an_item_and_publishes_with_confirmation(client_for, legal_reviewer):
+    client = client_for(legal_reviewer)
+    response = client.post(
+        reverse("discretion:version_create"),
+        {"label": "2026版", "issuer": "舟山市卫生健康委员会", "sources": "某文件"},
+    )
+    version = DiscretionVersion.objects.get(label="2026版")
+    assert response.status_code == 302
+    response = client.post(
+        reverse("discretion:item_create", args=[version.pk]),
+        {
+            "code": "BY-01",
+            "kind": "exempt",
+            "field": "health",
+            "violation_code": "GC-GS",
+            "violation": "未公示卫生许可证",
+            "violation_basis_law": "《公共场所卫生管理条例实施细则》",
+            "violation_basis_article": "第三十七条第（八）项",
+            "discretion_basis_law": "《中华人民共和国行政处罚法》",
+            "discretion_basis_article": "第三十三条第一款",
+            "harm_max": "none",
+            "correction": "3个工作日",
+            "circumstances": [],
+            "outcome": "不予行政处罚",
+        },
+    )
+    assert response.status_code == 302
+    assert version.items.get().conditions == [
+        {"kind": "harm_at_most", "level": "none"},
+        {"kind": "corrected_within", "days": 3, "working_days": True},
+    ]
+    publish = reverse("discretion:version_publish", args=[version.pk])
+    unconfirmed = client.post(publish, {})
+    assert "请勾选确认后再提交。" in unconfirmed.content.decode()
+    version.refresh_from_db()
+    assert version.status == VersionStatus.DRAFT
+    assert client.post(publish, {"confirm": "on"}).status_code == 302
+    version.refresh_from_db()
+    assert version.status == VersionStatus.PUBLISHED
+
+
+def test_an_item_form_shows_service_errors_on_its_fields(client_for, draft, legal_reviewer):
+    response = client_for(legal_reviewer).post(
+        reverse("discretion:item_create", args=[draft.pk]),
+        {
+            "code": "BY-01",
+            "kind": "exempt",
+            "field": "health",
+            "violation_code": "GC-GS",
+            "violation": "x",
+            "violation_basis_law": "无书名号",
+            "violation_basis_article": "第一条",
+            "discretion_basis_law": "《中华人民共和国行政处罚法》",
+            "discretion_basis_article": "第三十三条",
+            "correction": "明天",
+            "outcome": "不予处罚",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["code"] == ["事项编号“BY-01”在本版本中已经使用，请换一个编号。"]
+    assert "violation_basis_law" in errors
+    assert errors["correction"][0].startswith("改正期限应写作")
+
+
+def test_the_evaluate_page_shows_the_proposal(client_for, published, inspector):
+    client = client_for(inspector)
+    page = client.get(reverse("discretion:evaluate"))
+    assert page.status_code == 200
+    assert page.context["form"]["version"].initial == str(published.pk)
+    response = client.post(
+        reverse("discretion:evaluate"),
+        {
+            "version": str(published.pk),
+            "violation_code": "GC-JKZM",
+            "found_on": "2026-06-15",
+            "harm": "minor",
+            "corrected_before_inspection": "on",
+            "party": "enterprise",
+            "mental_state": "normal",
+            "history": "",
+        },
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert response.context["evaluation"].proposed.label == "不予处罚"
+    assert "首次违法：近2年内无同类违法记录（满足）" in text
+
+
+def test_the_evaluate_page_refuses_a_repeat_given_in_the_history(client_for, published, inspector):
+    response = client_for(inspector).post(
+        reverse("discretion:evaluate"),
+        {
+            "version": str(published.pk),
+            "violation_code": "GC-JKZM",
+            "found_on": "2026-06-15",
+            "harm": "minor",
+            "corrected_before_inspection": "on",
+            "party": "enterprise",
+            "mental_state": "normal",
+            "history": "GC-JKZM 2025-12-01",
+        },
+    )
+    assert response.context["evaluation"].proposed.label == "一般处罚"
+    bad = client_for(inspector).post(
+        reverse("discretion:evaluate"),
+        {
+            "violation_code": "GC-JKZM",
+            "found_on": "2026-06-15",
+            "party": "enterprise",
+            "mental_state": "normal",
+            "history": "GC-JKZM 昨天",
+        },
+    )
+    assert bad.context["evaluation"] is None
+    assert bad.context["form"].errors["history"] == [
+        "第 1 行“GC-JKZM 昨天”格式不正确，应为：违法行为编码 YYYY-MM-DD。"
+    ]
+
+
+def test_enterprise_users_may_not_use_the_evaluate_page(client_for, enterprise):
+    assert client_for(enterprise).get(reverse("discretion:evaluate")).status_code == 403
