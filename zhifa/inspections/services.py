@@ -52,6 +52,7 @@ from zhifa.inspections.models import (
     Recheck,
 )
 from zhifa.org.models import Officer, Organisation, Role
+from zhifa.org.scoping import visible_to
 from zhifa.org.selectors import eligible_on_q
 from zhifa.plans import rules
 from zhifa.plans.models import InspectionItem, PlanTask
@@ -1651,8 +1652,11 @@ def apply_joint_plan(
     """Record the 综合查一次 plan: each visit of several cases becomes a JointVisit led by its
     lead agency, and its cases take the visit's day (and the planner's officers). Only cases
     not yet approved are moved, so every moved case is approved as it will be carried out."""
-    if not (actor.is_authenticated and (actor.is_admin or rules.can_approve(actor))):
-        raise PermissionDenied("综合查一次的统筹结果由执法机关负责人或系统管理员确认。")
+    if not (actor.is_authenticated and (actor.is_admin or actor.role == Role.SUPERVISOR)):
+        raise PermissionDenied("综合查一次的统筹结果由本级执法监督机关或系统管理员确认。")
+    ids = [case_id for visit in plan.visits for case_id in visit.case_ids]
+    if visible_to(actor, InspectionCase.objects.filter(pk__in=ids)).count() != len(set(ids)):
+        raise PermissionDenied("统筹结果中有不属于您所在地区的检查案件，不能确认。")
     movable = (CaseStatus.DRAFT, CaseStatus.SUBMITTED)
     for visit in plan.visits:
         for case_id in visit.case_ids:

@@ -206,9 +206,8 @@ def test_a_wrong_state_action_is_refused_with_the_reason(new_case):
 
 
 def test_a_late_notice_is_refused_naming_the_earliest_lawful_date(approved_case, inspector):
-    with at(dt.date(2026, 3, 10)):
-        with pytest.raises(ValidationError) as error:
-            services.issue_notice(approved_case, actor=inspector)
+    with at(dt.date(2026, 3, 10)), pytest.raises(ValidationError) as error:
+        services.issue_notice(approved_case, actor=inspector)
 
     assert error.value.message_dict["inspection_date"] == [
         "预告通知书最迟应于2026年3月9日发出（检查日2026年3月16日前5个工作日），今天发出已经逾期。"
@@ -264,9 +263,8 @@ def notified_case(approved_case, inspector):
 
 
 def test_officers_cannot_check_in_before_the_notified_day(notified_case, inspector):
-    with at(dt.date(2026, 3, 13)):
-        with pytest.raises(ValidationError) as error:
-            services.check_in(notified_case, actor=inspector, code=notified_case.verify_code)
+    with at(dt.date(2026, 3, 13)), pytest.raises(ValidationError) as error:
+        services.check_in(notified_case, actor=inspector, code=notified_case.verify_code)
 
     assert error.value.messages == ["预告的检查日期为2026年3月16日，今天不能提前进入现场。"]
     assert notified_case.assignments.filter(checked_in_at__isnull=False).count() == 0
@@ -288,9 +286,8 @@ def test_one_officer_checked_in_is_not_yet_on_site(notified_case, inspector, out
 
 
 def test_a_wrong_code_is_refused(notified_case, inspector):
-    with at(INSPECTION_DAY):
-        with pytest.raises(ValidationError) as error:
-            services.check_in(notified_case, actor=inspector, code="WRONG12345")
+    with at(INSPECTION_DAY), pytest.raises(ValidationError) as error:
+        services.check_in(notified_case, actor=inspector, code="WRONG12345")
 
     assert error.value.message_dict["code"] == [
         "核验码与本次检查不符，请扫描被检查企业出示的检查码。"
