@@ -16,6 +16,7 @@ import functools
 import html
 import io
 import string
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
-from jinja2 import TemplateError
+from jinja2 import Environment, Template, TemplateError
 
 from zhifa.documents import fontcache, layout
 from zhifa.documents.specs import LABELS, SPECS, KindSpec
@@ -167,6 +168,34 @@ def _prepare(tpl: DocxTemplate, context: Mapping[str, Any]) -> dict[str, Any]:
     return prepared
 
 
+class _CompilingOnceEnvironment(Environment):
+    """docxtpl compiles the XML of each part of the template anew for every document; that XML
+    is the same for every document of a template, so each distinct source is compiled once."""
+
+    CACHE_SIZE = 64
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True)
+        self._compiled: dict[str, Template] = {}
+        self._lock = threading.Lock()
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        with self._lock:
+            found = self._compiled.get(source)
+        if found is None:
+            found = super().from_string(source)
+            with self._lock:
+                if len(self._compiled) >= self.CACHE_SIZE:
+                    self._compiled.pop(next(iter(self._compiled)))
+                self._compiled[source] = found
+        return found
+
+
+_JINJA = _CompilingOnceEnvironment()
+
+
 def render(
     kind_code: str, context: Mapping[str, Any], *, template: bytes | None = None
 ) -> Rendered:
@@ -175,7 +204,7 @@ def render(
     source = template if template is not None else default_template(kind_code)
     tpl = DocxTemplate(io.BytesIO(source))
     try:
-        tpl.render(_prepare(tpl, context), autoescape=True)
+        tpl.render(_prepare(tpl, context), jinja_env=_JINJA, autoescape=True)
     except TemplateError as error:
         raise RenderError(f"模板填充失败：{error}。") from error
     out = io.BytesIO()
@@ -208,6 +237,8 @@ ALIGN_CSS = {
 }
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 EMU_PER_MM = 36000
+HTML_HEAD = '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"></head><body>'
+HTML_END = "</body></html>"
 
 
 def _attr(element: Any, path: str, name: str) -> str | None:
@@ -224,9 +255,9 @@ class _Converter:
         self.break_next = False
 
     def html(self) -> str:
-        parts = ['<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"></head><body>']
+        parts = [HTML_HEAD]
         parts.extend(self._blocks(self.doc.element.body))
-        parts.append("</body></html>")
+        parts.append(HTML_END)
         return "".join(parts)
 
     def _blocks(self, container: Any) -> Iterator[str]:
@@ -511,15 +542,44 @@ atexit.register(_weasy.cache_clear)
 
 
 def reset_stylesheet() -> None:
-    """Forget the cached stylesheet (after the font settings change)."""
+    """Forget the cached stylesheet and back pages (after the font settings change)."""
     _weasy.cache_clear()
+    _back_pages.cache_clear()
 
 
-def html_to_pdf(document: str) -> bytes:
+# The back page of inspection documents (五个严禁, 八个不得) starts at this page break. Its text
+# is the same in every document of a prohibitions version, so it is laid out once per version
+# and page position, and only its drawing is repeated.
+BACK_PAGE_START = '<div class="page-break"></div><p class="back-title">'
+
+
+def _layout(document: str) -> Any:
     from weasyprint import HTML
 
     font_config, stylesheet = _weasy()
-    return HTML(string=document).write_pdf(stylesheets=[stylesheet], font_config=font_config)
+    return HTML(string=document).render(stylesheets=[stylesheet], font_config=font_config)
+
+
+@functools.lru_cache(maxsize=16)
+def _back_pages(back: str, preceding: int) -> tuple[Any, ...]:
+    """The laid-out pages of ``back`` (HTML body content) printed after ``preceding`` pages.
+
+    Empty pages stand in for the document before it, so the back page gets its number (— 3 —)
+    and its side (订口 left or right) exactly as if laid out in the whole document.
+    """
+    filler = '<div class="page-break"></div>'.join(['<p class="plain"></p>'] * preceding)
+    laid_out = _layout(f"{HTML_HEAD}{filler}{back}{HTML_END}")
+    return tuple(laid_out.pages[preceding:])
+
+
+def html_to_pdf(document: str) -> bytes:
+    front, found, back = document.rpartition(BACK_PAGE_START)
+    if not found or not back.endswith(HTML_END) or not front.startswith(HTML_HEAD):
+        return bytes(_layout(document).write_pdf())
+    laid_out = _layout(front + HTML_END)
+    pages = _back_pages(found + back.removesuffix(HTML_END), len(laid_out.pages))
+    # WeasyPrint's documented way of combining pages of several renders into one PDF.
+    return bytes(laid_out.copy([*laid_out.pages, *pages]).write_pdf())
 
 
 def docx_to_pdf(docx: bytes) -> bytes:

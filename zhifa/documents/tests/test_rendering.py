@@ -421,6 +421,30 @@ def test_two_sided_pages_mirror_the_margins_and_the_page_numbers() -> None:
             assert x == pytest.approx(left + one_char, abs=0.1)
 
 
+@pytest.mark.parametrize(("extra_checks", "pages"), [(0, 3), (12, 4), (45, 5)])
+def test_the_back_page_laid_out_once_prints_as_in_the_whole_document(
+    extra_checks: int, pages: int
+) -> None:
+    # The front runs to two, three or four pages: the cached back page must take the next
+    # number and side, and print exactly what laying out the whole document at once prints.
+    context = rendering.sample_context("inspection_preview_notice")
+    context["self_check"] = [
+        *context["self_check"],
+        *["核对从业人员健康证明是否在有效期内。"] * extra_checks,
+    ]
+    docx = rendering.render("inspection_preview_notice", context).docx
+    html = rendering.document_html(Document(io.BytesIO(docx)))
+    assert rendering.BACK_PAGE_START in html
+    split = PdfReader(io.BytesIO(rendering.html_to_pdf(html)))
+    whole = PdfReader(io.BytesIO(rendering._layout(html).write_pdf()))
+    assert len(split.pages) == len(whole.pages) == pages
+    for ours, reference in zip(split.pages, whole.pages, strict=True):
+        assert text_lines(ours) == text_lines(reference)
+    back = text_lines(split.pages[-1])
+    assert back[0][3] == "涉企行政检查“五个严禁”“八个不得”"
+    assert back[-1][3] == f"— {len(split.pages)} —"
+
+
 def test_every_sample_context_is_complete_and_a_missing_field_is_named() -> None:
     for code in SPECS:
         assert rendering.context_problems(code, rendering.sample_context(code)) == [], code
