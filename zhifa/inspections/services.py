@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from zhifa.audit.services import record_change, snapshot
@@ -145,11 +146,17 @@ def _name(user: Any) -> str:
 
 
 def officer_problems(
-    officers: Sequence[Officer], *, enterprise: Enterprise, organisation: Organisation, on: dt.date
+    officers: Sequence[Officer],
+    *,
+    enterprise: Enterprise,
+    organisation: Organisation,
+    on: dt.date,
+    whole_team: bool = True,
 ) -> list[str]:
-    """Why these officers may not inspect ``enterprise`` on ``on``; empty when they may."""
+    """Why these officers may not inspect ``enterprise`` on ``on``; empty when they may.
+    ``whole_team=False`` checks officers one by one (a check-in), without the two-officer rule."""
     problems: list[str] = []
-    if len(officers) < MIN_OFFICERS:
+    if whole_team and len(officers) < MIN_OFFICERS:
         problems.append(
             f"执法人员不得少于{MIN_OFFICERS}人（《中华人民共和国行政处罚法》第四十二条），"
             f"现为{len(officers)}人，请补充。"
@@ -175,26 +182,24 @@ def officer_problems(
     return problems
 
 
-def counted_cases(enterprise: Enterprise, year: int) -> int:
-    """Inspections of the enterprise this year that count against the cap across agencies."""
-    return (
+def counted_cases(
+    enterprise: Enterprise, year: int, *, exclude: int | None = None
+) -> QuerySet[InspectionCase]:
+    """Inspections of the enterprise in ``year`` that count against the cap across agencies:
+    not cancelled or rejected, and not of a kind exempt from advance notice."""
+    qs = (
         InspectionCase.objects.filter(enterprise=enterprise, inspection_date__year=year)
         .exclude(status__in=(CaseStatus.CANCELLED, CaseStatus.REJECTED))
         .exclude(kind__in=InspectionKind.exempt_from_notice())
-        .count()
     )
+    return qs.exclude(pk=exclude) if exclude is not None else qs
 
 
 def _check_cap(enterprise: Enterprise, kind: str, day: dt.date, exclude: int | None = None) -> None:
     if kind in InspectionKind.exempt_from_notice():
         return
     cap = effective_yearly_cap(enterprise.region_id)
-    qs = InspectionCase.objects.filter(enterprise=enterprise, inspection_date__year=day.year)
-    qs = qs.exclude(status__in=(CaseStatus.CANCELLED, CaseStatus.REJECTED))
-    qs = qs.exclude(kind__in=InspectionKind.exempt_from_notice())
-    if exclude is not None:
-        qs = qs.exclude(pk=exclude)
-    count = qs.count()
+    count = counted_cases(enterprise, day.year, exclude=exclude).count()
     if count >= cap:
         raise ValidationError(
             {
@@ -903,11 +908,14 @@ def check_in(case: InspectionCase, *, actor: Any, code: str) -> CaseOfficer:
             f"预告的检查日期为{paperwork.chinese_date(case.inspection_date)}，今天不能提前进入现场。"
         )
     problems = officer_problems(
-        [officer, officer], enterprise=case.enterprise, organisation=case.organisation, on=today
+        [officer],
+        enterprise=case.enterprise,
+        organisation=case.organisation,
+        on=today,
+        whole_team=False,
     )
-    problems = [p for p in problems if "不得少于" not in p]
     if problems:
-        raise ValidationError({"officer": sorted(set(problems))})
+        raise ValidationError({"officer": problems})
     if assignment.checked_in_at is not None:
         raise ValidationError(f"{officer.name} 已于 {assignment.checked_in_at:%H:%M} 签到。")
     with transaction.atomic():

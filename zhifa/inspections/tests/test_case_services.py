@@ -546,3 +546,19 @@ def test_an_enterprise_books_a_guidance_slot_once(
     assert booking.status == "booked"
     assert error.value.message_dict["slot"] == ["该时段已被预约，请选择其他时段。"]
     assert notified_case.bookings.count() == 1
+
+
+def test_an_officer_whose_certificate_lapsed_after_approval_cannot_check_in(
+    notified_case, inspector, officer_one
+):
+    officer_one.cert_valid_until = dt.date(2026, 3, 15)
+    officer_one.save()
+
+    with at(INSPECTION_DAY), pytest.raises(ValidationError) as error:
+        services.check_in(notified_case, actor=inspector, code=notified_case.verify_code)
+
+    assert error.value.message_dict["officer"] == [
+        f"王检查（执法证 {officer_one.cert_no}）在2026年3月16日没有有效的执法证"
+        "（有效期至 2026-03-15，状态“有效”），不能参加检查。"
+    ]
+    assert notified_case.assignments.filter(checked_in_at__isnull=False).count() == 0
