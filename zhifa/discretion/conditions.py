@@ -227,9 +227,13 @@ def describe(condition: Condition) -> str:
     return f"具有行政处罚法第三十二条规定的情形之一（{names}）"
 
 
+def plain_amount(value: Decimal) -> str:
+    """An amount as people write it: 500, not 500.00; 1999.5 stays as it is."""
+    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
+
+
 def format_yuan(value: Decimal) -> str:
-    text = f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
-    return f"{text} 元"
+    return f"{plain_amount(value)} 元"
 
 
 # --- Spreadsheet and form columns -------------------------------------------------------------

@@ -20,6 +20,7 @@ from zhifa.discretion.conditions import (
     HarmLevel,
     columns_from_conditions,
     parse_conditions,
+    plain_amount,
 )
 from zhifa.discretion.engine import Finding, MentalState, PartyKind, PriorViolation
 from zhifa.discretion.models import DiscretionItem, DiscretionVersion, ListKind
@@ -199,12 +200,9 @@ class ItemForm(forms.Form):
                 )
             }
             initial["field"] = instance.field.code
-            initial["penalty_min"] = (
-                f"{instance.penalty_min:f}" if instance.penalty_min is not None else ""
-            )
-            initial["penalty_max"] = (
-                f"{instance.penalty_max:f}" if instance.penalty_max is not None else ""
-            )
+            for key in ("penalty_min", "penalty_max"):
+                amount = getattr(instance, key)
+                initial[key] = plain_amount(amount) if amount is not None else ""
             harm_value = {"无": "none", "轻微": "minor", "一般": "general", "严重": "serious"}
             initial.update(cells)
             initial["harm_max"] = harm_value.get(cells["harm_max"], "")

@@ -19,6 +19,7 @@ from zhifa.discretion.conditions import (
     CONDITION_HEADERS,
     columns_from_conditions,
     parse_conditions,
+    plain_amount,
 )
 from zhifa.discretion.models import DiscretionItem, ListKind
 from zhifa.org.models import EnforcementField, Organisation
@@ -174,7 +175,7 @@ def _validate(report: ImportReport, content: bytes, organisation: Organisation) 
 
 
 def _money(value: Any) -> str:
-    return f"{value:f}" if value is not None else ""
+    return plain_amount(value) if value is not None else ""
 
 
 def item_row(item: DiscretionItem) -> list[Any]:

@@ -17,6 +17,7 @@ from zhifa.discretion.conditions import (
     ConditionError,
     conditions_from_columns,
     dump_conditions,
+    format_yuan,
     parse_conditions,
 )
 from zhifa.discretion.models import ListKind
@@ -133,7 +134,8 @@ def parse_money(value: Any, label: str) -> tuple[Decimal | None, str]:
         return None, f"{label}应为不小于 0、最多两位小数的金额，填写的是“{text}”。"
     if amount >= Decimal("1e12"):
         return None, f"{label}过大，填写的是“{text}”。"
-    return amount, ""
+    # Stored with two decimals; compare the same way, so 500 and 500.00 are one value.
+    return amount.quantize(Decimal("0.01")), ""
 
 
 def parse_flag(value: Any, label: str) -> tuple[bool, str]:
@@ -204,7 +206,9 @@ def check_item(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
             errors[key] = message
     low, high = cleaned["penalty_min"], cleaned["penalty_max"]
     if low is not None and high is not None and low > high and "penalty_max" not in errors:
-        errors["penalty_max"] = f"罚款上限（{high} 元）不能低于下限（{low} 元）。"
+        errors["penalty_max"] = (
+            f"罚款上限（{format_yuan(high)}）不能低于下限（{format_yuan(low)}）。"
+        )
     has_penalty = low is not None or high is not None or bool(cleaned["penalty_text"])
     if kind == ListKind.EXEMPT and has_penalty:
         errors["penalty_text"] = "不予处罚清单的事项不填处罚幅度（罚款上下限和处罚幅度应为空）。"

@@ -48,6 +48,18 @@ def _require_curator(user: User, organisation_id: int | None = None) -> None:
         raise PermissionDenied(rules.OTHER_ORG)
 
 
+def _draft_only(request: HttpRequest, version: DiscretionVersion) -> HttpResponse | None:
+    """A redirect with the reason when ``version`` is no longer a draft; None when it is."""
+    if version.is_draft:
+        return None
+    messages.error(
+        request,
+        f"清单版本“{version.label}”{VersionStatus(version.status).label}，不能修改；"
+        "请在其基础上起草修订版本。",
+    )
+    return redirect("discretion:version_detail", pk=version.pk)
+
+
 # --- Public -----------------------------------------------------------------------------------
 
 
@@ -209,6 +221,8 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     version = _version(user, pk)
     _require_curator(user, version.organisation_id)
+    if (refused := _draft_only(request, version)) is not None:
+        return refused
     form = VersionForm(_posted(request), user=user, instance=version)
     if request.method == "POST" and form.is_valid():
         try:
@@ -230,6 +244,8 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     version = _version(user, pk)
     _require_curator(user, version.organisation_id)
+    if (refused := _draft_only(request, version)) is not None:
+        return refused
     form = ConfirmForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -293,6 +309,8 @@ def version_import(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     version = _version(user, pk)
     _require_curator(user, version.organisation_id)
+    if (refused := _draft_only(request, version)) is not None:
+        return refused
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     report = None
     if request.method == "POST" and form.is_valid():
@@ -342,6 +360,8 @@ def item_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     version = _version(user, pk)
     _require_curator(user, version.organisation_id)
+    if (refused := _draft_only(request, version)) is not None:
+        return refused
     form = ItemForm(_posted(request), organisation=version.organisation)
     if request.method == "POST" and form.is_valid():
         try:
@@ -369,6 +389,8 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(user, pk)
     version = item.version
     _require_curator(user, version.organisation_id)
+    if (refused := _draft_only(request, version)) is not None:
+        return refused
     form = ItemForm(_posted(request), organisation=version.organisation, instance=item)
     if request.method == "POST" and form.is_valid():
         try:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from zhifa import testing
+from zhifa.discretion import services
 from zhifa.discretion.models import DiscretionVersion, VersionStatus
 from zhifa.org.models import Role
 
@@ -14,7 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 def test_anonymous_visitors_see_published_items_only(client_for, published, health_agency):
-    from zhifa.discretion import services
     from zhifa.discretion.tests.conftest import item_data, version_data
 
     reviewer = testing.user("r2", role=Role.LEGAL_REVIEWER, organisation=health_agency)
@@ -203,3 +203,58 @@ def test_the_evaluate_page_refuses_a_repeat_given_in_the_history(client_for, pub
 
 def test_enterprise_users_may_not_use_the_evaluate_page(client_for, enterprise):
     assert client_for(enterprise).get(reverse("discretion:evaluate")).status_code == 403
+
+
+def test_every_curation_page_renders_for_the_reviewer(client_for, published, legal_reviewer):
+    client = client_for(legal_reviewer)
+    item = published.items.get(code="CQ-01")
+    assert client.get(reverse("discretion:public_version", args=[published.pk])).status_code == 200
+    listing = client.get(reverse("discretion:manage_list"), {"status": "published"})
+    assert [v.label for v in listing.context["page"]] == ["舟山市卫生健康 2026版"]
+    detail = client.get(reverse("discretion:version_detail", args=[published.pk]))
+    assert detail.context["can_edit"] is False
+    assert detail.context["can_revise"] is True
+    refused = client.get(reverse("discretion:item_edit", args=[item.pk]), follow=True)
+    assert refused.redirect_chain == [
+        (reverse("discretion:version_detail", args=[published.pk]), 302)
+    ]
+    assert (
+        "清单版本“舟山市卫生健康 2026版”已公布，不能修改；请在其基础上起草修订版本。"
+        in refused.content.decode()
+    )
+    revision = services.revise_version(published, label="修订", actor=legal_reviewer)
+    edit = client.get(reverse("discretion:item_edit", args=[revision.items.get(code="CQ-01").pk]))
+    form = edit.context["form"]
+    assert form["harm_max"].initial == "general"
+    assert form["circumstances"].initial == ["eliminated_harm"]
+    assert form["penalty_min"].initial == "500"
+    export = client.get(reverse("discretion:version_export", args=[published.pk]))
+    assert export.status_code == 200
+    template = client.get(reverse("discretion:import_template"))
+    assert template.status_code == 200
+
+
+def test_the_import_page_reports_bad_rows(client_for, draft, legal_reviewer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhifa.discretion.tests.test_import import good_row, xlsx
+
+    upload = SimpleUploadedFile("坏.xlsx", xlsx([good_row("GS-01", **{"危害程度上限": "很小"})]))
+    response = client_for(legal_reviewer).post(
+        reverse("discretion:version_import", args=[draft.pk]), {"file": upload}
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "未导入任何数据。" in text
+    assert "危害程度上限应为 无、轻微、一般 或 严重 之一" in text
+    assert not draft.items.filter(code="GS-01").exists()
+
+
+def test_revising_a_published_version_through_the_page(client_for, published, legal_reviewer):
+    response = client_for(legal_reviewer).post(
+        reverse("discretion:version_revise", args=[published.pk]), {"label": "2027版"}
+    )
+    revision = DiscretionVersion.objects.get(label="2027版")
+    assert response.status_code == 302
+    assert revision.status == VersionStatus.DRAFT
+    assert revision.items.count() == 2
