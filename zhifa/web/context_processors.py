@@ -15,10 +15,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     public = [
         ("计划公开", reverse("plans:public_plan_list")),
         ("抽取公示", reverse("draws:public_list")),
+        ("检查结果公示", reverse("inspections:public_results")),
     ]
     if user is None or not user.is_authenticated:
         return {"nav_items": public}
-    items: list[tuple[str, str]] = [("首页", reverse("home"))]
+    items: list[tuple[str, str]] = [
+        ("首页", reverse("home")),
+        ("待办", reverse("inspections:inbox")),
+    ]
     if user.is_admin or user.role in (*Role.agency_roles(), Role.SUPERVISOR):
         items += [
             ("企业名录", reverse("registry:enterprise_list")),
@@ -27,6 +31,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("检查事项", reverse("plans:item_list")),
             ("年度计划", reverse("plans:plan_list")),
             ("双随机抽取", reverse("draws:draw_list")),
+            ("检查案件", reverse("inspections:case_list")),
             ("文书", reverse("documents:document_list")),
             ("文号台账", reverse("documents:number_list")),
         ]
@@ -35,6 +40,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("本企业信息", reverse("registry:enterprise_detail", args=[user.enterprise_id]))
         )
         items.append(("收到的文书", reverse("documents:received_list")))
+        items.append(("我的检查", reverse("inspections:my_cases")))
     items.append(("工作日", reverse("workdays:calendar")))
     items += public
     if user.is_admin or user.role == Role.SUPERVISOR:

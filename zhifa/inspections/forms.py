@@ -1,0 +1,457 @@
+"""Forms of the inspection pages. They take input; the rules are checked by the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from zhifa.inspections.models import (
+    CaseFinding,
+    CaseOutcome,
+    CaseStatus,
+    FindingResult,
+    GuidanceSlot,
+    HarmLevel,
+    InspectionCase,
+    InspectionKind,
+    PenaltyChoice,
+)
+from zhifa.org.models import Officer, Role, User
+from zhifa.plans.models import InspectionItem
+from zhifa.registry.models import Enterprise
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+CONFIRM = "我已核对以上内容，确认办理（此操作记入全过程记录，不能撤回）。"
+
+
+def _confirm(what: str) -> forms.BooleanField:
+    return forms.BooleanField(label=CONFIRM, error_messages={"required": f"请勾选确认后再{what}。"})
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label="案件编号、企业名称或统一社会信用代码", required=False, max_length=64)
+    status = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部状态"), *CaseStatus.choices]
+    )
+    kind = forms.ChoiceField(
+        label="检查类型", required=False, choices=[("", "全部类型"), *InspectionKind.choices]
+    )
+    year = forms.IntegerField(label="检查年度", required=False, min_value=2000, max_value=2100)
+
+    def filters(self) -> dict[str, Any] | None:
+        if not self.is_bound:
+            return {}
+        if not self.is_valid():
+            return None
+        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+
+
+class OfficerMultipleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Officers labelled with whether their 执法证 is valid today."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        assert isinstance(obj, Officer)
+        reason = obj.ineligibility_reason(timezone.localdate())
+        if reason:
+            return f"{obj.name}（执法证 {obj.cert_no}，{reason}）"
+        return f"{obj.name}（执法证 {obj.cert_no}，有效期至 {obj.cert_valid_until:%Y-%m-%d}）"
+
+
+class ItemMultipleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        assert isinstance(obj, InspectionItem)
+        return f"{obj.code} {obj.name}"
+
+
+def _agency_querysets(form: forms.Form, organisation_id: int | None) -> None:
+    items = form.fields["items"]
+    officers = form.fields["officers"]
+    assert isinstance(items, forms.ModelMultipleChoiceField)
+    assert isinstance(officers, forms.ModelMultipleChoiceField)
+    if organisation_id is None:
+        return
+    items.queryset = InspectionItem.objects.filter(
+        organisation_id=organisation_id, is_active=True
+    ).order_by("code")
+    officers.queryset = Officer.objects.filter(organisation_id=organisation_id).order_by(
+        "name", "cert_no"
+    )
+
+
+class CaseContentForm(forms.Form):
+    """What an approval covers: items, officers, date and time; plus title and reason."""
+
+    items = ItemMultipleField(
+        label="检查事项",
+        queryset=InspectionItem.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请至少选择一项检查事项。"},
+    )
+    officers = OfficerMultipleField(
+        label="执法人员",
+        queryset=Officer.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="至少两名持有效执法证的执法人员（按住 Ctrl 多选）。",
+        error_messages={"required": "请选择执法人员（不少于2人）。"},
+    )
+    inspection_date = forms.DateField(label="检查日期", widget=DATE)
+    inspection_time = forms.TimeField(label="检查时间", widget=TIME, initial=dt.time(9, 0))
+    title = forms.CharField(
+        label="检查名称",
+        max_length=200,
+        required=False,
+        help_text="不填则按检查类型和企业名称生成。",
+    )
+    reason = forms.CharField(label="检查事由", required=False, widget=forms.Textarea({"rows": 3}))
+
+    def __init__(self, *args: Any, organisation_id: int | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _agency_querysets(self, organisation_id)
+
+    def ordered_officers(self) -> list[Officer]:
+        """The chosen officers in the order they were given (the first leads the visit)."""
+        data: Any = self.data
+        given = [str(v) for v in data.getlist("officers")] if data else []
+        chosen = list(self.cleaned_data["officers"])
+        return sorted(chosen, key=lambda o: given.index(str(o.pk)) if str(o.pk) in given else 0)
+
+
+class CaseForm(CaseContentForm):
+    kind = forms.ChoiceField(label="检查类型", choices=InspectionKind.choices)
+    uscc = forms.CharField(label="检查对象统一社会信用代码", max_length=18, min_length=18)
+    exemption_reason = forms.CharField(
+        label="免于预告理由",
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+        help_text="举报投诉、暗访暗查、“四不两直”和直接涉及人民群众生命财产安全的检查必须填写，"
+        "经执法机关负责人批准。",
+    )
+    is_emergency = forms.BooleanField(
+        label="紧急现场检查（先口头通知、事后补办手续）", required=False
+    )
+
+    field_order = [
+        "kind",
+        "uscc",
+        "items",
+        "officers",
+        "inspection_date",
+        "inspection_time",
+        "title",
+        "reason",
+        "exemption_reason",
+        "is_emergency",
+    ]
+
+    def __init__(self, *args: Any, organisation_id: int | None, **kwargs: Any) -> None:
+        super().__init__(*args, organisation_id=organisation_id, **kwargs)
+        self.fields["uscc"].error_messages.update(
+            {
+                "min_length": "统一社会信用代码应为 18 位。",
+                "max_length": "统一社会信用代码应为 18 位。",
+            }
+        )
+
+    def clean_uscc(self) -> Enterprise:
+        code = self.cleaned_data["uscc"].strip().upper()
+        enterprise = Enterprise.objects.filter(uscc=code).first()
+        if enterprise is None:
+            raise forms.ValidationError(f"企业名录中没有统一社会信用代码为“{code}”的企业。")
+        return enterprise
+
+
+class OpinionForm(forms.Form):
+    opinion = forms.CharField(label="审批意见", max_length=500, required=False)
+    confirm = _confirm("批准")
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label="不予批准的理由", max_length=500)
+    confirm = _confirm("不予批准")
+
+
+class ConfirmForm(forms.Form):
+    confirm = _confirm("办理")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="撤销理由", max_length=255)
+    confirm = _confirm("撤销")
+
+
+class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name or obj.username)
+
+
+class OralNoticeForm(forms.Form):
+    told_at = forms.DateTimeField(label="告知时间", widget=DATETIME, input_formats=DATETIME_FORMATS)
+    place = forms.CharField(label="告知地点", max_length=200)
+    told_by = forms.ModelChoiceField(label="告知人", queryset=Officer.objects.none())
+    told_to = forms.CharField(label="被告知人（姓名、职务）", max_length=100)
+    content = forms.CharField(label="告知内容", widget=forms.Textarea({"rows": 3}))
+    head = UserChoiceField(label="报告的机关负责人", queryset=User.objects.none())
+
+    def __init__(self, *args: Any, case: InspectionCase, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        told_by = self.fields["told_by"]
+        head = self.fields["head"]
+        assert isinstance(told_by, forms.ModelChoiceField)
+        assert isinstance(head, forms.ModelChoiceField)
+        told_by.queryset = Officer.objects.filter(
+            pk__in=case.assignments.values("officer_id")
+        ).order_by("name")
+        head.queryset = User.objects.filter(
+            role=Role.APPROVER, organisation_id=case.organisation_id, is_active=True
+        ).order_by("username")
+
+
+class SocialSupervisorForm(forms.Form):
+    supervisor = UserChoiceField(
+        label="伴随监督员", queryset=User.objects.none(), required=False, empty_label="（不安排）"
+    )
+
+    def __init__(self, *args: Any, case: InspectionCase, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["supervisor"]
+        assert isinstance(field, forms.ModelChoiceField)
+        region = case.region
+        codes = [region.code]
+        while region.parent_id:
+            region = region.parent  # type: ignore[assignment]
+            codes.append(region.code)
+        field.queryset = User.objects.filter(
+            role=Role.SOCIAL_SUPERVISOR, is_active=True, region_id__in=codes
+        ).order_by("username")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        cleaned = super().clean(data, initial)
+        return [cleaned] if cleaned else []
+
+
+class FindingForm(forms.Form):
+    result = forms.ChoiceField(
+        label="检查结果", choices=FindingResult.choices, widget=forms.RadioSelect
+    )
+    description = forms.CharField(
+        label="检查情况", required=False, widget=forms.Textarea({"rows": 2})
+    )
+    evidence = MultipleFileField(label="证据照片或文件", required=False)
+
+
+class FinishForm(forms.Form):
+    present_person = forms.CharField(label="在场人（姓名、职务）", max_length=100)
+    party_opinion = forms.CharField(
+        label="当事人意见", max_length=500, widget=forms.Textarea({"rows": 2})
+    )
+    confirm = _confirm("结束现场检查")
+
+
+class DecideForm(forms.Form):
+    outcome = forms.ChoiceField(label="处理结果", choices=CaseOutcome.choices)
+    rectify_working_days = forms.IntegerField(
+        label="整改期限（工作日）",
+        required=False,
+        min_value=1,
+        max_value=60,
+        help_text="责令改正时填写，按工作日计算。",
+    )
+    requirements = forms.CharField(
+        label="整改要求（每行一条）", required=False, widget=forms.Textarea({"rows": 3})
+    )
+    note = forms.CharField(label="处理说明", required=False, widget=forms.Textarea({"rows": 2}))
+    confirm = _confirm("作出处理决定")
+
+    def __init__(self, *args: Any, findings: list[CaseFinding], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.problems = findings
+        confirm = self.fields.pop("confirm")
+        for finding in findings:
+            n = finding.position
+            label = f"第{n}项"
+            self.fields[f"f{n}_chosen"] = forms.ChoiceField(
+                label=f"{label}处理决定",
+                choices=[("", "请选择"), *PenaltyChoice.choices],
+                initial=finding.chosen or finding.proposed,
+                required=False,
+            )
+            self.fields[f"f{n}_legal_basis"] = forms.CharField(
+                label=f"{label}法律依据",
+                max_length=300,
+                required=False,
+                initial=finding.legal_basis,
+            )
+            self.fields[f"f{n}_harm_level"] = forms.ChoiceField(
+                label=f"{label}危害程度",
+                choices=[("", "未评估"), *HarmLevel.choices],
+                required=False,
+                initial=finding.harm_level,
+            )
+            self.fields[f"f{n}_corrected_on_site"] = forms.BooleanField(
+                label=f"{label}当场改正", required=False, initial=finding.corrected_on_site
+            )
+            self.fields[f"f{n}_deviation_reason"] = forms.CharField(
+                label=f"{label}未采纳系统建议的理由",
+                required=False,
+                widget=forms.Textarea({"rows": 2}),
+                initial=finding.deviation_reason,
+            )
+        self.fields["confirm"] = confirm
+
+    def finding_rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "finding": f,
+                "fields": [self[f"f{f.position}_{name}"] for name in DECISION_FIELDS],
+            }
+            for f in self.problems
+        ]
+
+    def decisions(self) -> dict[int, dict[str, Any]]:
+        data = self.cleaned_data
+        decisions: dict[int, dict[str, Any]] = {}
+        for finding in self.problems:
+            n = finding.position
+            decisions[n] = {
+                "chosen": data.get(f"f{n}_chosen", ""),
+                "legal_basis": data.get(f"f{n}_legal_basis", ""),
+                "harm_level": data.get(f"f{n}_harm_level", ""),
+                "corrected_on_site": data.get(f"f{n}_corrected_on_site", False),
+                "deviation_reason": data.get(f"f{n}_deviation_reason", ""),
+                "proposed": finding.proposed,
+                "proposal_basis": finding.proposal_basis,
+                "violation_code": finding.violation_code,
+                "first_violation": finding.first_violation,
+                "corrected_before": finding.corrected_before,
+            }
+        return decisions
+
+    def requirement_lines(self) -> list[str]:
+        text = self.cleaned_data.get("requirements") or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+DECISION_FIELDS = ("chosen", "legal_basis", "harm_level", "corrected_on_site", "deviation_reason")
+
+
+class RecheckForm(forms.Form):
+    passed = forms.TypedChoiceField(
+        label="复查结论",
+        choices=[("1", "整改到位"), ("0", "未整改到位")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    rechecked_on = forms.DateField(label="复查日期", widget=DATE, required=False)
+    note = forms.CharField(label="复查情况", widget=forms.Textarea({"rows": 3}))
+    file_case = forms.BooleanField(label="未整改到位的，立案查处（移交）", required=False)
+    confirm = _confirm("记录复查")
+
+
+class PublishForm(forms.Form):
+    summary = forms.CharField(label="公示内容", max_length=1000, widget=forms.Textarea({"rows": 3}))
+    confirm = _confirm("公示")
+
+
+class BatchForm(forms.Form):
+    cases = forms.ModelMultipleChoiceField(
+        label="待批量审批的案件",
+        queryset=InspectionCase.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请至少选择一件待审批的案件。"},
+    )
+    title = forms.CharField(label="批次名称", max_length=200)
+    opinion = forms.CharField(label="审批意见", max_length=500, required=False)
+    confirm = _confirm("批量审批")
+
+    def __init__(self, *args: Any, cases: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["cases"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = cases
+
+
+class SlotForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label="开始时间", widget=DATETIME, input_formats=DATETIME_FORMATS
+    )
+    ends_at = forms.DateTimeField(label="结束时间", widget=DATETIME, input_formats=DATETIME_FORMATS)
+    place = forms.CharField(label="方式/地点", max_length=200)
+    officer = forms.ModelChoiceField(label="指导人员", queryset=Officer.objects.none())
+
+    def __init__(self, *args: Any, organisation_id: int | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["officer"]
+        assert isinstance(field, forms.ModelChoiceField)
+        if organisation_id is not None:
+            field.queryset = Officer.objects.filter(organisation_id=organisation_id).order_by(
+                "name"
+            )
+
+
+class GuidanceNoteForm(forms.Form):
+    note = forms.CharField(label="指导情况", widget=forms.Textarea({"rows": 2}))
+
+
+class SlotChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        assert isinstance(obj, GuidanceSlot)
+        start = timezone.localtime(obj.starts_at)
+        end = timezone.localtime(obj.ends_at)
+        return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M} {obj.place}（{obj.officer.name}）"
+
+
+class BookingForm(forms.Form):
+    slot = SlotChoiceField(
+        label="指导时段",
+        queryset=GuidanceSlot.objects.none(),
+        error_messages={"invalid_choice": "该时段已不可预约，请选择其他时段。"},
+    )
+    topic = forms.CharField(label="希望指导的问题", max_length=500, required=False)
+
+    def __init__(self, *args: Any, slots: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["slot"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = slots
+
+
+class RatingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="评价",
+        choices=[(str(n), f"{n} 星") for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择 1 至 5 星的评价。"},
+    )
+    comment = forms.CharField(label="评价意见", max_length=500, required=False)
+
+
+class ObjectionForm(forms.Form):
+    text = forms.CharField(label="异议内容", widget=forms.Textarea({"rows": 3}))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label="答复", widget=forms.Textarea({"rows": 2}))
+
+
+class ResultFilterForm(forms.Form):
+    q = forms.CharField(label="企业或机关名称", required=False, max_length=64)
+    year = forms.IntegerField(label="检查年度", required=False, min_value=2000, max_value=2100)
