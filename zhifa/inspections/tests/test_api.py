@@ -570,6 +570,83 @@ def test_a_finding_before_two_officers_checked_in_is_refused(
     assert approved_case.findings.count() == 0
 
 
+def test_changing_the_date_of_an_approved_case_sends_it_back_for_approval(
+    call, approved_case, inspector
+):
+    with at(dt.date(2026, 3, 3)):
+        response = call(
+            inspector, "patch", f"/cases/{approved_case.pk}", {"inspection_date": "2026-03-18"}
+        )
+
+    assert response.status_code == 200
+    data = response.json()
+    assert (data["status"], data["inspection_date"], data["approved_by"]) == (
+        "submitted",
+        "2026-03-18",
+        "",
+    )
+    record = AuditRecord.objects.get(action="inspections.case.update")
+    assert "退回重新审批" in record.summary
+
+
+def test_an_empty_title_is_refused_naming_the_field(call, approved_case, inspector, counts):
+    before = counts()
+    with at(dt.date(2026, 3, 3)):
+        response = call(inspector, "patch", f"/cases/{approved_case.pk}", {"title": ""})
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"title": ["请填写检查名称。"]}
+    assert counts() == before
+
+
+def test_a_rejection_needs_its_reason_and_a_rejected_case_can_be_revised_or_cancelled(
+    call, case_body, inspector, approver, counts
+):
+    with at(dt.date(2026, 3, 2)):
+        case_id = call(inspector, "post", "/cases", case_body()).json()["id"]
+        call(inspector, "post", f"/cases/{case_id}/submit")
+        before = counts()
+        no_reason = call(approver, "post", f"/cases/{case_id}/reject", {"reason": " "})
+        assert counts() == before
+        rejected = call(approver, "post", f"/cases/{case_id}/reject", {"reason": "检查事项不全。"})
+        revised = call(inspector, "post", f"/cases/{case_id}/revise")
+        cancelled = call(
+            inspector, "post", f"/cases/{case_id}/cancel", {"reason": "已并入专项检查。"}
+        )
+        again = call(inspector, "post", f"/cases/{case_id}/cancel", {"reason": "再次撤销。"})
+
+    assert no_reason.status_code == 422
+    assert no_reason.json()["errors"] == {"reason": ["请填写不予批准的理由。"]}
+    assert (rejected.json()["status"], rejected.json()["approval_opinion"]) == (
+        "rejected",
+        "检查事项不全。",
+    )
+    assert revised.json()["status"] == "draft"
+    assert (cancelled.json()["status"], cancelled.json()["cancel_reason"]) == (
+        "cancelled",
+        "已并入专项检查。",
+    )
+    assert again.status_code == 422
+    assert again.json()["detail"].endswith(
+        "不能撤销（只有状态为“草稿”、“待审批”、“未获批准”、“已批准”、“已预告”的案件可以撤销）。"
+    )
+
+
+def test_a_check_in_with_the_wrong_code_is_refused(call, approved_case, inspector):
+    with at(dt.date(2026, 3, 2)):
+        call(inspector, "post", f"/cases/{approved_case.pk}/notice")
+    with at(INSPECTION_DAY):
+        response = call(
+            inspector, "post", f"/cases/{approved_case.pk}/check-in", {"code": "WRONG12345"}
+        )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "code": ["核验码与本次检查不符，请扫描被检查企业出示的检查码。"]
+    }
+    assert approved_case.assignments.filter(checked_in_at__isnull=False).count() == 0
+
+
 # --- Scoping, roles, login -------------------------------------------------------------------
 
 
