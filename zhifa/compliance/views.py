@@ -1,0 +1,471 @@
+"""Pages of the compliance guidance lists and self-checks. Thin: scope, validate, call a
+service, render.
+
+The published lists, their items and the search need no login. Curators (系统管理员, 执法监督人员)
+draft, import and publish versions; an enterprise user keeps its own self-checks, which nobody
+else but an administrator lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from zhifa.compliance import importing, rules, search, selectors, services
+from zhifa.compliance.forms import (
+    AnswerForm,
+    ConfirmForm,
+    CorrectionForm,
+    ItemImportForm,
+    SearchForm,
+    SelfCheckStartForm,
+    VersionForm,
+)
+from zhifa.compliance.models import (
+    Answer,
+    GuidanceItem,
+    GuidanceVersion,
+    SelfCheck,
+    SelfCheckAnswer,
+    SelfCheckStatus,
+    VersionStatus,
+)
+from zhifa.org.models import Role, User
+from zhifa.org.scoping import get_visible_or_404, visible_to
+from zhifa.web.exports import XLSX_TYPE, xlsx_response
+from zhifa.web.viewhelpers import add_service_errors as _form_errors
+from zhifa.web.viewhelpers import posted as _posted
+from zhifa.web.viewhelpers import request_user as _user
+
+REPORT_LIMIT = 1000
+SEARCH_PAGE_SIZE = 10
+
+
+def _version_for(request: HttpRequest, pk: int) -> GuidanceVersion:
+    """A public version for anyone; a draft only for a curator who may see it."""
+    version = get_object_or_404(GuidanceVersion.objects.select_related("region"), pk=pk)
+    if version.is_public:
+        return version
+    user = request.user
+    if user.is_authenticated and rules.can_curate(user):
+        return get_visible_or_404(user, GuidanceVersion.objects.select_related("region"), pk=pk)
+    raise Http404("未找到该清单，或它尚未公布。")
+
+
+def _require_curator(user: User, version: GuidanceVersion | None = None) -> None:
+    if not rules.can_curate(user):
+        raise PermissionDenied(rules.CURATE_DENIED)
+    if version is not None and not rules.covers(user, version.region):
+        raise PermissionDenied(rules.OTHER_REGION)
+
+
+# --- Public pages ------------------------------------------------------------------------------
+
+
+@require_GET
+def version_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    can_curate = user.is_authenticated and rules.can_curate(user)
+    drafts = (
+        visible_to(user, GuidanceVersion.objects.filter(status=VersionStatus.DRAFT))
+        if can_curate
+        else GuidanceVersion.objects.none()
+    )
+    return render(
+        request,
+        "compliance/version_list.html",
+        {
+            "versions": selectors.public_versions(),
+            "drafts": drafts.select_related("region"),
+            "can_curate": can_curate,
+            "form": SearchForm(),
+        },
+    )
+
+
+@require_GET
+def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _version_for(request, pk)
+    form = SearchForm(request.GET or None)
+    field = industry = ""
+    if form.is_bound and form.is_valid():
+        field = form.cleaned_data["field"]
+        industry = form.cleaned_data["industry"]
+    items = selectors.public_items(version, field=field, industry=industry)
+    page = Paginator(items, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
+    user = request.user
+    can_edit = (
+        version.is_draft
+        and user.is_authenticated
+        and rules.can_curate(user)
+        and rules.covers(user, version.region)
+    )
+    return render(
+        request,
+        "compliance/version_detail.html",
+        {
+            "version": version,
+            "page": page,
+            "total": page.paginator.count,
+            "form": form,
+            "can_edit": can_edit,
+        },
+    )
+
+
+@require_GET
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(GuidanceItem.objects.select_related("field", "version"), pk=pk)
+    version = _version_for(request, item.version_id)
+    return render(request, "compliance/item_detail.html", {"item": item, "version": version})
+
+
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    results: search.SearchResults | None = None
+    page_number = 1
+    if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
+        raw = request.GET.get("page", "1")
+        page_number = int(raw) if raw.isdigit() and int(raw) > 0 else 1
+        results = search.search(
+            form.cleaned_data["q"],
+            field=form.cleaned_data["field"] or None,
+            industry=form.cleaned_data["industry"] or None,
+            limit=SEARCH_PAGE_SIZE,
+            offset=(page_number - 1) * SEARCH_PAGE_SIZE,
+        )
+    pages = 0
+    if results is not None:
+        pages = max(1, -(-results.total // SEARCH_PAGE_SIZE))
+    return render(
+        request,
+        "compliance/search.html",
+        {
+            "form": form,
+            "results": results,
+            "page_number": page_number,
+            "pages": pages,
+            "has_previous": page_number > 1,
+            "has_next": page_number < pages,
+            "previous_page": page_number - 1,
+            "next_page": page_number + 1,
+        },
+    )
+
+
+# --- Curating ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def version_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    _require_curator(user)
+    form = VersionForm(_posted(request), user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.create_version(
+                region=form.cleaned_data["region"], data=form.cleaned_data, actor=user
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"已新建清单草稿“{version.title}（{version.label}）”。")
+            return redirect("compliance:version_detail", pk=version.pk)
+    return render(request, "compliance/version_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def version_import(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    version = _version_for(request, pk)
+    _require_curator(user, version)
+    form = (
+        ItemImportForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else ItemImportForm()
+    )
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            outcome = services.import_items(
+                version, file_name=upload.name, content=upload.read(), actor=user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if outcome.report.ok:
+                messages.success(
+                    request,
+                    f"已导入文件“{upload.name}”：新增 {outcome.created} 条、"
+                    f"更新 {outcome.updated} 条。",
+                )
+                return redirect("compliance:version_detail", pk=version.pk)
+            report = outcome.report
+    return render(
+        request,
+        "compliance/version_import.html",
+        {
+            "version": version,
+            "form": form,
+            "report": report,
+            "shown_errors": report.errors[:REPORT_LIMIT] if report else [],
+            "hidden_error_count": max(0, len(report.errors) - REPORT_LIMIT) if report else 0,
+            "columns": importing.COLUMNS,
+        },
+    )
+
+
+@require_GET
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(importing.template_workbook(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, "合规指导清单导入模板.xlsx")
+    return response
+
+
+@require_GET
+def version_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The version as .xlsx with the import file's headers, so that it imports back."""
+    version = _version_for(request, pk)
+    items = GuidanceItem.objects.filter(version=version).select_related("field")
+
+    def rows() -> Iterator[Sequence[Any]]:
+        for item in items.order_by("position", "code").iterator(chunk_size=1000):
+            yield importing.item_row(item)
+
+    return xlsx_response("合规指导清单", list(importing.HEADERS), rows())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    version = _version_for(request, pk)
+    _require_curator(user, version)
+    form = ConfirmForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.publish_version(version, actor=user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"已公布“{version.title}（{version.label}）”。")
+            return redirect("compliance:version_detail", pk=version.pk)
+    previous = GuidanceVersion.objects.filter(
+        region_id=version.region_id, publisher=version.publisher, status=VersionStatus.PUBLISHED
+    ).exclude(pk=version.pk)
+    return render(
+        request,
+        "compliance/version_publish.html",
+        {"version": version, "form": form, "previous": previous},
+    )
+
+
+# --- Self-checks -------------------------------------------------------------------------------
+
+
+def _self_check_user(request: HttpRequest) -> User:
+    user = _user(request)
+    if not (user.is_admin or (user.role == Role.ENTERPRISE and user.enterprise_id)):
+        raise PermissionDenied(rules.SELF_CHECK_DENIED)
+    return user
+
+
+@login_required
+@require_GET
+def self_check_list(request: HttpRequest) -> HttpResponse:
+    user = _self_check_user(request)
+    checks = selectors.self_checks_for(user)
+    page = Paginator(checks, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "compliance/self_check_list.html",
+        {"page": page, "total": page.paginator.count, "can_start": bool(user.enterprise_id)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_check_start(request: HttpRequest) -> HttpResponse:
+    user = _self_check_user(request)
+    enterprise = user.enterprise
+    if enterprise is None:
+        raise PermissionDenied(rules.SELF_CHECK_DENIED)
+    initial = {
+        "industry": enterprise.industry,
+        "inspection_item_codes": request.GET.get("items", ""),
+    }
+    form = SelfCheckStartForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        codes = rules.split_list(form.cleaned_data["inspection_item_codes"])
+        try:
+            check = services.start_self_check(
+                enterprise,
+                actor=user,
+                inspection_item_codes=codes,
+                industry=form.cleaned_data["industry"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "已生成自查清单，请逐项填写。")
+            return redirect("compliance:self_check_detail", pk=check.pk)
+    return render(
+        request,
+        "compliance/self_check_start.html",
+        {"form": form, "enterprise": enterprise, "version": services.version_for(enterprise)},
+    )
+
+
+def _visible_check(request: HttpRequest, pk: int) -> SelfCheck:
+    return get_visible_or_404(
+        _user(request),
+        SelfCheck.objects.select_related("enterprise", "version", "version__region"),
+        pk=pk,
+    )
+
+
+def _answers(check: SelfCheck) -> list[SelfCheckAnswer]:
+    return list(
+        check.answers.select_related("item", "item__field").order_by("item__position", "item__code")
+    )
+
+
+@login_required
+@require_GET
+def self_check_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    check = _visible_check(request, pk)
+    answers = _answers(check)
+    return render(
+        request,
+        "compliance/self_check_detail.html",
+        {
+            "check": check,
+            "answers": answers,
+            "editable": check.status == SelfCheckStatus.IN_PROGRESS,
+            "answer_choices": [c for c in Answer.choices if c[0]],
+            "pending": sum(1 for a in answers if a.answer == Answer.PENDING),
+            "gaps": [a for a in answers if a.answer == Answer.VIOLATES],
+        },
+    )
+
+
+@login_required
+@require_POST
+def self_check_answer(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
+    check = _visible_check(request, pk)
+    answer = get_object_or_404(
+        SelfCheckAnswer.objects.select_related("item"), pk=answer_pk, self_check=check
+    )
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, f"{answer.item.code}：{message}")
+    else:
+        try:
+            services.answer_item(
+                answer,
+                value=form.cleaned_data["answer"],
+                note=form.cleaned_data["note"],
+                actor=_user(request),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, f"{answer.item.code}：{message}")
+    return redirect(
+        reverse("compliance:self_check_detail", args=[check.pk]) + f"#answer-{answer.pk}"
+    )
+
+
+@login_required
+@require_POST
+def self_check_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    check = _visible_check(request, pk)
+    try:
+        services.complete_self_check(check, actor=_user(request))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("compliance:self_check_detail", pk=check.pk)
+    messages.success(request, "自查已完成，可打印自查报告。")
+    return redirect("compliance:self_check_report", pk=check.pk)
+
+
+@login_required
+@require_GET
+def self_check_report(request: HttpRequest, pk: int) -> HttpResponse:
+    check = _visible_check(request, pk)
+    answers = _answers(check)
+    counts = {
+        label: sum(1 for a in answers if a.answer == value) for value, label in Answer.choices
+    }
+    return render(
+        request,
+        "compliance/self_check_report.html",
+        {
+            "check": check,
+            "answers": answers,
+            "gaps": [a for a in answers if a.answer == Answer.VIOLATES],
+            "counts": counts,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_check_correct(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
+    check = _visible_check(request, pk)
+    answer = get_object_or_404(
+        SelfCheckAnswer.objects.select_related("item"), pk=answer_pk, self_check=check
+    )
+    form = (
+        CorrectionForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else CorrectionForm()
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_correction(
+                answer,
+                corrected_on=form.cleaned_data["corrected_on"],
+                evidence=form.cleaned_data["evidence"],
+                note=form.cleaned_data["note"],
+                actor=_user(request),
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"已登记条目 {answer.item.code} 的整改情况。")
+            return redirect("compliance:self_check_detail", pk=check.pk)
+    return render(
+        request,
+        "compliance/self_check_correct.html",
+        {"check": check, "answer": answer, "form": form},
+    )
+
+
+@login_required
+@require_GET
+def self_check_evidence(request: HttpRequest, pk: int, answer_pk: int) -> FileResponse:
+    check = _visible_check(request, pk)
+    answer = get_object_or_404(
+        SelfCheckAnswer.objects.filter(~Q(evidence="")), pk=answer_pk, self_check=check
+    )
+    name = (answer.evidence.name or "").rsplit("/", 1)[-1]
+    return FileResponse(answer.evidence.open("rb"), as_attachment=True, filename=name)
