@@ -783,6 +783,16 @@ def _lookup_refused(errors: Mapping[str, list[str]]) -> Status[Any]:
     return _refused(ValidationError({k: list(v) for k, v in errors.items()}))
 
 
+def _not_a_writer(user: User, case: InspectionCase) -> Status[Any] | None:
+    """403 before looking anything up for a step only the agency may take, so that a user who
+    may not take it learns nothing from the lookup; the service applies the same rules."""
+    if not rules.can_write(user):
+        return Status(403, {"detail": services.WRITE_DENIED})
+    if not rules.owns(user, case.organisation_id):
+        return Status(403, {"detail": services.OTHER_ORG})
+    return None
+
+
 # --- Reading ----------------------------------------------------------------------------------
 
 
@@ -901,6 +911,9 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Status[Any]:
 def update_case(request: HttpRequest, case_id: int, payload: CaseChangeIn) -> Status[Any]:
     user = _user(request)
     case = _case(user, case_id)
+    denied = _not_a_writer(user, case)
+    if denied is not None:
+        return denied
     errors: dict[str, list[str]] = {}
     changes = payload.model_dump(exclude_unset=True)
     items = _items(case.organisation, payload.items, errors) if payload.items is not None else None
@@ -1049,6 +1062,9 @@ def confirm_notice(request: HttpRequest, case_id: int) -> Status[Any]:
 def record_oral_notice(request: HttpRequest, case_id: int, payload: OralNoticeIn) -> Status[Any]:
     user = _user(request)
     case = _case(user, case_id)
+    denied = _not_a_writer(user, case)
+    if denied is not None:
+        return denied
     errors: dict[str, list[str]] = {}
     told_by = Officer.objects.filter(
         organisation_id=case.organisation_id, cert_no=payload.told_by.strip()
@@ -1113,7 +1129,10 @@ def check_in(request: HttpRequest, case_id: int, payload: CheckInIn) -> Status[A
 def assign_social_supervisor(
     request: HttpRequest, case_id: int, payload: SocialSupervisorIn
 ) -> Status[Any]:
-    _case(_user(request), case_id)
+    user = _user(request)
+    denied = _not_a_writer(user, _case(user, case_id))
+    if denied is not None:
+        return denied
     supervisor = None
     if payload.social_supervisor:
         supervisor = User.objects.filter(
@@ -1145,6 +1164,9 @@ def record_finding(
 ) -> Status[Any]:
     user = _user(request)
     case = _case(user, case_id)
+    denied = _not_a_writer(user, case)
+    if denied is not None:
+        return denied
     item = None
     if payload.item.strip():
         item = case.items.filter(code=payload.item.strip()).first()

@@ -683,6 +683,24 @@ def test_an_enterprise_user_cannot_approve(call, case_body, inspector, enterpris
     assert InspectionCase.objects.get(pk=case_id).status == CaseStatus.SUBMITTED
 
 
+def test_the_enterprise_cannot_change_its_case_or_record_findings(
+    call, client_for, approved_case, enterprise, counts
+):
+    before = counts()
+    with at(dt.date(2026, 3, 3)):
+        change = call(enterprise, "patch", f"/cases/{approved_case.pk}", {"items": ["WJ-99"]})
+        finding = client_for(enterprise).post(
+            f"{URL}/cases/{approved_case.pk}/findings", data={"item": "WJ-99", "result": "na"}
+        )
+
+    denied = {"detail": "检查案件只能由执法机关的执法人员或执法机关负责人办理。"}
+    assert (change.status_code, change.json()) == (403, denied)
+    assert (finding.status_code, finding.json()) == (403, denied)
+    assert counts() == before
+    approved_case.refresh_from_db()
+    assert approved_case.status == CaseStatus.APPROVED
+
+
 def test_the_requester_cannot_approve_his_own_case(call, case_body, approver, counts):
     with at(dt.date(2026, 3, 2)):
         case_id = call(approver, "post", "/cases", case_body()).json()["id"]
