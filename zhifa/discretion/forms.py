@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from zhifa.discretion import importing, selectors
 from zhifa.discretion.conditions import (
@@ -328,7 +329,7 @@ class EvaluateForm(forms.Form):
         if default_version is not None and not self.is_bound:
             self.fields["version"].initial = str(default_version.pk)
         if not self.is_bound:
-            self.fields["found_on"].initial = dt.date.today()
+            self.fields["found_on"].initial = timezone.localdate()
         _chinese_required(self)
 
     def clean_history(self) -> tuple[PriorViolation, ...]:
