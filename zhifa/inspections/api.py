@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
@@ -833,7 +834,22 @@ def get_case(request: HttpRequest, case_id: int) -> Status[Any]:
     summary="案件全过程记录（时间线）",
 )
 def get_timeline(request: HttpRequest, case_id: int) -> Status[Any]:
-    return Status(200, selectors.timeline(_case(_user(request), case_id)))
+    user = _user(request)
+    case = _case(user, case_id)
+    visible = set(
+        visible_to(user, Document.objects.filter(case_links__case=case)).values_list(
+            "pk", flat=True
+        )
+    )
+    # A step's entry names its 文书 only to those who may open it (an enterprise does not see
+    # the agency's internal 审批表).
+    return Status(
+        200,
+        [
+            replace(entry, document_id=None) if entry.document_id not in visible else entry
+            for entry in selectors.timeline(case)
+        ],
+    )
 
 
 @router.get("/inbox", response=list[InboxSectionOut], summary="待办：按角色列出等待我办理的案件")
@@ -1446,6 +1462,7 @@ def verify_case(request: HttpRequest, verify_code: str) -> Status[Any]:
         InspectionCase.objects.select_related("organisation", "enterprise")
         .filter(verify_code=code)
         .exclude(status__in=_UNVERIFIABLE)
+        .filter(Q(approved_at__isnull=False) | Q(oral_notice__isnull=False))
         .first()
         if code
         else None

@@ -333,8 +333,20 @@ def test_a_case_walks_through_the_api_from_creation_to_a_rated_published_result(
         "inspections.case.publish",
         "inspections.case.rate",
     ]
-    notify = timeline[4]
-    assert notify["document_id"] == detail["documents"][1]["id"]
+    assert [(e["action"], e["document_id"]) for e in timeline if e["document_id"]] == [
+        ("inspections.case.approval_form", detail["documents"][0]["id"]),
+        ("inspections.case.notify", detail["documents"][1]["id"]),
+        ("inspections.case.finish_site", detail["documents"][2]["id"]),
+        ("inspections.case.document", detail["documents"][3]["id"]),
+        ("inspections.case.recheck", detail["documents"][4]["id"]),
+    ]
+    # The enterprise sees every step, but not the link to the agency's internal 审批表.
+    with at(dt.date(2026, 3, 27)):
+        seen = call(enterprise, "get", f"/cases/{case_id}/timeline").json()
+    assert len(seen) == len(timeline)
+    assert [e["document_id"] for e in seen if e["action"] == "inspections.case.approval_form"] == [
+        None
+    ]
 
 
 # --- Refusals: Chinese message, nothing changed ----------------------------------------------
@@ -920,12 +932,15 @@ def test_the_verification_code_shows_anyone_that_the_inspection_is_genuine(
     call, approved_case, case_body, inspector, officer_one, officer_two
 ):
     with at(dt.date(2026, 3, 2)):
+        cancelled = call(inspector, "post", "/cases", case_body(inspection_date="2026-06-16"))
+        call(inspector, "post", f"/cases/{cancelled.json()['id']}/cancel", {"reason": "重复"})
         draft_code = call(
             inspector, "post", "/cases", case_body(inspection_date="2026-06-15")
         ).json()["verify_code"]
     with at(INSPECTION_DAY):
         response = call(None, "get", f"/public/verify/{approved_case.verify_code.lower()}")
         draft = call(None, "get", f"/public/verify/{draft_code}")
+        never_approved = call(None, "get", f"/public/verify/{cancelled.json()['verify_code']}")
 
     assert response.status_code == 200
     data = response.json()
@@ -950,6 +965,7 @@ def test_the_verification_code_shows_anyone_that_the_inspection_is_genuine(
     assert [i["code"] for i in data["items"]] == ["WJ-01", "WJ-02"]
     assert data["prohibitions"][0]["title"] == "严禁逐利检查"
     assert draft.status_code == 404
+    assert never_approved.status_code == 404
     assert draft.json() == {
         "detail": "核验码不存在或该检查尚未批准，请向执法人员核实，或拨打12345反映。"
     }
