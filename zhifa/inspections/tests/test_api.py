@@ -1007,3 +1007,130 @@ def test_published_results_are_listed_without_login(
         "未发现问题。"
     )
     assert none_in_2025["count"] == 0
+
+
+def test_a_supervisor_sees_the_agencys_case_but_cannot_take_its_steps(
+    call, approved_case, supervisor, counts
+):
+    before = counts()
+    with at(dt.date(2026, 3, 2)):
+        seen = call(supervisor, "get", f"/cases/{approved_case.pk}")
+        notice = call(supervisor, "post", f"/cases/{approved_case.pk}/notice")
+
+    assert seen.status_code == 200
+    assert seen.json()["reference"] == approved_case.reference
+    assert notice.status_code == 403
+    assert notice.json() == {"detail": "检查案件只能由执法机关的执法人员或执法机关负责人办理。"}
+    assert counts() == before
+
+
+def test_a_social_supervisor_sees_only_the_cases_he_accompanies(
+    call, approved_case, inspector, social_supervisor
+):
+    with at(dt.date(2026, 3, 2)):
+        before = call(social_supervisor, "get", f"/cases/{approved_case.pk}").status_code
+        call(
+            inspector,
+            "post",
+            f"/cases/{approved_case.pk}/social-supervisor",
+            {"social_supervisor": social_supervisor.username},
+        )
+        listed = call(social_supervisor, "get", "/cases").json()
+        inbox = call(social_supervisor, "get", "/inbox").json()
+
+    assert before == 404
+    assert [c["id"] for c in listed["items"]] == [approved_case.pk]
+    assert [(s["key"], [c["id"] for c in s["cases"]]) for s in inbox] == [
+        ("accompany", [approved_case.pk])
+    ]
+
+
+def test_the_enterprise_inbox_asks_it_to_confirm_the_notice(
+    call, approved_case, inspector, enterprise
+):
+    with at(dt.date(2026, 3, 2)):
+        call(inspector, "post", f"/cases/{approved_case.pk}/notice")
+        before = call(enterprise, "get", "/inbox").json()
+        call(enterprise, "post", f"/cases/{approved_case.pk}/notice/confirm")
+        after = call(enterprise, "get", "/inbox").json()
+
+    assert [s["key"] for s in before] == ["confirm", "prepare"]
+    assert [s["key"] for s in after] == ["prepare"]
+
+
+def test_an_exempt_complaint_case_goes_on_site_without_a_notice(
+    call, case_body, inspector, second_inspector, approver, counts
+):
+    with at(dt.date(2026, 3, 2)):
+        case = call(
+            inspector,
+            "post",
+            "/cases",
+            case_body(
+                kind="complaint",
+                inspection_date="2026-03-02",
+                exemption_reason="12345热线转办：顾客反映浴池水质浑浊。",
+            ),
+        ).json()
+        call(inspector, "post", f"/cases/{case['id']}/submit")
+        call(approver, "post", f"/cases/{case['id']}/approve")
+        before = counts()
+        notice = call(inspector, "post", f"/cases/{case['id']}/notice")
+        assert counts() == before
+        for officer in (inspector, second_inspector):
+            checked = call(
+                officer, "post", f"/cases/{case['id']}/check-in", {"code": case["verify_code"]}
+            )
+
+    assert notice.status_code == 422
+    assert notice.json()["detail"] == (
+        f"案件 {case['reference']} 为举报投诉核查，依法免于预告，无需发出预告通知书。"
+    )
+    assert checked.json()["status"] == "on_site"
+    assert checked.json()["exemption_reason"] == "12345热线转办：顾客反映浴池水质浑浊。"
+    assert checked.json()["documents"] == []
+
+
+def test_every_endpoint_is_in_the_openapi_schema(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    steps = [
+        "submit",
+        "approve",
+        "reject",
+        "revise",
+        "cancel",
+        "approval-form",
+        "notice",
+        "notice/confirm",
+        "oral-notice",
+        "makeup",
+        "check-in",
+        "social-supervisor",
+        "findings",
+        "finish",
+        "decide",
+        "recheck",
+        "publish",
+        "rate",
+        "objections",
+        "bookings",
+        "timeline",
+    ]
+    expected = [
+        "/cases",
+        "/cases/{case_id}",
+        "/inbox",
+        "/batches",
+        "/slots",
+        "/objections/{objection_id}/answer",
+        "/bookings/{booking_id}/cancel",
+        "/bookings/{booking_id}/done",
+        "/public/results",
+        "/public/verify/{verify_code}",
+        *(f"/cases/{{case_id}}/{step}" for step in steps),
+    ]
+    assert [p for p in expected if f"{URL}{p}" not in paths] == []
+    assert (
+        "multipart/form-data"
+        in (paths[f"{URL}/cases/{{case_id}}/findings"]["post"]["requestBody"]["content"])
+    )
