@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from zhifa.discretion.engine import Evaluation, Finding, evaluate
 from zhifa.discretion.models import DiscretionItem, DiscretionVersion, VersionStatus
 from zhifa.org.models import EnforcementField, Organisation, OrganisationKind
 from zhifa.org.scoping import visible_to
@@ -135,3 +136,10 @@ def violation_choices(version: DiscretionVersion | None = None) -> list[tuple[st
     ):
         seen.setdefault(code, text)
     return [(code, f"{code} {text[:40]}") for code, text in seen.items()]
+
+
+def evaluate_for(organisation_id: int | None, finding: Finding) -> Evaluation:
+    """The engine's answer for a finding of ``organisation_id``'s case, against the lists that
+    organisation has in force (the statute alone when it has none). The inspections app calls
+    this at the decision step."""
+    return evaluate(finding, version=published_version_of(organisation_id))

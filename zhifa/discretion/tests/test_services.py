@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from zhifa import testing
 from zhifa.audit.models import AuditRecord
 from zhifa.audit.services import verify_chain
-from zhifa.discretion import engine, services
+from zhifa.discretion import engine, selectors, services
 from zhifa.discretion.conditions import HarmLevel
 from zhifa.discretion.models import DiscretionItem, VersionStatus
 from zhifa.discretion.tests.conftest import item_data, version_data
@@ -273,3 +273,20 @@ def test_working_day_deadlines_use_the_loaded_holiday_arrangement(draft, legal_r
     )
     assert item.matches is True
     assert {i.code: i for i in late.items}["BY-01"].matches is False
+
+
+def test_evaluate_for_uses_the_agencys_list_in_force_or_the_statute_alone(
+    draft, published, health_agency, jinzhong_market_agency
+):
+    finding = engine.Finding(
+        violation_code="GC-JKZM",
+        found_on=dt.date(2026, 6, 15),
+        harm=HarmLevel.MINOR,
+        corrected_before_inspection=True,
+    )
+    with_list = selectors.evaluate_for(health_agency.pk, finding)
+    assert [i.code for i in with_list.matching_items] == ["BY-01"]
+    statute_only = selectors.evaluate_for(jinzhong_market_agency.pk, finding)
+    assert statute_only.items == ()
+    assert statute_only.proposed.outcome == engine.Outcome.EXEMPT
+    assert statute_only.proposed.basis == ("《中华人民共和国行政处罚法》第三十三条第一款",)
