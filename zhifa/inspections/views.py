@@ -907,6 +907,7 @@ def _my_context(user: User, case: InspectionCase) -> dict[str, Any]:
         not in (CaseStatus.DRAFT, CaseStatus.SUBMITTED, CaseStatus.REJECTED),
         "assignments": list(case.assignments.select_related("officer").order_by("position")),
         "items": list(case.items.order_by("code")),
+        "item_codes": "、".join(case.items.order_by("code").values_list("code", flat=True)),
         "findings": list(selectors.findings_of(case)) if decided else [],
         "documents": [
             link
