@@ -14,6 +14,7 @@ terms adds the words the lists use; the expansion counts a little less than the 
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import threading
@@ -44,6 +45,7 @@ B = 0.75
 SYNONYM_WEIGHT = 0.7
 PHRASE_BONUS = 2.0
 MAX_QUERY_LENGTH = 200
+WORD_CACHE_SIZE = 200_000
 
 # Colloquial term → the words the guidance lists use for it.
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -219,19 +221,35 @@ def _jieba() -> Any:
         return _segmenter
 
 
+_word_cache: dict[str, str | None] = {}
+
+
+def _normalise(raw: str) -> str | None:
+    """The indexable form of one segmented word, or None when it carries no meaning."""
+    word = raw.strip().lower()
+    if not word or not _word_pattern.search(word) or word in STOPWORDS:
+        return None
+    if len(word) == 1 and not word.isascii():
+        # A single Chinese character is too ambiguous to rank on; its words carry it.
+        return None
+    return word
+
+
 def tokenize(text: str) -> list[str]:
     """The searchable words of ``text``, in order, repeats kept (search-mode segmentation)."""
     if not text:
         return []
+    cache = _word_cache
     words: list[str] = []
     for raw in _jieba().cut_for_search(text):
-        word = raw.strip().lower()
-        if not word or not _word_pattern.search(word) or word in STOPWORDS:
-            continue
-        if len(word) == 1 and not word.isascii():
-            # A single Chinese character is too ambiguous to rank on; its words carry it.
-            continue
-        words.append(word)
+        if raw in cache:
+            word = cache[raw]
+        else:
+            word = _normalise(raw)
+            if len(cache) < WORD_CACHE_SIZE:
+                cache[raw] = word
+        if word is not None:
+            words.append(word)
     return words
 
 
@@ -264,17 +282,26 @@ class IndexedItem:
 
 @dataclass
 class SearchIndex:
-    """Inverted index of the published items; positions in ``items`` are document ids."""
+    """Inverted index of the published items; positions in ``items`` are document ids.
+
+    ``add`` collects weighted term frequencies; ``finish`` turns each posting into its BM25
+    contribution, so that a query only adds up precomputed numbers."""
 
     key: tuple[Any, ...]
     items: list[IndexedItem] = field(default_factory=list)
     lengths: list[float] = field(default_factory=list)
-    postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
+    postings: dict[str, tuple[tuple[int, ...], tuple[float, ...]]] = field(default_factory=dict)
     average_length: float = 1.0
+    titles: list[str] = field(default_factory=list)
+    by_field: dict[str, frozenset[int]] = field(default_factory=dict)
+    by_industry: dict[str, frozenset[int]] = field(default_factory=dict)
+    general: frozenset[int] = frozenset()
+    _raw: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
 
     def add(self, item: IndexedItem) -> None:
         doc = len(self.items)
         self.items.append(item)
+        self.titles.append(item.title.lower())
         weights: dict[str, float] = {}
         length = 0.0
         for name, weight in FIELD_WEIGHTS:
@@ -283,30 +310,64 @@ class SearchIndex:
                 length += weight
         self.lengths.append(length)
         for word, tf in weights.items():
-            self.postings.setdefault(word, []).append((doc, tf))
+            self._raw.setdefault(word, []).append((doc, tf))
 
     def finish(self) -> None:
-        self.average_length = (sum(self.lengths) / len(self.lengths)) if self.lengths else 1.0
+        count = len(self.items)
+        self.average_length = (sum(self.lengths) / count) if count else 1.0
+        norms = [K1 * (1.0 - B + B * length / self.average_length) for length in self.lengths]
+        for word, raw in self._raw.items():
+            idf = math.log(1.0 + (count - len(raw) + 0.5) / (len(raw) + 0.5))
+            docs = tuple(doc for doc, _ in raw)
+            scores = tuple(idf * (K1 + 1.0) * tf / (tf + norms[doc]) for doc, tf in raw)
+            self.postings[word] = (docs, scores)
+        self._raw = {}
+        fields: dict[str, set[int]] = {}
+        industries: dict[str, set[int]] = {}
+        general: set[int] = set()
+        for doc, item in enumerate(self.items):
+            fields.setdefault(item.field, set()).add(doc)
+            if not item.industries:
+                general.add(doc)
+            for name in item.industries:
+                industries.setdefault(name, set()).add(doc)
+        self.by_field = {key: frozenset(value) for key, value in fields.items()}
+        self.general = frozenset(general)
+        # An item that names no industry applies to all of them.
+        self.by_industry = {key: frozenset(value | general) for key, value in industries.items()}
 
     def idf(self, term: str) -> float:
         n = len(self.items)
-        df = len(self.postings.get(term, ()))
+        df = len(self.postings.get(term, ((), ()))[0])
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
-    def score(self, terms: dict[str, float]) -> dict[int, float]:
-        scores: dict[int, float] = {}
-        lengths = self.lengths
-        norm = K1 / self.average_length
+    def allowed(self, field_code: str | None, industry: str | None) -> frozenset[int] | None:
+        """The documents the filters keep; None when there is no filter."""
+        keep: frozenset[int] | None = None
+        if field_code:
+            keep = self.by_field.get(field_code, frozenset())
+        if industry:
+            docs = self.by_industry.get(industry, self.general)
+            keep = docs if keep is None else keep & docs
+        return keep
+
+    def score(self, terms: dict[str, float]) -> tuple[list[float], set[int]]:
+        """Score of every document (by position) and the set of documents any term matched."""
+        totals = [0.0] * len(self.items)
+        matched: set[int] = set()
         for term, weight in terms.items():
-            postings = self.postings.get(term)
-            if not postings:
+            posting = self.postings.get(term)
+            if posting is None:
                 continue
-            factor = weight * self.idf(term) * (K1 + 1.0)
-            base = K1 * (1.0 - B)
-            for doc, tf in postings:
-                denominator = tf + base + B * norm * lengths[doc]
-                scores[doc] = scores.get(doc, 0.0) + factor * tf / denominator
-        return scores
+            docs, contributions = posting
+            matched.update(docs)
+            if weight == 1.0:
+                for doc, value in zip(docs, contributions, strict=True):
+                    totals[doc] += value
+            else:
+                for doc, value in zip(docs, contributions, strict=True):
+                    totals[doc] += weight * value
+        return totals, matched
 
 
 def _texts(row: Mapping[str, Any]) -> dict[str, str]:
@@ -481,13 +542,6 @@ class SearchResults:
     hits: list[SearchHit]
 
 
-def _applies(item: IndexedItem, field_code: str | None, industry: str | None) -> bool:
-    if field_code and item.field != field_code:
-        return False
-    # An item that names no industry applies to all of them.
-    return not (industry and item.industries and industry not in item.industries)
-
-
 def search(
     query: str,
     *,
@@ -500,23 +554,21 @@ def search(
     """Published items ranked by relevance to ``query``; ``total`` counts every match."""
     index = index if index is not None else current_index()
     terms = query_terms(query)
-    scores = index.score(terms)
+    totals, matched = index.score(terms)
+    allowed = index.allowed(field, industry)
+    candidates = matched if allowed is None else matched & allowed
     phrase = query.strip().lower()
-    ranked: list[tuple[float, int]] = []
-    for doc, value in scores.items():
-        item = index.items[doc]
-        if not _applies(item, field, industry):
-            continue
-        if len(phrase) >= 2 and phrase in item.title.lower():
-            value += PHRASE_BONUS
-        ranked.append((value, doc))
-    ranked.sort(key=lambda pair: (-pair[0], pair[1]))
+    if len(phrase) >= 2:
+        titles = index.titles
+        for doc in [d for d in candidates if phrase in titles[d]]:
+            totals[doc] += PHRASE_BONUS
+    offset = max(0, offset)
+    wanted = offset + max(0, limit)
+    # Sorted first, so that equal scores keep document order (stable on every page).
+    best = heapq.nlargest(wanted, sorted(candidates), key=totals.__getitem__)
     words = tuple(terms)
-    hits = [
-        _hit(index.items[doc], value, words)
-        for value, doc in ranked[max(0, offset) : max(0, offset) + max(0, limit)]
-    ]
-    return SearchResults(query=query, terms=words, total=len(ranked), hits=hits)
+    hits = [_hit(index.items[doc], totals[doc], words) for doc in best[offset:wanted]]
+    return SearchResults(query=query, terms=words, total=len(candidates), hits=hits)
 
 
 def _hit(item: IndexedItem, score: float, terms: Sequence[str]) -> SearchHit:
