@@ -1,5 +1,6 @@
 """``/api/inspections/``: the inspection case step by step, for signed-in users (scoped through
-``selectors.cases_for``), and the public results and 扫码入企 verification (no login).
+``selectors.cases_for``; an enterprise sees a case once notified of it or once the inspection
+began), and the public results and 扫码入企 verification (no login).
 
 Every step calls one service function. A refused step answers 422 with the service's Chinese
 messages per field (``errors``), 403 when the user may not take it, 404 when the case is not
@@ -499,11 +500,26 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
+# An enterprise learns of an inspection from its notice, or when the officers arrive (exempt
+# kinds, emergencies): before that a planned 暗访暗查 or “四不两直” check must stay unknown to it.
+_DISCLOSED = Q(notified_at__isnull=False) | Q(started_at__isnull=False)
+
+
+def _cases(user: User) -> QuerySet[InspectionCase]:
+    cases = selectors.cases_for(user)
+    if user.role == Role.ENTERPRISE:
+        cases = cases.filter(_DISCLOSED)
+    return cases
+
+
 def _case(user: User, case_id: int) -> InspectionCase:
     try:
-        return selectors.get_case_or_404(user, case_id)
+        case = selectors.get_case_or_404(user, case_id)
     except Http404:
         raise HttpError(404, CASE_NOT_FOUND) from None
+    if user.role == Role.ENTERPRISE and case.notified_at is None and case.started_at is None:
+        raise HttpError(404, CASE_NOT_FOUND)
+    return case
 
 
 def _name(user: Any) -> str:
@@ -818,7 +834,7 @@ def list_cases(
         )
     if year is not None and not 2000 <= year <= 2100:
         raise HttpError(400, f"参数 year 的取值“{year}”无效，请填写 2000–2100 之间的年度。")
-    cases = selectors.cases_for(_user(request))
+    cases = _cases(_user(request))
     return selectors.search_cases(cases, q=q.strip(), status=status, kind=kind, year=year)
 
 
@@ -1009,7 +1025,7 @@ def cancel_case(request: HttpRequest, case_id: int, payload: ReasonIn) -> Status
 def approve_batch(request: HttpRequest, payload: BatchIn) -> Status[Any]:
     user = _user(request)
     ids = list(dict.fromkeys(payload.cases))
-    found = selectors.cases_for(user).in_bulk(ids)
+    found = _cases(user).in_bulk(ids)
     missing = [pk for pk in ids if pk not in found]
     if missing:
         return Status(
@@ -1029,9 +1045,7 @@ def approve_batch(request: HttpRequest, payload: BatchIn) -> Status[Any]:
                 "approved_by": _name(batch.approved_by),
                 "approved_at": batch.approved_at,
                 "opinion": batch.opinion,
-                "cases": list(
-                    selectors.cases_for(user).filter(approval_batch=batch).order_by("pk")
-                ),
+                "cases": list(_cases(user).filter(approval_batch=batch).order_by("pk")),
                 "list_document": _document_ref(batch.list_document, "approval")
                 if batch.list_document
                 else None,

@@ -682,22 +682,25 @@ def test_an_outsider_gets_404_for_another_agencys_case(call, approved_case, outs
     assert approved_case.status == CaseStatus.APPROVED
 
 
-def test_an_enterprise_user_cannot_approve(call, case_body, inspector, enterprise, counts):
+def test_an_enterprise_user_cannot_approve(call, approved_case, inspector, enterprise, counts):
     with at(dt.date(2026, 3, 2)):
-        case_id = call(inspector, "post", "/cases", case_body()).json()["id"]
-        call(inspector, "post", f"/cases/{case_id}/submit")
+        call(inspector, "post", f"/cases/{approved_case.pk}/notice")
         before = counts()
-        response = call(enterprise, "post", f"/cases/{case_id}/approve")
+        response = call(enterprise, "post", f"/cases/{approved_case.pk}/approve")
 
     assert response.status_code == 403
     assert response.json() == {"detail": "检查只能由执法机关负责人审批。"}
     assert counts() == before
-    assert InspectionCase.objects.get(pk=case_id).status == CaseStatus.SUBMITTED
+    approved_case.refresh_from_db()
+    assert approved_case.status == CaseStatus.NOTIFIED
+    assert approved_case.approval_opinion == "同意按计划检查。"
 
 
 def test_the_enterprise_cannot_change_its_case_or_record_findings(
-    call, client_for, approved_case, enterprise, counts
+    call, client_for, approved_case, inspector, enterprise, counts
 ):
+    with at(dt.date(2026, 3, 2)):
+        call(inspector, "post", f"/cases/{approved_case.pk}/notice")
     before = counts()
     with at(dt.date(2026, 3, 3)):
         change = call(enterprise, "patch", f"/cases/{approved_case.pk}", {"items": ["WJ-99"]})
@@ -710,7 +713,32 @@ def test_the_enterprise_cannot_change_its_case_or_record_findings(
     assert (finding.status_code, finding.json()) == (403, denied)
     assert counts() == before
     approved_case.refresh_from_db()
-    assert approved_case.status == CaseStatus.APPROVED
+    assert approved_case.status == CaseStatus.NOTIFIED
+
+
+def test_the_enterprise_learns_of_a_case_only_from_its_notice(
+    call, case_body, approved_case, inspector, approver, enterprise
+):
+    with at(dt.date(2026, 3, 2)):
+        covert = call(
+            inspector,
+            "post",
+            "/cases",
+            case_body(kind="covert", exemption_reason="群众举报夜间违规经营，需暗访核实。"),
+        ).json()
+        call(inspector, "post", f"/cases/{covert['id']}/submit")
+        call(approver, "post", f"/cases/{covert['id']}/approve")
+        unseen = [
+            call(enterprise, "get", f"/cases/{pk}").status_code
+            for pk in (covert["id"], approved_case.pk)
+        ]
+        listed_before = call(enterprise, "get", "/cases").json()["count"]
+        call(inspector, "post", f"/cases/{approved_case.pk}/notice")
+        listed_after = call(enterprise, "get", "/cases").json()
+
+    assert unseen == [404, 404]
+    assert listed_before == 0
+    assert [c["id"] for c in listed_after["items"]] == [approved_case.pk]
 
 
 def test_the_requester_cannot_approve_his_own_case(call, case_body, approver, counts):
