@@ -20,8 +20,10 @@ first) with the demo list (76 items, ``zhifa/compliance/data/demo_guidance.csv``
   checks the published set, scoring, ranking, highlighting the first 10 hits), one at a time;
   the figure is the median per query over the run, and the script prints the median of the runs
   (target < 50 ms);
-- recall@5 of the quality set against the large list is printed as well (the generated items
-  repeat the demo vocabulary, so they compete with the expected items).
+- recall@5 of the quality set against the large list is printed as well: strictly (the generated
+  items repeat the demo titles and vocabulary, so near-copies compete with the expected items),
+  and counting a generated item made from an expected one as found (its code ends with the demo
+  item's code).
 """
 
 from __future__ import annotations
@@ -140,7 +142,8 @@ def _generate(demo: Any, admin: Any, count: int, rng: random.Random) -> Any:
         rows.append(
             GuidanceItem(
                 version=version,
-                code=f"G-{n + 1:05d}",
+                # The demo item it was made from stays readable in the code.
+                code=f"G{n + 1:05d}-{base.code}",
                 field=base.field,
                 title=f"{rng.choice(PLACES)}{rng.choice(TRADES)}{base.title}",
                 violations=pick("violations", 3),
@@ -165,12 +168,16 @@ def _generated_queries(demo: Any, rng: random.Random, count: int = 60) -> list[s
     return ["".join(rng.sample(words, rng.choice((2, 3)))) for _ in range(count)]
 
 
-def _recall(questions: list[tuple[str, list[str]]]) -> float:
+def _recall(questions: list[tuple[str, list[str]]], *, by_source: bool = False) -> float:
+    """Mean share of the expected items among the first five results; ``by_source`` also
+    counts a generated item made from an expected one."""
     from zhifa.compliance import search
 
     total = 0.0
     for query, expected in questions:
         got = [hit.code for hit in search.search(query, limit=5).hits]
+        if by_source:
+            got = [code.split("-", 1)[1] if code.startswith("G") else code for code in got]
         total += len(set(expected) & set(got)) / len(expected)
     return total / len(questions)
 
@@ -245,11 +252,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"p95 {p95:.2f} ms, max {max(timings):.2f} ms"
             )
         recall_large = _recall(questions)
+        recall_source = _recall(questions, by_source=True)
         print(
             f"result: {len(index.items)} items, median of {args.runs} run(s): "
             f"{statistics.median(medians):.2f} ms per query (target < 50 ms), "
             f"p95 {statistics.median(p95s):.2f} ms; recall@5 demo list {recall_demo:.3f}, "
-            f"with the {args.items} generated items {recall_large:.3f}"
+            f"with the {args.items} generated items {recall_large:.3f} "
+            f"({recall_source:.3f} counting items generated from the expected ones)"
         )
         return 0 if recall_demo >= 0.9 else 1
     finally:
