@@ -42,17 +42,22 @@ def _private_media(settings, tmp_path):
 
 @pytest.fixture
 def open_as(chromium, live_server):
-    """``open_as(user, phone=False)`` → a page in a fresh browser signed in as ``user``."""
-    contexts = []
+    """``open_as(user, phone=False)`` → that persona's browser page at the home page, signed in.
+
+    Each persona keeps its browser; it signs in again when the days travelled have outlived its
+    session (two weeks)."""
+    pages = {}
 
     def _open(user, *, phone: bool = False):
-        options = {"base_url": live_server.url, "locale": "zh-CN", "accept_downloads": True}
-        context = chromium.new_context(**options, **(PHONE if phone else {}))
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        if user is not None:
-            page.goto("/accounts/login/")
+        key = (getattr(user, "pk", None), phone)
+        if key not in pages:
+            options = {"base_url": live_server.url, "locale": "zh-CN", "accept_downloads": True}
+            context = chromium.new_context(**options, **(PHONE if phone else {}))
+            pages[key] = context.new_page()
+            pages[key].set_default_timeout(15_000)
+        page = pages[key]
+        page.goto("/")
+        if user is not None and "/accounts/login/" in page.url:
             page.get_by_label("用户名").fill(user.username)
             page.get_by_label("密码").fill(testing.DEMO_PASSWORD)
             page.get_by_role("button", name="登录").click()
@@ -60,8 +65,8 @@ def open_as(chromium, live_server):
         return page
 
     yield _open
-    for context in contexts:
-        context.close()
+    for page in pages.values():
+        page.context.close()
 
 
 def submit(page, button: str) -> None:
