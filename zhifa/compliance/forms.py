@@ -112,3 +112,47 @@ class CorrectionForm(forms.Form):
         error_messages={"required": "请上传整改证明材料（照片、票据或报告）。"},
     )
     note = forms.CharField(label="整改说明", required=False, widget=forms.Textarea, max_length=2000)
+
+
+class ItemForm(forms.Form):
+    code = forms.CharField(label="条目编码", max_length=32)
+    field = forms.ChoiceField(label="执法领域")
+    title = forms.CharField(label="合规事项", max_length=200)
+    violations = forms.CharField(label="常见违法行为", widget=forms.Textarea)
+    legal_basis_law = forms.CharField(label="法律依据", max_length=200)
+    legal_basis_article = forms.CharField(label="条款", max_length=100)
+    legal_basis_text = forms.CharField(
+        label="条文内容（摘要）", required=False, widget=forms.Textarea
+    )
+    liability = forms.CharField(label="责任后果", widget=forms.Textarea)
+    advice = forms.CharField(label="合规建议", widget=forms.Textarea)
+    industries = forms.CharField(
+        label="适用行业", required=False, help_text="多个用“、”分隔；空表示所有行业。"
+    )
+    inspection_item_codes = forms.CharField(
+        label="对应检查事项编码", required=False, help_text="多个用“、”分隔。"
+    )
+
+    def __init__(self, *args: Any, instance: Any = None, **kwargs: Any) -> None:
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                **{key: getattr(instance, key) for key in ITEM_TEXT_KEYS},
+                "field": instance.field.code,
+                "industries": "、".join(instance.industries or []),
+                "inspection_item_codes": "、".join(instance.inspection_item_codes or []),
+            }
+        super().__init__(*args, **kwargs)
+        fields = EnforcementField.objects.order_by("code")
+        _choices(self.fields["field"], [(f.code, f.name) for f in fields])
+
+
+ITEM_TEXT_KEYS = (
+    "code",
+    "title",
+    "violations",
+    "legal_basis_law",
+    "legal_basis_article",
+    "legal_basis_text",
+    "liability",
+    "advice",
+)

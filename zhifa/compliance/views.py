@@ -28,6 +28,7 @@ from zhifa.compliance.forms import (
     AnswerForm,
     ConfirmForm,
     CorrectionForm,
+    ItemForm,
     ItemImportForm,
     SearchForm,
     SelfCheckStartForm,
@@ -129,7 +130,18 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(GuidanceItem.objects.select_related("field", "version"), pk=pk)
     version = _version_for(request, item.version_id)
-    return render(request, "compliance/item_detail.html", {"item": item, "version": version})
+    user = request.user
+    can_edit = (
+        version.is_draft
+        and user.is_authenticated
+        and rules.can_curate(user)
+        and rules.covers(user, version.region)
+    )
+    return render(
+        request,
+        "compliance/item_detail.html",
+        {"item": item, "version": version, "can_edit": can_edit},
+    )
 
 
 @require_GET
@@ -273,6 +285,50 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "compliance/version_publish.html",
         {"version": version, "form": form, "previous": previous},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    version = _version_for(request, pk)
+    _require_curator(user, version)
+    form = ItemForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.add_item(version, data=form.cleaned_data, actor=user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"已新增条目 {item.code} {item.title}。")
+            return redirect("compliance:item_detail", pk=item.pk)
+    return render(
+        request, "compliance/item_form.html", {"form": form, "version": version, "item": None}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    item = get_object_or_404(GuidanceItem.objects.select_related("field"), pk=pk)
+    version = _version_for(request, item.version_id)
+    _require_curator(user, version)
+    form = ItemForm(_posted(request), instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_item(item, data=form.cleaned_data, actor=user)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict") and error.messages == [services.NOTHING_CHANGED]:
+                messages.info(request, "未作任何修改。")
+                return redirect("compliance:item_detail", pk=item.pk)
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"已保存条目 {item.code} 的修改。")
+            return redirect("compliance:item_detail", pk=item.pk)
+    return render(
+        request, "compliance/item_form.html", {"form": form, "version": version, "item": item}
     )
 
 

@@ -208,3 +208,50 @@ def test_only_enterprise_users_start_self_checks(client_for, supervisor, demo_ve
     assert SelfCheck.objects.count() == 0
     assert SelfCheckAnswer.objects.count() == 0
     assert GuidanceVersion.objects.count() == 1
+
+
+def test_a_curator_adds_and_edits_an_item_of_a_draft(client_for, draft, curator):
+    client = client_for(curator)
+    data = {
+        "code": "P-1",
+        "field": "ecology",
+        "title": "危险废物贮存",
+        "violations": "露天堆放",
+        "legal_basis_law": "《中华人民共和国固体废物污染环境防治法》",
+        "legal_basis_article": "第八十一条",
+        "legal_basis_text": "",
+        "liability": "依照第一百一十二条处罚。",
+        "advice": "建设贮存间。",
+        "industries": "化学原料和化学制品制造业",
+        "inspection_item_codes": "ST-GF-02",
+    }
+    response = client.post(reverse("compliance:item_create", args=[draft.pk]), data)
+    assert response.status_code == 302
+    item = draft.items.get()
+    assert (item.code, item.field.code, item.industries) == (
+        "P-1",
+        "ecology",
+        ["化学原料和化学制品制造业"],
+    )
+    edit = client.get(reverse("compliance:item_edit", args=[item.pk]))
+    assert edit.context["form"].initial["inspection_item_codes"] == "ST-GF-02"
+    response = client.post(
+        reverse("compliance:item_edit", args=[item.pk]), {**data, "advice": "按标准建设贮存间。"}
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.advice == "按标准建设贮存间。"
+    assert AuditRecord.objects.filter(action="compliance.item.update").count() == 1
+
+
+def test_an_item_of_a_published_list_cannot_be_edited_through_the_page(
+    client_for, demo_version, curator
+):
+    item = demo_version.items.get(code="HG-SP-01")
+    response = client_for(curator).post(
+        reverse("compliance:item_edit", args=[item.pk]),
+        {"code": "HG-SP-01", "field": "market", "title": "改"},
+    )
+    assert response.status_code == 200
+    item.refresh_from_db()
+    assert item.title == "未取得食品经营许可从事餐饮服务或食品销售"
