@@ -999,3 +999,86 @@ def test_the_agency_publishes_a_slot_and_records_the_guidance(
     assert done.status_code == 302
     booking.refresh_from_db()
     assert (booking.status, booking.guidance_note) == ("done", "讲解了健康证办理流程。")
+
+
+# --- Social supervisor, revision, certificates ------------------------------------------------
+
+
+def test_the_inspector_assigns_a_social_supervisor_who_then_sees_the_case(
+    client_for, inspector, social_supervisor, zhoushan, approved_case
+):
+    other = testing.user("social2", role=Role.SOCIAL_SUPERVISOR, region=zhoushan)
+    page = url("case_detail", approved_case.pk)
+    with at(dt.date(2026, 3, 3)):
+        before = client_for(social_supervisor).get(page)
+        response = client_for(inspector).post(
+            url("case_social_supervisor", approved_case.pk), {"supervisor": social_supervisor.pk}
+        )
+        inbox = client_for(social_supervisor).get(url("inbox"))
+        after = client_for(social_supervisor).get(page)
+        stranger = client_for(other).get(page)
+
+    assert before.status_code == 404
+    assert response.status_code == 302
+    approved_case.refresh_from_db()
+    assert approved_case.social_supervisor == social_supervisor
+    assert [e["section"].key for e in inbox.context["sections"]] == ["accompany"]
+    assert after.status_code == 200
+    assert after.context["may_write"] is False
+    assert stranger.status_code == 404
+
+
+def test_a_rejected_case_goes_back_to_draft_for_revision(
+    client_for, inspector, approver, submitted_case
+):
+    with at(dt.date(2026, 3, 3)):
+        services.reject_case(submitted_case, actor=approver, reason="事项不全。")
+        page = client_for(inspector).get(url("case_detail", submitted_case.pk))
+        response = client_for(inspector).post(url("case_revise", submitted_case.pk))
+
+    assert page.context["can"]["revise"] is True
+    assert "未获批准：事项不全。" in page.content.decode()
+    assert response.status_code == 302
+    submitted_case.refresh_from_db()
+    assert submitted_case.status == CaseStatus.DRAFT
+
+
+def test_the_verify_page_shows_a_certificate_that_lapsed_since_approval(
+    client, approved_case, officer_two
+):
+    officer_two.cert_valid_until = dt.date(2026, 3, 10)
+    officer_two.save()
+    with at(dt.date(2026, 3, 16)):
+        response = client.get(url("verify", approved_case.verify_code))
+
+    problems = [r["problem"] for r in response.context["officers"]]
+    assert problems == [None, "执法证已于 2026-03-10 过期"]
+    assert response.content.decode().count("今日有效") == 1
+
+
+def test_only_an_officer_of_the_case_may_open_the_check_in_page(
+    client_for, enterprise, approver, notified_case
+):
+    page = url("checkin", notified_case.verify_code)
+    with at(INSPECTION_DAY, 9):
+        firm = client_for(enterprise).post(page)
+        head = client_for(approver).get(page)
+        unknown = client_for(approver).get(url("checkin", "NOSUCHCODE"))
+
+    assert firm.status_code == 403
+    assert head.status_code == 403
+    assert unknown.status_code == 404
+    assert notified_case.assignments.filter(checked_in_at__isnull=False).count() == 0
+
+
+def test_an_outsider_cannot_reach_any_step_of_a_case(client_for, outsider, inspected_case):
+    before = case_facts(inspected_case)
+    client = client_for(outsider)
+    for name in ("case_edit", "case_decide", "case_finish", "case_publish", "case_site"):
+        assert client.get(url(name, inspected_case.pk)).status_code == 404
+    response = client.post(
+        url("case_decide", inspected_case.pk), {"outcome": "no_problem", "confirm": "on"}
+    )
+
+    assert response.status_code == 404
+    assert case_facts(inspected_case) == before
