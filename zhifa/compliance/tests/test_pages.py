@@ -39,6 +39,10 @@ def test_the_search_page_highlights_matches_without_login(client, demo_version):
     assert response.status_code == 200
     assert response.context["results"].hits[0].code == "HG-SP-02"
     assert "<mark>食品经营许可证过期</mark>" in response.content.decode()
+    choices = response.context["form"].fields["industry"].choices
+    assert choices[0] == ("", "全部行业")
+    assert ("餐饮业", "餐饮业") in choices
+    assert len(choices) == 17  # the 16 industries the demo items name, and "all"
 
 
 def test_the_search_page_escapes_the_query(client, demo_version):
