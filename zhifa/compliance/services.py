@@ -34,6 +34,7 @@ from zhifa.compliance.models import (
     SelfCheckStatus,
     VersionStatus,
 )
+from zhifa.documents.models import Document
 from zhifa.org.models import EnforcementField, Region, Role
 from zhifa.registry.models import Enterprise
 
@@ -405,7 +406,7 @@ def start_self_check(
     actor: Any,
     inspection_item_codes: Sequence[str] | None = None,
     industry: str | None = None,
-    notice: Any = None,
+    notice: Document | None = None,
     version: GuidanceVersion | None = None,
 ) -> SelfCheck:
     """A self-check with one line per guidance item that applies.
@@ -446,8 +447,8 @@ def start_self_check(
             raise ValidationError(
                 {"industry": [f"合规指导清单中没有适用于“{industry_text}”的条目。"]}
             )
-    if notice is not None and getattr(notice, "enterprise_id", enterprise.pk) != enterprise.pk:
-        raise ValidationError({"notice": ["该检查预告通知书不是发给本企业的。"]})
+    if notice is not None and notice.recipient_enterprise_id != enterprise.pk:
+        raise ValidationError({"notice": ["该检查预告通知书不是发给本企业的，不能据以自查。"]})
     with transaction.atomic():
         check = SelfCheck.objects.create(
             enterprise=enterprise,

@@ -100,9 +100,44 @@ def test_another_enterprise_may_not_correct(gap, other_enterprise_user):
     assert gap.corrected_on is None
 
 
-def test_a_self_check_may_link_the_advance_notice_it_was_built_from(demo_version, enterprise):
-    check = services.start_self_check(
-        enterprise.enterprise, actor=enterprise, inspection_item_codes=["SJ-SP-01"], notice=None
+def _preview_notice(inspector, agency, recipient):
+    from zhifa.documents.models import DocumentKind
+    from zhifa.documents.services import create_draft
+
+    kind, _ = DocumentKind.objects.get_or_create(
+        code="inspection_preview_notice",
+        defaults={"name": "行政执法检查预告通知书", "abbreviation": "执预", "sort_order": 30},
     )
-    assert check.notice is None
+    return create_draft(
+        kind=kind, organisation=agency, actor=inspector, recipient_enterprise=recipient
+    )
+
+
+def test_a_self_check_links_the_advance_notice_it_was_built_from(
+    demo_version, enterprise, inspector, health_agency
+):
+    notice = _preview_notice(inspector, health_agency, enterprise.enterprise)
+    check = services.start_self_check(
+        enterprise.enterprise, actor=enterprise, inspection_item_codes=["SJ-SP-01"], notice=notice
+    )
+    assert check.notice == notice
     assert sorted(check.answers.values_list("item__code", flat=True)) == ["HG-SP-01", "HG-SP-02"]
+
+
+def test_a_notice_sent_to_another_enterprise_is_refused(
+    demo_version, enterprise, other_enterprise_user, inspector, health_agency
+):
+    from zhifa.compliance.models import SelfCheck
+
+    notice = _preview_notice(inspector, health_agency, other_enterprise_user.enterprise)
+    with pytest.raises(ValidationError) as caught:
+        services.start_self_check(
+            enterprise.enterprise,
+            actor=enterprise,
+            inspection_item_codes=["SJ-SP-01"],
+            notice=notice,
+        )
+    assert caught.value.message_dict == {
+        "notice": ["该检查预告通知书不是发给本企业的，不能据以自查。"]
+    }
+    assert SelfCheck.objects.count() == 0
