@@ -22,6 +22,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("self-checks/new/", views.self_check_start, name="self_check_start"),
     path("self-checks/<int:pk>/", views.self_check_detail, name="self_check_detail"),
     path("self-checks/<int:pk>/report/", views.self_check_report, name="self_check_report"),
+    path(
+        "self-checks/<int:pk>/report.pdf", views.self_check_report_pdf, name="self_check_report_pdf"
+    ),
     path("self-checks/<int:pk>/complete/", views.self_check_complete, name="self_check_complete"),
     path(
         "self-checks/<int:pk>/answers/<int:answer_pk>/",

@@ -19,6 +19,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -246,7 +247,9 @@ def version_import(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(importing.template_workbook(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, "合规指导清单导入模板.xlsx")
+    response["Content-Disposition"] = (
+        content_disposition_header(True, "合规指导清单导入模板.xlsx") or ""
+    )
     return response
 
 
@@ -468,9 +471,7 @@ def self_check_complete(request: HttpRequest, pk: int) -> HttpResponse:
 def self_check_report(request: HttpRequest, pk: int) -> HttpResponse:
     check = _visible_check(request, pk)
     answers = _answers(check)
-    counts = {
-        label: sum(1 for a in answers if a.answer == value) for value, label in Answer.choices
-    }
+    counts = _counts(answers)
     return render(
         request,
         "compliance/self_check_report.html",
@@ -481,6 +482,42 @@ def self_check_report(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": counts,
         },
     )
+
+
+@login_required
+@require_GET
+def self_check_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report laid out as a PDF with the documents' GB/T 9704 stylesheet and fonts."""
+    from zhifa.documents import rendering
+
+    check = _visible_check(request, pk)
+    missing = rendering.missing_fonts()
+    if missing:
+        messages.error(
+            request, "本机缺少文书字体，暂不能生成 PDF，请使用打印页面：" + "；".join(missing)
+        )
+        return redirect("compliance:self_check_report", pk=check.pk)
+    answers = _answers(check)
+    body = render_to_string(
+        "compliance/self_check_report_pdf.html",
+        {
+            "check": check,
+            "answers": answers,
+            "gaps": [a for a in answers if a.answer == Answer.VIOLATES],
+            "counts": _counts(answers),
+        },
+    )
+    pdf = rendering.html_to_pdf(f"{rendering.HTML_HEAD}{body}{rendering.HTML_END}")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"企业自查报告-{check.enterprise.name}-{check.pk}.pdf"
+    response["Content-Disposition"] = content_disposition_header(False, filename) or ""
+    return response
+
+
+def _counts(answers: list[SelfCheckAnswer]) -> dict[str, int]:
+    return {
+        str(label): sum(1 for a in answers if a.answer == value) for value, label in Answer.choices
+    }
 
 
 @login_required

@@ -259,3 +259,23 @@ def test_an_item_of_a_published_list_cannot_be_edited_through_the_page(
     assert response.status_code == 200
     item.refresh_from_db()
     assert item.title == "未取得食品经营许可从事餐饮服务或食品销售"
+
+
+def test_the_report_downloads_as_a_pdf_when_the_fonts_are_there(client_for, self_check, enterprise):
+    from zhifa.documents import rendering
+
+    if rendering.missing_fonts():
+        pytest.skip("文书字体缺失，PDF 报告不能生成。")
+    response = client_for(enterprise).get(
+        reverse("compliance:self_check_report_pdf", args=[self_check.pk])
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+
+
+def test_another_enterprise_cannot_download_the_pdf(client_for, self_check, other_enterprise_user):
+    response = client_for(other_enterprise_user).get(
+        reverse("compliance:self_check_report_pdf", args=[self_check.pk])
+    )
+    assert response.status_code == 404
