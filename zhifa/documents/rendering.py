@@ -578,8 +578,14 @@ def html_to_pdf(document: str) -> bytes:
         return bytes(_layout(document).write_pdf())
     laid_out = _layout(front + HTML_END)
     pages = _back_pages(found + back.removesuffix(HTML_END), len(laid_out.pages))
-    # WeasyPrint's documented way of combining pages of several renders into one PDF.
-    return bytes(laid_out.copy([*laid_out.pages, *pages]).write_pdf())
+    # WeasyPrint's documented way of combining pages of several renders into one PDF. The cached
+    # pages hold Pango layouts, which are not safe to draw from two threads at once (a batch
+    # thread and a request in the same process).
+    with _BACK_PAGES_LOCK:
+        return bytes(laid_out.copy([*laid_out.pages, *pages]).write_pdf())
+
+
+_BACK_PAGES_LOCK = threading.Lock()
 
 
 def docx_to_pdf(docx: bytes) -> bytes:
