@@ -445,6 +445,10 @@ def _confirm_step(
             result = step(case, user, form)
         except ValidationError as error:
             add_service_errors(form, error)
+        except YearNotLoaded as error:
+            # Working-day arithmetic for a year whose holidays are not loaded: the step is
+            # refused with the calendar's own message, which says how to load the year.
+            form.add_error(None, str(error))
         else:
             messages.success(request, done(case, result))
             return redirect("inspections:case_detail", pk=case.pk)

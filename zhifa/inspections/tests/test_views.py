@@ -1082,3 +1082,37 @@ def test_an_outsider_cannot_reach_any_step_of_a_case(client_for, outsider, inspe
 
     assert response.status_code == 404
     assert case_facts(inspected_case) == before
+
+
+def test_a_notice_in_a_year_without_holidays_is_refused_with_the_calendar_message(
+    client_for, inspector, approver, new_case
+):
+    with at(dt.date(2026, 3, 2)):
+        case = new_case(inspection_date=dt.date(2030, 3, 18))
+        services.submit_case(case, actor=inspector)
+        services.approve_case(case, actor=approver)
+        page = client_for(inspector).get(url("case_detail", case.pk))
+        response = client_for(inspector).post(url("case_notice", case.pk), {"confirm": "on"})
+
+    assert page.context["notice_problem"].startswith("2030 年的节假日安排尚未载入")
+    assert response.status_code == 200
+    assert (
+        response.context["form"]
+        .non_field_errors()[0]
+        .startswith("2030 年的节假日安排尚未载入，无法计算工作日。")
+    )
+    case.refresh_from_db()
+    assert (case.status, case.notice_id) == (CaseStatus.APPROVED, None)
+
+
+def test_the_administrator_and_the_legal_reviewer_read_the_pages(
+    client_for, admin_user, legal_reviewer, approved_case
+):
+    for user in (admin_user, legal_reviewer):
+        client = client_for(user)
+        for page in (url("inbox"), url("case_list"), url("case_detail", approved_case.pk)):
+            assert client.get(page).status_code == 200
+    legal = client_for(legal_reviewer)
+    assert legal.get(url("slot_list")).context["can_publish"] is False
+    assert legal.get(url("case_detail", approved_case.pk)).context["may_write"] is False
+    assert legal.post(url("case_submit", approved_case.pk)).status_code == 403
