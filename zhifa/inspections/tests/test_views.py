@@ -636,6 +636,11 @@ def test_the_enterprise_sees_the_notice_confirms_it_and_books_a_slot(
     body = page.content.decode()
     assert reverse("documents:document_download", args=[notified_case.notice_id, "pdf"]) in body
     assert page.context["pending"] is not None
+    with at(dt.date(2026, 3, 3)):
+        pdf = client.get(
+            reverse("documents:document_download", args=[notified_case.notice_id, "pdf"])
+        )
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
     self_check = reverse("compliance:self_check_start") + "?items=WJ-01%E3%80%81WJ-02"
     assert f'href="{self_check}"' in body
     assert confirmed.status_code == 302
