@@ -141,10 +141,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
         return redirect("inspections:my_cases")
     form, cases = _filtered(request, user)
     page = Paginator(cases, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
+    year = (form.filters() or {}).get("year") or timezone.localdate().year
     return render(
         request,
         "inspections/case_list.html",
         {
+            "year": year,
+            "exemptions": selectors.exemption_statistics(selectors.cases_for(user), year),
             "form": form,
             "page": page,
             "total": page.paginator.count,
@@ -284,6 +287,12 @@ def _detail_context(user: User, case: InspectionCase) -> dict[str, Any]:
     return {
         "case": case,
         "can": can,
+        "joint": case.joint_visit,
+        "joint_cases": (
+            list(case.joint_visit.cases.select_related("organisation").exclude(pk=case.pk))
+            if case.joint_visit_id
+            else []
+        ),
         "may_write": write,
         "oral": oral,
         "assignments": list(case.assignments.select_related("officer").order_by("position")),

@@ -26,6 +26,7 @@ from zhifa.inspections.models import (
     GuidanceSlot,
     InspectionCase,
     InspectionKind,
+    JointVisit,
     Objection,
 )
 from zhifa.org.models import Role
@@ -1121,3 +1122,45 @@ def test_the_administrator_and_the_legal_reviewer_read_the_pages(
     assert legal.get(url("slot_list")).context["can_publish"] is False
     assert legal.get(url("case_detail", approved_case.pk)).context["may_write"] is False
     assert legal.post(url("case_submit", approved_case.pk)).status_code == 403
+
+
+def test_the_case_list_reports_the_inspections_made_without_notice(
+    client_for, inspector, supervisor, outsider, new_case
+):
+    with at(dt.date(2026, 3, 2)):
+        new_case(kind=InspectionKind.COMPLAINT, exemption_reason="12345热线转办。")
+        new_case(kind=InspectionKind.COVERT, exemption_reason="群众反映夜间违规经营。")
+        new_case(kind=InspectionKind.COMPLAINT, exemption_reason="来信举报。")
+        new_case()
+        shown = client_for(supervisor).get(url("case_list"), {"year": "2026"})
+        hidden = client_for(outsider).get(url("case_list"), {"year": "2026"})
+
+    assert shown.context["exemptions"] == [
+        {"kind": "举报投诉核查", "count": 2},
+        {"kind": "暗访暗查", "count": 1},
+    ]
+    assert "2026年免于预告的检查：举报投诉核查 2 件；暗访暗查 1 件" in shown.content.decode()
+    assert hidden.context["exemptions"] == []
+
+
+def test_the_case_page_names_the_joint_visit_and_its_other_cases(
+    client_for, inspector, health_agency, zhoushan_enterprise, new_case
+):
+    with at(dt.date(2026, 3, 2)):
+        first, second = new_case(), new_case()
+    joint = JointVisit.objects.create(
+        enterprise=zhoushan_enterprise,
+        region=zhoushan_enterprise.region,
+        day=INSPECTION_DAY,
+        lead=health_agency,
+        planned_by=inspector,
+    )
+    InspectionCase.objects.filter(pk__in=[first.pk, second.pk]).update(joint_visit=joint)
+
+    response = client_for(inspector).get(url("case_detail", first.pk))
+
+    assert [c.pk for c in response.context["joint_cases"]] == [second.pk]
+    assert (
+        f"综合查一次：2026-03-16，牵头机关 舟山市卫生健康委员会；舟山市卫生健康委员会 "
+        f"{second.reference}" in response.content.decode()
+    )
