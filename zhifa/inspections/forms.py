@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from zhifa.draws.models import DrawTask
 from zhifa.inspections.models import (
     CaseFinding,
     CaseOutcome,
@@ -450,6 +451,33 @@ class ObjectionForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label="答复", widget=forms.Textarea({"rows": 2}))
+
+
+class DrawChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        assert isinstance(obj, DrawTask)
+        waiting = getattr(obj, "waiting", 0)
+        period = (
+            f"{obj.inspection_start:%Y-%m-%d}至{obj.inspection_end:%Y-%m-%d}"
+            if obj.inspection_start and obj.inspection_end
+            else "未设检查期间"
+        )
+        return f"{obj.title}（检查期间 {period}，待转为案件 {waiting} 户）"
+
+
+class DrawConvertForm(forms.Form):
+    draw = DrawChoiceField(
+        label="抽取任务",
+        queryset=DrawTask.objects.none(),
+        error_messages={"invalid_choice": "所选抽取任务不存在、尚未抽取或不属于本机关。"},
+    )
+    confirm = _confirm("生成检查案件")
+
+    def __init__(self, *args: Any, draws: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["draw"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = draws
 
 
 class ResultFilterForm(forms.Form):

@@ -19,7 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhifa.documents import selectors as document_selectors
+from zhifa.draws.models import DrawResultStatus, DrawStatus, DrawTask
 from zhifa.inspections import forms, selectors, services
 from zhifa.inspections.models import (
     CaseOfficer,
@@ -248,6 +249,33 @@ def case_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def draw_convert(request: HttpRequest) -> HttpResponse:
+    """Drawn enterprises become draft cases of the draw's task (one per enterprise)."""
+    user = request_user(request)
+    _require_agency_writer(user)
+    draws = (
+        visible_to(user, DrawTask.objects.filter(status=DrawStatus.DRAWN))
+        .filter(organisation_id=int(user.organisation_id or 0))
+        .annotate(
+            waiting=Count("results", filter=Q(results__status=DrawResultStatus.AWAITING_APPROVAL))
+        )
+        .filter(waiting__gt=0)
+        .order_by("-drawn_at", "-pk")
+    )
+    form = forms.DrawConvertForm(posted(request), draws=draws)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.cases_from_draw(form.cleaned_data["draw"], actor=user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except YearNotLoaded as error:
+            form.add_error(None, str(error))
+    return render(request, "inspections/draw_convert.html", {"form": form, "report": report})
+
+
 # --- Agency: the case page --------------------------------------------------------------------
 
 
@@ -288,11 +316,13 @@ def _detail_context(user: User, case: InspectionCase) -> dict[str, Any]:
         "case": case,
         "can": can,
         "joint": case.joint_visit,
-        "joint_cases": (
-            list(case.joint_visit.cases.select_related("organisation").exclude(pk=case.pk))
-            if case.joint_visit_id
-            else []
-        ),
+        "joint_cases": list(
+            InspectionCase.objects.filter(joint_visit_id=case.joint_visit_id)
+            .exclude(pk=case.pk)
+            .select_related("organisation")
+        )
+        if case.joint_visit_id
+        else [],
         "may_write": write,
         "oral": oral,
         "assignments": list(case.assignments.select_related("officer").order_by("position")),

@@ -1164,3 +1164,96 @@ def test_the_case_page_names_the_joint_visit_and_its_other_cases(
         f"综合查一次：2026-03-16，牵头机关 舟山市卫生健康委员会；舟山市卫生健康委员会 "
         f"{second.reference}" in response.content.decode()
     )
+
+
+# --- From a draw ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def drawn(health_agency, approver, inspector, zhoushan):
+    """A published plan task of 4 grade-D enterprises sampled at 50%, drawn: 2 await cases."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from zhifa.draws import services as draws
+    from zhifa.draws.models import DrawMode
+    from zhifa.plans.models import (
+        AnnualPlan,
+        InspectionItem,
+        PlanStatus,
+        PlanStratum,
+        PlanTask,
+        TaskKind,
+    )
+
+    today = dt.date(2026, 11, 2)
+    field = testing.field()
+    for n in range(1, 5):
+        testing.enterprise(f"舟山抽查企业{n}号有限公司", region=zhoushan, credit_grade="D")
+    for n, name in enumerate(["赵一", "钱二", "孙三", "李四"], start=1):
+        testing.officer(
+            name, organisation=health_agency, cert_no=f"33090099{n:04d}", fields=[field]
+        )
+    item = InspectionItem.objects.create(
+        organisation=health_agency,
+        field=field,
+        code="WJ-001",
+        name="公共场所卫生监督检查",
+        legal_basis_law="《公共场所卫生管理条例》",
+        legal_basis_article="第十条",
+    )
+    plan = AnnualPlan.objects.create(
+        organisation=health_agency,
+        year=today.year,
+        title="年度行政执法检查计划",
+        status=PlanStatus.PUBLISHED,
+        created_by=approver,
+        published_by=approver,
+        published_at=timezone.now(),
+    )
+    plan.items.add(item)
+    PlanStratum.objects.create(
+        plan=plan, code="D", name="D 类企业", credit_grade="D", sampling_ratio=Decimal("50")
+    )
+    task = PlanTask.objects.create(
+        plan=plan, quarter=4, name="双随机抽查", kind=TaskKind.RANDOM, field=field, region=zhoushan
+    )
+    task.items.add(item)
+    reveal = today + dt.timedelta(days=1)
+    with at(today):
+        draw = draws.create_draw(
+            task=task,
+            title="公共场所卫生双随机抽查",
+            mode=DrawMode.PUBLIC,
+            reveal_date=reveal,
+            sources=[{"name": "上证综合指数收盘点位", "where": "上交所", "expected_on": reveal}],
+            actor=inspector,
+            inspection_start=today,
+            inspection_end=dt.date(today.year, 12, 31),
+        )
+        draws.announce_draw(draw, actor=approver)
+    with at(reveal):
+        return draws.perform_draw(draw, values=["3021.57"], actor=inspector)
+
+
+def test_the_drawn_enterprises_become_draft_cases(client_for, inspector, supervisor, drawn):
+    page = url("draw_convert")
+    with at(dt.date(2026, 11, 3)):
+        forbidden = client_for(supervisor).post(page, {"draw": drawn.pk, "confirm": "on"})
+        unconfirmed = client_for(inspector).post(page, {"draw": drawn.pk})
+        assert InspectionCase.objects.count() == 0
+        response = client_for(inspector).post(page, {"draw": drawn.pk, "confirm": "on"})
+        again = client_for(inspector).post(page, {"draw": drawn.pk, "confirm": "on"})
+
+    assert forbidden.status_code == 403
+    assert unconfirmed.context["form"].errors["confirm"] == ["请勾选确认后再生成检查案件。"]
+    report = response.context["report"]
+    cases = InspectionCase.objects.order_by("pk")
+    assert [c.pk for c in report.created] == [c.pk for c in cases]
+    assert report.skipped == []
+    assert len(report.created) == 2
+    assert {(c.kind, c.status, c.draw_result.draw_id) for c in cases} == {
+        ("planned", CaseStatus.DRAFT, drawn.pk)
+    }
+    assert again.context["form"].errors["draw"] == ["所选抽取任务不存在、尚未抽取或不属于本机关。"]
