@@ -432,14 +432,18 @@ class FinishIn(Schema):
 class DecisionIn(Schema):
     chosen: str = Field(description="处理决定：none、lighter、mitigated、ordinary")
     legal_basis: str = Field(description="法律依据")
-    proposed: str = Field("", description="系统建议；与处理决定不一致时须写明理由")
-    proposal_basis: str = ""
-    deviation_reason: str = Field("", description="未采纳建议的理由")
+    deviation_reason: str = Field(
+        "", description="处理决定不在裁量清单引擎允许的结果之内时，须写明理由"
+    )
     harm_level: str = Field("", description="none、minor、general、serious")
-    violation_code: str = ""
-    first_violation: bool | None = None
+    violation_code: str = Field("", description="裁量清单中的违法行为编码")
     corrected_before: bool = Field(False, description="检查前已自行改正")
-    corrected_on_site: bool = False
+    corrected_on_site: bool = Field(False, description="当场改正")
+    no_subjective_fault: bool = Field(False, description="当事人有证据足以证明没有主观过错")
+    circumstances: list[str] = Field(
+        default_factory=list,
+        description="行政处罚法第三十二条情形：eliminated_harm、coerced、confessed、meritorious、other",
+    )
 
 
 class DecideIn(Schema):
@@ -502,14 +506,8 @@ def _user(request: HttpRequest) -> User:
 
 # An enterprise learns of an inspection from its notice, or when the officers arrive (exempt
 # kinds, emergencies): before that a planned 暗访暗查 or “四不两直” check must stay unknown to it.
-_DISCLOSED = Q(notified_at__isnull=False) | Q(started_at__isnull=False)
-
-
 def _cases(user: User) -> QuerySet[InspectionCase]:
-    cases = selectors.cases_for(user)
-    if user.role == Role.ENTERPRISE:
-        cases = cases.filter(_DISCLOSED)
-    return cases
+    return selectors.cases_for(user)
 
 
 def _case(user: User, case_id: int) -> InspectionCase:
@@ -517,8 +515,6 @@ def _case(user: User, case_id: int) -> InspectionCase:
         case = selectors.get_case_or_404(user, case_id)
     except Http404:
         raise HttpError(404, CASE_NOT_FOUND) from None
-    if user.role == Role.ENTERPRISE and case.notified_at is None and case.started_at is None:
-        raise HttpError(404, CASE_NOT_FOUND)
     return case
 
 

@@ -444,6 +444,9 @@ class CaseFinding(models.Model):
     chosen = models.CharField("处理决定", max_length=16, choices=PenaltyChoice.choices, blank=True)
     legal_basis = models.CharField("法律依据", max_length=300, blank=True)
     deviation_reason = models.TextField("未采纳建议的理由", blank=True)
+    evaluation = models.JSONField(
+        "裁量评估", default=dict, blank=True, help_text="作出决定时裁量清单引擎的完整答复。"
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
     )

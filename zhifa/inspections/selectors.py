@@ -29,18 +29,22 @@ from zhifa.org.scoping import visible_to
 CASE_RELATED = ("organisation", "enterprise", "region", "requested_by", "approved_by")
 
 
+# An enterprise learns of an inspection when it is notified or when officers arrive: before
+# that, a covert or "四不两直" check (and its 扫码 code) must stay unknown to it.
+DISCLOSED_TO_ENTERPRISE = Q(notified_at__isnull=False) | Q(started_at__isnull=False)
+
+
 def cases_for(user: Any) -> QuerySet[InspectionCase]:
-    """The cases ``user`` may see: the scoping helper's answer, and for a social supervisor the
-    cases he was assigned to accompany."""
+    """The cases ``user`` may see: the scoping helper's answer, narrowed for an enterprise to
+    those disclosed to it; for a social supervisor the cases he was assigned to accompany."""
     qs = InspectionCase.objects.select_related(*CASE_RELATED)
-    if (
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.role == Role.SOCIAL_SUPERVISOR
-    ):
+    active = user is not None and user.is_authenticated and user.is_active
+    if active and user.role == Role.SOCIAL_SUPERVISOR:
         return qs.filter(social_supervisor=user)
-    return visible_to(user, qs)
+    qs = visible_to(user, qs)
+    if active and user.role == Role.ENTERPRISE:
+        qs = qs.filter(DISCLOSED_TO_ENTERPRISE)
+    return qs
 
 
 def get_case_or_404(user: Any, pk: int) -> InspectionCase:

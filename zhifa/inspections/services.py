@@ -25,6 +25,11 @@ from django.utils import timezone
 
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
+from zhifa.discretion.conditions import Circumstance
+from zhifa.discretion.conditions import HarmLevel as EngineHarm
+from zhifa.discretion.engine import Evaluation, Outcome, PriorViolation, requires_reason
+from zhifa.discretion.engine import Finding as EngineFinding
+from zhifa.discretion.selectors import evaluate_for
 from zhifa.documents import services as documents
 from zhifa.documents.models import Document
 from zhifa.draws.models import DrawResult, DrawResultStatus, DrawStatus, DrawTask, OfficerConflict
@@ -310,6 +315,8 @@ def create_case(
     reason = _text(reason, label="检查事由")
     if draw_result is not None and draw_result.status != DrawResultStatus.AWAITING_APPROVAL:
         raise ValidationError({"draw_result": ["该抽取结果已转为检查案件或不可用。"]})
+    if draw_result is not None and draw_result.enterprise_id != enterprise.pk:
+        raise ValidationError({"draw_result": ["抽取结果中的企业与检查对象不一致。"]})
     with transaction.atomic():
         Enterprise.objects.select_for_update().filter(pk=enterprise.pk).exists()
         _check_cap(enterprise, kind, inspection_date)
@@ -1078,23 +1085,106 @@ def finish_site_record(
 # --- Decision, rectification, closure ---------------------------------------------------------
 
 
-def _clean_decision(finding: CaseFinding, data: Mapping[str, Any]) -> dict[str, Any]:
+ENGINE_TO_CHOICE = {
+    Outcome.EXEMPT: PenaltyChoice.NONE,
+    Outcome.MITIGATED: PenaltyChoice.MITIGATED,
+    Outcome.LIGHTER: PenaltyChoice.LIGHTER,
+    Outcome.GENERAL: PenaltyChoice.ORDINARY,
+}
+CHOICE_TO_ENGINE: dict[str, Outcome] = {
+    str(choice): outcome for outcome, choice in ENGINE_TO_CHOICE.items()
+}
+CIRCUMSTANCES = frozenset(c.value for c in Circumstance)
+
+
+def prior_violations(case: InspectionCase) -> tuple[PriorViolation, ...]:
+    """The enterprise's earlier decided violations, from the findings of its other cases."""
+    rows = (
+        CaseFinding.objects.filter(
+            case__enterprise_id=case.enterprise_id,
+            case__decided_at__isnull=False,
+            result=FindingResult.PROBLEM,
+        )
+        .exclude(case=case)
+        .exclude(violation_code="")
+        .values_list("violation_code", "case__decided_at")
+    )
+    return tuple(
+        PriorViolation(code, timezone.localdate(decided)) for code, decided in rows.order_by("pk")
+    )
+
+
+def self_corrected_before(case: InspectionCase, finding: CaseFinding, found_on: dt.date) -> bool:
+    """Whether the enterprise reported, before the inspection, a self-correction (自查) of the
+    item this finding is about."""
+    if finding.item is None:
+        return False
+    from zhifa.compliance.selectors import self_corrections
+
+    return any(
+        c.corrected_on < found_on
+        for c in self_corrections(case.enterprise, item_codes=[finding.item.code])
+    )
+
+
+def evaluate_finding(
+    case: InspectionCase, finding: CaseFinding, facts: Mapping[str, Any]
+) -> Evaluation:
+    """The discretion engine's answer for one problem: every list item for the violation with
+    its conditions met and unmet, the statutory rules (行政处罚法第三十二、三十三条), and the
+    proposal. A self-correction reported in the enterprise's 自查 before the inspection counts
+    as corrected before the inspection."""
+    found_on = timezone.localdate(case.started_at) if case.started_at else case.inspection_date
+    harm = str(facts.get("harm_level") or "")
+    on_site = bool(facts.get("corrected_on_site"))
+    circumstances = frozenset(
+        Circumstance(c) for c in facts.get("circumstances") or () if c in CIRCUMSTANCES
+    )
+    engine_finding = EngineFinding(
+        violation_code=str(facts.get("violation_code") or finding.violation_code or ""),
+        found_on=found_on,
+        harm=EngineHarm(harm) if harm else None,
+        minor_violation=harm in (HarmLevel.NONE, HarmLevel.MINOR),
+        corrected_before_inspection=bool(facts.get("corrected_before"))
+        or self_corrected_before(case, finding, found_on),
+        ordered_on=found_on if on_site else None,
+        deadline=found_on if on_site else None,
+        corrected_on=found_on if on_site else None,
+        no_subjective_fault=bool(facts.get("no_subjective_fault")),
+        circumstances=circumstances,
+        history=prior_violations(case),
+    )
+    return evaluate_for(case.organisation_id, engine_finding)
+
+
+def _clean_decision(
+    case: InspectionCase, finding: CaseFinding, data: Mapping[str, Any]
+) -> dict[str, Any]:
     label = f"第{finding.position}项"
+    key = f"findings.{finding.position}"
     chosen = str(data.get("chosen") or "")
     if chosen not in PenaltyChoice.values:
-        raise ValidationError({f"findings.{finding.position}": [f"{label}请选择处理决定。"]})
+        raise ValidationError({key: [f"{label}请选择处理决定。"]})
     harm = str(data.get("harm_level") or "")
     if harm and harm not in HarmLevel.values:
-        raise ValidationError({f"findings.{finding.position}": [f"{label}危害程度不正确。"]})
+        raise ValidationError({key: [f"{label}危害程度不正确。"]})
+    unknown = [c for c in data.get("circumstances") or () if c not in CIRCUMSTANCES]
+    if unknown:
+        raise ValidationError({key: [f"{label}从轻减轻情形“{'、'.join(unknown)}”不正确。"]})
     basis = _text(data.get("legal_basis"), label=f"{label}法律依据", required=True, limit=300)
-    proposed = str(data.get("proposed") or "")
     reason = _text(data.get("deviation_reason"), label=f"{label}未采纳建议的理由")
-    if proposed and proposed != chosen and not reason:
+    violation_code = _text(data.get("violation_code"), label=f"{label}违法行为编码", limit=64)
+    evaluation = evaluate_finding(case, finding, {**data, "violation_code": violation_code})
+    proposal = evaluation.proposed
+    proposed = ENGINE_TO_CHOICE[proposal.outcome]
+    if requires_reason(evaluation, CHOICE_TO_ENGINE[chosen]) and not reason:
+        allowed = "、".join(ENGINE_TO_CHOICE[o].label for o in proposal.allowed)
         raise ValidationError(
             {
-                f"findings.{finding.position}": [
-                    f"{label}的处理决定与系统建议（{PenaltyChoice(proposed).label}）不一致，"
-                    "请写明理由；理由将记录在案并向执法监督机关公开。"
+                key: [
+                    f"{label}的处理决定（{PenaltyChoice(chosen).label}）与裁量建议"
+                    f"（{proposal.label}，可选：{allowed}）不一致，请写明理由；"
+                    "理由将记录在案并向执法监督机关公开。"
                 ]
             }
         )
@@ -1102,13 +1192,18 @@ def _clean_decision(finding: CaseFinding, data: Mapping[str, Any]) -> dict[str, 
         "chosen": chosen,
         "harm_level": harm,
         "legal_basis": basis,
-        "proposed": proposed if proposed in PenaltyChoice.values else "",
-        "proposal_basis": _text(data.get("proposal_basis"), label=f"{label}建议依据"),
+        "proposed": proposed,
+        "proposal_basis": "；".join([proposal.explanation, *proposal.basis]).strip("；"),
         "deviation_reason": reason,
-        "violation_code": _text(data.get("violation_code"), label=f"{label}违法行为编码", limit=64),
-        "first_violation": data.get("first_violation"),
+        "violation_code": violation_code,
+        "first_violation": not any(
+            p.violation_code == violation_code for p in prior_violations(case)
+        )
+        if violation_code
+        else None,
         "corrected_before": bool(data.get("corrected_before")),
         "corrected_on_site": bool(data.get("corrected_on_site")),
+        "evaluation": evaluation.to_dict(),
     }
 
 
@@ -1124,8 +1219,11 @@ def decide_case(
 ) -> InspectionCase:
     """处理决定 after the on-site record.
 
-    ``decisions`` maps a finding's position to its decision (chosen outcome, legal basis, the
-    proposal it departs from and why). ``outcome``: no_problem (only when nothing was found);
+    ``decisions`` maps a finding's position to its decision: the facts the discretion engine
+    weighs (violation_code, harm_level, corrected_before, corrected_on_site,
+    no_subjective_fault, circumstances), the chosen outcome, its legal basis, and — when the
+    choice is not one the engine allows — the reason, which the supervising body sees.
+    ``outcome``: no_problem (only when nothing was found);
     no_penalty → 不予行政处罚决定书; rectify → 责令改正通知书 with a deadline in working days;
     filed → 立案, the hand-off to a penalty procedure."""
     _require_writer(actor, case.organisation_id)
@@ -1152,7 +1250,7 @@ def decide_case(
             raise ValidationError(
                 {f"findings.{finding.position}": [f"第{finding.position}项问题尚未作出处理决定。"]}
             )
-        cleaned[finding.position] = _clean_decision(finding, data)
+        cleaned[finding.position] = _clean_decision(case, finding, data)
     if outcome == CaseOutcome.NO_PENALTY and any(
         d["chosen"] != PenaltyChoice.NONE for d in cleaned.values()
     ):

@@ -253,8 +253,9 @@ def test_a_case_walks_through_the_api_from_creation_to_a_rated_published_result(
                 "decisions": {
                     "2": {
                         "chosen": "none",
-                        "proposed": "none",
-                        "legal_basis": "《中华人民共和国行政处罚法》第三十三条第一款",
+                        "harm_level": "minor",
+                        "legal_basis": "《公共场所卫生管理条例》第十四条",
+                        "deviation_reason": "该条规定先责令限期改正，逾期不改正的方予处罚。",
                     }
                 },
                 "rectify_working_days": 10,
@@ -538,7 +539,8 @@ def test_a_decision_error_is_keyed_by_the_position_of_the_finding(
                 "decisions": {
                     "2": {
                         "chosen": "ordinary",
-                        "proposed": "none",
+                        "harm_level": "minor",
+                        "corrected_on_site": True,
                         "legal_basis": "《公共场所卫生管理条例》第十四条",
                     }
                 },
@@ -548,8 +550,8 @@ def test_a_decision_error_is_keyed_by_the_position_of_the_finding(
     assert response.status_code == 422
     assert response.json()["errors"] == {
         "decisions.2": [
-            "第2项的处理决定与系统建议（不予处罚）不一致，请写明理由；"
-            "理由将记录在案并向执法监督机关公开。"
+            "第2项的处理决定（一般处罚）与裁量建议（不予处罚，可选：不予处罚）不一致，"
+            "请写明理由；理由将记录在案并向执法监督机关公开。"
         ]
     }
     assert counts() == before

@@ -331,8 +331,9 @@ def test_a_case_walks_from_check_in_to_a_published_closed_result(
             decisions={
                 2: {
                     "chosen": PenaltyChoice.NONE,
-                    "proposed": PenaltyChoice.NONE,
-                    "legal_basis": "《中华人民共和国行政处罚法》第三十三条第一款",
+                    "harm_level": "minor",
+                    "legal_basis": "《公共场所卫生管理条例》第十四条",
+                    "deviation_reason": "该条规定先责令限期改正，逾期不改正的方予处罚。",
                 }
             },
             rectify_working_days=10,
@@ -345,6 +346,9 @@ def test_a_case_walks_from_check_in_to_a_published_closed_result(
     finding = case.findings.get(position=2)
     assert finding.evidence.count() == 1
     assert finding.chosen == PenaltyChoice.NONE
+    assert (finding.proposed, finding.first_violation) == (PenaltyChoice.ORDINARY, None)
+    assert finding.evaluation["proposed"]["outcome"] == "general"
+    assert finding.deviation_reason == "该条规定先责令限期改正，逾期不改正的方予处罚。"
 
     with at(dt.date(2026, 3, 27)):
         services.record_recheck(
@@ -399,14 +403,16 @@ def test_a_decision_departing_from_the_proposal_needs_a_reason(
                 decisions={
                     2: {
                         "chosen": PenaltyChoice.ORDINARY,
-                        "proposed": PenaltyChoice.NONE,
+                        "harm_level": "minor",
+                        "corrected_on_site": True,
                         "legal_basis": "《公共场所卫生管理条例》第十四条",
                     }
                 },
             )
 
     assert error.value.message_dict["findings.2"] == [
-        "第2项的处理决定与系统建议（不予处罚）不一致，请写明理由；理由将记录在案并向执法监督机关公开。"
+        "第2项的处理决定（一般处罚）与裁量建议（不予处罚，可选：不予处罚）不一致，请写明理由；"
+        "理由将记录在案并向执法监督机关公开。"
     ]
     case.refresh_from_db()
     assert case.status == CaseStatus.INSPECTED
@@ -562,3 +568,96 @@ def test_an_officer_whose_certificate_lapsed_after_approval_cannot_check_in(
         "（有效期至 2026-03-15，状态“有效”），不能参加检查。"
     ]
     assert notified_case.assignments.filter(checked_in_at__isnull=False).count() == 0
+
+
+@pytest.fixture
+def health_certificate_guidance(admin_user, zhoushan, items):
+    """A published guidance list of 舟山 whose one item guides on 从业人员健康检查 (WJ-02)."""
+    from zhifa.compliance import services as compliance
+
+    version = compliance.create_version(
+        region=zhoushan,
+        data={
+            "publisher": "舟山市卫生健康委员会",
+            "label": "2026版",
+            "title": "公共场所合规指导清单",
+        },
+        actor=admin_user,
+    )
+    item = compliance.add_item(
+        version,
+        data={
+            "code": "GG-01",
+            "field": "health",
+            "title": "从业人员持有效健康合格证明上岗",
+            "violations": "从业人员未取得或未及时更新健康合格证明",
+            "legal_basis_law": "《公共场所卫生管理条例》",
+            "legal_basis_article": "第七条",
+            "liability": "责令限期改正，逾期不改的依法处罚",
+            "advice": "建立从业人员健康证明台账，到期前一个月安排体检",
+            "industries": "餐饮业",
+            "inspection_item_codes": "WJ-02",
+        },
+        actor=admin_user,
+    )
+    compliance.publish_version(version, actor=admin_user)
+    return item
+
+
+def test_a_self_correction_reported_before_the_inspection_makes_a_first_minor_violation_exempt(
+    notified_case, inspector, second_inspector, enterprise, items, health_certificate_guidance
+):
+    from zhifa.compliance import services as compliance
+    from zhifa.compliance.models import Answer
+
+    case = notified_case
+    with at(dt.date(2026, 3, 10)):
+        check = compliance.start_self_check(
+            case.enterprise, actor=enterprise, inspection_item_codes=["WJ-02"]
+        )
+        answer = check.answers.get(item=health_certificate_guidance)
+        compliance.answer_item(
+            answer, value=Answer.VIOLATES, note="1名服务员健康证明过期。", actor=enterprise
+        )
+        compliance.record_correction(
+            answer,
+            corrected_on=dt.date(2026, 3, 10),
+            evidence=SimpleUploadedFile("health.pdf", b"%PDF-1.4 receipt", "application/pdf"),
+            actor=enterprise,
+        )
+    with at(INSPECTION_DAY):
+        services.check_in(case, actor=inspector, code=case.verify_code)
+        services.check_in(case, actor=second_inspector, code=case.verify_code)
+        services.record_finding(
+            case, actor=inspector, item=items[0], result=FindingResult.COMPLIANT
+        )
+        services.record_finding(
+            case,
+            actor=inspector,
+            item=items[1],
+            result=FindingResult.PROBLEM,
+            description="1名服务员健康合格证明曾过期，检查前已补办。",
+        )
+        services.finish_site_record(
+            case, actor=inspector, present_person="陈经理", party_opinion="无异议。"
+        )
+        services.decide_case(
+            case,
+            actor=inspector,
+            outcome=CaseOutcome.NO_PENALTY,
+            decisions={
+                2: {
+                    "chosen": PenaltyChoice.NONE,
+                    "harm_level": "minor",
+                    "legal_basis": "《中华人民共和国行政处罚法》第三十三条第一款",
+                }
+            },
+        )
+
+    finding = case.findings.get(position=2)
+    assert finding.proposed == PenaltyChoice.NONE
+    assert finding.deviation_reason == ""
+    assert finding.evaluation["proposed"]["outcome"] == "exempt"
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED
+    assert case.case_documents.get(step="decision").document.kind.code == "no_penalty_decision"
