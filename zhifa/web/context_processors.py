@@ -16,6 +16,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("计划公开", reverse("plans:public_plan_list")),
         ("抽取公示", reverse("draws:public_list")),
         ("检查结果公示", reverse("inspections:public_results")),
+        ("合规指导", reverse("compliance:version_list")),
+        ("裁量清单", reverse("discretion:public_list")),
     ]
     if user is None or not user.is_authenticated:
         return {"nav_items": public}
@@ -32,6 +34,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("年度计划", reverse("plans:plan_list")),
             ("双随机抽取", reverse("draws:draw_list")),
             ("检查案件", reverse("inspections:case_list")),
+            ("裁量评估", reverse("discretion:evaluate")),
             ("文书", reverse("documents:document_list")),
             ("文号台账", reverse("documents:number_list")),
         ]
@@ -41,8 +44,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         )
         items.append(("收到的文书", reverse("documents:received_list")))
         items.append(("我的检查", reverse("inspections:my_cases")))
+        items.append(("企业自查", reverse("compliance:self_check_list")))
     items.append(("工作日", reverse("workdays:calendar")))
     items += public
+    if user.is_admin or user.role in (Role.LEGAL_REVIEWER, Role.APPROVER):
+        items.append(("裁量清单维护", reverse("discretion:manage_list")))
     if user.is_admin or user.role == Role.SUPERVISOR:
         items.append(("审计链", reverse("audit:record_list")))
     if user.is_admin:

@@ -94,6 +94,15 @@ class Command(BaseCommand):
                 f"演示双随机抽取：已抽取 {draws['drawn']} 个、"
                 f"已公告待抽取 {draws['announced']} 个。"
             )
+        from zhifa.compliance.demo import load_demo_compliance
+        from zhifa.discretion.demo import load_demo_discretion
+
+        guidance = load_demo_compliance()
+        lists = load_demo_discretion()
+        self.stdout.write(
+            f"演示合规指导清单：{guidance.title}（{guidance.label}，{guidance.items.count()} 条）；"
+            f"裁量清单：新增 {lists['versions']} 个版本、{lists['items']} 条。"
+        )
         from zhifa.inspections.demo import load_demo_inspections
 
         cases = load_demo_inspections()
