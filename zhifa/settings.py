@@ -169,6 +169,10 @@ ZHIFA_NOTICE_WORKING_DAYS = int(os.environ.get("ZHIFA_NOTICE_WORKING_DAYS", "5")
 # Inspections of one enterprise per year across agencies where no region sets its own cap
 # (plans.FrequencyPolicy, inherited down the region tree).
 ZHIFA_YEARLY_INSPECTION_CAP = int(os.environ.get("ZHIFA_YEARLY_INSPECTION_CAP", "2"))
+# Working days within which the written 补办手续 must follow an emergency oral notice.
+ZHIFA_ORAL_NOTICE_MAKEUP_WORKING_DAYS = int(
+    os.environ.get("ZHIFA_ORAL_NOTICE_MAKEUP_WORKING_DAYS", "3")
+)
 # Rows per page in list views.
 ZHIFA_PAGE_SIZE = int(os.environ.get("ZHIFA_PAGE_SIZE", "25"))
 

@@ -784,7 +784,7 @@ def record_oral_notice(
         raise ValidationError({"head": ["请选择本机关的执法机关负责人作为报告对象。"]})
     if not case.assignments.filter(officer=told_by).exists():
         raise ValidationError({"told_by": [f"{told_by.name} 不是本案件的执法人员。"]})
-    days = int(getattr(settings, "ZHIFA_ORAL_NOTICE_MAKEUP_WORKING_DAYS", 3))
+    days = int(settings.ZHIFA_ORAL_NOTICE_MAKEUP_WORKING_DAYS)
     with transaction.atomic():
         current = _locked(case)
         before = case_snapshot(current)
