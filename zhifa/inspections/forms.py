@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from zhifa.discretion.conditions import CIRCUMSTANCE_LABELS
 from zhifa.draws.models import DrawTask
 from zhifa.inspections.models import (
     CaseFinding,
@@ -267,6 +268,9 @@ class FinishForm(forms.Form):
 
 
 class DecideForm(forms.Form):
+    """处理决定: per problem the facts the discretion engine weighs, the chosen outcome, its
+    legal basis and, outside what the engine allows, the reason."""
+
     outcome = forms.ChoiceField(label="处理结果", choices=CaseOutcome.choices)
     rectify_working_days = forms.IntegerField(
         label="整改期限（工作日）",
@@ -281,46 +285,23 @@ class DecideForm(forms.Form):
     note = forms.CharField(label="处理说明", required=False, widget=forms.Textarea({"rows": 2}))
     confirm = _confirm("作出处理决定")
 
-    def __init__(self, *args: Any, findings: list[CaseFinding], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, findings: list[CaseFinding], preview: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.problems = findings
         confirm = self.fields.pop("confirm")
+        # Asking for the engine's proposal decides nothing, so it needs no confirmation.
+        confirm.required = not preview
         for finding in findings:
-            n = finding.position
-            label = f"第{n}项"
-            self.fields[f"f{n}_chosen"] = forms.ChoiceField(
-                label=f"{label}处理决定",
-                choices=[("", "请选择"), *PenaltyChoice.choices],
-                initial=finding.chosen or finding.proposed,
-                required=False,
-            )
-            self.fields[f"f{n}_legal_basis"] = forms.CharField(
-                label=f"{label}法律依据",
-                max_length=300,
-                required=False,
-                initial=finding.legal_basis,
-            )
-            self.fields[f"f{n}_harm_level"] = forms.ChoiceField(
-                label=f"{label}危害程度",
-                choices=[("", "未评估"), *HarmLevel.choices],
-                required=False,
-                initial=finding.harm_level,
-            )
-            self.fields[f"f{n}_corrected_on_site"] = forms.BooleanField(
-                label=f"{label}当场改正", required=False, initial=finding.corrected_on_site
-            )
-            self.fields[f"f{n}_deviation_reason"] = forms.CharField(
-                label=f"{label}未采纳系统建议的理由",
-                required=False,
-                widget=forms.Textarea({"rows": 2}),
-                initial=finding.deviation_reason,
-            )
+            self.fields.update(_decision_fields(finding))
         self.fields["confirm"] = confirm
 
     def finding_rows(self) -> list[dict[str, Any]]:
         return [
             {
                 "finding": f,
+                "facts": [self[f"f{f.position}_{name}"] for name in FACT_FIELDS],
                 "fields": [self[f"f{f.position}_{name}"] for name in DECISION_FIELDS],
             }
             for f in self.problems
@@ -328,29 +309,77 @@ class DecideForm(forms.Form):
 
     def decisions(self) -> dict[int, dict[str, Any]]:
         data = self.cleaned_data
-        decisions: dict[int, dict[str, Any]] = {}
-        for finding in self.problems:
-            n = finding.position
-            decisions[n] = {
-                "chosen": data.get(f"f{n}_chosen", ""),
-                "legal_basis": data.get(f"f{n}_legal_basis", ""),
-                "harm_level": data.get(f"f{n}_harm_level", ""),
-                "corrected_on_site": data.get(f"f{n}_corrected_on_site", False),
-                "deviation_reason": data.get(f"f{n}_deviation_reason", ""),
-                "proposed": finding.proposed,
-                "proposal_basis": finding.proposal_basis,
-                "violation_code": finding.violation_code,
-                "first_violation": finding.first_violation,
-                "corrected_before": finding.corrected_before,
+        return {
+            f.position: {
+                name: data.get(f"f{f.position}_{name}") for name in (*FACT_FIELDS, *DECISION_FIELDS)
             }
-        return decisions
+            for f in self.problems
+        }
 
     def requirement_lines(self) -> list[str]:
         text = self.cleaned_data.get("requirements") or ""
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-DECISION_FIELDS = ("chosen", "legal_basis", "harm_level", "corrected_on_site", "deviation_reason")
+FACT_FIELDS = (
+    "violation_code",
+    "harm_level",
+    "corrected_before",
+    "corrected_on_site",
+    "no_subjective_fault",
+    "circumstances",
+)
+DECISION_FIELDS = ("chosen", "legal_basis", "deviation_reason")
+
+
+def _decision_fields(finding: CaseFinding) -> dict[str, forms.Field]:
+    n = finding.position
+    label = f"第{n}项"
+    return {
+        f"f{n}_violation_code": forms.CharField(
+            label=f"{label}违法行为编码",
+            max_length=64,
+            required=False,
+            initial=finding.violation_code,
+            help_text="裁量基准中的违法行为编码；不填则只按行政处罚法第三十二、三十三条提出建议。",
+        ),
+        f"f{n}_harm_level": forms.ChoiceField(
+            label=f"{label}危害程度",
+            choices=[("", "未评估"), *HarmLevel.choices],
+            required=False,
+            initial=finding.harm_level,
+        ),
+        f"f{n}_corrected_before": forms.BooleanField(
+            label=f"{label}检查前已自行改正", required=False, initial=finding.corrected_before
+        ),
+        f"f{n}_corrected_on_site": forms.BooleanField(
+            label=f"{label}当场改正", required=False, initial=finding.corrected_on_site
+        ),
+        f"f{n}_no_subjective_fault": forms.BooleanField(
+            label=f"{label}当事人有证据足以证明没有主观过错", required=False
+        ),
+        f"f{n}_circumstances": forms.MultipleChoiceField(
+            label=f"{label}从轻、减轻情形（第三十二条）",
+            choices=list(CIRCUMSTANCE_LABELS.items()),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        ),
+        f"f{n}_chosen": forms.ChoiceField(
+            label=f"{label}处理决定",
+            choices=[("", "请选择"), *PenaltyChoice.choices],
+            initial=finding.chosen or finding.proposed,
+            required=False,
+        ),
+        f"f{n}_legal_basis": forms.CharField(
+            label=f"{label}法律依据", max_length=300, required=False, initial=finding.legal_basis
+        ),
+        f"f{n}_deviation_reason": forms.CharField(
+            label=f"{label}未采纳裁量建议的理由",
+            required=False,
+            widget=forms.Textarea({"rows": 2}),
+            initial=finding.deviation_reason,
+        ),
+    }
 
 
 class RecheckForm(forms.Form):

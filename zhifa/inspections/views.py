@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from zhifa.discretion.engine import OUTCOME_LABELS
 from zhifa.documents import selectors as document_selectors
 from zhifa.draws.models import DrawResultStatus, DrawStatus, DrawTask
 from zhifa.inspections import forms, selectors, services
@@ -636,13 +637,17 @@ def case_finish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """处理决定, with the discretion engine's proposal per problem; "查看裁量建议" weighs the
+    facts entered so far and decides nothing."""
     user, case = _case(request, pk)
     _require_write(user, case)
     problems = list(
         selectors.findings_of(case).filter(result=FindingResult.PROBLEM).order_by("position")
     )
-    form = forms.DecideForm(posted(request), findings=problems)
-    if request.method == "POST" and form.is_valid():
+    preview = request.method == "POST" and "preview" in request.POST
+    form = forms.DecideForm(posted(request), findings=problems, preview=preview)
+    valid = request.method == "POST" and form.is_valid()
+    if valid and not preview:
         data = form.cleaned_data
         try:
             services.decide_case(
@@ -664,10 +669,33 @@ def case_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 + "。",
             )
             return redirect("inspections:case_detail", pk=case.pk)
+    facts = form.decisions() if valid else {}
+    proposals = {
+        f.position: services.evaluate_finding(
+            case,
+            f,
+            facts.get(f.position)
+            or {
+                "violation_code": f.violation_code,
+                "harm_level": f.harm_level,
+                "corrected_before": f.corrected_before,
+                "corrected_on_site": f.corrected_on_site,
+            },
+        )
+        for f in problems
+    }
+    rows = [
+        {
+            **row,
+            "evaluation": proposals[row["finding"].position],
+            "allowed": "、".join(
+                OUTCOME_LABELS[o] for o in proposals[row["finding"].position].proposed.allowed
+            ),
+        }
+        for row in form.finding_rows()
+    ]
     return render(
-        request,
-        "inspections/case_decide.html",
-        {"case": case, "form": form, "findings": list(selectors.findings_of(case))},
+        request, "inspections/case_decide.html", {"case": case, "form": form, "rows": rows}
     )
 
 

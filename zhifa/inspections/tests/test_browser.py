@@ -227,7 +227,13 @@ def test_one_case_walks_through_every_step_as_the_real_personas(
         page.get_by_label("处理结果").select_option("rectify")
         page.get_by_label("整改期限（工作日）").fill("10")
         page.get_by_label("整改要求（每行一条）").fill("为从业人员办理健康合格证明")
+        assert "裁量建议：一般处罚" in page.get_by_test_id("proposal-2").inner_text()
+        page.get_by_label("第2项危害程度").select_option("minor")
+        submit(page, "查看裁量建议")
         page.get_by_label("第2项处理决定").select_option("none")
+        page.get_by_label("第2项未采纳裁量建议的理由").fill(
+            "该条规定先责令限期改正，逾期不改正的方予处罚。"
+        )
         page.get_by_label("第2项法律依据").fill("《中华人民共和国行政处罚法》第三十三条第一款")
         page.get_by_label("我已核对以上内容").check()
         submit(page, "作出处理决定")

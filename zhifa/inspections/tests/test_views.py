@@ -138,7 +138,12 @@ def rectifying_case(inspected_case, inspector):
             actor=inspector,
             outcome=CaseOutcome.RECTIFY,
             decisions={
-                2: {"chosen": "none", "legal_basis": "《中华人民共和国行政处罚法》第三十三条"}
+                2: {
+                    "chosen": "none",
+                    "harm_level": "minor",
+                    "corrected_on_site": True,
+                    "legal_basis": "《中华人民共和国行政处罚法》第三十三条",
+                }
             },
             rectify_working_days=10,
         )
@@ -377,8 +382,8 @@ def test_the_case_page_for_anonymous_outsider_supervisor_and_inspector(
         "inspections.case.submit",
         "inspections.case.approve",
     ]
-    assert portal.status_code == 302
-    assert portal["Location"] == url("my_case", approved_case.pk)
+    # Not yet notified: the enterprise must not learn of the inspection from the platform.
+    assert portal.status_code == 404
 
 
 def test_the_inspector_submits_from_the_case_page(client_for, inspector, new_case):
@@ -865,30 +870,35 @@ def test_finishing_the_site_record_needs_every_item(client_for, inspector, on_si
     assert on_site_case.status == CaseStatus.INSPECTED
 
 
-def test_the_decision_form_needs_a_reason_to_depart_and_orders_rectification(
+def test_the_decision_form_shows_the_proposal_needs_a_reason_to_depart_and_orders_rectification(
     client_for, inspector, inspected_case
 ):
-    finding = inspected_case.findings.get(position=2)
-    finding.proposed = "none"
-    finding.save()
     page = url("case_decide", inspected_case.pk)
+    facts = {"f2_harm_level": "minor", "f2_corrected_on_site": "on"}
     data = {
         "outcome": "rectify",
         "rectify_working_days": "10",
         "requirements": "为从业人员办理健康合格证明\n建立健康管理档案",
-        "f2_chosen": "lighter",
+        "f2_chosen": "ordinary",
         "f2_legal_basis": "《公共场所卫生管理条例》第十四条",
         "confirm": "on",
     }
     with at(INSPECTION_DAY, 11):
         form = client_for(inspector).get(page)
-        refused = client_for(inspector).post(page, data)
+        preview = client_for(inspector).post(page, {**data, **facts, "preview": "1", "confirm": ""})
+        refused = client_for(inspector).post(page, {**data, **facts})
         unchanged = case_facts(inspected_case)
-        done = client_for(inspector).post(page, {**data, "f2_chosen": "none"})
+        done = client_for(inspector).post(page, {**data, **facts, "f2_chosen": "none"})
 
     assert "第2项：从业人员健康检查情况" in form.content.decode()
+    assert form.context["rows"][0]["evaluation"].proposed.label == "一般处罚"
+    assert preview.status_code == 200
+    assert preview.context["rows"][0]["evaluation"].proposed.label == "不予处罚"
+    assert preview.context["rows"][0]["allowed"] == "不予处罚"
+    assert "裁量建议：不予处罚" in preview.content.decode()
     assert refused.context["form"].non_field_errors() == [
-        "第2项的处理决定与系统建议（不予处罚）不一致，请写明理由；理由将记录在案并向执法监督机关公开。"
+        "第2项的处理决定（一般处罚）与裁量建议（不予处罚，可选：不予处罚）不一致，请写明理由；"
+        "理由将记录在案并向执法监督机关公开。"
     ]
     assert unchanged[0] == CaseStatus.INSPECTED
     assert done.status_code == 302
@@ -897,6 +907,8 @@ def test_the_decision_form_needs_a_reason_to_depart_and_orders_rectification(
         CaseStatus.RECTIFYING,
         dt.date(2026, 3, 30),
     )
+    finding = inspected_case.findings.get(position=2)
+    assert (finding.proposed, finding.chosen, finding.harm_level) == ("none", "none", "minor")
     order = inspected_case.case_documents.get(step="decision").document
     assert order.kind.code == "rectification_order"
 
