@@ -11,7 +11,8 @@ everything, then issues the document, then records the step in its own transacti
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,6 +129,35 @@ def _locked(case: InspectionCase) -> InspectionCase:
 def _refresh(stale: InspectionCase, current: InspectionCase) -> None:
     for model_field in current._meta.concrete_fields:
         setattr(stale, model_field.attname, getattr(current, model_field.attname))
+
+
+@dataclass
+class _Step:
+    case: InspectionCase
+    before: dict[str, Any]
+    summary: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@contextmanager
+def _step(case: InspectionCase, *, actor: Any, action: str) -> Iterator[_Step]:
+    """One audited change of a case: the body changes ``step.case`` (locked) and sets
+    ``step.summary``; the case is saved and the audit record written last, in one transaction,
+    and the caller's instance is refreshed. An exception in the body changes nothing."""
+    with transaction.atomic():
+        current = _locked(case)
+        step = _Step(current, case_snapshot(current))
+        yield step
+        current.save()
+        record_change(
+            actor=actor,
+            action=action,
+            obj=current,
+            before=step.before,
+            after={**case_snapshot(current), **step.extra},
+            summary=step.summary,
+        )
+    _refresh(case, current)
 
 
 def _text(value: Any, *, label: str, required: bool = False, limit: int = 2000) -> str:
@@ -439,41 +469,21 @@ def update_case(
 
 def submit_case(case: InspectionCase, *, actor: Any) -> InspectionCase:
     _require_writer(actor, case.organisation_id)
-    with transaction.atomic():
-        current = _locked(case)
-        before = case_snapshot(current)
+    with _step(case, actor=actor, action="inspections.case.submit") as step:
+        current = step.case
         _transition(current, CaseStatus.SUBMITTED, doing="提请审批")
         current.submitted_at = timezone.now()
-        current.save()
-        record_change(
-            actor=actor,
-            action="inspections.case.submit",
-            obj=current,
-            before=before,
-            after=case_snapshot(current),
-            summary=f"检查案件 {current.reference} 提请审批",
-        )
-    _refresh(case, current)
+        step.summary = f"检查案件 {current.reference} 提请审批"
     return case
 
 
 def revise_case(case: InspectionCase, *, actor: Any) -> InspectionCase:
     """A case not approved goes back to draft so that the requester can amend it."""
     _require_writer(actor, case.organisation_id)
-    with transaction.atomic():
-        current = _locked(case)
-        before = case_snapshot(current)
+    with _step(case, actor=actor, action="inspections.case.revise") as step:
+        current = step.case
         _transition(current, CaseStatus.DRAFT, doing="退回修改")
-        current.save()
-        record_change(
-            actor=actor,
-            action="inspections.case.revise",
-            obj=current,
-            before=before,
-            after=case_snapshot(current),
-            summary=f"检查案件 {current.reference} 退回草稿修改",
-        )
-    _refresh(case, current)
+        step.summary = f"检查案件 {current.reference} 退回草稿修改"
     return case
 
 
@@ -507,43 +517,23 @@ def approve_case(case: InspectionCase, *, actor: Any, opinion: str = "") -> Insp
     approves the recorded exemption reason."""
     _require_approver(actor, case.organisation_id)
     opinion = _text(opinion, label="审批意见", limit=500) or "同意。"
-    with transaction.atomic():
-        current = _locked(case)
-        before = case_snapshot(current)
+    with _step(case, actor=actor, action="inspections.case.approve") as step:
+        current = step.case
         _approve_one(current, actor=actor, opinion=opinion, batch=None)
-        summary = f"批准检查案件 {current.reference}：{opinion}"
+        step.summary = f"批准检查案件 {current.reference}：{opinion}"
         if current.is_exempt:
-            summary += f"；同意免于预告（{current.exemption_reason}）"
-        record_change(
-            actor=actor,
-            action="inspections.case.approve",
-            obj=current,
-            before=before,
-            after=case_snapshot(current),
-            summary=summary,
-        )
-    _refresh(case, current)
+            step.summary += f"；同意免于预告（{current.exemption_reason}）"
     return case
 
 
 def reject_case(case: InspectionCase, *, actor: Any, reason: str) -> InspectionCase:
     _require_approver(actor, case.organisation_id)
     reason = _text(reason, label="不予批准的理由", required=True, limit=500)
-    with transaction.atomic():
-        current = _locked(case)
-        before = case_snapshot(current)
+    with _step(case, actor=actor, action="inspections.case.reject") as step:
+        current = step.case
         _transition(current, CaseStatus.REJECTED, doing="不予批准")
         current.approval_opinion = reason
-        current.save()
-        record_change(
-            actor=actor,
-            action="inspections.case.reject",
-            obj=current,
-            before=before,
-            after=case_snapshot(current),
-            summary=f"不予批准检查案件 {current.reference}：{reason}",
-        )
-    _refresh(case, current)
+        step.summary = f"不予批准检查案件 {current.reference}：{reason}"
     return case
 
 
@@ -958,21 +948,12 @@ def assign_social_supervisor(
         raise ValidationError({"social_supervisor": ["请选择社会监督员。"]})
     if case.status in (CaseStatus.CLOSED, CaseStatus.CANCELLED, CaseStatus.INSPECTED):
         raise ValidationError(f"案件 {case.reference} 的现场检查已结束，不能再安排伴随监督。")
-    with transaction.atomic():
-        current = _locked(case)
-        before = case_snapshot(current)
+    with _step(case, actor=actor, action="inspections.case.social_supervisor") as step:
+        current = step.case
         current.social_supervisor = supervisor
-        current.save()
         name = _name(supervisor) if supervisor else "无"
-        record_change(
-            actor=actor,
-            action="inspections.case.social_supervisor",
-            obj=current,
-            before=before,
-            after={**case_snapshot(current), "social_supervisor": getattr(supervisor, "pk", None)},
-            summary=f"检查案件 {current.reference} 安排伴随监督员：{name}",
-        )
-    _refresh(case, current)
+        step.extra["social_supervisor"] = getattr(supervisor, "pk", None)
+        step.summary = f"检查案件 {current.reference} 安排伴随监督员：{name}"
     return case
 
 
@@ -1402,25 +1383,16 @@ def record_recheck(
 def cancel_case(case: InspectionCase, *, actor: Any, reason: str) -> InspectionCase:
     _require_writer(actor, case.organisation_id)
     reason = _text(reason, label="撤销理由", required=True, limit=255)
-    with transaction.atomic():
-        current = _locked(case)
-        before = case_snapshot(current)
+    with _step(case, actor=actor, action="inspections.case.cancel") as step:
+        current = step.case
         _transition(current, CaseStatus.CANCELLED, doing="撤销")
         current.cancel_reason = reason
-        current.save()
+        # The drawn enterprise goes back to awaiting a case, so the draw's result is not lost.
         if current.draw_result_id is not None:
             DrawResult.objects.filter(pk=current.draw_result_id).update(
                 status=DrawResultStatus.AWAITING_APPROVAL
             )
-        record_change(
-            actor=actor,
-            action="inspections.case.cancel",
-            obj=current,
-            before=before,
-            after=case_snapshot(current),
-            summary=f"撤销检查案件 {current.reference}：{reason}",
-        )
-    _refresh(case, current)
+        step.summary = f"撤销检查案件 {current.reference}：{reason}"
     return case
 
 
@@ -1437,22 +1409,12 @@ def publish_result(case: InspectionCase, *, actor: Any, summary: str = "") -> In
             f"案件 {case.reference} 的结果已于 {case.published_at:%Y-%m-%d} 公示。"
         )
     summary = _text(summary, label="公示内容", limit=1000) or default_result_summary(case)
-    with transaction.atomic():
-        current = _locked(case)
-        before = case_snapshot(current)
+    with _step(case, actor=actor, action="inspections.case.publish") as step:
+        current = step.case
         current.published_at = timezone.now()
         current.result_summary = summary
-        current.save()
         late = current.publish_due is not None and _today() > current.publish_due
-        record_change(
-            actor=actor,
-            action="inspections.case.publish",
-            obj=current,
-            before=before,
-            after=case_snapshot(current),
-            summary=f"公示检查案件 {current.reference} 的结果" + ("（逾期）" if late else ""),
-        )
-    _refresh(case, current)
+        step.summary = f"公示检查案件 {current.reference} 的结果" + ("（逾期）" if late else "")
     return case
 
 
@@ -1486,24 +1448,14 @@ def rate_case(
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise ValidationError({"rating": ["请选择 1 至 5 星的评价。"]})
     comment = _text(comment, label="评价意见", limit=500)
-    with transaction.atomic():
-        current = _locked(case)
+    with _step(case, actor=actor, action="inspections.case.rate") as step:
+        current = step.case
         if current.rated_at is not None:
             raise ValidationError("您已评价过本次检查。")
-        before = case_snapshot(current)
         current.rating = rating
         current.rating_comment = comment
         current.rated_at = timezone.now()
-        current.save()
-        record_change(
-            actor=actor,
-            action="inspections.case.rate",
-            obj=current,
-            before=before,
-            after=case_snapshot(current),
-            summary=f"企业评价检查案件 {current.reference}：{rating}星",
-        )
-    _refresh(case, current)
+        step.summary = f"企业评价检查案件 {current.reference}：{rating}星"
     return case
 
 
