@@ -623,6 +623,9 @@ class DocumentBatch(models.Model):
     heartbeat_at = models.DateTimeField("最近进展时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     attempts = models.PositiveSmallIntegerField("执行次数", default=0)
+    # Set only by code: the dotted path of a function called with each document once it is
+    # issued (e.g. the inspection case that the notice belongs to is then recorded as notified).
+    follow_up = models.CharField("签发后续办理", max_length=200, blank=True, editable=False)
 
     scope_org_path = "organisation"
 

@@ -37,6 +37,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from zhifa.audit.services import record_change, snapshot, to_jsonable
 from zhifa.audit.sm3 import sm3_hex
@@ -1049,8 +1050,13 @@ def issue_documents_in_batch(
     actor: Any,
     issue_date: dt.date | None = None,
     title: str = "",
+    follow_up: str = "",
 ) -> DocumentBatch:
     """Queue a batch that issues ``drafts`` (documents of one organisation) in the background.
+
+    ``follow_up`` names a function (dotted path) the worker calls with each document after
+    issuing it, for the record the document belongs to; if it fails, the item is reported as
+    failed with its reason, the document stays issued.
 
     Nothing is issued here: the batch and its items are saved, and once this transaction has
     committed the batch is handed to the worker (``enqueue_batch``). Each document is then issued
@@ -1108,6 +1114,7 @@ def issue_documents_in_batch(
             total=len(documents),
             created_by=actor,
             created_at=now,
+            follow_up=follow_up,
         )
         batch.items.bulk_create(
             [
@@ -1303,7 +1310,7 @@ def run_batch(
         )
         if item is None:
             continue  # recorded meanwhile by another worker
-        _run_item(item, actor=actor, issue_date=batch.issue_date)
+        _run_item(item, actor=actor, issue_date=batch.issue_date, follow_up=batch.follow_up)
     if batch.items.filter(status=BatchItemStatus.PENDING).exists():
         return None  # another worker is still on some of them and will finish the batch
     try:
@@ -1313,9 +1320,12 @@ def run_batch(
         return None
 
 
-def _run_item(item: DocumentBatchItem, *, actor: Any, issue_date: dt.date | None) -> None:
+def _run_item(
+    item: DocumentBatchItem, *, actor: Any, issue_date: dt.date | None, follow_up: str = ""
+) -> None:
     """Issue one document of a batch and record the outcome; a document found already issued
-    (by an earlier, interrupted run) is recorded as done without issuing it again."""
+    (by an earlier, interrupted run) is recorded as done without issuing it again. The batch's
+    follow-up runs for every issued document (it must be idempotent)."""
     document = item.document
     status: str = BatchItemStatus.DONE
     error_text = ""
@@ -1329,6 +1339,14 @@ def _run_item(item: DocumentBatchItem, *, actor: Any, issue_date: dt.date | None
                     logger.exception("批量签发：%s 签发失败", _item_label(document))
                 status = BatchItemStatus.FAILED
                 error_text = f"{_item_label(document)}签发失败：{_reason(error)}"
+    if status == BatchItemStatus.DONE and follow_up:
+        try:
+            import_string(follow_up)(Document.objects.get(pk=document.pk), actor=actor)
+        except Exception as error:
+            if not isinstance(error, (ValidationError, PermissionDenied)):
+                logger.exception("批量签发：%s 后续办理失败", _item_label(document))
+            status = BatchItemStatus.FAILED
+            error_text = f"{_item_label(document)}已签发，但后续办理失败：{_reason(error)}"
     try:
         record_batch_item(item, status=status, error=error_text)
     except ValidationError:

@@ -32,7 +32,7 @@ from zhifa.discretion.engine import Evaluation, Outcome, PriorViolation, require
 from zhifa.discretion.engine import Finding as EngineFinding
 from zhifa.discretion.selectors import evaluate_for
 from zhifa.documents import services as documents
-from zhifa.documents.models import Document
+from zhifa.documents.models import Document, DocumentBatch
 from zhifa.draws.models import DrawResult, DrawResultStatus, DrawStatus, DrawTask, OfficerConflict
 from zhifa.inspections import merging, paperwork
 from zhifa.inspections.models import (
@@ -668,70 +668,139 @@ def earliest_lawful_date(case: InspectionCase, today: dt.date) -> dt.date:
     return candidate
 
 
-def issue_notice(case: InspectionCase, *, actor: Any) -> Document:
-    """Issue the 行政执法检查预告通知书 and deliver it to the enterprise's portal.
-
-    Refused when it is later than the latest lawful date, naming the earliest inspection date a
-    notice issued today would allow."""
-    _require_writer(actor, case.organisation_id)
-    case.refresh_from_db()
-    _transition(case, CaseStatus.NOTIFIED, doing="发出预告通知")
-    case.status = CaseStatus.APPROVED
+def notice_refusal(case: InspectionCase, on: dt.date) -> ValidationError | None:
+    """Why a 预告通知书 for ``case`` may not be issued on ``on``; None when it may. A late notice
+    is refused naming the earliest inspection date a notice issued that day would allow."""
+    if not case.can_become(CaseStatus.NOTIFIED):
+        return ValidationError(
+            f"案件 {case.reference} 当前状态为“{case.get_status_display()}”，不能发出预告通知"
+            f"（只有状态为{_sources_of(CaseStatus.NOTIFIED)}的案件可以发出预告通知）。"
+        )
     if not case.needs_notice:
-        raise ValidationError(
+        return ValidationError(
             f"案件 {case.reference} 为{case.get_kind_display()}，依法免于预告，无需发出预告通知书。"
         )
-    today = _today()
     days = notice_working_days(case.region)
     latest = latest_notice_date(case.inspection_date, days)
-    if today > latest:
-        earliest = earliest_lawful_date(case, today)
-        raise ValidationError(
-            {
-                "inspection_date": [
-                    f"预告通知书最迟应于{paperwork.chinese_date(latest)}发出（检查日"
-                    f"{paperwork.chinese_date(case.inspection_date)}前{days}个工作日），"
-                    f"今天发出已经逾期。今天发出预告，最早可于{paperwork.chinese_date(earliest)}"
-                    "实施检查；请修改检查日期（修改后需重新审批）。"
-                ]
-            }
-        )
+    if on <= latest:
+        return None
+    earliest = earliest_lawful_date(case, on)
+    return ValidationError(
+        {
+            "inspection_date": [
+                f"预告通知书最迟应于{paperwork.chinese_date(latest)}发出（检查日"
+                f"{paperwork.chinese_date(case.inspection_date)}前{days}个工作日），"
+                f"今天发出已经逾期。今天发出预告，最早可于{paperwork.chinese_date(earliest)}"
+                "实施检查；请修改检查日期（修改后需重新审批）。"
+            ]
+        }
+    )
+
+
+def _previous_notice(case: InspectionCase) -> Document | None:
     # A notice issued before a change of the approved content is corrected, so both are kept
     # and the old one shows as void wherever it is verified.
-    previous = (
+    return (
         Document.objects.filter(case_links__case=case, case_links__step="notice")
-        .filter(voided_at__isnull=True)
+        .filter(issued_at__isnull=False, voided_at__isnull=True)
         .order_by("-pk")
         .first()
     )
-    document = _issue(
-        case,
+
+
+def _notice_draft(case: InspectionCase, *, actor: Any) -> Document:
+    return documents.create_draft(
         kind="inspection_preview_notice",
+        organisation=case.organisation,
         actor=actor,
+        recipient_enterprise=case.enterprise,
         context=paperwork.preview_notice(case),
-        step="notice",
-        corrects=previous,
+        corrects=_previous_notice(case),
     )
-    documents.deliver_document(document, method="portal", actor=actor)
-    with transaction.atomic():
-        current = _locked(case)
-        before = case_snapshot(current)
+
+
+def _record_notice(case: InspectionCase, document: Document, *, actor: Any) -> None:
+    """Deliver an issued notice to the enterprise's portal and record the case as notified."""
+    if not document.deliveries.exists():
+        documents.deliver_document(document, method="portal", actor=actor)
+    with _step(case, actor=actor, action="inspections.case.notify") as step:
+        current = step.case
         _transition(current, CaseStatus.NOTIFIED, doing="发出预告通知")
         current.notice = document
         current.notified_at = timezone.now()
-        current.save()
-        _link(current, document, "notice")
-        record_change(
-            actor=actor,
-            action="inspections.case.notify",
-            obj=current,
-            before=before,
-            after=case_snapshot(current),
-            summary=f"检查案件 {current.reference} 发出预告通知书 {document.number_text}，"
-            f"最迟发出日 {latest}",
+        if not CaseDocument.objects.filter(case=current, document=document).exists():
+            _link(current, document, "notice")
+        latest = latest_notice_date(current.inspection_date, notice_working_days(current.region))
+        step.summary = (
+            f"检查案件 {current.reference} 发出预告通知书 {document.number_text}，"
+            f"最迟发出日 {latest}"
         )
-    _refresh(case, current)
+
+
+def issue_notice(case: InspectionCase, *, actor: Any) -> Document:
+    """Issue the 行政执法检查预告通知书 and deliver it to the enterprise's portal; refused when
+    late (``notice_refusal``)."""
+    _require_writer(actor, case.organisation_id)
+    case.refresh_from_db()
+    refusal = notice_refusal(case, _today())
+    if refusal is not None:
+        raise refusal
+    document = _notice_draft(case, actor=actor)
+    documents.issue_document(document, actor=actor)
+    document.refresh_from_db()
+    _record_notice(case, document, actor=actor)
     return document
+
+
+def issue_notices_in_batch(
+    cases: Sequence[InspectionCase], *, actor: Any, title: str = ""
+) -> DocumentBatch:
+    """The notices of many approved cases (e.g. all of a draw) issued by a background batch with
+    progress on the batch's page. Every case is checked first and any refusal names its case,
+    with nothing written; each case is recorded as notified as soon as its notice is issued."""
+    if not cases:
+        raise ValidationError({"cases": ["请至少选择一件已批准的案件。"]})
+    for case in cases:
+        _require_writer(actor, case.organisation_id)
+    today = _today()
+    problems = []
+    for case in cases:
+        case.refresh_from_db()
+        refusal = notice_refusal(case, today)
+        if refusal is not None:
+            problems += [
+                f"{case.reference}（{case.enterprise.name}）：{m}" for m in refusal.messages
+            ]
+    if problems:
+        raise ValidationError({"cases": problems})
+    with transaction.atomic():
+        drafts = []
+        for case in cases:
+            draft = _notice_draft(case, actor=actor)
+            _link(case, draft, "notice")
+            drafts.append(draft)
+        return documents.issue_documents_in_batch(
+            drafts,
+            actor=actor,
+            title=title or f"批量发出检查预告通知书（{len(drafts)} 份）",
+            follow_up="zhifa.inspections.services.record_batch_notice",
+        )
+
+
+def record_batch_notice(document: Document, *, actor: Any) -> None:
+    """The batch worker's follow-up for one issued notice: its case becomes notified, unless
+    the notice was issued after the latest lawful date (then the case stays approved and the
+    batch reports why). Idempotent."""
+    link = CaseDocument.objects.filter(document=document, step="notice").first()
+    if link is None:
+        raise ValidationError(f"文书 {document.number_text} 不是检查案件的预告通知书。")
+    case = InspectionCase.objects.get(pk=link.case_id)
+    if case.notice_id == document.pk:
+        return
+    refusal = notice_refusal(case, document.issue_date or _today())
+    if refusal is not None:
+        raise refusal
+    _record_notice(case, document, actor=actor)
 
 
 def confirm_notice(case: InspectionCase, *, actor: Any) -> InspectionCase:

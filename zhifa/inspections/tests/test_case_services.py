@@ -661,3 +661,55 @@ def test_a_self_correction_reported_before_the_inspection_makes_a_first_minor_vi
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
     assert case.case_documents.get(step="decision").document.kind.code == "no_penalty_decision"
+
+
+def test_the_notices_of_many_cases_are_issued_by_one_batch_and_each_case_is_notified(
+    new_case, inspector, approver, zhoushan, settings
+):
+    from zhifa.documents import services as documents
+    from zhifa.documents.models import BatchStatus
+
+    settings.ZHIFA_DOCUMENT_BATCH_THREAD = False
+    with at(dt.date(2026, 3, 2)):
+        cases = [new_case()]
+        cases.append(new_case(enterprise=testing.enterprise("舟山浴室有限公司", region=zhoushan)))
+        for case in cases:
+            services.submit_case(case, actor=inspector)
+        services.approve_batch(cases, actor=approver, title="3月公共场所专项")
+        batch = services.issue_notices_in_batch(cases, actor=inspector)
+        assert [c.status for c in cases] == [CaseStatus.APPROVED, CaseStatus.APPROVED]
+        documents.run_batch(batch.pk)
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.failed) == (BatchStatus.FINISHED, 2, 0)
+    for case in cases:
+        case.refresh_from_db()
+        assert case.status == CaseStatus.NOTIFIED
+        assert case.notice.kind.code == "inspection_preview_notice"
+        assert case.notice.deliveries.count() == 1
+    assert AuditRecord.objects.filter(action="inspections.case.notify").count() == 2
+
+
+def test_a_batch_of_notices_with_one_late_case_is_refused_naming_it(
+    new_case, inspector, approver, zhoushan
+):
+    # 2026-02-28 is a Saturday worked in exchange for the Spring Festival (调休), so it counts.
+    with at(dt.date(2026, 3, 2)):
+        on_time = new_case()
+        late = new_case(
+            enterprise=testing.enterprise("舟山浴室有限公司", region=zhoushan),
+            inspection_date=dt.date(2026, 3, 6),
+        )
+        for case in (on_time, late):
+            services.submit_case(case, actor=inspector)
+        services.approve_batch([on_time, late], actor=approver, title="3月公共场所专项")
+        documents_before = Document.objects.count()
+        with pytest.raises(ValidationError) as error:
+            services.issue_notices_in_batch([on_time, late], actor=inspector)
+
+    assert error.value.message_dict["cases"] == [
+        f"{late.reference}（舟山浴室有限公司）：预告通知书最迟应于2026年2月28日发出"
+        "（检查日2026年3月6日前5个工作日），今天发出已经逾期。今天发出预告，最早可于2026年3月9日"
+        "实施检查；请修改检查日期（修改后需重新审批）。"
+    ]
+    assert Document.objects.count() == documents_before
