@@ -681,10 +681,13 @@ def notice_refusal(case: InspectionCase, on: dt.date) -> ValidationError | None:
             f"案件 {case.reference} 为{case.get_kind_display()}，依法免于预告，无需发出预告通知书。"
         )
     days = notice_working_days(case.region)
-    latest = latest_notice_date(case.inspection_date, days)
-    if on <= latest:
-        return None
-    earliest = earliest_lawful_date(case, on)
+    try:
+        latest = latest_notice_date(case.inspection_date, days)
+        if on <= latest:
+            return None
+        earliest = earliest_lawful_date(case, on)
+    except YearNotLoaded as error:
+        return _year_not_loaded(error, "计算预告期限")
     return ValidationError(
         {
             "inspection_date": [
@@ -694,6 +697,13 @@ def notice_refusal(case: InspectionCase, on: dt.date) -> ValidationError | None:
                 "实施检查；请修改检查日期（修改后需重新审批）。"
             ]
         }
+    )
+
+
+def _year_not_loaded(error: YearNotLoaded, doing: str) -> ValidationError:
+    return ValidationError(
+        f"{error.year}年的节假日安排尚未载入，无法{doing}（平台从不按周一至周五推算工作日）；"
+        "请系统管理员在“工作日”中载入后再办理。"
     )
 
 
@@ -844,6 +854,10 @@ def record_oral_notice(
     if not case.assignments.filter(officer=told_by).exists():
         raise ValidationError({"told_by": [f"{told_by.name} 不是本案件的执法人员。"]})
     days = int(settings.ZHIFA_ORAL_NOTICE_MAKEUP_WORKING_DAYS)
+    try:
+        makeup_due = add_workdays(timezone.localdate(told_at), days)
+    except YearNotLoaded as error:
+        raise _year_not_loaded(error, "计算补办期限") from None
     with transaction.atomic():
         current = _locked(case)
         before = case_snapshot(current)
@@ -858,7 +872,7 @@ def record_oral_notice(
             content=content,
             head=head,
             head_notified_at=now,
-            makeup_due=add_workdays(timezone.localdate(told_at), days),
+            makeup_due=makeup_due,
         )
         current.started_at = told_at
         current.save()
@@ -1015,6 +1029,17 @@ def assign_social_supervisor(
     _require_writer(actor, case.organisation_id)
     if supervisor is not None and supervisor.role != Role.SOCIAL_SUPERVISOR:
         raise ValidationError({"social_supervisor": ["请选择社会监督员。"]})
+    home = getattr(supervisor, "region", None)
+    if supervisor is not None and (
+        home is None
+        or not (
+            case.region_id.startswith(home.code_prefix)
+            or home.code.startswith(case.region.code_prefix)
+        )
+    ):
+        raise ValidationError(
+            {"social_supervisor": [f"{_name(supervisor)}不是{case.region.name}的社会监督员。"]}
+        )
     if case.status in (CaseStatus.CLOSED, CaseStatus.CANCELLED, CaseStatus.INSPECTED):
         raise ValidationError(f"案件 {case.reference} 的现场检查已结束，不能再安排伴随监督。")
     with _step(case, actor=actor, action="inspections.case.social_supervisor") as step:

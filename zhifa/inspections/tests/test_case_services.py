@@ -713,3 +713,34 @@ def test_a_batch_of_notices_with_one_late_case_is_refused_naming_it(
         "实施检查；请修改检查日期（修改后需重新审批）。"
     ]
     assert Document.objects.count() == documents_before
+
+
+def test_a_notice_for_a_year_whose_holidays_are_not_loaded_is_refused_not_guessed(
+    new_case, inspector, approver
+):
+    with at(dt.date(2026, 3, 2)):
+        case = new_case(inspection_date=dt.date(2027, 3, 15))
+        services.submit_case(case, actor=inspector)
+        services.approve_case(case, actor=approver)
+        with pytest.raises(ValidationError) as error:
+            services.issue_notice(case, actor=inspector)
+
+    assert error.value.messages == [
+        "2027年的节假日安排尚未载入，无法计算预告期限（平台从不按周一至周五推算工作日）；"
+        "请系统管理员在“工作日”中载入后再办理。"
+    ]
+    case.refresh_from_db()
+    assert case.status == CaseStatus.APPROVED
+
+
+def test_a_social_supervisor_of_another_region_cannot_be_assigned(
+    approved_case, inspector, jinzhong
+):
+    stranger = testing.user("jz_social", role="social_supervisor", region=jinzhong)
+
+    with pytest.raises(ValidationError) as error:
+        services.assign_social_supervisor(approved_case, actor=inspector, supervisor=stranger)
+
+    assert error.value.message_dict["social_supervisor"] == ["jz_social不是舟山市的社会监督员。"]
+    approved_case.refresh_from_db()
+    assert approved_case.social_supervisor is None

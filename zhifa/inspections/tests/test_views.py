@@ -1117,7 +1117,7 @@ def test_a_notice_in_a_year_without_holidays_is_refused_with_the_calendar_messag
     assert (
         response.context["form"]
         .non_field_errors()[0]
-        .startswith("2030 年的节假日安排尚未载入，无法计算工作日。")
+        .startswith("2030年的节假日安排尚未载入，无法计算预告期限")
     )
     case.refresh_from_db()
     assert (case.status, case.notice_id) == (CaseStatus.APPROVED, None)
