@@ -418,6 +418,22 @@ class BatchForm(forms.Form):
         field.queryset = cases
 
 
+class NoticeBatchForm(forms.Form):
+    cases = forms.ModelMultipleChoiceField(
+        label="待预告的案件",
+        queryset=InspectionCase.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请至少选择一件已批准的案件。"},
+    )
+    confirm = _confirm("批量发出预告通知书")
+
+    def __init__(self, *args: Any, cases: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["cases"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = cases
+
+
 class SlotForm(forms.Form):
     starts_at = forms.DateTimeField(
         label="开始时间", widget=DATETIME, input_formats=DATETIME_FORMATS

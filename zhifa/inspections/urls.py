@@ -13,6 +13,7 @@ urlpatterns = [
     path("new/", views.case_create, name="case_create"),
     path("from-draw/", views.draw_convert, name="draw_convert"),
     path("batch/", views.batch_approve, name="batch_approve"),
+    path("batch-notice/", views.batch_notice, name="batch_notice"),
     path("slots/", views.slot_list, name="slot_list"),
     path("bookings/<int:pk>/done/", views.booking_done, name="booking_done"),
     path("objections/<int:pk>/answer/", views.objection_answer, name="objection_answer"),

@@ -878,6 +878,34 @@ def batch_approve(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def batch_notice(request: HttpRequest) -> HttpResponse:
+    """批量预告: the notices of many approved cases issued by one background batch, whose
+    progress page the user is sent to."""
+    user = request_user(request)
+    if not (rules.can_write(user) and user.organisation_id):
+        raise PermissionDenied(services.WRITE_DENIED)
+    waiting = (
+        selectors.cases_for(user)
+        .filter(organisation_id=user.organisation_id, status=CaseStatus.APPROVED)
+        .exclude(kind__in=InspectionKind.exempt_from_notice())
+        .exclude(is_emergency=True)
+        .order_by("inspection_date", "pk")
+    )
+    form = forms.NoticeBatchForm(posted(request), cases=waiting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.issue_notices_in_batch(list(form.cleaned_data["cases"]), actor=user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"已开始批量签发 {batch.total} 份预告通知书。")
+            return redirect("documents:batch_detail", pk=batch.pk)
+    rows = [(case, widget) for case, widget in zip(waiting, form["cases"], strict=False)]
+    return render(request, "inspections/batch_notice.html", {"form": form, "rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def slot_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     require_role(user, *Role.agency_roles(), Role.SUPERVISOR)

@@ -1269,3 +1269,43 @@ def test_the_drawn_enterprises_become_draft_cases(client_for, inspector, supervi
         ("planned", CaseStatus.DRAFT, drawn.pk)
     }
     assert again.context["form"].errors["draw"] == ["所选抽取任务不存在、尚未抽取或不属于本机关。"]
+
+
+def test_an_inspector_issues_the_notices_of_approved_cases_in_one_batch(
+    client_for, inspector, approved_case, settings
+):
+    from zhifa.documents import services as documents
+
+    settings.ZHIFA_DOCUMENT_BATCH_THREAD = False
+    with at(dt.date(2026, 3, 3)):
+        page = client_for(inspector).get(url("batch_notice"))
+        response = client_for(inspector).post(
+            url("batch_notice"), {"cases": [approved_case.pk], "confirm": "on"}
+        )
+        batch_id = int(response.url.rstrip("/").split("/")[-1])
+        documents.run_batch(batch_id)
+
+    assert [case.pk for case, _ in page.context["rows"]] == [approved_case.pk]
+    assert response.status_code == 302
+    assert response.url == reverse("documents:batch_detail", args=[batch_id])
+    approved_case.refresh_from_db()
+    assert approved_case.status == CaseStatus.NOTIFIED
+
+
+def test_a_late_case_in_a_notice_batch_is_named_and_nothing_is_issued(
+    client_for, inspector, approved_case
+):
+    with at(dt.date(2026, 3, 10)):
+        response = client_for(inspector).post(
+            url("batch_notice"), {"cases": [approved_case.pk], "confirm": "on"}
+        )
+
+    assert response.status_code == 200
+    assert errors(response)[0].startswith(
+        f"{approved_case.reference}（舟山海鲜酒楼有限公司）：预告通知书最迟应于2026年3月9日发出"
+    )
+    assert Document.objects.count() == 0
+
+
+def test_an_enterprise_user_cannot_open_the_notice_batch(client_for, enterprise):
+    assert client_for(enterprise).get(url("batch_notice")).status_code == 403
