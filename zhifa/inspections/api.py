@@ -401,6 +401,18 @@ class BatchIn(Schema):
     opinion: str = Field("", description="审批意见，默认“同意批量实施。”")
 
 
+class NoticeBatchIn(Schema):
+    cases: list[int] = Field(description="已批准、需预告的案件编号（同一执法机关）")
+    title: str = Field("", description="批次名称，默认“批量发出检查预告通知书（N 份）”")
+
+
+class NoticeBatchOut(Schema):
+    id: int = Field(description="文书批量签发批次编号；进度见 GET /api/documents/batches/{id}")
+    title: str
+    total: int
+    status: str
+
+
 class OralNoticeIn(Schema):
     told_at: dt.datetime = Field(description="告知时间")
     place: str = Field(description="告知地点")
@@ -1046,6 +1058,32 @@ def approve_batch(request: HttpRequest, payload: BatchIn) -> Status[Any]:
                 if batch.list_document
                 else None,
             },
+        ),
+    )
+
+
+@router.post(
+    "/notices/batch",
+    response={201: NoticeBatchOut, 403: Message, 404: Message, 422: FieldErrors},
+    summary="批量发出预告通知书（后台签发，逐件核对是否逾期）",
+)
+def issue_notices_in_batch(request: HttpRequest, payload: NoticeBatchIn) -> Status[Any]:
+    user = _user(request)
+    ids = list(dict.fromkeys(payload.cases))
+    found = _cases(user).in_bulk(ids)
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        return Status(
+            404,
+            {"detail": f"没有找到编号为 {'、'.join(map(str, missing))} 的检查案件，或您无权查看。"},
+        )
+    return _run(
+        lambda: services.issue_notices_in_batch(
+            [found[pk] for pk in ids], actor=user, title=payload.title
+        ),
+        lambda batch: Status(
+            201,
+            {"id": batch.pk, "title": batch.title, "total": batch.total, "status": batch.status},
         ),
     )
 

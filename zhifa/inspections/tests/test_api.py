@@ -1164,3 +1164,38 @@ def test_every_endpoint_is_in_the_openapi_schema(client):
         "multipart/form-data"
         in (paths[f"{URL}/cases/{{case_id}}/findings"]["post"]["requestBody"]["content"])
     )
+
+
+def test_the_notices_of_approved_cases_are_issued_as_one_batch(
+    call, approved_case, inspector, settings
+):
+    from zhifa.documents import services as documents
+
+    settings.ZHIFA_DOCUMENT_BATCH_THREAD = False
+    with at(dt.date(2026, 3, 3)):
+        response = call(inspector, "post", "/notices/batch", {"cases": [approved_case.pk]})
+        body = response.json()
+        documents.run_batch(body["id"])
+
+    assert response.status_code == 201
+    assert (body["title"], body["total"], body["status"]) == (
+        "批量发出检查预告通知书（1 份）",
+        1,
+        "queued",
+    )
+    approved_case.refresh_from_db()
+    assert approved_case.status == CaseStatus.NOTIFIED
+
+
+def test_a_late_case_in_a_notice_batch_is_refused_and_nothing_issued(
+    call, approved_case, inspector, counts
+):
+    before = counts()
+    with at(dt.date(2026, 3, 10)):
+        response = call(inspector, "post", "/notices/batch", {"cases": [approved_case.pk]})
+
+    assert response.status_code == 422
+    assert response.json()["errors"]["cases"][0].startswith(
+        f"{approved_case.reference}（舟山海鲜酒楼有限公司）：预告通知书最迟应于2026年3月9日发出"
+    )
+    assert counts() == before
