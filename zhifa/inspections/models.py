@@ -52,8 +52,9 @@ class CaseStatus(models.TextChoices):
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     CaseStatus.DRAFT: frozenset({CaseStatus.SUBMITTED, CaseStatus.ON_SITE, CaseStatus.CANCELLED}),
+    # Back to draft: withdrawn to be merged into a joint visit before anyone approved it.
     CaseStatus.SUBMITTED: frozenset(
-        {CaseStatus.APPROVED, CaseStatus.REJECTED, CaseStatus.CANCELLED}
+        {CaseStatus.APPROVED, CaseStatus.REJECTED, CaseStatus.DRAFT, CaseStatus.CANCELLED}
     ),
     CaseStatus.REJECTED: frozenset({CaseStatus.DRAFT, CaseStatus.CANCELLED}),
     CaseStatus.APPROVED: frozenset(

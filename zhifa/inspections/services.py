@@ -230,11 +230,19 @@ def counted_cases(
     return qs.exclude(pk=exclude) if exclude is not None else qs
 
 
+def visits_counted(cases: QuerySet[InspectionCase]) -> int:
+    """Visits, not cases: the cases of one joint visit (综合查一次) are one inspection of the
+    enterprise, which is the point of merging them."""
+    alone = cases.filter(joint_visit__isnull=True).count()
+    joint = cases.exclude(joint_visit=None).values("joint_visit").distinct().count()
+    return alone + joint
+
+
 def _check_cap(enterprise: Enterprise, kind: str, day: dt.date, exclude: int | None = None) -> None:
     if kind in InspectionKind.exempt_from_notice():
         return
     cap = effective_yearly_cap(enterprise.region_id)
-    count = counted_cases(enterprise, day.year, exclude=exclude).count()
+    count = visits_counted(counted_cases(enterprise, day.year, exclude=exclude))
     if count >= cap:
         raise ValidationError(
             {
@@ -1835,7 +1843,8 @@ def apply_joint_plan(
                 before = case_snapshot(case)
                 case.inspection_date = visit.day
                 case.joint_visit = joint
-                case.status = CaseStatus.DRAFT
+                if case.status != CaseStatus.DRAFT:
+                    _transition(case, CaseStatus.DRAFT, doing="并入联合检查")
                 case.save()
                 chosen = visit.officers.get(case.organisation_id)
                 if chosen:

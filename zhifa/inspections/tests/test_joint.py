@@ -8,7 +8,7 @@ import zoneinfo
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -147,3 +147,30 @@ def test_the_joint_command_reports_visits_before_and_after(two_agencies_cases):
         "统筹后 1 次（联合检查 1 次），减少 50.0%；下限（涉及企业数）1，为下限的 1.00 倍。\n"
     )
     assert JointVisit.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_joint_visit_counts_once_against_the_yearly_cap(
+    two_agencies_cases, zhoushan, supervisor, inspector, health_agency, zhoushan_enterprise
+):
+    health_case, _ = two_agencies_cases
+    third = {
+        "organisation": health_agency,
+        "enterprise": zhoushan_enterprise,
+        "kind": InspectionKind.SPECIAL,
+        "items": list(health_case.items.all()),
+        "officers": [a.officer for a in health_case.assignments.all()],
+        "inspection_date": dt.date(2026, 12, 14),
+        "actor": inspector,
+    }
+    with pytest.raises(ValidationError):
+        services.create_case(**third)
+
+    proposal = joint.propose(
+        zhoushan, dt.date(2026, 11, 1), dt.date(2026, 11, 30), today=dt.date(2026, 10, 12)
+    )
+    services.apply_joint_plan(proposal.plan, actor=supervisor, cases=proposal.cases)
+    created = services.create_case(**third)
+
+    assert created.status == CaseStatus.DRAFT
+    assert InspectionCase.objects.count() == 3
