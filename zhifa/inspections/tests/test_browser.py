@@ -60,8 +60,8 @@ def open_as(chromium, live_server):
         if user is not None and "/accounts/login/" in page.url:
             page.get_by_label("用户名").fill(user.username)
             page.get_by_label("密码").fill(testing.DEMO_PASSWORD)
-            page.get_by_role("button", name="登录").click()
-            page.wait_for_load_state("load")
+            with page.expect_navigation(wait_until="load"):
+                page.get_by_role("button", name="登录").click()
         return page
 
     yield _open
@@ -70,8 +70,10 @@ def open_as(chromium, live_server):
 
 
 def submit(page, button: str) -> None:
-    page.get_by_role("button", name=button, exact=True).click()
-    page.wait_for_load_state("load")
+    # Wait for the response page itself: the page before the click is already "loaded", and a
+    # slow step (a notice is rendered to PDF) would otherwise be read before it answers.
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name=button, exact=True).click()
 
 
 def status(page) -> str:
@@ -203,16 +205,16 @@ def test_one_case_walks_through_every_step_as_the_real_personas(
         phone.get_by_role("link", name="逐项记录检查情况").click()
         licence = phone.locator(f"#item-{items[0].pk}")
         licence.get_by_label("符合").check()
-        licence.get_by_role("button", name="保存").click()
-        phone.wait_for_load_state("load")
+        with phone.expect_navigation(wait_until="load"):
+            licence.get_by_role("button", name="保存").click()
         health = phone.locator(f"#item-{items[1].pk}")
         health.get_by_label("发现问题").check()
         health.get_by_label("检查情况").fill("2名服务员健康合格证明已过期。")
         health.locator("input[type=file]").set_input_files(
             {"name": "health.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8 photo"}
         )
-        health.get_by_role("button", name="保存").click()
-        phone.wait_for_load_state("load")
+        with phone.expect_navigation(wait_until="load"):
+            health.get_by_role("button", name="保存").click()
         assert phone.get_by_test_id("site-progress").inner_text() == "2/2"
         phone.get_by_role("link", name="结束现场检查").click()
         phone.get_by_label("在场人").fill("陈经理（店长）")
