@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from importlib import import_module
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from django.urls import reverse
 
 from zhifa import testing
@@ -30,9 +32,15 @@ def at(day: dt.date, hour: int = 10):
 
 
 @pytest.fixture(autouse=True)
-def _holidays(transactional_db):
-    # A transactional test starts from an empty database: the migrations' holiday rows are gone.
+def _seeded(transactional_db):
+    # An earlier transactional test flushed what the migrations seeded: the holidays, the
+    # document kinds and the 五个严禁/八个不得. They are put back with the migrations' own code.
     load_all_from_package(actor=None)
+    for module, function in (
+        ("zhifa.documents.migrations.0002_seed_document_kinds", "seed"),
+        ("zhifa.documents.migrations.0004_load_prohibitions", "load"),
+    ):
+        getattr(import_module(module), function)(django_apps, None)
 
 
 @pytest.fixture(autouse=True)
