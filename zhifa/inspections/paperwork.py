@@ -155,22 +155,20 @@ def site_record(case: InspectionCase, *, present_person: str, party_opinion: str
     }
 
 
-def _problems(case: InspectionCase) -> list[CaseFinding]:
-    return list(case.findings.filter(result=FindingResult.PROBLEM).select_related("item"))
-
-
 def _basis(finding: CaseFinding) -> str:
     if finding.legal_basis:
         return finding.legal_basis
     return finding.item.legal_basis if finding.item else ""
 
 
-def rectification_order(case: InspectionCase, *, requirements: list[str]) -> dict[str, Any]:
+def rectification_order(
+    case: InspectionCase, *, requirements: list[str], problems: list[CaseFinding]
+) -> dict[str, Any]:
     deadline = case.rectify_deadline
     return {
         "violations": [
             {"fact": f.description or (f.item.name if f.item else ""), "basis": _basis(f)}
-            for f in _problems(case)
+            for f in problems
         ],
         "deadline": chinese_date(deadline) if deadline else "",
         "requirements": requirements
@@ -179,8 +177,7 @@ def rectification_order(case: InspectionCase, *, requirements: list[str]) -> dic
     }
 
 
-def no_penalty_decision(case: InspectionCase) -> dict[str, Any]:
-    problems = _problems(case)
+def no_penalty_decision(case: InspectionCase, *, problems: list[CaseFinding]) -> dict[str, Any]:
     facts = "；".join(f.description or (f.item.name if f.item else "") for f in problems)
     inspected = case.started_at.date() if case.started_at else case.inspection_date
     reasons = sorted({f.proposal_basis or f.deviation_reason for f in problems} - {""})

@@ -1360,12 +1360,30 @@ def decide_case(
                     ]
                 }
             ) from None
+    # The 文书 is issued before the decision is recorded, from the decision as it will be
+    # saved: a document that cannot be rendered leaves the case undecided, to be decided again.
+    for finding in problems:
+        for key, value in cleaned[finding.position].items():
+            setattr(finding, key, value)
+    case.decision_note = note
+    case.rectify_deadline = deadline
+    document: Document | None = None
+    if outcome == CaseOutcome.NO_PENALTY:
+        context = paperwork.no_penalty_decision(case, problems=problems)
+        document = _issue(
+            case, kind="no_penalty_decision", actor=actor, context=context, step="decision"
+        )
+    elif outcome == CaseOutcome.RECTIFY:
+        context = paperwork.rectification_order(
+            case, requirements=list(requirements), problems=problems
+        )
+        document = _issue(
+            case, kind="rectification_order", actor=actor, context=context, step="decision"
+        )
     with transaction.atomic():
         current = _locked(case)
         before = case_snapshot(current)
         for finding in problems:
-            for key, value in cleaned[finding.position].items():
-                setattr(finding, key, value)
             finding.save()
         current.outcome = outcome
         current.decided_by = actor
@@ -1373,13 +1391,16 @@ def decide_case(
         current.decision_note = note
         current.publish_due = publication_due(today)
         if outcome == CaseOutcome.RECTIFY:
-            assert rectify_working_days is not None
             current.rectify_deadline = deadline
             _transition(current, CaseStatus.RECTIFYING, doing="责令改正")
         else:
             _transition(current, CaseStatus.CLOSED, doing="办结")
             current.closed_at = current.decided_at
         current.save()
+        summary = f"检查案件 {current.reference} 作出处理决定：{CaseOutcome(outcome).label}"
+        if document is not None:
+            _link(current, document, "decision")
+            summary += f"，{document.kind.name} {document.number_text}"
         record_change(
             actor=actor,
             action="inspections.case.decide",
@@ -1389,40 +1410,10 @@ def decide_case(
                 **case_snapshot(current),
                 "decisions": {str(k): {**v} for k, v in cleaned.items()},
             },
-            summary=f"检查案件 {current.reference} 作出处理决定：{CaseOutcome(outcome).label}",
+            summary=summary,
         )
     _refresh(case, current)
-    if outcome == CaseOutcome.NO_PENALTY:
-        document = _issue(
-            case,
-            kind="no_penalty_decision",
-            actor=actor,
-            context=paperwork.no_penalty_decision(case),
-            step="decision",
-        )
-        _link_after(case, document, "decision", actor)
-    elif outcome == CaseOutcome.RECTIFY:
-        document = _issue(
-            case,
-            kind="rectification_order",
-            actor=actor,
-            context=paperwork.rectification_order(case, requirements=list(requirements)),
-            step="decision",
-        )
-        _link_after(case, document, "decision", actor)
     return case
-
-
-def _link_after(case: InspectionCase, document: Document, step: str, actor: Any) -> None:
-    with transaction.atomic():
-        _link(case, document, step)
-        record_change(
-            actor=actor,
-            action="inspections.case.document",
-            obj=case,
-            after={"document": document.pk, "number": document.number_text, "step": step},
-            summary=f"检查案件 {case.reference} 生成{document.kind.name} {document.number_text}",
-        )
 
 
 def record_recheck(

@@ -329,7 +329,6 @@ def test_a_case_walks_through_the_api_from_creation_to_a_rated_published_result(
         "inspections.case.finding",
         "inspections.case.finish_site",
         "inspections.case.decide",
-        "inspections.case.document",
         "inspections.case.recheck",
         "inspections.case.publish",
         "inspections.case.rate",
@@ -338,7 +337,7 @@ def test_a_case_walks_through_the_api_from_creation_to_a_rated_published_result(
         ("inspections.case.approval_form", detail["documents"][0]["id"]),
         ("inspections.case.notify", detail["documents"][1]["id"]),
         ("inspections.case.finish_site", detail["documents"][2]["id"]),
-        ("inspections.case.document", detail["documents"][3]["id"]),
+        ("inspections.case.decide", detail["documents"][3]["id"]),
         ("inspections.case.recheck", detail["documents"][4]["id"]),
     ]
     # The enterprise sees every step, but not the link to the agency's internal 审批表.

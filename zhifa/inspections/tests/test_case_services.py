@@ -744,3 +744,37 @@ def test_a_social_supervisor_of_another_region_cannot_be_assigned(
     assert error.value.message_dict["social_supervisor"] == ["jz_social不是舟山市的社会监督员。"]
     approved_case.refresh_from_db()
     assert approved_case.social_supervisor is None
+
+
+def test_a_decision_whose_document_cannot_be_made_is_not_recorded(
+    notified_case, inspector, second_inspector, items
+):
+    from zhifa.documents.models import DocumentKind
+
+    case = notified_case
+    with at(INSPECTION_DAY):
+        services.check_in(case, actor=inspector, code=case.verify_code)
+        services.check_in(case, actor=second_inspector, code=case.verify_code)
+        for item in items:
+            services.record_finding(
+                case, actor=inspector, item=item, result=FindingResult.PROBLEM, description="问题。"
+            )
+        services.finish_site_record(
+            case, actor=inspector, present_person="陈经理", party_opinion="无异议。"
+        )
+        DocumentKind.objects.filter(code="rectification_order").update(is_active=False)
+        audit_count = AuditRecord.objects.count()
+        decision = {"chosen": PenaltyChoice.ORDINARY, "legal_basis": "《公共场所卫生管理条例》"}
+        with pytest.raises(ValidationError, match="责令改正通知书"):
+            services.decide_case(
+                case,
+                actor=inspector,
+                outcome=CaseOutcome.RECTIFY,
+                decisions={1: decision, 2: decision},
+                rectify_working_days=10,
+            )
+
+    case.refresh_from_db()
+    assert (case.status, case.outcome, case.decided_at) == (CaseStatus.INSPECTED, "", None)
+    assert set(case.findings.values_list("chosen", flat=True)) == {""}
+    assert AuditRecord.objects.count() == audit_count
