@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
+from typing import NamedTuple
 
 from django.utils import timezone
 
@@ -42,9 +43,20 @@ def _region_cap_lookup() -> Callable[[str], int]:
     return cap
 
 
-def _case_history(
-    task: PlanTask, since: dt.date, day: dt.date
-) -> list[tuple[str, str, int, set[int], dt.date]]:
+class _Past(NamedTuple):
+    """One past inspection of an enterprise by one agency."""
+
+    uscc: str
+    region_id: str
+    organisation_id: int
+    item_ids: set[int]
+    date: dt.date
+    # False for the other agencies' cases of one joint visit (综合查一次): the enterprise was
+    # visited once, so the cap across agencies counts the visit once.
+    new_visit: bool = True
+
+
+def _case_history(task: PlanTask, since: dt.date, day: dt.date) -> list[_Past]:
     """Inspection cases not born of a draw (those count through their ``DrawResult``) that
     count against the caps: every kind announced in advance, cancelled and rejected ones not."""
     from zhifa.inspections.models import CaseStatus, InspectionCase, InspectionKind
@@ -58,7 +70,15 @@ def _case_history(
         )
         .exclude(status__in=(CaseStatus.CANCELLED, CaseStatus.REJECTED))
         .exclude(kind__in=InspectionKind.exempt_from_notice())
-        .values_list("pk", "enterprise__uscc", "region_id", "organisation_id", "inspection_date")
+        .values_list(
+            "pk",
+            "enterprise__uscc",
+            "region_id",
+            "organisation_id",
+            "inspection_date",
+            "joint_visit",
+        )
+        .order_by("pk")
     )
     rows = list(cases)
     items_of: dict[int, set[int]] = defaultdict(set)
@@ -67,7 +87,14 @@ def _case_history(
         inspectioncase_id__in=[r[0] for r in rows]
     ).values_list("inspectioncase_id", "inspectionitem_id"):
         items_of[case_id].add(item_id)
-    return [(uscc, region, org, items_of[pk], date) for pk, uscc, region, org, date in rows]
+    seen_visits: set[int] = set()
+    history = []
+    for pk, uscc, region, org, date, visit in rows:
+        new_visit = visit is None or visit not in seen_visits
+        if visit is not None:
+            seen_visits.add(visit)
+        history.append(_Past(uscc, region, org, items_of[pk], date, new_visit))
+    return history
 
 
 def ineligible(task: PlanTask, on: dt.date | None = None) -> dict[str, str]:
@@ -105,24 +132,23 @@ def ineligible(task: PlanTask, on: dt.date | None = None) -> dict[str, str]:
         plantask_id__in=task_ids
     ).values_list("plantask_id", "inspectionitem_id"):
         items_of[task_id].add(item_id)
-    # (uscc, region, organisation, item ids, date), oldest first.
-    rows: list[tuple[str, str, int, set[int], dt.date]] = [
-        (uscc, region_id, org_id, items_of[task_id], timezone.localdate(drawn_at))
+    rows = [
+        _Past(uscc, region_id, org_id, items_of[task_id], timezone.localdate(drawn_at))
         for uscc, region_id, org_id, task_id, drawn_at in draw_rows
     ]
     rows += _case_history(task, since, day)
     if not rows:
         return {}
-    rows.sort(key=lambda r: r[4])
+    rows.sort(key=lambda r: r.date)
 
     reasons: dict[str, str] = {}
     total_this_year: dict[str, int] = defaultdict(int)
     per_item_this_year: dict[tuple[str, int], int] = defaultdict(int)
     last_same_item: dict[tuple[str, int], dt.date] = {}
     region_of: dict[str, str] = {}
-    for uscc, region_id, org_id, item_ids, date in rows:
+    for uscc, region_id, org_id, item_ids, date, new_visit in rows:
         region_of[uscc] = region_id
-        if date >= year_start:
+        if date >= year_start and new_visit:
             total_this_year[uscc] += 1
         if org_id != organisation_id:
             continue

@@ -121,3 +121,52 @@ def test_a_special_case_counts_against_the_quiet_period_but_a_complaint_does_not
             0
         ].uscc: "本机关已于 2026-10-09 就“公共场所卫生监督检查”检查该企业，180 日内不再检查"
     }
+
+
+@pytest.mark.django_db
+def test_a_joint_visit_of_two_other_agencies_uses_one_place_of_the_yearly_cap(
+    in_october, task, registry, approver, zhoushan
+):
+    from zhifa import testing
+    from zhifa.inspections.models import JointVisit
+    from zhifa.org.models import Role
+    from zhifa.plans.models import InspectionItem
+
+    cases = []
+    for name, code in (("舟山市市场监督管理局", "market"), ("舟山市生态环境局", "ecology")):
+        agency = testing.organisation(name, region=zhoushan)
+        writer = testing.user(f"{code}_inspector", role=Role.INSPECTOR, organisation=agency)
+        item = InspectionItem.objects.create(
+            organisation=agency,
+            field=testing.field(code, name),
+            code=f"{code.upper()}-01",
+            name=f"{name}检查事项",
+            legal_basis_law="《中华人民共和国行政处罚法》",
+            legal_basis_article="第四十二条",
+        )
+        officers = [testing.officer(f"{code}{n}", organisation=agency) for n in (1, 2)]
+        cases.append(
+            inspections.create_case(
+                organisation=agency,
+                enterprise=registry[0],
+                kind=InspectionKind.SPECIAL,
+                items=[item],
+                officers=officers,
+                inspection_date=dt.date(2026, 9, 15),
+                actor=writer,
+            )
+        )
+    assert eligibility.ineligible(task) == {
+        registry[0].uscc: "各机关今年已检查该企业 2 次，达到本地区每年 2 次的上限"
+    }
+
+    visit = JointVisit.objects.create(
+        enterprise=registry[0],
+        region=zhoushan,
+        day=dt.date(2026, 9, 15),
+        lead=cases[0].organisation,
+        planned_by=approver,
+    )
+    InspectionCase.objects.filter(pk__in=[c.pk for c in cases]).update(joint_visit=visit)
+
+    assert eligibility.ineligible(task) == {}
