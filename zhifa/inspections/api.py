@@ -588,6 +588,19 @@ def _refused(error: ValidationError) -> Status[Any]:
     return Status(422, {"detail": "；".join(error.messages), "errors": {}})
 
 
+def _listed_cases(user: User, ids: list[int]) -> list[InspectionCase] | Status[Any]:
+    """The cases named in a request body, in the order given; a 404 naming those not found."""
+    wanted = list(dict.fromkeys(ids))
+    found = _cases(user).in_bulk(wanted)
+    missing = [pk for pk in wanted if pk not in found]
+    if missing:
+        return Status(
+            404,
+            {"detail": f"没有找到编号为 {'、'.join(map(str, missing))} 的检查案件，或您无权查看。"},
+        )
+    return [found[pk] for pk in wanted]
+
+
 def _run(action: Callable[[], Any], done: Callable[[Any], Status[Any]]) -> Status[Any]:
     try:
         result = action()
@@ -1032,17 +1045,12 @@ def cancel_case(request: HttpRequest, case_id: int, payload: ReasonIn) -> Status
 )
 def approve_batch(request: HttpRequest, payload: BatchIn) -> Status[Any]:
     user = _user(request)
-    ids = list(dict.fromkeys(payload.cases))
-    found = _cases(user).in_bulk(ids)
-    missing = [pk for pk in ids if pk not in found]
-    if missing:
-        return Status(
-            404,
-            {"detail": f"没有找到编号为 {'、'.join(map(str, missing))} 的检查案件，或您无权查看。"},
-        )
+    listed = _listed_cases(user, payload.cases)
+    if isinstance(listed, Status):
+        return listed
     return _run(
         lambda: services.approve_batch(
-            [found[pk] for pk in ids], actor=user, title=payload.title, opinion=payload.opinion
+            listed, actor=user, title=payload.title, opinion=payload.opinion
         ),
         lambda batch: Status(
             201,
@@ -1069,18 +1077,11 @@ def approve_batch(request: HttpRequest, payload: BatchIn) -> Status[Any]:
 )
 def issue_notices_in_batch(request: HttpRequest, payload: NoticeBatchIn) -> Status[Any]:
     user = _user(request)
-    ids = list(dict.fromkeys(payload.cases))
-    found = _cases(user).in_bulk(ids)
-    missing = [pk for pk in ids if pk not in found]
-    if missing:
-        return Status(
-            404,
-            {"detail": f"没有找到编号为 {'、'.join(map(str, missing))} 的检查案件，或您无权查看。"},
-        )
+    listed = _listed_cases(user, payload.cases)
+    if isinstance(listed, Status):
+        return listed
     return _run(
-        lambda: services.issue_notices_in_batch(
-            [found[pk] for pk in ids], actor=user, title=payload.title
-        ),
+        lambda: services.issue_notices_in_batch(listed, actor=user, title=payload.title),
         lambda batch: Status(
             201,
             {"id": batch.pk, "title": batch.title, "total": batch.total, "status": batch.status},

@@ -1198,3 +1198,17 @@ def test_a_late_case_in_a_notice_batch_is_refused_and_nothing_issued(
         f"{approved_case.reference}（舟山海鲜酒楼有限公司）：预告通知书最迟应于2026年3月9日发出"
     )
     assert counts() == before
+
+
+def test_a_batch_naming_a_case_the_user_cannot_see_is_404_and_changes_nothing(
+    call, approved_case, outsider, counts
+):
+    before = counts()
+    with at(dt.date(2026, 3, 3)):
+        response = call(outsider, "post", "/notices/batch", {"cases": [approved_case.pk, 0]})
+
+    assert response.status_code == 404
+    assert response.json() == {
+        "detail": f"没有找到编号为 {approved_case.pk}、0 的检查案件，或您无权查看。"
+    }
+    assert counts() == before
