@@ -124,6 +124,9 @@ class Finding:
     age: int | None = None
     mental_state: MentalState = MentalState.NORMAL
     history: tuple[PriorViolation, ...] = ()
+    # 行政处罚法第三十六条: the day the violation happened, or ended if it was continuing.
+    ended_on: dt.date | None = None
+    life_or_financial_safety: bool = False
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,36 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
         return day.replace(year=day.year - years, day=28)
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    """The corresponding day ``years`` later; 29 February ends on the last day of February
+    (民法典第二百零二条)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def check_limitation(finding: Finding) -> ConditionResult:
+    """行政处罚法第三十六条: not found within two years of the day the violation happened (or
+    ended), five where it concerns life, health or financial safety and caused harm. The day
+    itself is not counted; the period ends on the corresponding day (民法典第二百零一、
+    二百零二条)."""
+    label = "超过追责期限"
+    if finding.ended_on is None:
+        return _result("limitation", label, "未认定违法行为发生或终了的日期，无法判断", None)
+    harmful = finding.harm is not None and finding.harm != HarmLevel.NONE
+    years = 5 if finding.life_or_financial_safety and harmful else 2
+    last = _years_after(finding.ended_on, years)
+    beyond = finding.found_on > last
+    return _result(
+        "limitation",
+        label,
+        f"违法行为于 {finding.ended_on:%Y-%m-%d} 发生或终了，{years}年期限至 {last:%Y-%m-%d}，"
+        f"{finding.found_on:%Y-%m-%d} 发现" + ("，已超过期限" if beyond else "，未超过期限"),
+        beyond,
+    )
 
 
 def _prior(finding: Finding, years: int | None) -> list[PriorViolation]:
@@ -462,6 +495,17 @@ def statutory_results(finding: Finding) -> list[StatutoryResult]:
             (Outcome.LIGHTER, Outcome.MITIGATED),
             True,
             [check_circumstances(finding, tuple(Circumstance))],
+        )
+    )
+    results.append(
+        _statute(
+            "art36",
+            f"{LAW}第三十六条",
+            "违法行为在二年内未被发现的，不再给予行政处罚；涉及公民生命健康安全、金融安全且有"
+            "危害后果的，延长至五年（法律另有规定的除外）",
+            (Outcome.EXEMPT,),
+            True,
+            [check_limitation(finding)],
         )
     )
     if finding.party == PartyKind.NATURAL_PERSON:

@@ -452,6 +452,10 @@ class DecisionIn(Schema):
     corrected_before: bool = Field(False, description="检查前已自行改正")
     corrected_on_site: bool = Field(False, description="当场改正")
     no_subjective_fault: bool = Field(False, description="当事人有证据足以证明没有主观过错")
+    violation_ended_on: dt.date | None = Field(
+        None, description="违法行为发生之日（连续或继续状态的为终了之日），用于第三十六条追责期限"
+    )
+    life_or_financial_safety: bool = Field(False, description="涉及公民生命健康安全、金融安全")
     circumstances: list[str] = Field(
         default_factory=list,
         description="行政处罚法第三十二条情形：eliminated_harm、coerced、confessed、meritorious、other",

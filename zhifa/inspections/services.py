@@ -1210,6 +1210,23 @@ def self_corrected_before(case: InspectionCase, finding: CaseFinding, found_on: 
     )
 
 
+def _date_fact(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError(
+            {
+                "violation_ended_on": [
+                    f"违法行为发生或终了日期“{value}”不正确，请按 2026-03-16 填写。"
+                ]
+            }
+        ) from None
+
+
 def evaluate_finding(
     case: InspectionCase, finding: CaseFinding, facts: Mapping[str, Any]
 ) -> Evaluation:
@@ -1236,6 +1253,8 @@ def evaluate_finding(
         no_subjective_fault=bool(facts.get("no_subjective_fault")),
         circumstances=circumstances,
         history=prior_violations(case),
+        ended_on=_date_fact(facts.get("violation_ended_on")),
+        life_or_financial_safety=bool(facts.get("life_or_financial_safety")),
     )
     return evaluate_for(case.organisation_id, engine_finding)
 
@@ -1304,7 +1323,8 @@ def decide_case(
 
     ``decisions`` maps a finding's position to its decision: the facts the discretion engine
     weighs (violation_code, harm_level, corrected_before, corrected_on_site,
-    no_subjective_fault, circumstances), the chosen outcome, its legal basis, and — when the
+    no_subjective_fault, circumstances, violation_ended_on, life_or_financial_safety), the
+    chosen outcome, its legal basis, and — when the
     choice is not one the engine allows — the reason, which the supervising body sees.
     ``outcome``: no_problem (only when nothing was found);
     no_penalty → 不予行政处罚决定书; rectify → 责令改正通知书 with a deadline in working days;

@@ -470,3 +470,57 @@ def test_conditions_schema_refuses_unknown_kinds_bad_values_and_repeats():
         parse_conditions([{"kind": "no_subjective_fault"}, {"kind": "no_subjective_fault"}])
     with pytest.raises(ConditionError):
         parse_conditions("首次违法")
+
+
+# --- Art. 36: the limitation period --------------------------------------------------------------
+
+
+def art36(ev):
+    return {s.rule: s for s in ev.statutory}["art36"]
+
+
+def test_a_violation_found_more_than_two_years_after_it_ended_is_not_penalised():
+    ev = evaluate(finding(ended_on=dt.date(2024, 6, 14), harm=HarmLevel.GENERAL), items=[])
+
+    assert art36(ev).applies is True
+    assert art36(ev).conditions[0].text == (
+        "超过追责期限：违法行为于 2024-06-14 发生或终了，2年期限至 2026-06-14，2026-06-15 发现，"
+        "已超过期限（满足）"
+    )
+    assert ev.proposed.outcome == Outcome.EXEMPT
+
+
+def test_the_period_ends_on_the_corresponding_day_which_is_still_within_it():
+    ev = evaluate(finding(ended_on=dt.date(2024, 6, 15)), items=[])
+
+    assert art36(ev).applies is False
+    assert ev.proposed.outcome == Outcome.GENERAL
+
+
+def test_life_or_financial_safety_with_harm_extends_the_period_to_five_years():
+    harmful = finding(
+        ended_on=dt.date(2022, 6, 14), harm=HarmLevel.MINOR, life_or_financial_safety=True
+    )
+    harmless = finding(
+        ended_on=dt.date(2022, 6, 14), harm=HarmLevel.NONE, life_or_financial_safety=True
+    )
+
+    assert art36(evaluate(harmful, items=[])).applies is False
+    assert art36(evaluate(harmless, items=[])).applies is True
+
+
+def test_a_period_from_29_february_ends_on_the_last_day_of_february():
+    on_last_day = finding(ended_on=dt.date(2024, 2, 29), found_on=dt.date(2026, 2, 28))
+    day_after = finding(ended_on=dt.date(2024, 2, 29), found_on=dt.date(2026, 3, 1))
+
+    assert art36(evaluate(on_last_day, items=[])).applies is False
+    assert art36(evaluate(day_after, items=[])).applies is True
+
+
+def test_without_the_date_of_the_violation_the_limitation_is_undecided():
+    condition = art36(evaluate(finding(), items=[])).conditions[0]
+
+    assert (condition.met, condition.text) == (
+        None,
+        "超过追责期限：未认定违法行为发生或终了的日期，无法判断（无法判断）",
+    )

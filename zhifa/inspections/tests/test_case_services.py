@@ -778,3 +778,43 @@ def test_a_decision_whose_document_cannot_be_made_is_not_recorded(
     assert (case.status, case.outcome, case.decided_at) == (CaseStatus.INSPECTED, "", None)
     assert set(case.findings.values_list("chosen", flat=True)) == {""}
     assert AuditRecord.objects.count() == audit_count
+
+
+def test_a_violation_that_ended_more_than_two_years_before_is_not_penalised(
+    notified_case, inspector, second_inspector, items
+):
+    case = notified_case
+    with at(INSPECTION_DAY):
+        services.check_in(case, actor=inspector, code=case.verify_code)
+        services.check_in(case, actor=second_inspector, code=case.verify_code)
+        services.record_finding(
+            case, actor=inspector, item=items[0], result=FindingResult.COMPLIANT
+        )
+        services.record_finding(
+            case,
+            actor=inspector,
+            item=items[1],
+            result=FindingResult.PROBLEM,
+            description="2023年曾安排无健康证明人员上岗，2023年12月已全部办证。",
+        )
+        services.finish_site_record(
+            case, actor=inspector, present_person="陈经理", party_opinion="无异议。"
+        )
+        services.decide_case(
+            case,
+            actor=inspector,
+            outcome=CaseOutcome.NO_PENALTY,
+            decisions={
+                2: {
+                    "chosen": PenaltyChoice.NONE,
+                    "harm_level": "general",
+                    "violation_ended_on": "2023-12-31",
+                    "legal_basis": "《中华人民共和国行政处罚法》第三十六条第一款",
+                }
+            },
+        )
+
+    finding = case.findings.get(position=2)
+    assert (finding.proposed, finding.deviation_reason) == (PenaltyChoice.NONE, "")
+    art36 = next(s for s in finding.evaluation["statutory"] if s["rule"] == "art36")
+    assert art36["applies"] is True
