@@ -328,6 +328,8 @@ FACT_FIELDS = (
     "corrected_on_site",
     "no_subjective_fault",
     "circumstances",
+    "violation_ended_on",
+    "life_or_financial_safety",
 )
 DECISION_FIELDS = ("chosen", "legal_basis", "deviation_reason")
 
@@ -363,6 +365,15 @@ def _decision_fields(finding: CaseFinding) -> dict[str, forms.Field]:
             choices=list(CIRCUMSTANCE_LABELS.items()),
             required=False,
             widget=forms.CheckboxSelectMultiple,
+        ),
+        f"f{n}_violation_ended_on": forms.DateField(
+            label=f"{label}违法行为发生（或终了）日期",
+            required=False,
+            widget=DATE,
+            help_text="用于行政处罚法第三十六条：二年内未被发现的，不再给予行政处罚。",
+        ),
+        f"f{n}_life_or_financial_safety": forms.BooleanField(
+            label=f"{label}涉及公民生命健康安全、金融安全（追责期限五年）", required=False
         ),
         f"f{n}_chosen": forms.ChoiceField(
             label=f"{label}处理决定",

@@ -1309,3 +1309,24 @@ def test_a_late_case_in_a_notice_batch_is_named_and_nothing_is_issued(
 
 def test_an_enterprise_user_cannot_open_the_notice_batch(client_for, enterprise):
     assert client_for(enterprise).get(url("batch_notice")).status_code == 403
+
+
+def test_the_decision_preview_applies_the_limitation_period_of_article_36(
+    client_for, inspector, inspected_case
+):
+    page = url("case_decide", inspected_case.pk)
+    with at(INSPECTION_DAY, 11):
+        preview = client_for(inspector).post(
+            page,
+            {
+                "outcome": "no_penalty",
+                "f2_harm_level": "general",
+                "f2_violation_ended_on": "2023-12-31",
+                "preview": "1",
+            },
+        )
+
+    evaluation = preview.context["rows"][0]["evaluation"]
+    assert evaluation.proposed.label == "不予处罚"
+    assert {s.rule: s.applies for s in evaluation.statutory}["art36"] is True
+    assert "违法行为发生（或终了）日期" in preview.content.decode()
