@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, Generic, TypeVar
@@ -258,3 +258,45 @@ def template_workbook(title: str, columns: tuple[Column, ...]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+M = TypeVar("M")
+
+
+@dataclass
+class Upserted(Generic[M]):
+    """What an import did to a list keyed by code: rows to create (not yet saved), codes
+    created and updated, and how many rows changed nothing."""
+
+    new: list[M] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def upsert_by_code(
+    rows: Iterable[Mapping[str, Any]],
+    existing: Mapping[str, M],
+    *,
+    make: Callable[[Mapping[str, Any]], M],
+    snapshot: Callable[[M], Any],
+    save: Callable[[M], None],
+) -> Upserted[M]:
+    """Each row updates the existing object of its ``code`` (saved only when its snapshot
+    changed) or becomes a new unsaved object for the caller to ``bulk_create``."""
+    result: Upserted[M] = Upserted()
+    for values in rows:
+        obj = existing.get(values["code"])
+        if obj is None:
+            result.new.append(make(values))
+            result.created.append(values["code"])
+            continue
+        before = snapshot(obj)
+        for key, value in values.items():
+            setattr(obj, key, value)
+        if snapshot(obj) == before:
+            result.unchanged += 1
+            continue
+        save(obj)
+        result.updated.append(values["code"])
+    return result

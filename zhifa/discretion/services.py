@@ -26,6 +26,7 @@ from zhifa.discretion.models import (
     VersionStatus,
 )
 from zhifa.org.models import EnforcementField, Organisation
+from zhifa.tabular import upsert_by_code
 
 NOTHING_CHANGED = "未作任何修改，无需保存。"
 VERSION_LABELS = {
@@ -418,8 +419,6 @@ def import_items(
     outcome = ImportOutcome(report)
     if not report.ok:
         return outcome
-    created: list[str] = []
-    updated: list[str] = []
     now = timezone.now()
     with transaction.atomic():
         version = _locked(version)
@@ -430,26 +429,23 @@ def import_items(
             .select_related("field")
             .filter(version=version)
         }
-        new: list[DiscretionItem] = []
-        for parsed in report.rows:
-            values = parsed.values
-            item = existing.get(values["code"])
-            if item is None:
-                new.append(
-                    DiscretionItem(version=version, created_at=now, updated_at=now, **values)
-                )
-                created.append(values["code"])
-                continue
-            before = item_snapshot(item)
-            for key, value in values.items():
-                setattr(item, key, value)
-            if item_snapshot(item) == before:
-                outcome.unchanged += 1
-                continue
+
+        def touched(item: DiscretionItem) -> None:
             item.updated_at = now
             item.save()
-            updated.append(item.code)
-        DiscretionItem.objects.bulk_create(new)
+
+        done = upsert_by_code(
+            [parsed.values for parsed in report.rows],
+            existing,
+            make=lambda values: DiscretionItem(
+                version=version, created_at=now, updated_at=now, **values
+            ),
+            snapshot=item_snapshot,
+            save=touched,
+        )
+        DiscretionItem.objects.bulk_create(done.new)
+        created, updated = done.created, done.updated
+        outcome.unchanged = done.unchanged
         outcome.created = len(created)
         outcome.updated = len(updated)
         record_change(

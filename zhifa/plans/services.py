@@ -42,6 +42,7 @@ from zhifa.plans.models import (
     TaskKind,
 )
 from zhifa.registry.models import CreditGrade
+from zhifa.tabular import upsert_by_code
 
 ITEM_FIELDS = (
     "code",
@@ -234,8 +235,6 @@ def import_items(
     if not report.ok:
         return ImportOutcome(report)
     outcome = ImportOutcome(report)
-    created_codes: list[str] = []
-    updated_codes: list[str] = []
     now = timezone.now()
     with transaction.atomic():
         existing = {
@@ -244,28 +243,23 @@ def import_items(
             .select_related("field")
             .filter(organisation=organisation)
         }
-        new_items: list[InspectionItem] = []
-        for parsed in report.rows:
-            values = parsed.values
-            item = existing.get(values["code"])
-            if item is None:
-                new_items.append(
-                    InspectionItem(
-                        organisation=organisation, created_at=now, updated_at=now, **values
-                    )
-                )
-                created_codes.append(values["code"])
-                continue
-            before = item_snapshot(item)
-            for key, value in values.items():
-                setattr(item, key, value)
-            if item_snapshot(item) == before:
-                outcome.unchanged += 1
-                continue
+
+        def touched(item: InspectionItem) -> None:
             item.updated_at = now
             item.save()
-            updated_codes.append(item.code)
-        InspectionItem.objects.bulk_create(new_items)
+
+        done = upsert_by_code(
+            [parsed.values for parsed in report.rows],
+            existing,
+            make=lambda values: InspectionItem(
+                organisation=organisation, created_at=now, updated_at=now, **values
+            ),
+            snapshot=item_snapshot,
+            save=touched,
+        )
+        InspectionItem.objects.bulk_create(done.new)
+        created_codes, updated_codes = done.created, done.updated
+        outcome.unchanged = done.unchanged
         outcome.created = len(created_codes)
         outcome.updated = len(updated_codes)
         record_change(
