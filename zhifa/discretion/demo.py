@@ -1,7 +1,7 @@
-"""Demo three lists, from ``data/demo_lists.json``: one published version per demo agency named
-there (晋中市市场监管、生态环境、应急管理、卫生健康 and 重庆市文化旅游), 32 items drawn from real
-published lists, each naming its source; items that could not be checked word for word against
-the original are marked 转述. The file's ``source_note`` says how they were compiled.
+"""Demo three lists, from ``data/lists/*.json``: one file per version, loaded in file-name
+order, each naming the demo agency it belongs to and the published lists it was drawn from. Every
+item names its source; items that could not be checked word for word against the original are
+marked 转述, and ``data/lists/SOURCE_NOTE.txt`` says how the lists were compiled.
 
 Loading is idempotent (a version is keyed by organisation and label) and validates every item
 with the same rules as the import, so the demo cannot hold what a reviewer could not enter. One
@@ -23,13 +23,17 @@ from zhifa.discretion import rules
 from zhifa.discretion.models import DiscretionItem, DiscretionVersion, VersionStatus
 from zhifa.org.models import EnforcementField, Organisation, Role, User
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "demo_lists.json"
+DATA_DIR = Path(__file__).resolve().parent / "data" / "lists"
 
 
 def demo_data() -> dict[str, Any]:
-    with DATA_FILE.open(encoding="utf-8") as handle:
-        data: dict[str, Any] = json.load(handle)
-    return data
+    """``{"source_note": str, "versions": [version spec, ...]}``."""
+    versions = []
+    for path in sorted(DATA_DIR.glob("*.json")):
+        with path.open(encoding="utf-8") as handle:
+            versions.append(json.load(handle))
+    note = (DATA_DIR / "SOURCE_NOTE.txt").read_text(encoding="utf-8").strip()
+    return {"source_note": note, "versions": versions}
 
 
 def _publisher(organisation: Organisation) -> User | None:
