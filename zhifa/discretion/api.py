@@ -133,6 +133,18 @@ class EvaluateIn(Schema):
     age: int | None = Field(None, ge=0, le=150)
     mental_state: engine.MentalState = engine.MentalState.NORMAL
     history: list[PriorIn] = Field(default_factory=list, description="既往同类违法处理记录")
+    ended_on: dt.date | None = Field(
+        None, description="违法行为发生之日（连续或继续状态的为终了之日），用于第三十六条追责期限"
+    )
+    life_or_financial_safety: bool = Field(
+        False, description="涉及公民生命健康安全、金融安全（有危害后果的，追责期限五年）"
+    )
+    special_limitation_months: int | None = Field(
+        None, ge=1, le=600, description="法律另有规定的追责期限（月）"
+    )
+    special_limitation_basis: str = Field(
+        "", max_length=200, description="规定该期限的法律及条款，填写另有规定的期限时必填"
+    )
 
 
 def _user(request: HttpRequest) -> User:
@@ -180,8 +192,8 @@ def get_item(request: HttpRequest, item_id: int) -> Status[Any]:
 
 @router.post(
     "/evaluate",
-    response={200: dict[str, Any], 403: Message, 404: Message},
-    summary="裁量评估：对照清单和行政处罚法第三十二条、第三十三条评估一项违法事实",
+    response={200: dict[str, Any], 400: Message, 403: Message, 404: Message},
+    summary="裁量评估：对照清单和行政处罚法第三十二条、第三十三条、第三十六条评估一项违法事实",
 )
 def evaluate(request: HttpRequest, payload: EvaluateIn) -> Status[Any]:
     user = _user(request)
@@ -193,6 +205,15 @@ def evaluate(request: HttpRequest, payload: EvaluateIn) -> Status[Any]:
             return Status(404, {"detail": f"未找到已公布的清单版本 {payload.version}。"})
     else:
         version = selectors.published_version_of(user.organisation_id)
+    basis = payload.special_limitation_basis.strip()
+    if (payload.special_limitation_months is None) != (not basis):
+        return Status(
+            400,
+            {
+                "detail": "法律另有规定的追责期限（special_limitation_months）与其法律依据"
+                "（special_limitation_basis）须同时填写。"
+            },
+        )
     finding = engine.Finding(
         violation_code=payload.violation_code.strip(),
         found_on=payload.found_on,
@@ -213,6 +234,10 @@ def evaluate(request: HttpRequest, payload: EvaluateIn) -> Status[Any]:
         history=tuple(
             engine.PriorViolation(p.violation_code, p.decided_on) for p in payload.history
         ),
+        ended_on=payload.ended_on,
+        life_or_financial_safety=payload.life_or_financial_safety,
+        special_limitation_months=payload.special_limitation_months,
+        special_limitation_basis=basis,
     )
     result = engine.evaluate(finding, version=version)
     data = result.to_dict()

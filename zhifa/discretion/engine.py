@@ -19,6 +19,7 @@ item applies only on facts that are established.
 from __future__ import annotations
 
 import datetime as dt
+from calendar import monthrange
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -127,6 +128,10 @@ class Finding:
     # 行政处罚法第三十六条: the day the violation happened, or ended if it was continuing.
     ended_on: dt.date | None = None
     life_or_financial_safety: bool = False
+    # "法律另有规定的除外": a law that sets its own period for this violation (e.g.
+    # 税收征收管理法第八十六条, five years). The officer names it; the engine cannot know every law.
+    special_limitation_months: int | None = None
+    special_limitation_basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -230,45 +235,48 @@ def _result(kind: str, label: str, detail: str, met: bool | None) -> ConditionRe
     return ConditionResult(kind=kind, met=met, text=f"{label}：{detail}（{_verdict(met)}）")
 
 
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
-def _years_after(day: dt.date, years: int) -> dt.date:
-    """The corresponding day ``years`` later; 29 February ends on the last day of February
+def _months_after(day: dt.date, months: int) -> dt.date:
+    """The corresponding day ``months`` later; where that month has no such day, its last day
     (民法典第二百零二条)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def period_label(months: int) -> str:
+    return f"{months // 12}年" if months % 12 == 0 else f"{months}个月"
 
 
 def check_limitation(finding: Finding) -> ConditionResult:
     """行政处罚法第三十六条: not found within two years of the day the violation happened (or
-    ended), five where it concerns life, health or financial safety and caused harm. The day
-    itself is not counted; the period ends on the corresponding day (民法典第二百零一、
-    二百零二条)."""
+    ended), five where it concerns life, health or financial safety and caused harm, unless a law
+    provides otherwise (``special_limitation_months``). The day itself is not counted; the period
+    ends on the corresponding day (民法典第二百零一、二百零二条)."""
     label = "超过追责期限"
     if finding.ended_on is None:
         return _result("limitation", label, "未认定违法行为发生或终了的日期，无法判断", None)
-    harmful = finding.harm is not None and finding.harm != HarmLevel.NONE
-    years = 5 if finding.life_or_financial_safety and harmful else 2
-    last = _years_after(finding.ended_on, years)
+    if finding.special_limitation_months is not None:
+        months = finding.special_limitation_months
+        source = f"依{finding.special_limitation_basis}，"
+    else:
+        harmful = finding.harm is not None and finding.harm != HarmLevel.NONE
+        months = 60 if finding.life_or_financial_safety and harmful else 24
+        source = ""
+    last = _months_after(finding.ended_on, months)
     beyond = finding.found_on > last
     return _result(
         "limitation",
         label,
-        f"违法行为于 {finding.ended_on:%Y-%m-%d} 发生或终了，{years}年期限至 {last:%Y-%m-%d}，"
-        f"{finding.found_on:%Y-%m-%d} 发现" + ("，已超过期限" if beyond else "，未超过期限"),
+        f"违法行为于 {finding.ended_on:%Y-%m-%d} 发生或终了，{source}{period_label(months)}期限至 "
+        f"{last:%Y-%m-%d}，{finding.found_on:%Y-%m-%d} 发现"
+        + ("，已超过期限" if beyond else "，未超过期限"),
         beyond,
     )
 
 
 def _prior(finding: Finding, years: int | None) -> list[PriorViolation]:
-    start = _years_before(finding.found_on, years) if years is not None else None
+    start = _months_after(finding.found_on, -12 * years) if years is not None else None
     return sorted(
         (
             p

@@ -311,6 +311,24 @@ class EvaluateForm(forms.Form):
         ],
         initial=MentalState.NORMAL.value,
     )
+    ended_on = forms.DateField(
+        label="违法行为发生（或终了）日期",
+        required=False,
+        widget=_DATE,
+        help_text="用于行政处罚法第三十六条追责期限；连续或者继续状态的，填终了之日。",
+    )
+    life_or_financial_safety = forms.BooleanField(
+        label="涉及公民生命健康安全、金融安全（有危害后果的，追责期限五年）", required=False
+    )
+    special_limitation_months = forms.IntegerField(
+        label="法律另有规定的追责期限（月）", required=False, min_value=1, max_value=600
+    )
+    special_limitation_basis = forms.CharField(
+        label="另有规定的法律依据",
+        required=False,
+        max_length=200,
+        help_text="如《中华人民共和国税收征收管理法》第八十六条（五年，填 60 个月）。",
+    )
     history = forms.CharField(
         label="既往违法记录",
         required=False,
@@ -351,6 +369,21 @@ class EvaluateForm(forms.Form):
             entries.append(PriorViolation(match.group(1), day))
         return tuple(entries)
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        months = data.get("special_limitation_months")
+        basis = str(data.get("special_limitation_basis") or "").strip()
+        if months is not None and not basis:
+            self.add_error(
+                "special_limitation_basis",
+                "填写了另有规定的追责期限，请写明规定该期限的法律及条款。",
+            )
+        if basis and months is None:
+            self.add_error(
+                "special_limitation_months", "写明了另有规定的法律依据，请填写其追责期限。"
+            )
+        return data
+
     def selected_version(self) -> DiscretionVersion | None:
         raw = self.cleaned_data.get("version") or ""
         return selectors.public_versions().filter(pk=int(raw)).first() if raw else None
@@ -380,4 +413,8 @@ class EvaluateForm(forms.Form):
             age=data.get("age"),
             mental_state=MentalState(data["mental_state"]),
             history=data.get("history") or (),
+            ended_on=data.get("ended_on"),
+            life_or_financial_safety=bool(data.get("life_or_financial_safety")),
+            special_limitation_months=data.get("special_limitation_months"),
+            special_limitation_basis=str(data.get("special_limitation_basis") or "").strip(),
         )

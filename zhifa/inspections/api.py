@@ -456,6 +456,10 @@ class DecisionIn(Schema):
         None, description="违法行为发生之日（连续或继续状态的为终了之日），用于第三十六条追责期限"
     )
     life_or_financial_safety: bool = Field(False, description="涉及公民生命健康安全、金融安全")
+    special_limitation_months: int | None = Field(
+        None, description="法律另有规定的追责期限（月），第三十六条“法律另有规定的除外”"
+    )
+    special_limitation_basis: str = Field("", description="规定该期限的法律及条款")
     circumstances: list[str] = Field(
         default_factory=list,
         description="行政处罚法第三十二条情形：eliminated_harm、coerced、confessed、meritorious、other",

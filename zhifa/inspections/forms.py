@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from zhifa.discretion.conditions import CIRCUMSTANCE_LABELS
@@ -21,6 +22,7 @@ from zhifa.inspections.models import (
     InspectionKind,
     PenaltyChoice,
 )
+from zhifa.inspections.services import special_limitation
 from zhifa.org.models import Officer, Role, User
 from zhifa.plans.models import InspectionItem
 from zhifa.registry.models import Enterprise
@@ -297,6 +299,23 @@ class DecideForm(forms.Form):
             self.fields.update(_decision_fields(finding))
         self.fields["confirm"] = confirm
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # Checked here too so that "查看裁量建议" shows the error beside the field.
+        for finding in self.problems:
+            n = finding.position
+            try:
+                special_limitation(
+                    {
+                        name: data.get(f"f{n}_{name}")
+                        for name in ("special_limitation_months", "special_limitation_basis")
+                    }
+                )
+            except ValidationError as error:
+                for key, messages in error.message_dict.items():
+                    self.add_error(f"f{n}_{key}", messages)
+        return data
+
     def finding_rows(self) -> list[dict[str, Any]]:
         return [
             {
@@ -330,6 +349,8 @@ FACT_FIELDS = (
     "circumstances",
     "violation_ended_on",
     "life_or_financial_safety",
+    "special_limitation_months",
+    "special_limitation_basis",
 )
 DECISION_FIELDS = ("chosen", "legal_basis", "deviation_reason")
 
@@ -374,6 +395,19 @@ def _decision_fields(finding: CaseFinding) -> dict[str, forms.Field]:
         ),
         f"f{n}_life_or_financial_safety": forms.BooleanField(
             label=f"{label}涉及公民生命健康安全、金融安全（追责期限五年）", required=False
+        ),
+        f"f{n}_special_limitation_months": forms.IntegerField(
+            label=f"{label}法律另有规定的追责期限（月）",
+            required=False,
+            min_value=1,
+            max_value=600,
+            help_text="第三十六条“法律另有规定的除外”：如税收征收管理法第八十六条为五年，填 60。",
+        ),
+        f"f{n}_special_limitation_basis": forms.CharField(
+            label=f"{label}另有规定的法律依据",
+            max_length=200,
+            required=False,
+            help_text="如《中华人民共和国税收征收管理法》第八十六条",
         ),
         f"f{n}_chosen": forms.ChoiceField(
             label=f"{label}处理决定",

@@ -1227,6 +1227,40 @@ def _date_fact(value: Any) -> dt.date | None:
         ) from None
 
 
+def special_limitation(facts: Mapping[str, Any]) -> tuple[int | None, str]:
+    """行政处罚法第三十六条“法律另有规定的除外”: a period another law sets, named by the officer."""
+    raw = facts.get("special_limitation_months")
+    basis = str(facts.get("special_limitation_basis") or "").strip()
+    if raw in (None, ""):
+        if basis:
+            raise ValidationError(
+                {
+                    "special_limitation_months": [
+                        "写明了另有规定的法律依据，请同时填写其追责期限（月）。"
+                    ]
+                }
+            )
+        return None, ""
+    try:
+        months = int(raw)
+    except (TypeError, ValueError):
+        months = 0
+    if not 1 <= months <= 600:
+        raise ValidationError(
+            {"special_limitation_months": [f"另有规定的追责期限“{raw}”不正确，请填写 1–600 个月。"]}
+        )
+    if not basis:
+        raise ValidationError(
+            {
+                "special_limitation_basis": [
+                    "填写了另有规定的追责期限，请写明规定该期限的法律及条款，"
+                    "如《中华人民共和国税收征收管理法》第八十六条。"
+                ]
+            }
+        )
+    return months, basis[:200]
+
+
 def evaluate_finding(
     case: InspectionCase, finding: CaseFinding, facts: Mapping[str, Any]
 ) -> Evaluation:
@@ -1240,6 +1274,7 @@ def evaluate_finding(
     circumstances = frozenset(
         Circumstance(c) for c in facts.get("circumstances") or () if c in CIRCUMSTANCES
     )
+    special_months, special_basis = special_limitation(facts)
     engine_finding = EngineFinding(
         violation_code=str(facts.get("violation_code") or finding.violation_code or ""),
         found_on=found_on,
@@ -1255,6 +1290,8 @@ def evaluate_finding(
         history=prior_violations(case),
         ended_on=_date_fact(facts.get("violation_ended_on")),
         life_or_financial_safety=bool(facts.get("life_or_financial_safety")),
+        special_limitation_months=special_months,
+        special_limitation_basis=special_basis,
     )
     return evaluate_for(case.organisation_id, engine_finding)
 
@@ -1323,7 +1360,8 @@ def decide_case(
 
     ``decisions`` maps a finding's position to its decision: the facts the discretion engine
     weighs (violation_code, harm_level, corrected_before, corrected_on_site,
-    no_subjective_fault, circumstances, violation_ended_on, life_or_financial_safety), the
+    no_subjective_fault, circumstances, violation_ended_on, life_or_financial_safety,
+    special_limitation_months and _basis for a period another law sets), the
     chosen outcome, its legal basis, and — when the
     choice is not one the engine allows — the reason, which the supervising body sees.
     ``outcome``: no_problem (only when nothing was found);

@@ -115,3 +115,34 @@ def test_an_unknown_version_is_404_and_bad_input_422(client_for, published, outs
     )
     assert response.status_code == 200
     assert response.json()["proposed"]["outcome"] == "general"
+
+
+def test_the_limitation_facts_reach_the_engine_and_a_special_period_needs_its_law(
+    client_for, published, inspector
+):
+    client = client_for(inspector)
+    base = {"violation_code": "GC-JKZM", "found_on": "2026-06-15", "ended_on": "2024-06-14"}
+
+    body = post(client, base).json()
+    art36 = next(s for s in body["statutory"] if s["rule"] == "art36")
+    assert art36["applies"] is True
+    assert body["proposed"]["outcome"] == "exempt"
+
+    refused = post(client, {**base, "special_limitation_months": 60})
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == (
+        "法律另有规定的追责期限（special_limitation_months）与其法律依据"
+        "（special_limitation_basis）须同时填写。"
+    )
+
+    body = post(
+        client,
+        {
+            **base,
+            "special_limitation_months": 60,
+            "special_limitation_basis": "《中华人民共和国税收征收管理法》第八十六条",
+        },
+    ).json()
+    art36 = next(s for s in body["statutory"] if s["rule"] == "art36")
+    assert art36["applies"] is False
+    assert body["proposed"]["outcome"] == "general"

@@ -524,3 +524,32 @@ def test_without_the_date_of_the_violation_the_limitation_is_undecided():
         None,
         "超过追责期限：未认定违法行为发生或终了的日期，无法判断（无法判断）",
     )
+
+
+def test_a_period_another_law_sets_replaces_the_statutory_two_years():
+    taxed = finding(
+        ended_on=dt.date(2022, 6, 14),
+        special_limitation_months=60,
+        special_limitation_basis="《中华人民共和国税收征收管理法》第八十六条",
+    )
+
+    condition = art36(evaluate(taxed, items=[])).conditions[0]
+    assert (condition.met, condition.text) == (
+        False,
+        "超过追责期限：违法行为于 2022-06-14 发生或终了，依《中华人民共和国税收征收管理法》"
+        "第八十六条，5年期限至 2027-06-14，2026-06-15 发现，未超过期限（不满足）",
+    )
+
+
+def test_a_period_in_months_ends_on_the_last_day_of_a_month_without_the_corresponding_day():
+    def beyond(found_on):
+        special = finding(
+            ended_on=dt.date(2025, 8, 31),
+            found_on=found_on,
+            special_limitation_months=6,
+            special_limitation_basis="某法第二十二条",
+        )
+        return art36(evaluate(special, items=[])).applies
+
+    assert beyond(dt.date(2026, 2, 28)) is False
+    assert beyond(dt.date(2026, 3, 1)) is True

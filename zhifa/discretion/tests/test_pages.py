@@ -201,6 +201,33 @@ def test_the_evaluate_page_refuses_a_repeat_given_in_the_history(client_for, pub
     ]
 
 
+def test_the_evaluate_page_weighs_the_limitation_period_and_asks_for_the_law_of_a_special_one(
+    client_for, published, inspector
+):
+    form = {
+        "version": str(published.pk),
+        "violation_code": "GC-JKZM",
+        "found_on": "2026-06-15",
+        "harm": "general",
+        "ended_on": "2024-06-14",
+        "party": "enterprise",
+        "mental_state": "normal",
+    }
+    client = client_for(inspector)
+
+    beyond = client.post(reverse("discretion:evaluate"), form)
+    assert beyond.context["evaluation"].proposed.label == "不予处罚"
+    assert "2年期限至 2026-06-14，2026-06-15 发现，已超过期限（满足）" in beyond.content.decode()
+
+    unnamed = client.post(
+        reverse("discretion:evaluate"), {**form, "special_limitation_months": "60"}
+    )
+    assert unnamed.context["evaluation"] is None
+    assert unnamed.context["form"].errors["special_limitation_basis"] == [
+        "填写了另有规定的追责期限，请写明规定该期限的法律及条款。"
+    ]
+
+
 def test_enterprise_users_may_not_use_the_evaluate_page(client_for, enterprise):
     assert client_for(enterprise).get(reverse("discretion:evaluate")).status_code == 403
 

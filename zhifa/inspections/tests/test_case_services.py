@@ -818,3 +818,84 @@ def test_a_violation_that_ended_more_than_two_years_before_is_not_penalised(
     assert (finding.proposed, finding.deviation_reason) == (PenaltyChoice.NONE, "")
     art36 = next(s for s in finding.evaluation["statutory"] if s["rule"] == "art36")
     assert art36["applies"] is True
+
+
+def _inspected_with_old_problem(case, inspector, second_inspector, items):
+    services.check_in(case, actor=inspector, code=case.verify_code)
+    services.check_in(case, actor=second_inspector, code=case.verify_code)
+    services.record_finding(case, actor=inspector, item=items[0], result=FindingResult.COMPLIANT)
+    services.record_finding(
+        case,
+        actor=inspector,
+        item=items[1],
+        result=FindingResult.PROBLEM,
+        description="2023年曾安排无健康证明人员上岗，2023年12月已全部办证。",
+    )
+    services.finish_site_record(
+        case, actor=inspector, present_person="陈经理", party_opinion="无异议。"
+    )
+
+
+def test_a_period_another_law_sets_replaces_the_two_years_and_is_named_in_the_evaluation(
+    notified_case, inspector, second_inspector, items
+):
+    case = notified_case
+    with at(INSPECTION_DAY):
+        _inspected_with_old_problem(case, inspector, second_inspector, items)
+        services.decide_case(
+            case,
+            actor=inspector,
+            outcome=CaseOutcome.FILED,
+            decisions={
+                2: {
+                    "chosen": PenaltyChoice.ORDINARY,
+                    "harm_level": "general",
+                    "violation_ended_on": "2023-12-31",
+                    "special_limitation_months": "60",
+                    "special_limitation_basis": "《中华人民共和国税收征收管理法》第八十六条",
+                    "legal_basis": "《中华人民共和国税收征收管理法》第八十六条",
+                }
+            },
+        )
+
+    finding = case.findings.get(position=2)
+    art36 = next(s for s in finding.evaluation["statutory"] if s["rule"] == "art36")
+    assert art36["applies"] is False
+    assert art36["conditions"][0]["text"] == (
+        "超过追责期限：违法行为于 2023-12-31 发生或终了，依《中华人民共和国税收征收管理法》"
+        "第八十六条，5年期限至 2028-12-31，2026-03-16 发现，未超过期限（不满足）"
+    )
+    assert (finding.proposed, finding.deviation_reason) == (PenaltyChoice.ORDINARY, "")
+
+
+def test_a_special_period_without_the_law_that_sets_it_is_refused_and_nothing_is_decided(
+    notified_case, inspector, second_inspector, items
+):
+    case = notified_case
+    with at(INSPECTION_DAY):
+        _inspected_with_old_problem(case, inspector, second_inspector, items)
+        audit_count = AuditRecord.objects.count()
+        with pytest.raises(ValidationError) as refused:
+            services.decide_case(
+                case,
+                actor=inspector,
+                outcome=CaseOutcome.NO_PENALTY,
+                decisions={
+                    2: {
+                        "chosen": PenaltyChoice.NONE,
+                        "harm_level": "general",
+                        "violation_ended_on": "2023-12-31",
+                        "special_limitation_months": "60",
+                        "legal_basis": "《中华人民共和国行政处罚法》第三十六条第一款",
+                    }
+                },
+            )
+
+    assert refused.value.message_dict["special_limitation_basis"] == [
+        "填写了另有规定的追责期限，请写明规定该期限的法律及条款，"
+        "如《中华人民共和国税收征收管理法》第八十六条。"
+    ]
+    case.refresh_from_db()
+    assert case.status == CaseStatus.INSPECTED
+    assert case.findings.get(position=2).chosen == ""
+    assert AuditRecord.objects.count() == audit_count

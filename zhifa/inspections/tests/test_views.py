@@ -1330,3 +1330,28 @@ def test_the_decision_preview_applies_the_limitation_period_of_article_36(
     assert evaluation.proposed.label == "不予处罚"
     assert {s.rule: s.applies for s in evaluation.statutory}["art36"] is True
     assert "违法行为发生（或终了）日期" in preview.content.decode()
+
+
+def test_the_decision_preview_asks_for_the_law_behind_a_special_limitation_period(
+    client_for, inspector, inspected_case
+):
+    page = url("case_decide", inspected_case.pk)
+    with at(INSPECTION_DAY, 11):
+        preview = client_for(inspector).post(
+            page,
+            {
+                "outcome": "no_penalty",
+                "f2_harm_level": "general",
+                "f2_violation_ended_on": "2023-12-31",
+                "f2_special_limitation_months": "60",
+                "preview": "1",
+            },
+        )
+
+    assert preview.status_code == 200
+    assert preview.context["form"].errors["f2_special_limitation_basis"] == [
+        "填写了另有规定的追责期限，请写明规定该期限的法律及条款，"
+        "如《中华人民共和国税收征收管理法》第八十六条。"
+    ]
+    inspected_case.refresh_from_db()
+    assert inspected_case.status == CaseStatus.INSPECTED
