@@ -2,9 +2,9 @@
 ``selectors.cases_for``; an enterprise sees a case once notified of it or once the inspection
 began), and the public results and 扫码入企 verification (no login).
 
-Every step calls one service function. A refused step answers 422 with the service's Chinese
-messages per field (``errors``), 403 when the user may not take it, 404 when the case is not
-his to see; a refused step changes nothing.
+Every step calls one service function. A refused step answers 400, as the other apps' APIs do,
+with the service's Chinese messages per field (``errors``), 403 when the user may not take it,
+404 when the case is not his to see; a refused step changes nothing.
 """
 
 from __future__ import annotations
@@ -48,6 +48,9 @@ from zhifa.plans import rules
 from zhifa.plans.models import InspectionItem
 from zhifa.registry.models import Enterprise
 from zhifa.workdays.selectors import YearNotLoaded
+
+# A step the service refuses; 422 stays what django-ninja answers for a malformed request.
+REFUSED = 400
 
 router = Router(tags=["涉企行政检查"])
 
@@ -592,8 +595,8 @@ def _refused(error: ValidationError) -> Status[Any]:
         for key, messages in error.message_dict.items():
             errors.setdefault(_field(key), []).extend(messages)
         detail = "；".join(m for messages in errors.values() for m in messages)
-        return Status(422, {"detail": detail, "errors": errors})
-    return Status(422, {"detail": "；".join(error.messages), "errors": {}})
+        return Status(REFUSED, {"detail": detail, "errors": errors})
+    return Status(REFUSED, {"detail": "；".join(error.messages), "errors": {}})
 
 
 def _listed_cases(user: User, ids: list[int]) -> list[InspectionCase] | Status[Any]:
@@ -617,7 +620,7 @@ def _run(action: Callable[[], Any], done: Callable[[Any], Status[Any]]) -> Statu
     except ValidationError as error:
         return _refused(error)
     except YearNotLoaded as error:
-        return Status(422, {"detail": str(error), "errors": {}})
+        return Status(REFUSED, {"detail": str(error), "errors": {}})
     return done(result)
 
 
@@ -907,7 +910,7 @@ def get_inbox(request: HttpRequest) -> list[selectors.InboxSection]:
 
 @router.post(
     "/cases",
-    response={201: CaseDetailOut, 403: Message, 422: FieldErrors},
+    response={201: CaseDetailOut, 403: Message, 400: FieldErrors},
     summary="新建检查案件（草稿）",
 )
 def create_case(request: HttpRequest, payload: CaseIn) -> Status[Any]:
@@ -966,7 +969,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Status[Any]:
 
 @router.patch(
     "/cases/{case_id}",
-    response={200: CaseDetailOut, 403: Message, 404: Message, 422: FieldErrors},
+    response={200: CaseDetailOut, 403: Message, 404: Message, 400: FieldErrors},
     summary="修改检查内容（已批准的案件修改对象、事项、人员或时间后退回重新审批）",
 )
 def update_case(request: HttpRequest, case_id: int, payload: CaseChangeIn) -> Status[Any]:
@@ -1005,7 +1008,7 @@ _STEP_RESPONSES: dict[int, Any] = {
     200: CaseDetailOut,
     403: Message,
     404: Message,
-    422: FieldErrors,
+    400: FieldErrors,
 }
 
 
@@ -1048,7 +1051,7 @@ def cancel_case(request: HttpRequest, case_id: int, payload: ReasonIn) -> Status
 
 @router.post(
     "/batches",
-    response={201: BatchOut, 403: Message, 404: Message, 422: FieldErrors},
+    response={201: BatchOut, 403: Message, 404: Message, 400: FieldErrors},
     summary="批量审批（全部批准或全部不批准），附批量审批清单",
 )
 def approve_batch(request: HttpRequest, payload: BatchIn) -> Status[Any]:
@@ -1080,7 +1083,7 @@ def approve_batch(request: HttpRequest, payload: BatchIn) -> Status[Any]:
 
 @router.post(
     "/notices/batch",
-    response={201: NoticeBatchOut, 403: Message, 404: Message, 422: FieldErrors},
+    response={201: NoticeBatchOut, 403: Message, 404: Message, 400: FieldErrors},
     summary="批量发出预告通知书（后台签发，逐件核对是否逾期）",
 )
 def issue_notices_in_batch(request: HttpRequest, payload: NoticeBatchIn) -> Status[Any]:
@@ -1347,7 +1350,7 @@ def rate_case(request: HttpRequest, case_id: int, payload: RateIn) -> Status[Any
 
 @router.post(
     "/cases/{case_id}/objections",
-    response={201: ObjectionOut, 403: Message, 404: Message, 422: FieldErrors},
+    response={201: ObjectionOut, 403: Message, 404: Message, 400: FieldErrors},
     summary="企业对检查提出异议（转执法监督机关）",
 )
 def object_to_case(request: HttpRequest, case_id: int, payload: ObjectionIn) -> Status[Any]:
@@ -1361,7 +1364,7 @@ def object_to_case(request: HttpRequest, case_id: int, payload: ObjectionIn) -> 
 
 @router.post(
     "/objections/{objection_id}/answer",
-    response={200: ObjectionOut, 403: Message, 404: Message, 422: FieldErrors},
+    response={200: ObjectionOut, 403: Message, 404: Message, 400: FieldErrors},
     summary="执法监督机关答复企业异议",
 )
 def answer_objection(request: HttpRequest, objection_id: int, payload: AnswerIn) -> Status[Any]:
@@ -1391,7 +1394,7 @@ def list_open_slots(request: HttpRequest, case: int = Query(description="案件�
 
 @router.post(
     "/slots",
-    response={201: SlotOut, 403: Message, 422: FieldErrors},
+    response={201: SlotOut, 403: Message, 400: FieldErrors},
     summary="发布指导时段（执法机关）",
 )
 def publish_slot(request: HttpRequest, payload: SlotIn) -> Status[Any]:
@@ -1429,7 +1432,7 @@ def _bookings() -> QuerySet[GuidanceBooking]:
 
 @router.post(
     "/cases/{case_id}/bookings",
-    response={201: BookingOut, 403: Message, 404: Message, 422: FieldErrors},
+    response={201: BookingOut, 403: Message, 404: Message, 400: FieldErrors},
     summary="企业预约指导时段（收到预告通知书后、检查日前）",
 )
 def book_guidance(request: HttpRequest, case_id: int, payload: BookingIn) -> Status[Any]:
@@ -1454,7 +1457,7 @@ def _booking(user: User, booking_id: int) -> GuidanceBooking:
 
 @router.post(
     "/bookings/{booking_id}/cancel",
-    response={200: BookingOut, 403: Message, 404: Message, 422: FieldErrors},
+    response={200: BookingOut, 403: Message, 404: Message, 400: FieldErrors},
     summary="企业取消指导预约",
 )
 def cancel_booking(request: HttpRequest, booking_id: int) -> Status[Any]:
@@ -1468,7 +1471,7 @@ def cancel_booking(request: HttpRequest, booking_id: int) -> Status[Any]:
 
 @router.post(
     "/bookings/{booking_id}/done",
-    response={200: BookingOut, 403: Message, 404: Message, 422: FieldErrors},
+    response={200: BookingOut, 403: Message, 404: Message, 400: FieldErrors},
     summary="记录指导情况（执法机关）",
 )
 def record_guidance(request: HttpRequest, booking_id: int, payload: GuidanceNoteIn) -> Status[Any]:

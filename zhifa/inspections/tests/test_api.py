@@ -361,7 +361,7 @@ def test_a_wrong_state_action_is_refused_with_the_reason_and_changes_nothing(
         response = call(inspector, "post", f"/cases/{case_id}/notice")
 
     reference = f"JC2026{case_id:07d}"
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response.json() == {
         "detail": f"案件 {reference} 当前状态为“草稿”，不能发出预告通知"
         "（只有状态为“已批准”的案件可以发出预告通知）。",
@@ -382,7 +382,7 @@ def test_a_late_notice_is_refused_naming_the_earliest_lawful_date(
         "预告通知书最迟应于2026年3月9日发出（检查日2026年3月16日前5个工作日），今天发出已经逾期。"
         "今天发出预告，最早可于2026年3月17日实施检查；请修改检查日期（修改后需重新审批）。"
     )
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response.json() == {"detail": message, "errors": {"inspection_date": [message]}}
     assert counts() == before
     approved_case.refresh_from_db()
@@ -397,7 +397,7 @@ def test_fewer_than_two_officers_are_refused_and_nothing_is_created(
     with at(dt.date(2026, 3, 2)):
         response = call(inspector, "post", "/cases", case_body(officers=[officer_one.cert_no]))
 
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response.json()["errors"] == {
         "officers": [
             "执法人员不得少于2人（《中华人民共和国行政处罚法》第四十二条），现为1人，请补充。"
@@ -418,7 +418,7 @@ def test_an_officer_with_an_expired_certificate_is_refused(
             case_body(officers=[officer_one.cert_no, expired_officer.cert_no]),
         )
 
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response.json()["errors"] == {
         "officers": [
             f"吴过期（执法证 {expired_officer.cert_no}）在2026年3月16日没有有效的执法证"
@@ -441,7 +441,7 @@ def test_an_officer_with_a_declared_conflict_is_refused(
     with at(dt.date(2026, 3, 2)):
         response = call(inspector, "post", "/cases", case_body())
 
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response.json()["errors"] == {
         "officers": ["周执法 已登记与舟山海鲜酒楼有限公司存在利害关系，应当回避。"]
     }
@@ -453,7 +453,7 @@ def test_an_exempt_kind_without_its_reason_is_refused(call, case_body, inspector
     with at(dt.date(2026, 3, 2)):
         response = call(inspector, "post", "/cases", case_body(kind="complaint"))
 
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response.json()["errors"] == {
         "exemption_reason": [
             "举报投诉核查可以不提前预告，但必须写明免于预告的理由，经执法机关负责人批准。"
@@ -478,7 +478,7 @@ def test_unknown_codes_are_named_per_field_before_anything_is_created(
             ),
         )
 
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response.json()["errors"] == {
         "enterprise": [
             "未找到统一社会信用代码为 91330900MA0000000X 的企业，"
@@ -546,7 +546,7 @@ def test_a_decision_error_is_keyed_by_the_position_of_the_finding(
             },
         )
 
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response.json()["errors"] == {
         "decisions.2": [
             "第2项的处理决定（一般处罚）与裁量建议（不予处罚，可选：不予处罚）不一致，"
@@ -575,7 +575,7 @@ def test_a_finding_before_two_officers_checked_in_is_refused(
             data={"item": "WJ-01", "result": "compliant"},
         )
 
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response.json()["detail"] == (
         f"案件 {approved_case.reference} 当前状态为“已预告”，"
         "只有至少两名执法人员签到、进入现场后才能记录检查情况。"
@@ -607,7 +607,7 @@ def test_an_empty_title_is_refused_naming_the_field(call, approved_case, inspect
     with at(dt.date(2026, 3, 3)):
         response = call(inspector, "patch", f"/cases/{approved_case.pk}", {"title": ""})
 
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response.json()["errors"] == {"title": ["请填写检查名称。"]}
     assert counts() == before
 
@@ -628,7 +628,7 @@ def test_a_rejection_needs_its_reason_and_a_rejected_case_can_be_revised_or_canc
         )
         again = call(inspector, "post", f"/cases/{case_id}/cancel", {"reason": "再次撤销。"})
 
-    assert no_reason.status_code == 422
+    assert no_reason.status_code == 400
     assert no_reason.json()["errors"] == {"reason": ["请填写不予批准的理由。"]}
     assert (rejected.json()["status"], rejected.json()["approval_opinion"]) == (
         "rejected",
@@ -639,7 +639,7 @@ def test_a_rejection_needs_its_reason_and_a_rejected_case_can_be_revised_or_canc
         "cancelled",
         "已并入专项检查。",
     )
-    assert again.status_code == 422
+    assert again.status_code == 400
     assert again.json()["detail"].endswith(
         "不能撤销（只有状态为“草稿”、“待审批”、“未获批准”、“已批准”、“已预告”的案件可以撤销）。"
     )
@@ -653,7 +653,7 @@ def test_a_check_in_with_the_wrong_code_is_refused(call, approved_case, inspecto
             inspector, "post", f"/cases/{approved_case.pk}/check-in", {"code": "WRONG12345"}
         )
 
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response.json()["errors"] == {
         "code": ["核验码与本次检查不符，请扫描被检查企业出示的检查码。"]
     }
@@ -862,7 +862,7 @@ def test_a_batch_with_a_case_not_submitted_approves_none(
         before = counts()
         response = call(approver, "post", "/batches", {"cases": [first, second], "title": "专项"})
 
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response.json()["detail"] == (
         f"案件 JC2026{second:07d} 当前状态为“草稿”，不能审批（只有状态为“待审批”的案件可以审批）。"
     )
@@ -932,7 +932,7 @@ def test_a_slot_is_booked_once_and_the_booking_can_be_cancelled(
         again = call(enterprise, "post", f"/cases/{approved_case.pk}/bookings", {"slot": slot_id})
         cancelled = call(enterprise, "post", f"/bookings/{booking.json()['id']}/cancel")
 
-    assert again.status_code == 422
+    assert again.status_code == 400
     assert again.json()["errors"] == {"slot": ["该时段已被预约，请选择其他时段。"]}
     assert cancelled.json()["status"] == "cancelled"
     assert GuidanceBooking.objects.count() == 1
@@ -1111,7 +1111,7 @@ def test_an_exempt_complaint_case_goes_on_site_without_a_notice(
                 officer, "post", f"/cases/{case['id']}/check-in", {"code": case["verify_code"]}
             )
 
-    assert notice.status_code == 422
+    assert notice.status_code == 400
     assert notice.json()["detail"] == (
         f"案件 {case['reference']} 为举报投诉核查，依法免于预告，无需发出预告通知书。"
     )
@@ -1193,7 +1193,7 @@ def test_a_late_case_in_a_notice_batch_is_refused_and_nothing_issued(
     with at(dt.date(2026, 3, 10)):
         response = call(inspector, "post", "/notices/batch", {"cases": [approved_case.pk]})
 
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response.json()["errors"]["cases"][0].startswith(
         f"{approved_case.reference}（舟山海鲜酒楼有限公司）：预告通知书最迟应于2026年3月9日发出"
     )
