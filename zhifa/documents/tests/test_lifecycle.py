@@ -97,10 +97,11 @@ def test_issue_numbers_renders_hashes_and_stores_the_document(preview_draft, ins
     assert document.context["verification_url"] == (
         f"http://127.0.0.1:8000/documents/v/{document.verification_code}/"
     )
+    # The verified wording of 国办发〔2024〕54号 (in force for documents from 2026-11-27).
     assert [s["title"] for s in document.context["prohibitions"]] == [
         "严禁逐利检查",
-        "严禁干扰正常生产经营",
-        "严禁任性处罚",
+        "严禁干扰企业正常生产经营",
+        "严禁任性处罚企业",
         "严禁下达检查指标",
         "严禁变相检查",
     ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import os
 import statistics
 import zipfile
@@ -20,18 +21,31 @@ from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from zhifa.documents import build_templates, layout, rendering
+from zhifa.documents.selectors import PROHIBITIONS_FILE
 from zhifa.documents.specs import SPECS
 
 INSPECTION = [code for code, spec in SPECS.items() if spec.inspection]
 SUPERVISION = [code for code, spec in SPECS.items() if not spec.inspection]
 PT_PER_MM = 72 / 25.4
 A4_PT = (595.28, 841.89)
-PROHIBITION_TITLES = [
-    "严禁逐利检查",
-    "严禁干扰正常生产经营",
-    "严禁任性处罚",
-    "严禁下达检查指标",
-    "严禁变相检查",
+# The 五个严禁 and 八个不得 of 国办发〔2024〕54号 as verified (latest version of the data file).
+VERIFIED_PROHIBITIONS: list[dict[str, Any]] = [
+    {
+        "title": "严禁逐利检查",
+        "items": [
+            "不得接受被检查企业的任何馈赠、报酬、福利待遇",
+            "不得参加被检查企业提供的宴请、娱乐、旅游等活动",
+            "不得由被检查企业支付消费开支或将检查费用转嫁给企业",
+            "不得强制企业接受指定的中介机构提供服务",
+        ],
+    },
+    {"title": "严禁干扰企业正常生产经营", "items": ["不得刻意要求法定代表人到场"]},
+    {"title": "严禁任性处罚企业", "items": ["不得乱查封、乱扣押、乱冻结、动辄责令停产停业"]},
+    {
+        "title": "严禁下达检查指标",
+        "items": ["不得将考核考评、预算项目绩效与检查频次、罚款数额挂钩"],
+    },
+    {"title": "严禁变相检查", "items": ["不得以观摩、督导、考察等名义行检查之实"]},
 ]
 
 
@@ -166,12 +180,30 @@ def test_inspection_documents_carry_the_five_prohibitions_on_the_back_page(
     rendered: dict[str, rendering.Rendered], code: str
 ) -> None:
     reader = pdf(rendered, code)
-    last = reader.pages[-1].extract_text()
+    assert_back_page_prints(reader, rendering.sample_context(code)["prohibitions"])
+
+
+def assert_back_page_prints(reader: PdfReader, prohibitions: list[dict[str, Any]]) -> None:
+    # Long rules wrap, so the page text is compared without its line breaks.
+    last = "".join(reader.pages[-1].extract_text().split())
     assert "涉企行政检查“五个严禁”“八个不得”" in last
-    for title in PROHIBITION_TITLES:
-        assert title in last
-    assert "不得以观摩、督导、考察名义行检查之实。" in last
-    assert "严禁逐利检查" not in "".join(p.extract_text() for p in reader.pages[:-1])
+    for numeral, section in zip(build_templates.CN_NUMERALS, prohibitions, strict=False):
+        assert f"{numeral}、{section['title']}" in last
+        for rule in section["items"]:
+            assert f"{rule}。" in last
+    front = "".join(p.extract_text() for p in reader.pages[:-1])
+    assert prohibitions[0]["title"] not in front
+
+
+def test_the_verified_wording_of_the_data_file_prints_on_the_back_page() -> None:
+    # The version documents issued now use, not the demo paraphrase of the sample context.
+    versions = json.loads(PROHIBITIONS_FILE.read_text(encoding="utf-8"))["versions"]
+    latest = max(versions, key=lambda v: v["effective_from"])
+    assert latest["sections"] == VERIFIED_PROHIBITIONS
+    context = rendering.sample_context("inspection_preview_notice")
+    context["prohibitions"] = latest["sections"]
+    reader = PdfReader(io.BytesIO(rendering.render("inspection_preview_notice", context).pdf))
+    assert_back_page_prints(reader, VERIFIED_PROHIBITIONS)
 
 
 @pytest.mark.parametrize("code", SUPERVISION)
