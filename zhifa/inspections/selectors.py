@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from zhifa.audit.models import AuditRecord
-from zhifa.documents.models import Delivery, DeliveryMethod
+from zhifa.documents.models import Delivery, DeliveryMethod, Document
 from zhifa.inspections.models import (
     CaseDocument,
     CaseFinding,
@@ -23,7 +23,7 @@ from zhifa.inspections.models import (
     ObjectionStatus,
     OralNotice,
 )
-from zhifa.org.models import Role
+from zhifa.org.models import Role, User
 from zhifa.org.scoping import visible_to
 
 CASE_RELATED = ("organisation", "enterprise", "region", "requested_by", "approved_by")
@@ -249,13 +249,45 @@ class TimelineEntry:
     document_id: int | None = None
 
 
-def timeline(case: InspectionCase) -> list[TimelineEntry]:
-    """Every recorded step of the case, oldest first, with the 文书 it produced."""
-    records = AuditRecord.objects.for_object(case).order_by("seq")
-    documents = {
-        link.document.number_text: link.document_id
-        for link in CaseDocument.objects.filter(case=case).select_related("document__number")
+# The steps that happen towards the enterprise. Those outside the agency (the enterprise, a
+# social supervisor) see only these: drafting, approval, rejection reasons and the exemption
+# from notice are the agency's internal record, and a covert inspection's must not leak.
+OUTWARD_STEPS = frozenset(
+    {
+        "inspections.case.notify",
+        "inspections.case.oral_notice",
+        "inspections.case.check_in",
+        "inspections.case.finding",
+        "inspections.case.finish_site",
+        "inspections.case.decide",
+        "inspections.case.recheck",
+        "inspections.case.publish",
+        "inspections.case.cancel",
+        "inspections.case.rate",
+        "inspections.objection.submit",
+        "inspections.objection.answer",
     }
+)
+EXTERNAL_STEPS: dict[str, frozenset[str]] = {
+    Role.ENTERPRISE: OUTWARD_STEPS,
+    Role.SOCIAL_SUPERVISOR: OUTWARD_STEPS | {"inspections.case.social_supervisor"},
+}
+
+
+def timeline(case: InspectionCase, user: User | None = None) -> list[TimelineEntry]:
+    """Every recorded step of the case, oldest first, with the 文书 it produced. Given the
+    reader: one outside the agencies (``EXTERNAL_STEPS``) sees only the steps that concern him,
+    and a step names its 文书 only to whom may open it."""
+    records = AuditRecord.objects.for_object(case).order_by("seq")
+    links = CaseDocument.objects.filter(case=case).select_related("document__number")
+    if user is not None:
+        steps = None if user.is_admin else EXTERNAL_STEPS.get(user.role)
+        if steps is not None:
+            records = records.filter(action__in=steps)
+        links = links.filter(
+            document__in=visible_to(user, Document.objects.filter(case_links__case=case))
+        )
+    documents = {link.document.number_text: link.document_id for link in links}
     entries = []
     for record in records:
         document_id = next(

@@ -334,7 +334,7 @@ def _detail_context(user: User, case: InspectionCase) -> dict[str, Any]:
                 "created_at", "pk"
             )
         ),
-        "timeline": selectors.timeline(case),
+        "timeline": selectors.timeline(case, user),
         "bookings": list(case.bookings.select_related("slot__officer")),
         "rechecks": list(case.rechecks.all()),
         "objections": list(case.objections.select_related("submitted_by", "answered_by")),
@@ -1017,6 +1017,7 @@ def _my_context(user: User, case: InspectionCase) -> dict[str, Any]:
         ],
         "objections": list(case.objections.all()),
         "decided": decided,
+        "timeline": selectors.timeline(case, user),
     }
 
 

@@ -386,6 +386,21 @@ def test_the_case_page_for_anonymous_outsider_supervisor_and_inspector(
     assert portal.status_code == 404
 
 
+def test_the_enterprise_reads_only_the_steps_taken_towards_it_on_the_case_page(
+    client_for, enterprise, inspector, notified_case
+):
+    portal = client_for(enterprise).get(url("my_case", notified_case.pk))
+    agency = client_for(inspector).get(url("case_detail", notified_case.pk))
+
+    assert [e.action for e in portal.context["timeline"]] == ["inspections.case.notify"]
+    assert [e.action for e in agency.context["timeline"]] == [
+        "inspections.case.create",
+        "inspections.case.submit",
+        "inspections.case.approve",
+        "inspections.case.notify",
+    ]
+
+
 def test_the_inspector_submits_from_the_case_page(client_for, inspector, new_case):
     with at(dt.date(2026, 3, 2)):
         case = new_case()
