@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -22,10 +20,9 @@ from zhifa.documents.models import (
     DocumentStatus,
     ProhibitionsVersion,
 )
+from zhifa.documents.prohibitions import shipped_sections
 from zhifa.org.models import Organisation, Role
 from zhifa.org.scoping import get_visible_or_404, visible_to
-
-PROHIBITIONS_FILE = Path(__file__).resolve().parent / "data" / "prohibitions.json"
 
 
 def numbers_for(
@@ -92,12 +89,7 @@ def current_prohibitions(on: dt.date | None = None) -> list[dict[str, Any]]:
         return [dict(section) for section in version.sections]
     if ProhibitionsVersion.objects.exists():
         return []
-    versions = json.loads(PROHIBITIONS_FILE.read_text(encoding="utf-8"))["versions"]
-    in_force = [v for v in versions if dt.date.fromisoformat(v["effective_from"]) <= on]
-    if not in_force:
-        return []
-    latest = max(in_force, key=lambda v: v["effective_from"])
-    return [dict(section) for section in latest["sections"]]
+    return shipped_sections(on)
 
 
 # --- Documents --------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from zhifa.documents.prohibitions import shipped_sections
+
 # Every kind: 发文机关, 文号, 标题, 受文者, 日期 and the verification code with its QR image.
 # ``date_text`` (2026年11月27日) and ``qr_code`` are derived by the renderer from ``date`` and
 # ``verification_url``.
@@ -550,24 +552,6 @@ for code, name, abbreviation, matter, heading, requests in [
     )
 
 
-# The 五个严禁 with the 八个不得 inside them, paraphrased (DESIGN.md); the administrator-updated
-# data file of the documents app supplies the printed text in production.
-SAMPLE_PROHIBITIONS: list[dict[str, Any]] = [
-    {
-        "title": "严禁逐利检查",
-        "items": [
-            "不得接受馈赠、报酬、福利",
-            "不得参加宴请、娱乐、旅游",
-            "不得由企业付费或转嫁检查费用",
-            "不得强制企业接受指定中介服务",
-        ],
-    },
-    {"title": "严禁干扰正常生产经营", "items": ["不得刻意要求法定代表人到场"]},
-    {"title": "严禁任性处罚", "items": ["不得乱查封、扣押、冻结，动辄责令停产停业"]},
-    {"title": "严禁下达检查指标", "items": ["不得将考核考评、预算绩效与检查频次、罚款数额挂钩"]},
-    {"title": "严禁变相检查", "items": ["不得以观摩、督导、考察名义行检查之实"]},
-]
-
 SUPERVISION_ISSUER = "舟山市司法局"
 INSPECTION_ISSUER = "舟山市卫生健康委员会"
 
@@ -587,5 +571,6 @@ def sample_context(kind_code: str) -> dict[str, Any]:
         **spec.sample,
     }
     if spec.inspection:
-        context["prohibitions"] = [dict(p, items=list(p["items"])) for p in SAMPLE_PROHIBITIONS]
+        # The newest shipped 五个严禁/八个不得; real documents print the version in force.
+        context["prohibitions"] = shipped_sections()
     return context

@@ -12,7 +12,8 @@ from django.urls import reverse
 from zhifa.audit.models import AuditRecord
 from zhifa.audit.services import verify_chain
 from zhifa.documents.models import ProhibitionsVersion
-from zhifa.documents.selectors import PROHIBITIONS_FILE, current_prohibitions
+from zhifa.documents.prohibitions import PROHIBITIONS_FILE
+from zhifa.documents.selectors import current_prohibitions
 
 TITLES = [
     "严禁逐利检查",

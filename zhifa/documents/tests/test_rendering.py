@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from zhifa.documents import build_templates, layout, rendering
-from zhifa.documents.selectors import PROHIBITIONS_FILE
+from zhifa.documents.prohibitions import PROHIBITIONS_FILE
 from zhifa.documents.specs import SPECS
 
 INSPECTION = [code for code, spec in SPECS.items() if spec.inspection]
