@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
@@ -58,6 +58,12 @@ _register_routers()
 
 
 _LOCATIONS = {"body", "payload", "query", "path", "header", "cookie", "form", "file"}
+
+
+@api.exception_handler(Http404)
+def chinese_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    """404 with the Chinese reason the selector gave (they say "not found or not yours")."""
+    return api.create_response(request, {"detail": str(exc) or "未找到。"}, status=404)
 
 
 @api.exception_handler(NinjaValidationError)

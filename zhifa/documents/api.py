@@ -9,7 +9,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -19,6 +19,7 @@ from zhifa.documents import selectors, services
 from zhifa.documents.models import BatchItemStatus, Document, DocumentBatch, DocumentStatus
 from zhifa.documents.services import NumberingError
 from zhifa.org.models import User
+from zhifa.web.viewhelpers import stored_file
 
 router = Router(tags=["文书"])
 
@@ -199,6 +200,16 @@ def get_batch(request: HttpRequest, batch_id: int) -> dict[str, Any]:
 @router.get("/{document_id}", response=DocumentDetailOut, summary="文书详情")
 def get_document(request: HttpRequest, document_id: int) -> Document:
     return selectors.document_for(_user(request), document_id)
+
+
+@router.get(
+    "/{document_id}/file/{fmt}",
+    response={200: None, 404: Message},
+    summary="下载已签发文书的 PDF 或 DOCX 文件（fmt：pdf、docx）",
+)
+def download_document(request: HttpRequest, document_id: int, fmt: str) -> FileResponse:
+    document = selectors.document_for(_user(request), document_id)
+    return stored_file(*selectors.document_file(document, fmt))
 
 
 @router.post(

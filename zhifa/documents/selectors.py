@@ -118,6 +118,28 @@ def documents_visible(user: Any) -> QuerySet[Document]:
     return qs.distinct()
 
 
+FILE_TYPES: dict[str, tuple[str, str, str]] = {
+    "pdf": ("pdf_file", "application/pdf", ".pdf"),
+    "docx": (
+        "docx_file",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ".docx",
+    ),
+}
+
+
+def document_file(document: Document, fmt: str) -> tuple[str, str, str]:
+    """(storage name, download name, content type) of the issued document's ``fmt`` file; 404
+    for an unknown format or a draft."""
+    if fmt not in FILE_TYPES:
+        raise Http404("没有这种文件格式，可下载 pdf 或 docx。")
+    attribute, content_type, suffix = FILE_TYPES[fmt]
+    stored = getattr(document, attribute)
+    if not stored.name:
+        raise Http404("该文书尚未签发，没有可下载的文件。")
+    return stored.name, f"{document.number_text or document.title}{suffix}", content_type
+
+
 def document_for(user: Any, pk: int) -> Document:
     """The document ``pk`` if ``user`` may see it, else 404 (never 403)."""
     found = (

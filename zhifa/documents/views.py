@@ -11,10 +11,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -50,6 +49,7 @@ from zhifa.web.exports import local_time, xlsx_response
 from zhifa.web.viewhelpers import add_service_errors as _form_errors
 from zhifa.web.viewhelpers import posted as _posted
 from zhifa.web.viewhelpers import request_user as _user
+from zhifa.web.viewhelpers import stored_file
 
 NUMBER_ROLES = (*Role.agency_roles(), Role.SUPERVISOR)
 NUMBER_ROLES_MESSAGE = "文号台账仅限执法机关工作人员、执法监督人员和系统管理员查看。"
@@ -435,33 +435,11 @@ def document_confirm_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("documents:document_detail", pk=document.pk)
 
 
-_FILE_TYPES = {
-    "pdf": ("pdf_file", "application/pdf", ".pdf"),
-    "docx": (
-        "docx_file",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ".docx",
-    ),
-}
-
-
 @login_required
 @require_GET
 def document_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     user = _user(request)
-    document = selectors.document_for(user, pk)
-    if fmt not in _FILE_TYPES:
-        raise Http404("没有这种文件格式。")
-    attribute, content_type, suffix = _FILE_TYPES[fmt]
-    stored = getattr(document, attribute)
-    if not stored.name:
-        raise Http404("该文书尚未签发，没有可下载的文件。")
-    return FileResponse(
-        default_storage.open(stored.name, "rb"),
-        as_attachment=True,
-        filename=f"{document.number_text or document.title}{suffix}",
-        content_type=content_type,
-    )
+    return stored_file(*selectors.document_file(selectors.document_for(user, pk), fmt))
 
 
 @login_required
@@ -472,11 +450,8 @@ def receipt_download(request: HttpRequest, pk: int, delivery_pk: int) -> HttpRes
     delivery = document.deliveries.filter(pk=delivery_pk).exclude(receipt_file="").first()
     if delivery is None or not _may_author(user, document):
         raise Http404("未找到该送达回证。")
-    return FileResponse(
-        default_storage.open(delivery.receipt_file.name, "rb"),
-        as_attachment=True,
-        filename=f"送达回证-{document.number_text}{Path(delivery.receipt_file.name).suffix}",
-    )
+    name = delivery.receipt_file.name
+    return stored_file(name, f"送达回证-{document.number_text}{Path(name).suffix}")
 
 
 @login_required

@@ -17,7 +17,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -46,6 +46,7 @@ from zhifa.org.scoping import visible_to
 from zhifa.plans import rules
 from zhifa.plans.models import InspectionItem
 from zhifa.registry.models import Enterprise
+from zhifa.web.viewhelpers import stored_file
 from zhifa.workdays.selectors import YearNotLoaded
 
 # A step the service refuses; 422 stays what django-ninja answers for a malformed request.
@@ -132,6 +133,7 @@ class CaseOfficerOut(Schema):
 
 
 class EvidenceOut(Schema):
+    id: int = Field(description="下载：GET /api/inspections/evidence/{id}")
     name: str
     sm3: str
     uploaded_at: dt.datetime
@@ -721,7 +723,8 @@ def _case_payload(case: InspectionCase, user: User) -> dict[str, Any]:
                 "deviation_reason": f.deviation_reason,
                 "evidence": [
                     {
-                        "name": (e.file.name or "").rsplit("/", 1)[-1],
+                        "id": e.pk,
+                        "name": selectors.evidence_filename(e),
                         "sm3": e.sm3,
                         "uploaded_at": e.uploaded_at,
                     }
@@ -883,6 +886,16 @@ def get_case(request: HttpRequest, case_id: int) -> Status[Any]:
 def get_timeline(request: HttpRequest, case_id: int) -> Status[Any]:
     user = _user(request)
     return Status(200, selectors.timeline(_case(user, case_id), user))
+
+
+@router.get(
+    "/evidence/{evidence_id}",
+    response={404: Message},
+    summary="下载证据文件（其 SM3 见案件详情 findings[].evidence[].sm3）",
+)
+def download_evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
+    evidence = selectors.evidence_for(_user(request), evidence_id)
+    return stored_file(str(evidence.file.name), selectors.evidence_filename(evidence))
 
 
 @router.get("/inbox", response=list[InboxSectionOut], summary="待办：按角色列出等待我办理的案件")

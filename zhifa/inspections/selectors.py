@@ -16,6 +16,7 @@ from zhifa.inspections.models import (
     CaseDocument,
     CaseFinding,
     CaseStatus,
+    FindingEvidence,
     GuidanceSlot,
     InspectionCase,
     InspectionKind,
@@ -52,6 +53,22 @@ def get_case_or_404(user: Any, pk: int) -> InspectionCase:
         return cases_for(user).get(pk=pk)
     except InspectionCase.DoesNotExist:
         raise Http404("没有找到该检查案件，或您无权查看。") from None
+
+
+def evidence_for(user: Any, pk: int) -> FindingEvidence:
+    """An evidence file of a case ``user`` may see, else 404 (never 403)."""
+    evidence = (
+        FindingEvidence.objects.select_related("finding")
+        .filter(pk=pk, finding__case__in=cases_for(user))
+        .first()
+    )
+    if evidence is None:
+        raise Http404("没有找到该证据文件，或您无权查看。")
+    return evidence
+
+
+def evidence_filename(evidence: FindingEvidence) -> str:
+    return str(evidence.file.name).rsplit("/", 1)[-1]
 
 
 def search_cases(

@@ -8,7 +8,6 @@ service per step; a refused step shows the service's Chinese message on the form
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import qrcode
@@ -17,7 +16,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -33,7 +31,6 @@ from zhifa.inspections import forms, selectors, services
 from zhifa.inspections.models import (
     CaseOfficer,
     CaseStatus,
-    FindingEvidence,
     FindingResult,
     GuidanceBooking,
     GuidanceSlot,
@@ -46,7 +43,7 @@ from zhifa.org.models import Officer, Role, User
 from zhifa.org.scoping import get_visible_or_404, require_role, visible_to
 from zhifa.plans import rules
 from zhifa.web.exports import local_time, xlsx_response
-from zhifa.web.viewhelpers import add_service_errors, posted, request_user
+from zhifa.web.viewhelpers import add_service_errors, posted, request_user, stored_file
 from zhifa.workdays.selectors import YearNotLoaded, latest_notice_date, notice_working_days
 
 ENTERPRISE_ONLY = "“我的检查”仅供被检查企业的用户使用。"
@@ -831,13 +828,8 @@ def case_site(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    user = request_user(request)
-    evidence = get_object_or_404(FindingEvidence.objects.select_related("finding"), pk=pk)
-    selectors.get_case_or_404(user, evidence.finding.case_id)
-    name = str(evidence.file.name)
-    return FileResponse(
-        default_storage.open(name, "rb"), as_attachment=True, filename=Path(name).name
-    )
+    evidence = selectors.evidence_for(request_user(request), pk)
+    return stored_file(str(evidence.file.name), selectors.evidence_filename(evidence))
 
 
 # --- Batch approval and guidance slots --------------------------------------------------------

@@ -1,11 +1,13 @@
-"""Small pieces every app's views share: the signed-in user, bound POST data, service errors."""
+"""Small pieces every app's views and APIs share: the signed-in user, bound POST data, service
+errors, stored files."""
 
 from __future__ import annotations
 
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpRequest
 
 from zhifa.org.models import User
 
@@ -27,3 +29,13 @@ def add_service_errors(form: Any, error: ValidationError) -> None:
             form.add_error(key if key in form.fields else None, messages_)
     else:
         form.add_error(None, error)
+
+
+def stored_file(name: str, filename: str, content_type: str | None = None) -> FileResponse:
+    """A file from the project's storage as a download named ``filename``."""
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type=content_type,
+    )

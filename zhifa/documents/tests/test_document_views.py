@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -12,7 +13,7 @@ from openpyxl import load_workbook
 from zhifa.audit.models import AuditRecord
 from zhifa.audit.sm3 import sm3_hex
 from zhifa.documents.models import Document, DocumentNumber, DocumentStatus
-from zhifa.documents.services import deliver_document
+from zhifa.documents.services import deliver_document, issue_document
 
 NUMBER_1 = "舟卫执预\u30142026\u30151号"
 
@@ -313,6 +314,31 @@ def test_the_api_issues_a_draft(client_for, inspector, preview_draft):
 
 def test_the_api_hides_other_agencies_documents(client_for, outsider, issued_preview):
     assert client_for(outsider).get(f"/api/documents/{issued_preview.pk}").status_code == 404
+
+
+def test_the_api_downloads_the_issued_files_and_refuses_a_draft_an_unknown_format_and_outsiders(
+    client_for, inspector, outsider, preview_draft
+):
+    client = client_for(inspector)
+    draft = client.get(f"/api/documents/{preview_draft.pk}/file/pdf")
+    issued_preview = issue_document(preview_draft, actor=inspector, issue_date=dt.date(2026, 12, 1))
+    pdf = client.get(f"/api/documents/{issued_preview.pk}/file/pdf")
+    docx = client.get(f"/api/documents/{issued_preview.pk}/file/docx")
+    odt = client.get(f"/api/documents/{issued_preview.pk}/file/odt")
+    hidden = client_for(outsider).get(f"/api/documents/{issued_preview.pk}/file/pdf")
+
+    assert pdf["Content-Type"] == "application/pdf"
+    assert sm3_hex(b"".join(pdf.streaming_content)) == issued_preview.pdf_sm3
+    assert sm3_hex(b"".join(docx.streaming_content)) == issued_preview.docx_sm3
+    assert (draft.status_code, draft.json()) == (
+        404,
+        {"detail": "该文书尚未签发，没有可下载的文件。"},
+    )
+    assert (odt.status_code, odt.json()) == (
+        404,
+        {"detail": "没有这种文件格式，可下载 pdf 或 docx。"},
+    )
+    assert hidden.status_code == 404
 
 
 def test_the_menu_leads_agencies_to_documents_and_enterprises_to_their_inbox(

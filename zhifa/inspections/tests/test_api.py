@@ -109,6 +109,7 @@ def test_a_case_walks_through_the_api_from_creation_to_a_rated_published_result(
     enterprise,
     supervisor,
     social_supervisor,
+    outsider,
     officer_one,
     officer_two,
     health_agency,
@@ -236,6 +237,16 @@ def test_a_case_walks_through_the_api_from_creation_to_a_rated_published_result(
         ]
         assert [e["name"] for e in findings[1]["evidence"]] == ["health.jpg"]
         assert findings[1]["evidence"][0]["sm3"] == FindingEvidence.objects.get().sm3
+        evidence_url = f"{URL}/evidence/{findings[1]['evidence'][0]['id']}"
+        download = client.get(evidence_url)
+        assert download.status_code == 200
+        assert b"".join(download.streaming_content) == b"\xff\xd8 not really a photo"
+        assert download["Content-Disposition"] == 'attachment; filename="health.jpg"'
+        hidden = client_for(outsider).get(evidence_url)
+        assert (hidden.status_code, hidden.json()) == (
+            404,
+            {"detail": "没有找到该证据文件，或您无权查看。"},
+        )
 
         finished = call(
             inspector,
