@@ -56,15 +56,23 @@ class CaseFilterForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
 
 
-class OfficerMultipleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    """Officers labelled with whether their 执法证 is valid today."""
+def _officer_label(obj: Any) -> str:
+    """An officer with whether his 执法证 is valid today."""
+    assert isinstance(obj, Officer)
+    reason = obj.ineligibility_reason(timezone.localdate())
+    if reason:
+        return f"{obj.name}（执法证 {obj.cert_no}，{reason}）"
+    return f"{obj.name}（执法证 {obj.cert_no}，有效期至 {obj.cert_valid_until:%Y-%m-%d}）"
 
+
+class OfficerMultipleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        assert isinstance(obj, Officer)
-        reason = obj.ineligibility_reason(timezone.localdate())
-        if reason:
-            return f"{obj.name}（执法证 {obj.cert_no}，{reason}）"
-        return f"{obj.name}（执法证 {obj.cert_no}，有效期至 {obj.cert_valid_until:%Y-%m-%d}）"
+        return _officer_label(obj)
+
+
+class OfficerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return _officer_label(obj)
 
 
 class ItemMultipleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
@@ -86,6 +94,9 @@ def _agency_querysets(form: forms.Form, organisation_id: int | None) -> None:
     officers.queryset = Officer.objects.filter(organisation_id=organisation_id).order_by(
         "name", "cert_no"
     )
+    lead = form.fields["lead"]
+    assert isinstance(lead, forms.ModelChoiceField)
+    lead.queryset = officers.queryset
 
 
 class CaseContentForm(forms.Form):
@@ -104,6 +115,12 @@ class CaseContentForm(forms.Form):
         help_text="至少两名持有效执法证的执法人员（按住 Ctrl 多选）。",
         error_messages={"required": "请选择执法人员（不少于2人）。"},
     )
+    lead = OfficerChoiceField(
+        label="主办执法人员",
+        queryset=Officer.objects.none(),
+        required=False,
+        help_text="预告通知书上的联系人，须是所选执法人员之一；不选则为名单中的第一人。",
+    )
     inspection_date = forms.DateField(label="检查日期", widget=DATE)
     inspection_time = forms.TimeField(label="检查时间", widget=TIME, initial=dt.time(9, 0))
     title = forms.CharField(
@@ -118,12 +135,27 @@ class CaseContentForm(forms.Form):
         super().__init__(*args, **kwargs)
         _agency_querysets(self, organisation_id)
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lead = data.get("lead")
+        if lead is not None and lead not in (data.get("officers") or ()):
+            self.add_error("lead", f"主办执法人员{lead.name}不在所选执法人员之中，请一并选择。")
+        return data
+
     def ordered_officers(self) -> list[Officer]:
-        """The chosen officers in the order they were given (the first leads the visit)."""
+        """The chosen officers in the order they were given, the lead first (he leads the
+        visit and is the contact on the notice)."""
         data: Any = self.data
         given = [str(v) for v in data.getlist("officers")] if data else []
         chosen = list(self.cleaned_data["officers"])
-        return sorted(chosen, key=lambda o: given.index(str(o.pk)) if str(o.pk) in given else 0)
+        lead = self.cleaned_data.get("lead")
+        return sorted(
+            chosen,
+            key=lambda o: (
+                o != lead,
+                given.index(str(o.pk)) if str(o.pk) in given else 0,
+            ),
+        )
 
 
 class CaseForm(CaseContentForm):
@@ -145,6 +177,7 @@ class CaseForm(CaseContentForm):
         "uscc",
         "items",
         "officers",
+        "lead",
         "inspection_date",
         "inspection_time",
         "title",

@@ -360,6 +360,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "officers": list(
             case.assignments.order_by("position").values_list("officer_id", flat=True)
         ),
+        "lead": case.assignments.order_by("position").values_list("officer_id", flat=True).first(),
         "inspection_date": case.inspection_date,
         "inspection_time": case.inspection_time,
         "title": case.title,

@@ -308,6 +308,27 @@ def test_an_inspector_creates_a_case_through_the_form(
     ]
 
 
+def test_the_lead_officer_chosen_on_the_form_comes_first_and_must_be_on_the_case(
+    client_for, inspector, zhoushan_enterprise, items, officer_one, officer_two, expired_officer
+):
+    form = case_form(zhoushan_enterprise, items, [officer_one, officer_two])
+    with at(dt.date(2026, 3, 2)):
+        outside = client_for(inspector).post(
+            url("case_create"), {**form, "lead": expired_officer.pk}
+        )
+        assert InspectionCase.objects.count() == 0
+        client_for(inspector).post(url("case_create"), {**form, "lead": officer_two.pk})
+
+    assert outside.context["form"].errors["lead"] == [
+        f"主办执法人员{expired_officer.name}不在所选执法人员之中，请一并选择。"
+    ]
+    case = InspectionCase.objects.get()
+    assert list(case.assignments.order_by("position").values_list("officer_id", flat=True)) == [
+        officer_two.pk,
+        officer_one.pk,
+    ]
+
+
 def test_the_form_shows_the_officer_refusal_and_creates_nothing(
     client_for, inspector, zhoushan_enterprise, items, officer_one, expired_officer
 ):
