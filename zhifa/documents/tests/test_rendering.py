@@ -23,30 +23,12 @@ from pypdf import PdfReader
 from zhifa.documents import build_templates, layout, rendering
 from zhifa.documents.prohibitions import PROHIBITIONS_FILE
 from zhifa.documents.specs import SPECS
+from zhifa.documents.tests.test_prohibitions import VERIFIED_SECTIONS
 
 INSPECTION = [code for code, spec in SPECS.items() if spec.inspection]
 SUPERVISION = [code for code, spec in SPECS.items() if not spec.inspection]
 PT_PER_MM = 72 / 25.4
 A4_PT = (595.28, 841.89)
-# The 五个严禁 and 八个不得 of 国办发〔2024〕54号 as verified (latest version of the data file).
-VERIFIED_PROHIBITIONS: list[dict[str, Any]] = [
-    {
-        "title": "严禁逐利检查",
-        "items": [
-            "不得接受被检查企业的任何馈赠、报酬、福利待遇",
-            "不得参加被检查企业提供的宴请、娱乐、旅游等活动",
-            "不得由被检查企业支付消费开支或将检查费用转嫁给企业",
-            "不得强制企业接受指定的中介机构提供服务",
-        ],
-    },
-    {"title": "严禁干扰企业正常生产经营", "items": ["不得刻意要求法定代表人到场"]},
-    {"title": "严禁任性处罚企业", "items": ["不得乱查封、乱扣押、乱冻结、动辄责令停产停业"]},
-    {
-        "title": "严禁下达检查指标",
-        "items": ["不得将考核考评、预算项目绩效与检查频次、罚款数额挂钩"],
-    },
-    {"title": "严禁变相检查", "items": ["不得以观摩、督导、考察等名义行检查之实"]},
-]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -199,11 +181,11 @@ def test_the_verified_wording_of_the_data_file_prints_on_the_back_page() -> None
     # The version documents issued now use, not the demo paraphrase of the sample context.
     versions = json.loads(PROHIBITIONS_FILE.read_text(encoding="utf-8"))["versions"]
     latest = max(versions, key=lambda v: v["effective_from"])
-    assert latest["sections"] == VERIFIED_PROHIBITIONS
+    assert latest["sections"] == VERIFIED_SECTIONS
     context = rendering.sample_context("inspection_preview_notice")
     context["prohibitions"] = latest["sections"]
     reader = PdfReader(io.BytesIO(rendering.render("inspection_preview_notice", context).pdf))
-    assert_back_page_prints(reader, VERIFIED_PROHIBITIONS)
+    assert_back_page_prints(reader, VERIFIED_SECTIONS)
 
 
 @pytest.mark.parametrize("code", SUPERVISION)

@@ -785,21 +785,7 @@ def test_a_violation_that_ended_more_than_two_years_before_is_not_penalised(
 ):
     case = notified_case
     with at(INSPECTION_DAY):
-        services.check_in(case, actor=inspector, code=case.verify_code)
-        services.check_in(case, actor=second_inspector, code=case.verify_code)
-        services.record_finding(
-            case, actor=inspector, item=items[0], result=FindingResult.COMPLIANT
-        )
-        services.record_finding(
-            case,
-            actor=inspector,
-            item=items[1],
-            result=FindingResult.PROBLEM,
-            description="2023年曾安排无健康证明人员上岗，2023年12月已全部办证。",
-        )
-        services.finish_site_record(
-            case, actor=inspector, present_person="陈经理", party_opinion="无异议。"
-        )
+        _inspected_with_old_problem(case, inspector, second_inspector, items)
         services.decide_case(
             case,
             actor=inspector,

@@ -1347,20 +1347,25 @@ def test_an_enterprise_user_cannot_open_the_notice_batch(client_for, enterprise)
     assert client_for(enterprise).get(url("batch_notice")).status_code == 403
 
 
-def test_the_decision_preview_applies_the_limitation_period_of_article_36(
-    client_for, inspector, inspected_case
-):
-    page = url("case_decide", inspected_case.pk)
+def _preview_old_problem(client, case, **extra):
+    """ "查看裁量建议" for a problem that ended on 2023-12-31."""
     with at(INSPECTION_DAY, 11):
-        preview = client_for(inspector).post(
-            page,
+        return client.post(
+            url("case_decide", case.pk),
             {
                 "outcome": "no_penalty",
                 "f2_harm_level": "general",
                 "f2_violation_ended_on": "2023-12-31",
                 "preview": "1",
+                **extra,
             },
         )
+
+
+def test_the_decision_preview_applies_the_limitation_period_of_article_36(
+    client_for, inspector, inspected_case
+):
+    preview = _preview_old_problem(client_for(inspector), inspected_case)
 
     evaluation = preview.context["rows"][0]["evaluation"]
     assert evaluation.proposed.label == "不予处罚"
@@ -1371,18 +1376,9 @@ def test_the_decision_preview_applies_the_limitation_period_of_article_36(
 def test_the_decision_preview_asks_for_the_law_behind_a_special_limitation_period(
     client_for, inspector, inspected_case
 ):
-    page = url("case_decide", inspected_case.pk)
-    with at(INSPECTION_DAY, 11):
-        preview = client_for(inspector).post(
-            page,
-            {
-                "outcome": "no_penalty",
-                "f2_harm_level": "general",
-                "f2_violation_ended_on": "2023-12-31",
-                "f2_special_limitation_months": "60",
-                "preview": "1",
-            },
-        )
+    preview = _preview_old_problem(
+        client_for(inspector), inspected_case, f2_special_limitation_months="60"
+    )
 
     assert preview.status_code == 200
     assert preview.context["form"].errors["f2_special_limitation_basis"] == [
