@@ -3,8 +3,9 @@
 The whole file is checked before anything is written: ``validate_file`` returns a report of
 every bad row (the header being row 1), its column and the reason in Chinese.
 ``services.import_items`` writes only when the report is clean. The file fills a draft version:
-a row whose 条目编码 is already in the draft replaces that item, so an exported list imports back
-unchanged. The order of the rows is the order of the list.
+a row whose 条目编码 is already in the draft updates that item (saved only when something
+changed, ``tabular.upsert_by_code``), so an exported list imports back unchanged. The order of
+the rows is the order of the list.
 """
 
 from __future__ import annotations

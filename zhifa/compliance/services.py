@@ -37,6 +37,7 @@ from zhifa.compliance.models import (
 from zhifa.documents.models import Document
 from zhifa.org.models import EnforcementField, Region, Role
 from zhifa.registry.models import Enterprise
+from zhifa.tabular import upsert_by_code
 
 NOTHING_CHANGED = "未作任何修改，无需保存。"
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
@@ -318,6 +319,7 @@ class ImportOutcome:
     report: importing.ImportReport
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
 
 
 def import_items(
@@ -336,19 +338,17 @@ def import_items(
         version = GuidanceVersion.objects.select_for_update().get(pk=version.pk)
         _require_draft(version, doing="导入条目")
         existing = {i.code: i for i in GuidanceItem.objects.filter(version=version)}
-        new_items: list[GuidanceItem] = []
-        for parsed in report.rows:
-            values = parsed.values
-            item = existing.get(values["code"])
-            if item is None:
-                new_items.append(GuidanceItem(version=version, **values))
-                continue
-            for key, value in values.items():
-                setattr(item, key, value)
-            item.save()
-            outcome.updated += 1
-        GuidanceItem.objects.bulk_create(new_items, batch_size=1000)
-        outcome.created = len(new_items)
+        done = upsert_by_code(
+            [parsed.values for parsed in report.rows],
+            existing,
+            make=lambda values: GuidanceItem(version=version, **values),
+            snapshot=snapshot,
+            save=lambda item: item.save(),
+        )
+        GuidanceItem.objects.bulk_create(done.new, batch_size=1000)
+        outcome.created = len(done.created)
+        outcome.updated = len(done.updated)
+        outcome.unchanged = done.unchanged
         record_change(
             actor=actor,
             action="compliance.item.import",
@@ -359,9 +359,10 @@ def import_items(
                 "rows": report.row_count,
                 "created": outcome.created,
                 "updated": outcome.updated,
+                "unchanged": outcome.unchanged,
             },
             summary=f"向“{version.title}（{version.label}）”导入 {report.row_count} 个条目"
-            f"（新增 {outcome.created}，更新 {outcome.updated}）",
+            f"（新增 {outcome.created}，更新 {outcome.updated}，未变 {outcome.unchanged}）",
         )
     return outcome
 

@@ -226,7 +226,7 @@ def version_import(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request,
                     f"已导入文件“{upload.name}”：新增 {outcome.created} 条、"
-                    f"更新 {outcome.updated} 条。",
+                    f"更新 {outcome.updated} 条、未变 {outcome.unchanged} 条。",
                 )
                 return redirect("compliance:version_detail", pk=version.pk)
             report = outcome.report

@@ -59,6 +59,26 @@ def test_a_good_file_fills_the_draft_in_row_order(draft, curator):
     assert record.after["created"] == 2
 
 
+def test_importing_again_counts_what_changed_and_saves_only_that(draft, curator):
+    first = _xlsx([_row(code="A-1"), _row(code="A-2")])
+    services.import_items(draft, file_name="清单.xlsx", content=first, actor=curator)
+    untouched = GuidanceItem.objects.get(code="A-1").pk
+
+    again = services.import_items(draft, file_name="清单.xlsx", content=first, actor=curator)
+    changed = _xlsx([_row(code="A-1"), _row(code="A-2", title="食品经营许可证过期未延续")])
+    edited = services.import_items(draft, file_name="清单2.xlsx", content=changed, actor=curator)
+
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert (edited.created, edited.updated, edited.unchanged) == (0, 1, 1)
+    assert GuidanceItem.objects.get(code="A-2").title == "食品经营许可证过期未延续"
+    assert GuidanceItem.objects.get(code="A-1").pk == untouched
+    assert (
+        AuditRecord.objects.filter(action="compliance.item.import")
+        .last()
+        .summary.endswith("（新增 0，更新 1，未变 1）")
+    )
+
+
 def test_every_bad_row_is_reported_and_nothing_is_written(draft, curator):
     count = AuditRecord.objects.count()
     content = _xlsx(
