@@ -59,7 +59,7 @@ def load_demo_compliance(actor: Any = None) -> GuidanceVersion:
                 "label": DEMO_LABEL,
                 "title": DEMO_TITLE,
                 "source_note": (
-                    "演示内容：依据食品安全法、环境保护法、大气污染防治法、固体废物污染环境防治法、"
+                    "演示内容：依据食品安全法、生态环境法典、"
                     "安全生产法、消防法、公共场所卫生管理条例及其实施细则、生活饮用水卫生监督管理办法等"
                     "现行法律法规编写，条文内容为摘要，以官方公布文本为准。"
                 ),

@@ -29,9 +29,10 @@ def test_demo_item_data_cites_a_law_and_an_article_for_every_item():
         assert item.legal_basis_article.startswith("第") and item.legal_basis_article.endswith("条")
         assert item.checklist
     hazardous = next(i for i in items if i.code == "ST-GF-01")
+    # 固废法 was repealed when the 生态环境法典 took effect on 2026-08-15 (its Art. 1242).
     assert (hazardous.legal_basis_law, hazardous.legal_basis_article) == (
-        "《中华人民共和国固体废物污染环境防治法》",
-        "第七十八条",
+        "《中华人民共和国生态环境法典》",
+        "第五百三十二条",
     )
 
 
