@@ -1,4 +1,7 @@
-"""Demo compliance guidance list: ``data/demo_guidance.csv`` published as “舟山市 2025版”.
+"""Demo compliance guidance list: ``data/demo_guidance*.csv`` published as “舟山市 2025版”.
+
+``demo_guidance.csv`` holds the first four fields, ``demo_guidance_more_fields.csv`` the others;
+they are imported as one file, in that order.
 
 The items cite real laws and regulations (see ``data/SOURCE.md``). Loading is idempotent: the
 version is keyed by region, publisher and label, and is created, filled and published only when
@@ -17,7 +20,7 @@ from zhifa.compliance.models import GuidanceVersion
 from zhifa.org.models import EnforcementField, Region, Role, User
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-DEMO_FILE = DATA_DIR / "demo_guidance.csv"
+DEMO_FILES = (DATA_DIR / "demo_guidance.csv", DATA_DIR / "demo_guidance_more_fields.csv")
 DEMO_REGION = "330900"
 DEMO_PUBLISHER = "舟山市司法局"
 DEMO_LABEL = "2025版"
@@ -27,11 +30,20 @@ DEMO_FIELDS = {
     "market": "市场监管",
     "ecology": "生态环境",
     "emergency": "应急管理",
+    "transport": "交通运输",
+    "agriculture": "农业农村",
+    "urban": "城市管理",
+    "culture": "文化旅游",
 }
 
 
 def demo_file_bytes() -> bytes:
-    return DEMO_FILE.read_bytes()
+    """The demo files as one import file: the header once, then every row."""
+    parts: list[str] = []
+    for number, path in enumerate(DEMO_FILES):
+        text = path.read_text(encoding="utf-8-sig").rstrip("\n") + "\n"
+        parts.append(text if number == 0 else text.split("\n", 1)[1])
+    return "".join(parts).encode("utf-8")
 
 
 def load_demo_compliance(actor: Any = None) -> GuidanceVersion:
@@ -67,7 +79,7 @@ def load_demo_compliance(actor: Any = None) -> GuidanceVersion:
             actor=actor,
         )
         outcome = services.import_items(
-            version, file_name=DEMO_FILE.name, content=demo_file_bytes(), actor=actor
+            version, file_name=DEMO_FILES[0].name, content=demo_file_bytes(), actor=actor
         )
         if not outcome.report.ok:
             problems = outcome.report.file_error or "; ".join(
