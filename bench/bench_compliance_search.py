@@ -4,7 +4,7 @@
 
 It fills a throwaway database (SQLite under a temporary ZHIFA_VAR_DIR, or the PostgreSQL database
 named by ZHIFA_DATABASE_URL, which it migrates and from which it deletes the guidance lists
-first) with the demo list (76 items, ``zhifa/compliance/data/demo_guidance.csv``, published as
+first) with the demo list (108 items, ``zhifa/compliance/data/demo_guidance*.csv``, published as
 舟山市 2025版 by ``load_demo_compliance``), then:
 
 - quality: each question of ``zhifa/compliance/data/search_quality.csv`` is searched against the
@@ -13,7 +13,7 @@ first) with the demo list (76 items, ``zhifa/compliance/data/demo_guidance.csv``
 - size: N generated items are published as a second list. Each is made from a demo item of the
   same field: its title with a generated place or trade in front, and its violations, advice and
   liability recombined from clauses of the demo items of that field, so the vocabulary and the
-  lengths are the demo list's. The index over N + 76 items is built once (timed apart: it is
+  lengths are the demo list's. The index over N + 108 items is built once (timed apart: it is
   built again only when a version is published or superseded);
 - latency: every run searches each quality question and each of 60 generated two- or
   three-word queries through ``search.search`` (the cached index, the one small query that

@@ -124,7 +124,7 @@ def test_an_exported_list_imports_back_unchanged(demo_version, draft, curator, c
         draft, file_name="导出.xlsx", content=response.content, actor=curator
     )
     assert outcome.report.ok
-    assert outcome.created == 76
+    assert outcome.created == 108
     keys = ("code", "title", "legal_basis_article", "industries", "inspection_item_codes")
     original = list(demo_version.items.order_by("position").values_list(*keys))
     copied = list(draft.items.order_by("position").values_list(*keys))

@@ -106,7 +106,7 @@ def test_a_published_version_cannot_be_edited_or_published_again(demo_version, c
         services.add_item(demo_version, data=item_data("NEW-1"), actor=curator)
     item.refresh_from_db()
     assert item.title == "未取得食品经营许可从事餐饮服务或食品销售"
-    assert demo_version.items.count() == 76
+    assert demo_version.items.count() == 108
     assert AuditRecord.objects.count() == count
 
 
@@ -121,13 +121,22 @@ def test_updating_an_item_in_a_draft_records_before_and_after(draft, curator):
     assert record.summary == "修改合规指导条目 T-01 的合规建议"
 
 
-def test_the_demo_list_has_at_least_sixty_items_in_four_fields(demo_version):
+def test_the_demo_list_has_more_than_sixty_items_in_eight_fields(demo_version):
     assert demo_version.status == VersionStatus.PUBLISHED
     assert demo_version.label == "2025版"
     assert demo_version.region_id == "330900"
     fields = set(demo_version.items.values_list("field__code", flat=True))
-    assert fields == {"health", "market", "ecology", "emergency"}
-    assert demo_version.items.count() == 76
+    assert fields == {
+        "health",
+        "market",
+        "ecology",
+        "emergency",
+        "transport",
+        "agriculture",
+        "urban",
+        "culture",
+    }
+    assert demo_version.items.count() == 108
 
 
 def test_loading_the_demo_twice_changes_nothing(demo_version, admin_user):
