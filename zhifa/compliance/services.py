@@ -37,6 +37,7 @@ from zhifa.compliance.models import (
 from zhifa.documents.models import Document
 from zhifa.org.models import EnforcementField, Region, Role
 from zhifa.registry.models import Enterprise
+from zhifa.repealed import require_current_law
 from zhifa.tabular import upsert_by_code
 
 NOTHING_CHANGED = "未作任何修改，无需保存。"
@@ -174,6 +175,16 @@ def publish_version(version: GuidanceVersion, *, actor: Any) -> GuidanceVersion:
             raise ValidationError(
                 f"清单“{version.title}（{version.label}）”还没有任何条目，请先添加或导入条目再公布。"
             )
+        require_current_law(
+            f"清单“{version.title}（{version.label}）”",
+            (
+                (f"条目 {code}", law)
+                for code, law in GuidanceItem.objects.filter(version=version)
+                .order_by("position")
+                .values_list("code", "legal_basis_law")
+            ),
+            timezone.localdate(),
+        )
         now = timezone.now()
         previous = list(
             GuidanceVersion.objects.select_for_update()

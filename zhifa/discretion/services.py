@@ -8,6 +8,7 @@ only by drafting a revision (``revise_version``) and publishing that.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,7 @@ from zhifa.discretion.models import (
     VersionStatus,
 )
 from zhifa.org.models import EnforcementField, Organisation
+from zhifa.repealed import require_current_law
 from zhifa.tabular import upsert_by_code
 
 NOTHING_CHANGED = "未作任何修改，无需保存。"
@@ -172,6 +174,18 @@ def publish_version(version: DiscretionVersion, *, actor: Any) -> DiscretionVers
             raise ValidationError(
                 f"清单版本“{version.label}”中以下事项的适用条件无效，请先修改：{'、'.join(bad)}。"
             )
+        require_current_law(
+            f"清单版本“{version.label}”",
+            (
+                (f"事项 {code}", law)
+                for code, *laws in version.items.values_list(
+                    "code", "violation_basis_law", "discretion_basis_law"
+                )
+                for law in laws
+            ),
+            # A list that takes effect later must cite what will be in force then.
+            max(timezone.localdate(), version.effective_from or dt.date.min),
+        )
         before = snapshot(version)
         now = timezone.now()
         previous = (

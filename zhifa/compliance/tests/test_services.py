@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from zhifa.audit.models import AuditRecord
@@ -146,4 +149,27 @@ def test_loading_the_demo_twice_changes_nothing(demo_version, admin_user):
     again = load_demo_compliance(admin_user)
     assert again.pk == demo_version.pk
     assert GuidanceVersion.objects.count() == 1
+    assert AuditRecord.objects.count() == count
+
+
+def test_a_list_citing_a_repealed_law_is_not_published_and_nothing_changes(draft, curator):
+    services.add_item(draft, data=item_data(), actor=curator)
+    services.add_item(
+        draft,
+        data=item_data(
+            "T-02", field="ecology", legal_basis_law="《中华人民共和国固体废物污染环境防治法》"
+        ),
+        actor=curator,
+    )
+    count = AuditRecord.objects.count()
+    with time_machine.travel(dt.date(2026, 11, 27)), pytest.raises(ValidationError) as refused:
+        services.publish_version(draft, actor=curator)
+
+    assert refused.value.messages[1] == (
+        "条目 T-02：《中华人民共和国固体废物污染环境防治法》已于2026年8月15日废止"
+        "（《中华人民共和国生态环境法典》第一千二百四十二条），请改引《中华人民共和国生态环境法典》"
+    )
+    assert len(refused.value.messages) == 2
+    draft.refresh_from_db()
+    assert (draft.status, draft.published_at) == (VersionStatus.DRAFT, None)
     assert AuditRecord.objects.count() == count

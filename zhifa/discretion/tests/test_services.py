@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from zhifa import testing
@@ -290,3 +291,43 @@ def test_evaluate_for_uses_the_agencys_list_in_force_or_the_statute_alone(
     assert statute_only.items == ()
     assert statute_only.proposed.outcome == engine.Outcome.EXEMPT
     assert statute_only.proposed.basis == ("《中华人民共和国行政处罚法》第三十三条第一款",)
+
+
+def test_a_version_citing_a_repealed_law_is_not_published_and_nothing_changes(
+    draft, legal_reviewer, counts
+):
+    services.create_item(
+        version=draft,
+        data=item_data(
+            "BY-02",
+            violation_code="DQ-CBPF",
+            violation_basis_law="《中华人民共和国大气污染防治法》",
+            violation_basis_article="第九十九条第（二）项",
+        ),
+        actor=legal_reviewer,
+    )
+    before = counts()
+    with time_machine.travel(dt.date(2026, 11, 27)), pytest.raises(ValidationError) as refused:
+        services.publish_version(draft, actor=legal_reviewer)
+
+    assert refused.value.messages == [
+        "清单版本“舟山市卫生健康 2026版”引用了已废止的法律，请改正后再公布：",
+        "事项 BY-02：《中华人民共和国大气污染防治法》已于2026年8月15日废止"
+        "（《中华人民共和国生态环境法典》第一千二百四十二条），请改引《中华人民共和国生态环境法典》",
+    ]
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.DRAFT
+    assert counts() == before
+
+
+def test_a_law_is_still_citable_the_day_before_its_repeal(draft, legal_reviewer):
+    services.create_item(
+        version=draft,
+        data=item_data("BY-02", violation_basis_law="《大气污染防治法》"),
+        actor=legal_reviewer,
+    )
+    with time_machine.travel(dt.date(2026, 8, 14)):
+        services.publish_version(draft, actor=legal_reviewer)
+
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.PUBLISHED
