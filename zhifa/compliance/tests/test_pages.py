@@ -74,6 +74,24 @@ def test_a_curator_sees_and_publishes_the_draft_after_confirming(client_for, dra
     assert draft.status == VersionStatus.PUBLISHED
 
 
+def test_the_publish_page_names_each_item_citing_a_repealed_law(client_for, draft, curator):
+    from zhifa.compliance.tests.conftest import item_data
+
+    services.add_item(draft, data=item_data(legal_basis_law="《大气污染防治法》"), actor=curator)
+    response = client_for(curator).post(
+        reverse("compliance:version_publish", args=[draft.pk]), {"confirm": "on"}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "清单“舟山市合规指导清单（2026版）”引用了已废止的法律，请改正后再公布：",
+        "条目 T-01：《中华人民共和国大气污染防治法》已于2026年8月15日废止"
+        "（《中华人民共和国生态环境法典》第一千二百四十二条），请改引《中华人民共和国生态环境法典》",
+    ]
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.DRAFT
+
+
 def test_an_inspector_may_not_publish(client_for, draft, inspector, curator):
     from zhifa.compliance.tests.conftest import item_data
 
