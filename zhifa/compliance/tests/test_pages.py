@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -90,6 +91,30 @@ def test_the_publish_page_names_each_item_citing_a_repealed_law(client_for, draf
     ]
     draft.refresh_from_db()
     assert draft.status == VersionStatus.DRAFT
+
+
+def test_a_list_published_before_a_repeal_warns_its_readers_that_the_basis_changed(
+    client, draft, curator
+):
+    from zhifa.compliance.tests.conftest import item_data
+
+    item = services.add_item(
+        draft, data=item_data(legal_basis_law="《中华人民共和国大气污染防治法》"), actor=curator
+    )
+    with time_machine.travel(dt.date(2026, 8, 14)):
+        services.publish_version(draft, actor=curator)
+
+    with time_machine.travel(dt.date(2026, 11, 27)):
+        page = client.get(reverse("compliance:item_detail", args=[item.pk]))
+    with time_machine.travel(dt.date(2026, 8, 14)):
+        before = client.get(reverse("compliance:item_detail", args=[item.pk]))
+
+    assert (
+        "（依据已废止：《中华人民共和国大气污染防治法》已于2026年8月15日废止"
+        "（《中华人民共和国生态环境法典》第一千二百四十二条），请改引《中华人民共和国生态环境法典》）"
+        in page.content.decode()
+    )
+    assert 'data-testid="repealed"' not in before.content.decode()
 
 
 def test_an_inspector_may_not_publish(client_for, draft, inspector, curator):

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -45,6 +47,29 @@ def test_public_list_filters_by_list_kind_and_field(client_for, published):
     page = client.get(reverse("discretion:public_list"), {"kind": "罚款"})
     assert page.context["total"] == 0
     assert "请从列表中选择" in page.content.decode()
+
+
+def test_the_public_pages_warn_where_a_basis_was_repealed_after_publication(
+    client_for, draft, legal_reviewer
+):
+    from zhifa.discretion.tests.conftest import item_data
+
+    services.create_item(
+        version=draft,
+        data=item_data("BY-02", violation_basis_law="《大气污染防治法》"),
+        actor=legal_reviewer,
+    )
+    with time_machine.travel(dt.date(2026, 8, 14)):
+        services.publish_version(draft, actor=legal_reviewer)
+    item = draft.items.get(code="BY-02")
+
+    with time_machine.travel(dt.date(2026, 11, 27)):
+        detail = client_for(None).get(reverse("discretion:public_item", args=[item.pk]))
+        listing = client_for(None).get(reverse("discretion:public_version", args=[draft.pk]))
+
+    warning = "（依据已废止：《中华人民共和国大气污染防治法》已于2026年8月15日废止"
+    assert detail.content.decode().count(warning) == 1
+    assert listing.content.decode().count(warning) == 1
 
 
 def test_public_item_detail_lists_conditions_and_the_other_lists(client_for, published):
