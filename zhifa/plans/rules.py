@@ -14,8 +14,11 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import timezone
+
 from zhifa.org.models import Role
 from zhifa.plans.models import InspectionMethod
+from zhifa.repealed import repealed_in
 from zhifa.tabular import clean_text as cell_text
 
 WRITER_ROLES = (Role.INSPECTOR, Role.APPROVER)
@@ -159,6 +162,11 @@ def check_item(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         errors["legal_basis_law"] = (
             f"依据法律法规应写全称并加书名号，如《中华人民共和国安全生产法》，现为“{law}”。"
         )
+    elif law and "legal_basis_law" not in errors:
+        # An item may not be inspected on a law that is no longer in force.
+        repeals = repealed_in(law, timezone.localdate())
+        if repeals:
+            errors["legal_basis_law"] = f"依据法律法规：{repeals[0].message()}。"
     cleaned["standard"] = clean_text(values.get("standard", ""))
     cleaned["checklist"] = split_checklist(values.get("checklist", ""))
     raw_method = values.get("method", "")

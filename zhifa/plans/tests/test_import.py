@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
+import time_machine
 from openpyxl import Workbook, load_workbook
 
 from zhifa.audit.models import AuditRecord
@@ -61,6 +63,29 @@ def test_a_good_file_creates_every_item_with_one_audit_record(health_agency, ins
     assert record.after["created"] == ["WJ-01", "WJ-02"]
     assert record.after["file_name"] == "清单.xlsx"
     assert verify_chain().ok
+
+
+def test_a_row_citing_a_repealed_law_is_refused_with_what_replaces_it(
+    health_agency, inspector, counts
+):
+    content = xlsx([good_row("WJ-01"), good_row("WJ-02", 依据法律法规="《大气污染防治法》")])
+    before = counts()
+    with time_machine.travel(dt.date(2026, 11, 27)):
+        outcome = services.import_items(
+            organisation=health_agency, file_name="清单.xlsx", content=content, actor=inspector
+        )
+
+    assert not outcome.written
+    assert [(e.row, e.column, e.message) for e in outcome.report.errors] == [
+        (
+            3,
+            "依据法律法规",
+            "依据法律法规：《中华人民共和国大气污染防治法》已于2026年8月15日废止"
+            "（《中华人民共和国生态环境法典》第一千二百四十二条），"
+            "请改引《中华人民共和国生态环境法典》。",
+        )
+    ]
+    assert counts() == before
 
 
 def test_a_file_with_several_bad_rows_reports_each_and_writes_nothing(
