@@ -6,10 +6,10 @@ Each builder returns the docxtpl context of one document kind (the fields in
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from zhifa import timefmt
 from zhifa.inspections.models import (
     CaseFinding,
     FindingResult,
@@ -27,20 +27,8 @@ BOOKING = (
 )
 
 
-def chinese_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def chinese_datetime(moment: dt.datetime) -> str:
-    return f"{chinese_date(moment.date())}{moment.hour}时{moment.minute:02d}分"
-
-
 def inspection_time(case: InspectionCase) -> str:
-    hour = case.inspection_time.hour
-    part = "上午" if hour < 12 else "下午"
-    shown = hour if hour <= 12 else hour - 12
-    minute = f"{case.inspection_time.minute}分" if case.inspection_time.minute else ""
-    return f"{chinese_date(case.inspection_date)}{part}{shown}时{minute}"
+    return timefmt.chinese_appointment(case.inspection_date, case.inspection_time)
 
 
 def _items(case: InspectionCase) -> list[dict[str, str]]:
@@ -86,7 +74,7 @@ def batch_list(
             {
                 "enterprise": case.enterprise.name,
                 "item": names,
-                "time": chinese_date(case.inspection_date),
+                "time": timefmt.chinese_date(case.inspection_date),
             }
         )
     return {
@@ -116,12 +104,12 @@ def oral_notice_record(case: InspectionCase, oral: OralNotice, *, remedy: str) -
     head = oral.head
     head_name = getattr(head, "display_name", "") or head.get_username()
     return {
-        "notified_at": chinese_datetime(oral.told_at),
+        "notified_at": timefmt.chinese_datetime(oral.told_at),
         "notified_person": oral.told_to,
         "officers": _officers(case),
         "reason": oral.content,
         "reported_to": (
-            f"已于{chinese_datetime(oral.head_notified_at)}报告本机关负责人{head_name}。"
+            f"已于{timefmt.chinese_datetime(oral.head_notified_at)}报告本机关负责人{head_name}。"
         ),
         "remedy_record": remedy,
     }
@@ -141,10 +129,7 @@ def site_record(case: InspectionCase, *, present_person: str, party_opinion: str
     end = case.inspected_at
     when = inspection_time(case)
     if start is not None and end is not None:
-        when = (
-            f"{chinese_date(start.date())}{start.hour}时{start.minute:02d}分"
-            f"至{end.hour}时{end.minute:02d}分"
-        )
+        when = timefmt.chinese_span(start, end)
     return {
         "inspection_time": when,
         "place": case.enterprise.address or case.enterprise.name,
@@ -170,7 +155,7 @@ def rectification_order(
             {"fact": f.description or (f.item.name if f.item else ""), "basis": _basis(f)}
             for f in problems
         ],
-        "deadline": chinese_date(deadline) if deadline else "",
+        "deadline": timefmt.chinese_date(deadline) if deadline else "",
         "requirements": requirements
         or ["按检查发现的问题逐项改正，并于期限届满前书面报告整改情况。"],
         "rights": RIGHTS.format(what="通知"),
@@ -179,11 +164,11 @@ def rectification_order(
 
 def no_penalty_decision(case: InspectionCase, *, problems: list[CaseFinding]) -> dict[str, Any]:
     facts = "；".join(f.description or (f.item.name if f.item else "") for f in problems)
-    inspected = case.started_at.date() if case.started_at else case.inspection_date
+    inspected = timefmt.beijing_date(case.started_at) if case.started_at else case.inspection_date
     reasons = sorted({f.proposal_basis or f.deviation_reason for f in problems} - {""})
     bases = sorted({f.legal_basis for f in problems if f.legal_basis})
     return {
-        "facts": f"你单位于{chinese_date(inspected)}检查中被发现：{facts}。",
+        "facts": f"你单位于{timefmt.chinese_date(inspected)}检查中被发现：{facts}。",
         "reason": "；".join(reasons)
         or case.decision_note
         or "违法行为轻微并及时改正，没有造成危害后果。",
@@ -201,7 +186,7 @@ def review_opinion(case: InspectionCase, recheck: Recheck) -> dict[str, Any]:
         else "未按要求改正，本机关将依法处理。"
     )
     return {
-        "review_time": chinese_date(recheck.rechecked_on),
+        "review_time": timefmt.chinese_date(recheck.rechecked_on),
         "findings": findings,
         "conclusion": conclusion,
     }

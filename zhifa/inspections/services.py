@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from zhifa import timefmt
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
 from zhifa.discretion.conditions import Circumstance
@@ -170,7 +171,7 @@ def _text(value: Any, *, label: str, required: bool = False, limit: int = 2000) 
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return timefmt.today()
 
 
 def _name(user: Any) -> str:
@@ -206,7 +207,7 @@ def officer_problems(
     for officer in officers:
         if officer.pk not in valid:
             problems.append(
-                f"{officer.name}（执法证 {officer.cert_no}）在{paperwork.chinese_date(on)}"
+                f"{officer.name}（执法证 {officer.cert_no}）在{timefmt.chinese_date(on)}"
                 f"没有有效的执法证（有效期至 {officer.cert_valid_until}，状态“"
                 f"{officer.get_cert_status_display()}”），不能参加检查。"
             )
@@ -699,9 +700,9 @@ def notice_refusal(case: InspectionCase, on: dt.date) -> ValidationError | None:
     return ValidationError(
         {
             "inspection_date": [
-                f"预告通知书最迟应于{paperwork.chinese_date(latest)}发出（检查日"
-                f"{paperwork.chinese_date(case.inspection_date)}前{days}个工作日），"
-                f"今天发出已经逾期。今天发出预告，最早可于{paperwork.chinese_date(earliest)}"
+                f"预告通知书最迟应于{timefmt.chinese_date(latest)}发出（检查日"
+                f"{timefmt.chinese_date(case.inspection_date)}前{days}个工作日），"
+                f"今天发出已经逾期。今天发出预告，最早可于{timefmt.chinese_date(earliest)}"
                 "实施检查；请修改检查日期（修改后需重新审批）。"
             ]
         }
@@ -863,7 +864,7 @@ def record_oral_notice(
         raise ValidationError({"told_by": [f"{told_by.name} 不是本案件的执法人员。"]})
     days = int(settings.ZHIFA_ORAL_NOTICE_MAKEUP_WORKING_DAYS)
     try:
-        makeup_due = add_workdays(timezone.localdate(told_at), days)
+        makeup_due = add_workdays(timefmt.beijing_date(told_at), days)
     except YearNotLoaded as error:
         raise _year_not_loaded(error, "计算补办期限") from None
     with transaction.atomic():
@@ -897,7 +898,7 @@ def record_oral_notice(
             transaction.on_commit(
                 lambda: send_mail(
                     f"紧急现场检查报告：{current.enterprise.name}",
-                    f"{_name(actor)}于{paperwork.chinese_datetime(told_at)}在{place}口头通知"
+                    f"{_name(actor)}于{timefmt.chinese_datetime(told_at)}在{place}口头通知"
                     f"{told_to}，对{current.enterprise.name}实施紧急现场检查。事由：{content}\n"
                     f"请于{oral.makeup_due}前补办审批手续。",
                     None,
@@ -918,7 +919,7 @@ def complete_makeup(case: InspectionCase, *, actor: Any, opinion: str = "") -> D
         raise ValidationError(f"案件 {case.reference} 没有口头通知记录，无需补办。")
     if oral.makeup_done_at is not None:
         raise ValidationError(
-            f"案件 {case.reference} 已于 {oral.makeup_done_at:%Y-%m-%d} 补办手续。"
+            f"案件 {case.reference} 已于 {timefmt.fmt_date(oral.makeup_done_at)} 补办手续。"
         )
     if case.requested_by_id == actor.pk:
         raise PermissionDenied(
@@ -927,7 +928,7 @@ def complete_makeup(case: InspectionCase, *, actor: Any, opinion: str = "") -> D
     opinion = _text(opinion, label="审批意见", limit=500) or "同意，补办审批手续。"
     today = _today()
     late = "（已超过补办期限）" if today > oral.makeup_due else ""
-    remedy = f"已于{paperwork.chinese_date(today)}补办检查审批手续{late}，审批意见：{opinion}"
+    remedy = f"已于{timefmt.chinese_date(today)}补办检查审批手续{late}，审批意见：{opinion}"
     document = _issue(
         case,
         kind="oral_notice_record",
@@ -993,7 +994,7 @@ def check_in(case: InspectionCase, *, actor: Any, code: str) -> CaseOfficer:
         )
     if case.needs_notice and today < case.inspection_date:
         raise ValidationError(
-            f"预告的检查日期为{paperwork.chinese_date(case.inspection_date)}，今天不能提前进入现场。"
+            f"预告的检查日期为{timefmt.chinese_date(case.inspection_date)}，今天不能提前进入现场。"
         )
     problems = officer_problems(
         [officer],
@@ -1005,7 +1006,9 @@ def check_in(case: InspectionCase, *, actor: Any, code: str) -> CaseOfficer:
     if problems:
         raise ValidationError({"officer": problems})
     if assignment.checked_in_at is not None:
-        raise ValidationError(f"{officer.name} 已于 {assignment.checked_in_at:%H:%M} 签到。")
+        raise ValidationError(
+            f"{officer.name} 已于 {timefmt.fmt_time(assignment.checked_in_at)} 签到。"
+        )
     with transaction.atomic():
         current = _locked(case)
         before = case_snapshot(current)
@@ -1557,7 +1560,7 @@ def publish_result(case: InspectionCase, *, actor: Any, summary: str = "") -> In
         raise ValidationError(f"案件 {case.reference} 尚未作出处理决定，不能公示结果。")
     if case.published_at is not None:
         raise ValidationError(
-            f"案件 {case.reference} 的结果已于 {case.published_at:%Y-%m-%d} 公示。"
+            f"案件 {case.reference} 的结果已于 {timefmt.fmt_date(case.published_at)} 公示。"
         )
     summary = _text(summary, label="公示内容", limit=1000) or default_result_summary(case)
     with _step(case, actor=actor, action="inspections.case.publish") as step:
@@ -1582,7 +1585,7 @@ def default_result_summary(case: InspectionCase) -> str:
     outcome = CaseOutcome(case.outcome).label if case.outcome else "处理中"
     problems = case.findings.filter(result=FindingResult.PROBLEM).count()
     text = (
-        f"{case.organisation.name}于{paperwork.chinese_date(case.inspection_date)}"
+        f"{case.organisation.name}于{timefmt.chinese_date(case.inspection_date)}"
         f"对{case.enterprise.name}实施{case.get_kind_display()}，"
     )
     if problems:
@@ -1703,7 +1706,7 @@ def book_guidance(
         raise ValidationError("收到预告通知书后、检查开始前才能预约指导。")
     if slot.organisation_id != case.organisation_id or slot.is_withdrawn:
         raise ValidationError({"slot": ["该时段不可预约，请选择检查机关发布的其他时段。"]})
-    if timezone.localdate(slot.starts_at) >= case.inspection_date:
+    if timefmt.beijing_date(slot.starts_at) >= case.inspection_date:
         raise ValidationError({"slot": ["指导时段须早于检查日期，请选择更早的时段。"]})
     if slot.starts_at <= timezone.now():
         raise ValidationError({"slot": ["该时段已开始或已过去，请选择其他时段。"]})
