@@ -27,6 +27,11 @@ BOOKING = (
 )
 
 
+# Dates and times in 文书 are Beijing's (an instant read from the database is in UTC).
+chinese_date = timefmt.chinese_date
+chinese_datetime = timefmt.chinese_datetime
+
+
 def inspection_time(case: InspectionCase) -> str:
     return timefmt.chinese_appointment(case.inspection_date, case.inspection_time)
 
@@ -74,7 +79,7 @@ def batch_list(
             {
                 "enterprise": case.enterprise.name,
                 "item": names,
-                "time": timefmt.chinese_date(case.inspection_date),
+                "time": chinese_date(case.inspection_date),
             }
         )
     return {
@@ -104,12 +109,12 @@ def oral_notice_record(case: InspectionCase, oral: OralNotice, *, remedy: str) -
     head = oral.head
     head_name = getattr(head, "display_name", "") or head.get_username()
     return {
-        "notified_at": timefmt.chinese_datetime(oral.told_at),
+        "notified_at": chinese_datetime(oral.told_at),
         "notified_person": oral.told_to,
         "officers": _officers(case),
         "reason": oral.content,
         "reported_to": (
-            f"已于{timefmt.chinese_datetime(oral.head_notified_at)}报告本机关负责人{head_name}。"
+            f"已于{chinese_datetime(oral.head_notified_at)}报告本机关负责人{head_name}。"
         ),
         "remedy_record": remedy,
     }
@@ -155,7 +160,7 @@ def rectification_order(
             {"fact": f.description or (f.item.name if f.item else ""), "basis": _basis(f)}
             for f in problems
         ],
-        "deadline": timefmt.chinese_date(deadline) if deadline else "",
+        "deadline": chinese_date(deadline) if deadline else "",
         "requirements": requirements
         or ["按检查发现的问题逐项改正，并于期限届满前书面报告整改情况。"],
         "rights": RIGHTS.format(what="通知"),
@@ -168,7 +173,7 @@ def no_penalty_decision(case: InspectionCase, *, problems: list[CaseFinding]) ->
     reasons = sorted({f.proposal_basis or f.deviation_reason for f in problems} - {""})
     bases = sorted({f.legal_basis for f in problems if f.legal_basis})
     return {
-        "facts": f"你单位于{timefmt.chinese_date(inspected)}检查中被发现：{facts}。",
+        "facts": f"你单位于{chinese_date(inspected)}检查中被发现：{facts}。",
         "reason": "；".join(reasons)
         or case.decision_note
         or "违法行为轻微并及时改正，没有造成危害后果。",
@@ -186,7 +191,7 @@ def review_opinion(case: InspectionCase, recheck: Recheck) -> dict[str, Any]:
         else "未按要求改正，本机关将依法处理。"
     )
     return {
-        "review_time": timefmt.chinese_date(recheck.rechecked_on),
+        "review_time": chinese_date(recheck.rechecked_on),
         "findings": findings,
         "conclusion": conclusion,
     }

@@ -207,7 +207,7 @@ def officer_problems(
     for officer in officers:
         if officer.pk not in valid:
             problems.append(
-                f"{officer.name}（执法证 {officer.cert_no}）在{timefmt.chinese_date(on)}"
+                f"{officer.name}（执法证 {officer.cert_no}）在{paperwork.chinese_date(on)}"
                 f"没有有效的执法证（有效期至 {officer.cert_valid_until}，状态“"
                 f"{officer.get_cert_status_display()}”），不能参加检查。"
             )
@@ -700,9 +700,9 @@ def notice_refusal(case: InspectionCase, on: dt.date) -> ValidationError | None:
     return ValidationError(
         {
             "inspection_date": [
-                f"预告通知书最迟应于{timefmt.chinese_date(latest)}发出（检查日"
-                f"{timefmt.chinese_date(case.inspection_date)}前{days}个工作日），"
-                f"今天发出已经逾期。今天发出预告，最早可于{timefmt.chinese_date(earliest)}"
+                f"预告通知书最迟应于{paperwork.chinese_date(latest)}发出（检查日"
+                f"{paperwork.chinese_date(case.inspection_date)}前{days}个工作日），"
+                f"今天发出已经逾期。今天发出预告，最早可于{paperwork.chinese_date(earliest)}"
                 "实施检查；请修改检查日期（修改后需重新审批）。"
             ]
         }
@@ -898,7 +898,7 @@ def record_oral_notice(
             transaction.on_commit(
                 lambda: send_mail(
                     f"紧急现场检查报告：{current.enterprise.name}",
-                    f"{_name(actor)}于{timefmt.chinese_datetime(told_at)}在{place}口头通知"
+                    f"{_name(actor)}于{paperwork.chinese_datetime(told_at)}在{place}口头通知"
                     f"{told_to}，对{current.enterprise.name}实施紧急现场检查。事由：{content}\n"
                     f"请于{oral.makeup_due}前补办审批手续。",
                     None,
@@ -928,7 +928,7 @@ def complete_makeup(case: InspectionCase, *, actor: Any, opinion: str = "") -> D
     opinion = _text(opinion, label="审批意见", limit=500) or "同意，补办审批手续。"
     today = _today()
     late = "（已超过补办期限）" if today > oral.makeup_due else ""
-    remedy = f"已于{timefmt.chinese_date(today)}补办检查审批手续{late}，审批意见：{opinion}"
+    remedy = f"已于{paperwork.chinese_date(today)}补办检查审批手续{late}，审批意见：{opinion}"
     document = _issue(
         case,
         kind="oral_notice_record",
@@ -994,7 +994,7 @@ def check_in(case: InspectionCase, *, actor: Any, code: str) -> CaseOfficer:
         )
     if case.needs_notice and today < case.inspection_date:
         raise ValidationError(
-            f"预告的检查日期为{timefmt.chinese_date(case.inspection_date)}，今天不能提前进入现场。"
+            f"预告的检查日期为{paperwork.chinese_date(case.inspection_date)}，今天不能提前进入现场。"
         )
     problems = officer_problems(
         [officer],
@@ -1585,7 +1585,7 @@ def default_result_summary(case: InspectionCase) -> str:
     outcome = CaseOutcome(case.outcome).label if case.outcome else "处理中"
     problems = case.findings.filter(result=FindingResult.PROBLEM).count()
     text = (
-        f"{case.organisation.name}于{timefmt.chinese_date(case.inspection_date)}"
+        f"{case.organisation.name}于{paperwork.chinese_date(case.inspection_date)}"
         f"对{case.enterprise.name}实施{case.get_kind_display()}，"
     )
     if problems:

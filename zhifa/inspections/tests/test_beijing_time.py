@@ -378,3 +378,23 @@ def test_a_slot_published_in_utc_is_the_same_beijing_slot(slot, health_agency):
     )
 
     assert str(utc_slot) == str(slot)
+
+
+# --- API ---------------------------------------------------------------------------------------
+
+
+def test_the_api_gives_times_on_beijings_clock_with_their_offset(
+    client_for, notified_case, slot, inspector
+):
+    client = client_for(inspector)
+    with frozen(NOTICE_MORNING):
+        case = client.get(f"/api/inspections/cases/{notified_case.pk}").json()
+        slots = client.get("/api/inspections/slots", {"case": notified_case.pk}).json()
+
+    assert (case["approved_at"], case["notified_at"]) == (
+        "2026-03-02T07:30:00+08:00",
+        "2026-03-02T07:30:00+08:00",
+    )
+    assert [(s["id"], s["starts_at"], s["ends_at"]) for s in slots] == [
+        (slot.pk, "2026-03-11T14:30:00+08:00", "2026-03-11T15:30:00+08:00")
+    ]
