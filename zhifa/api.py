@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer, django_auth
 
+from zhifa import timefmt
 from zhifa.org.services import user_for_token
 
 
@@ -22,6 +26,20 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class BeijingJSONEncoder(NinjaJSONEncoder):
+    """Times leave the API on Beijing's clock with their offset (2026-12-04T07:30:00+08:00):
+    the same instant for a machine, and the time an officer reading the JSON expects."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, dt.datetime) and o.tzinfo is not None:
+            o = timefmt.beijing(o)
+        return super().default(o)
+
+
+class BeijingJSONRenderer(JSONRenderer):
+    encoder_class = BeijingJSONEncoder
+
+
 api = NinjaAPI(
     title="zhifa 执法 API",
     version="1",
@@ -29,6 +47,7 @@ api = NinjaAPI(
     "（Authorization: Bearer zf_…）。",
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",
+    renderer=BeijingJSONRenderer(),
 )
 
 

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from zhifa import timefmt
 from zhifa.audit.models import AuditRecord
 from zhifa.org.scoping import visible_to
 
@@ -45,7 +46,8 @@ def records_for(
 
 
 def _start_of(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    # A day chosen on the page is a Beijing day.
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timefmt.SHANGHAI)
 
 
 def actions_in_use(user: Any) -> list[str]:
@@ -94,7 +96,7 @@ def _display(value: Any, choices: dict[str, str] | None = None) -> str:
         except ValueError:
             return value
         if timezone.is_aware(moment):
-            return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+            return timefmt.fmt_datetime(moment, seconds=True)
         return value
     if isinstance(value, bool):
         return "是" if value else "否"

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from zhifa import timefmt
 from zhifa.org.models import EnforcementField, Region
 from zhifa.registry.models import Enterprise
 
@@ -196,7 +197,7 @@ class SelfCheck(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.enterprise} 自查（{timezone.localtime(self.created_at):%Y-%m-%d}）"
+        return f"{self.enterprise} 自查（{timefmt.fmt_date(self.created_at)}）"
 
 
 class Answer(models.TextChoices):

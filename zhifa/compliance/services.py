@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from zhifa import timefmt
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
 from zhifa.compliance import importing, rules
@@ -601,7 +602,7 @@ def record_correction(
             raise ValidationError(
                 f"条目 {answer.item.code} 已于 {answer.corrected_on:%Y-%m-%d} 登记整改。"
             )
-        created = timezone.localtime(answer.self_check.created_at).date()
+        created = timefmt.beijing_date(answer.self_check.created_at)
         if corrected_on < created:
             raise ValidationError(
                 {

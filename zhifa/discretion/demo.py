@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from zhifa import timefmt
 from zhifa.audit.services import record_change
 from zhifa.discretion import rules
 from zhifa.discretion.models import DiscretionItem, DiscretionVersion, VersionStatus
@@ -100,7 +101,7 @@ def load_demo_discretion(actor: Any = None, *, record: bool = True) -> dict[str,
                 actor=actor,
                 action="discretion.demo.load",
                 object_type="discretion.demo",
-                object_id=now.strftime("%Y%m%d%H%M%S"),
+                object_id=timefmt.fmt_stamp(now),
                 after={"created": created},
                 summary=(
                     f"载入演示裁量清单 {created['versions']} 个版本、{created['items']} 个事项"

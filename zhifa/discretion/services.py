@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from zhifa import timefmt
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
 from zhifa.discretion import importing, rules
@@ -467,7 +468,7 @@ def import_items(
             action="discretion.item.import",
             obj=version,
             object_type="discretion.itemimport",
-            object_id=f"{version.pk}-{now:%Y%m%d%H%M%S%f}",
+            object_id=f"{version.pk}-{timefmt.fmt_stamp(now)}",
             after={
                 "version": version.pk,
                 "file_name": file_name[:255],

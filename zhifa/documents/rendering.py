@@ -32,6 +32,7 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, Template, TemplateError
 
+from zhifa import timefmt
 from zhifa.documents import fontcache, layout
 from zhifa.documents.specs import LABELS, SPECS, KindSpec
 from zhifa.documents.specs import sample_context as _sample_context
@@ -80,8 +81,9 @@ def sample_context(kind_code: str) -> dict[str, Any]:
 
 
 def date_text(value: datetime.date) -> str:
-    """成文日期 in Arabic numerals without leading zeros: 2026年11月27日 (GB/T 9704 §7.3.5.1)."""
-    return f"{value.year}年{value.month}月{value.day}日"
+    """成文日期 in Arabic numerals without leading zeros: 2026年11月27日 (GB/T 9704 §7.3.5.1);
+    an instant is dated by its Beijing day."""
+    return timefmt.chinese_date(value)
 
 
 def qr_png(url: str) -> bytes:

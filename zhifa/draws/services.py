@@ -21,6 +21,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from zhifa import timefmt
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
 from zhifa.draws import eligibility, pools, rfc3797
@@ -435,8 +436,8 @@ def _draw_summary(draw: DrawTask) -> dict[str, Any]:
         "reveal_date": draw.reveal_date.isoformat(),
         "inspection_start": draw.inspection_start.isoformat() if draw.inspection_start else None,
         "inspection_end": draw.inspection_end.isoformat() if draw.inspection_end else None,
-        "announced_at": draw.announced_at.isoformat() if draw.announced_at else None,
-        "drawn_at": draw.drawn_at.isoformat() if draw.drawn_at else None,
+        "announced_at": timefmt.iso_beijing(draw.announced_at),
+        "drawn_at": timefmt.iso_beijing(draw.drawn_at),
     }
 
 

@@ -537,9 +537,7 @@ class GuidanceNoteForm(forms.Form):
 class SlotChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         assert isinstance(obj, GuidanceSlot)
-        start = timezone.localtime(obj.starts_at)
-        end = timezone.localtime(obj.ends_at)
-        return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M} {obj.place}（{obj.officer.name}）"
+        return f"{obj}（{obj.officer.name}）"
 
 
 class BookingForm(forms.Form):

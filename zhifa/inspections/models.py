@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from zhifa import timefmt
 from zhifa.documents.models import Document
 from zhifa.draws.models import DrawResult
 from zhifa.org.models import Officer, Organisation, Region
@@ -582,7 +583,7 @@ class GuidanceSlot(models.Model):
         ordering = ["starts_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.starts_at:%Y-%m-%d %H:%M} {self.place}"
+        return f"{timefmt.fmt_span(self.starts_at, self.ends_at)} {self.place}"
 
 
 class BookingStatus(models.TextChoices):

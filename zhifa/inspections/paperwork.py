@@ -6,10 +6,10 @@ Each builder returns the docxtpl context of one document kind (the fields in
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from zhifa import timefmt
 from zhifa.inspections.models import (
     CaseFinding,
     FindingResult,
@@ -27,20 +27,13 @@ BOOKING = (
 )
 
 
-def chinese_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def chinese_datetime(moment: dt.datetime) -> str:
-    return f"{chinese_date(moment.date())}{moment.hour}时{moment.minute:02d}分"
+# Dates and times in 文书 are Beijing's (an instant read from the database is in UTC).
+chinese_date = timefmt.chinese_date
+chinese_datetime = timefmt.chinese_datetime
 
 
 def inspection_time(case: InspectionCase) -> str:
-    hour = case.inspection_time.hour
-    part = "上午" if hour < 12 else "下午"
-    shown = hour if hour <= 12 else hour - 12
-    minute = f"{case.inspection_time.minute}分" if case.inspection_time.minute else ""
-    return f"{chinese_date(case.inspection_date)}{part}{shown}时{minute}"
+    return timefmt.chinese_appointment(case.inspection_date, case.inspection_time)
 
 
 def _items(case: InspectionCase) -> list[dict[str, str]]:
@@ -141,10 +134,7 @@ def site_record(case: InspectionCase, *, present_person: str, party_opinion: str
     end = case.inspected_at
     when = inspection_time(case)
     if start is not None and end is not None:
-        when = (
-            f"{chinese_date(start.date())}{start.hour}时{start.minute:02d}分"
-            f"至{end.hour}时{end.minute:02d}分"
-        )
+        when = timefmt.chinese_span(start, end)
     return {
         "inspection_time": when,
         "place": case.enterprise.address or case.enterprise.name,
@@ -179,7 +169,7 @@ def rectification_order(
 
 def no_penalty_decision(case: InspectionCase, *, problems: list[CaseFinding]) -> dict[str, Any]:
     facts = "；".join(f.description or (f.item.name if f.item else "") for f in problems)
-    inspected = case.started_at.date() if case.started_at else case.inspection_date
+    inspected = timefmt.beijing_date(case.started_at) if case.started_at else case.inspection_date
     reasons = sorted({f.proposal_basis or f.deviation_reason for f in problems} - {""})
     bases = sorted({f.legal_basis for f in problems if f.legal_basis})
     return {

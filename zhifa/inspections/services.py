@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from zhifa import timefmt
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
 from zhifa.discretion.conditions import Circumstance
@@ -170,7 +171,7 @@ def _text(value: Any, *, label: str, required: bool = False, limit: int = 2000) 
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return timefmt.today()
 
 
 def _name(user: Any) -> str:
@@ -863,7 +864,7 @@ def record_oral_notice(
         raise ValidationError({"told_by": [f"{told_by.name} 不是本案件的执法人员。"]})
     days = int(settings.ZHIFA_ORAL_NOTICE_MAKEUP_WORKING_DAYS)
     try:
-        makeup_due = add_workdays(timezone.localdate(told_at), days)
+        makeup_due = add_workdays(timefmt.beijing_date(told_at), days)
     except YearNotLoaded as error:
         raise _year_not_loaded(error, "计算补办期限") from None
     with transaction.atomic():
@@ -918,7 +919,7 @@ def complete_makeup(case: InspectionCase, *, actor: Any, opinion: str = "") -> D
         raise ValidationError(f"案件 {case.reference} 没有口头通知记录，无需补办。")
     if oral.makeup_done_at is not None:
         raise ValidationError(
-            f"案件 {case.reference} 已于 {oral.makeup_done_at:%Y-%m-%d} 补办手续。"
+            f"案件 {case.reference} 已于 {timefmt.fmt_date(oral.makeup_done_at)} 补办手续。"
         )
     if case.requested_by_id == actor.pk:
         raise PermissionDenied(
@@ -1005,7 +1006,9 @@ def check_in(case: InspectionCase, *, actor: Any, code: str) -> CaseOfficer:
     if problems:
         raise ValidationError({"officer": problems})
     if assignment.checked_in_at is not None:
-        raise ValidationError(f"{officer.name} 已于 {assignment.checked_in_at:%H:%M} 签到。")
+        raise ValidationError(
+            f"{officer.name} 已于 {timefmt.fmt_time(assignment.checked_in_at)} 签到。"
+        )
     with transaction.atomic():
         current = _locked(case)
         before = case_snapshot(current)
@@ -1557,7 +1560,7 @@ def publish_result(case: InspectionCase, *, actor: Any, summary: str = "") -> In
         raise ValidationError(f"案件 {case.reference} 尚未作出处理决定，不能公示结果。")
     if case.published_at is not None:
         raise ValidationError(
-            f"案件 {case.reference} 的结果已于 {case.published_at:%Y-%m-%d} 公示。"
+            f"案件 {case.reference} 的结果已于 {timefmt.fmt_date(case.published_at)} 公示。"
         )
     summary = _text(summary, label="公示内容", limit=1000) or default_result_summary(case)
     with _step(case, actor=actor, action="inspections.case.publish") as step:
@@ -1703,7 +1706,7 @@ def book_guidance(
         raise ValidationError("收到预告通知书后、检查开始前才能预约指导。")
     if slot.organisation_id != case.organisation_id or slot.is_withdrawn:
         raise ValidationError({"slot": ["该时段不可预约，请选择检查机关发布的其他时段。"]})
-    if timezone.localdate(slot.starts_at) >= case.inspection_date:
+    if timefmt.beijing_date(slot.starts_at) >= case.inspection_date:
         raise ValidationError({"slot": ["指导时段须早于检查日期，请选择更早的时段。"]})
     if slot.starts_at <= timezone.now():
         raise ValidationError({"slot": ["该时段已开始或已过去，请选择其他时段。"]})

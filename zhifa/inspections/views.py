@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from zhifa import timefmt
 from zhifa.discretion.engine import OUTCOME_LABELS
 from zhifa.documents import selectors as document_selectors
 from zhifa.draws.models import DrawResultStatus, DrawStatus, DrawTask
@@ -564,7 +565,7 @@ def case_oral_notice(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         form_class=forms.OralNoticeForm,
         form_kwargs=lambda case: {"case": case},
-        initial=lambda case: {"told_at": timezone.localtime().replace(second=0, microsecond=0)},
+        initial=lambda case: {"told_at": timefmt.now().replace(second=0, microsecond=0)},
         step=lambda case, user, form: services.record_oral_notice(
             case, actor=user, **form.cleaned_data
         ),

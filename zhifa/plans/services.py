@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from zhifa import timefmt
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
 from zhifa.org.models import EnforcementField, Organisation, Region
@@ -267,7 +268,7 @@ def import_items(
             action="plans.item.import",
             obj=organisation,
             object_type="plans.itemimport",
-            object_id=f"{organisation.pk}-{now:%Y%m%d%H%M%S%f}",
+            object_id=f"{organisation.pk}-{timefmt.fmt_stamp(now)}",
             after={
                 "organisation": organisation.pk,
                 "file_name": file_name[:255],

@@ -12,12 +12,14 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 
+from zhifa import timefmt
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def local_time(value: dt.datetime | None) -> str:
     """A timestamp as people in Asia/Shanghai read it; spreadsheets get no time zones."""
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+    return timefmt.fmt_datetime(value, seconds=True)
 
 
 def xlsx_response(

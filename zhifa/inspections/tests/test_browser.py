@@ -188,7 +188,8 @@ def test_one_case_walks_through_every_step_as_the_real_personas(
         firm.get_by_label("指导时段").select_option(index=1)
         firm.get_by_label("希望指导的问题").fill("从业人员健康证办理")
         submit(firm, "预约")
-        assert "已预约" in firm.get_by_test_id("booking").inner_text()
+        booking = firm.get_by_test_id("booking").inner_text()
+        assert booking.startswith("2026-03-13 14:00–15:00 线上视频指导（王检查）· 已预约")
 
     # Inspection day: the enterprise shows its code, the officer pair checks in on their phones.
     with at(dt.date(2026, 3, 17), 9):
