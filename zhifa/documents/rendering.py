@@ -643,7 +643,7 @@ _FIXED_TEXT = "— 0123456789 —〔〕号" + "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 @functools.cache
 def _template_text(kind_code: str) -> str:
     """The fixed wording of the kind's default template: headings, labels, the back page."""
-    parts = []
+    parts: list[str] = []
     with zipfile.ZipFile(TEMPLATE_DIR / f"{kind_code}.docx") as package:
         for name in package.namelist():
             if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", name):
