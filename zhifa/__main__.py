@@ -77,8 +77,10 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] == "check":
+    if args[:1] == ["check"]:
         args[0] = "platformcheck"
+    elif args[:2] == ["help", "check"]:
+        args[1] = "platformcheck"
     _refuse_unmigrated(args)
     execute_from_command_line(["zhifa", *args])
 
