@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -41,6 +43,56 @@ def is_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
+# apt-get's messages when another process (unattended-upgrades on a fresh machine, say) holds the
+# package manager's lock; apt-get exits 100 then, as it does for any other failure.
+APT_LOCK_MESSAGES = (
+    "Could not get lock",
+    "Unable to acquire the dpkg frontend lock",
+    "Unable to lock",
+)
+APT_LOCK_WAIT_SECONDS = 600.0
+APT_LOCK_RETRY_SECONDS = 15.0
+
+
+def _duration(seconds: float) -> str:
+    return f"{round(seconds / 60)} 分钟" if seconds >= 60 else f"{round(seconds)} 秒"
+
+
+def apt_get(prefix: list[str], *args: str) -> int:
+    """Run apt-get; while another process holds the package manager's lock, wait and retry
+    (a message every APT_LOCK_RETRY_SECONDS, for up to APT_LOCK_WAIT_SECONDS)."""
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    deadline = time.monotonic() + APT_LOCK_WAIT_SECONDS
+    started = time.monotonic()
+    while True:
+        result = subprocess.run(
+            [*prefix, "apt-get", *args], env=env, stderr=subprocess.PIPE, text=True
+        )
+        locked = (
+            result.returncode != 0
+            and any(m in result.stderr for m in APT_LOCK_MESSAGES)
+            and "are you root" not in result.stderr  # no permission: waiting will not help
+        )
+        if not locked:
+            sys.stderr.write(result.stderr)
+            return result.returncode
+        holder = re.search(r"held by process (\d+) \(([^)]*)\)", result.stderr)
+        who = f"进程 {holder[1]}（{holder[2]}）" if holder else "另一进程"
+        limit = _duration(APT_LOCK_WAIT_SECONDS)
+        if time.monotonic() >= deadline:
+            sys.stderr.write(result.stderr)
+            say(
+                f"软件包管理器被{who}占用超过 {limit}，放弃安装。"
+                "请等它结束（ps -e | grep -E 'apt|dpkg' 可查看）后重新运行本命令。"
+            )
+            return result.returncode
+        say(
+            f"软件包管理器正被{who}占用，等待它结束后继续"
+            f"（已等 {_duration(time.monotonic() - started)}，最多等 {limit}）……"
+        )
+        time.sleep(APT_LOCK_RETRY_SECONDS)
+
+
 def apt_install(*packages: str) -> bool:
     """Install Debian packages when we may (root, or password-less sudo); False otherwise."""
     if not shutil.which("apt-get"):
@@ -50,12 +102,9 @@ def apt_install(*packages: str) -> bool:
         if not shutil.which("sudo") or subprocess.run(["sudo", "-n", "true"]).returncode != 0:
             return False
         prefix = ["sudo", "-n"]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     say(f"正在安装系统软件包：{' '.join(packages)}")
-    subprocess.run([*prefix, "apt-get", "update", "-qq"], env=env)
-    code = subprocess.run(
-        [*prefix, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], env=env
-    ).returncode
+    apt_get(prefix, "update", "-qq")
+    code = apt_get(prefix, "install", "-y", "-qq", "--no-install-recommends", *packages)
     return code == 0
 
 
@@ -110,28 +159,42 @@ RENDER_LIBRARIES = {
 }
 
 
-def missing_document_support() -> list[str]:
-    import ctypes.util
-
-    missing = [pkg for lib, pkg in RENDER_LIBRARIES.items() if not ctypes.util.find_library(lib)]
+def missing_families() -> list[str]:
+    """The document faces fontconfig cannot find."""
     families = ""
     if shutil.which("fc-list"):
         families = subprocess.run(
             ["fc-list", ":", "family"], capture_output=True, text=True, check=False
         ).stdout
-    if any(family not in families for family in FONT_FAMILIES):
+    return [family for family in FONT_FAMILIES if family not in families]
+
+
+def missing_document_support() -> list[str]:
+    import ctypes.util
+
+    missing = [pkg for lib, pkg in RENDER_LIBRARIES.items() if not ctypes.util.find_library(lib)]
+    if missing_families():
         missing += FONT_PACKAGES
     return missing
 
 
-def ensure_fonts(env: dict[str, str]) -> dict[str, str]:
-    """Fonts and libraries for rendering official documents: installed when missing and we may."""
+def install_document_support() -> tuple[list[str], bool]:
+    """Fonts and libraries for rendering official documents, installed when missing and we may:
+    (the packages still missing, whether apt-get installed them)."""
     missing = missing_document_support()
+    installed = False
     if missing and apt_install(*missing):
+        installed = True
         missing = missing_document_support()
+    return missing, installed
+
+
+def ensure_fonts(env: dict[str, str]) -> dict[str, str]:
+    """For the tests: without the fonts, the document rendering tests skip saying why."""
+    missing, _ = install_document_support()
     if missing:
         reason = (
-            f"缺少文书排版所需的软件包（{' '.join(missing)}），且当前用户无权用 apt-get 安装："
+            f"缺少文书排版所需的软件包（{' '.join(missing)}），且未能用 apt-get 安装："
             "文书渲染测试将跳过。"
         )
         say(reason)
@@ -139,9 +202,34 @@ def ensure_fonts(env: dict[str, str]) -> dict[str, str]:
     return env
 
 
+def require_document_support() -> None:
+    """For the demo, which issues official documents: stop before anything is loaded when they
+    cannot be rendered, rather than issue documents whose Chinese prints as boxes."""
+    missing, installed = install_document_support()
+    if not missing:
+        return
+    families = missing_families()
+    found = f"fontconfig 找不到字体 {'、'.join(families)}" if families else "缺少排版库"
+    if installed:
+        advice = (
+            "软件包已安装，但 fontconfig 仍找不到这些字体：请检查 fontconfig 的配置"
+            "（FONTCONFIG_FILE、FONTCONFIG_PATH）"
+        )
+    else:
+        advice = (
+            f"请以 root 运行 apt-get install -y --no-install-recommends {' '.join(missing)}"
+            "（安装失败时上面有原因）"
+        )
+    sys.exit(
+        f"[zhifa] 无法生成文书：{found}（需要软件包 {' '.join(missing)}）。演示会签发文书，"
+        f"没有这些字体时文书中的汉字无法显示，所以演示数据未载入、数据库未作改动。{advice}，"
+        "然后重新运行 python3 run.py demo。"
+    )
+
+
 def demo(args: list[str]) -> None:
     ensure_venv()
-    ensure_fonts(dict(os.environ))
+    require_document_support()
     zhifa("migrate", "--no-input", "-v", "0")
     zhifa("demo", "load")
     zhifa("demo", "accounts")

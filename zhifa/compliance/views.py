@@ -507,7 +507,11 @@ def self_check_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": _counts(answers),
         },
     )
-    pdf = rendering.html_to_pdf(f"{rendering.HTML_HEAD}{body}{rendering.HTML_END}")
+    try:
+        pdf = rendering.html_to_pdf(f"{rendering.HTML_HEAD}{body}{rendering.HTML_END}")
+    except rendering.RenderError as error:  # a character the document faces cannot draw
+        messages.error(request, f"暂不能生成 PDF，请使用打印页面：{error}")
+        return redirect("compliance:self_check_report", pk=check.pk)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"企业自查报告-{check.enterprise.name}-{check.pk}.pdf"
     response["Content-Disposition"] = content_disposition_header(False, filename) or ""

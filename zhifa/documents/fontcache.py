@@ -42,11 +42,15 @@ def charset() -> tuple[int, ...]:
     return tuple(sorted(codes))
 
 
+def fc_match_available() -> bool:
+    return shutil.which("fc-match") is not None
+
+
 def source_of(face: Face) -> tuple[str, int] | None:
     """The font file and face index that render ``face``: its configured file, or fontconfig's."""
     if face.file:
         return (face.file, 0) if Path(face.file).is_file() else None
-    if not shutil.which("fc-match"):
+    if not fc_match_available():
         return None
     weight = "bold" if face.weight >= 600 else "regular"
     result = subprocess.run(

@@ -15,8 +15,10 @@ import datetime
 import functools
 import html
 import io
+import re
 import string
 import threading
+import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +35,7 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, Template, TemplateError
 
 from zhifa import timefmt
-from zhifa.documents import fontcache, layout
+from zhifa.documents import fontcache, fontcheck, layout
 from zhifa.documents.specs import LABELS, SPECS, KindSpec
 from zhifa.documents.specs import sample_context as _sample_context
 
@@ -48,6 +50,7 @@ __all__ = [
     "default_template",
     "render",
     "sample_context",
+    "unprintable_in",
 ]
 
 
@@ -547,6 +550,7 @@ def reset_stylesheet() -> None:
     """Forget the cached stylesheet and back pages (after the font settings change)."""
     _weasy.cache_clear()
     _back_pages.cache_clear()
+    fontcheck.reset()
 
 
 # The back page of inspection documents (五个严禁, 八个不得) starts at this page break. Its text
@@ -575,6 +579,8 @@ def _back_pages(back: str, preceding: int) -> tuple[Any, ...]:
 
 
 def html_to_pdf(document: str) -> bytes:
+    """The PDF of ``document``; RenderError (nothing laid out) when the faces cannot print it."""
+    _refuse_unprintable(document)
     front, found, back = document.rpartition(BACK_PAGE_START)
     if not found or not back.endswith(HTML_END) or not front.startswith(HTML_HEAD):
         return bytes(_layout(document).write_pdf())
@@ -600,27 +606,104 @@ def docx_to_pdf(docx: bytes) -> bytes:
 def missing_fonts() -> list[str]:
     """The configured faces this machine cannot supply, in Chinese; [] when all are present.
 
-    WeasyPrint would silently fall back to another face, so rendering checks first: a font file
-    must exist, a family name must be known to fontconfig.
+    WeasyPrint would silently fall back to another face (or crash with none), so rendering and
+    issuing check first: a font file must exist, a family name must be known to fontconfig.
     """
-    import shutil
-    import subprocess
+    return fontcheck.font_problems()
 
-    problems = []
-    families: set[str] | None = None
-    for role, face in layout.fonts().items():
-        label = layout.ROLE_NAMES[role]
-        if face.file:
-            if not Path(face.file).is_file():
-                problems.append(f"{label}字体文件不存在：{face.file}")
-            continue
-        if families is None:
-            if not shutil.which("fc-list"):
-                return ["未找到 fontconfig（fc-list），无法确认字体是否安装。"]
-            listing = subprocess.run(
-                ["fc-list", ":", "family"], capture_output=True, text=True, check=False
-            ).stdout
-            families = {name.strip() for line in listing.splitlines() for name in line.split(",")}
-        if face.family not in families:
-            problems.append(f"未安装{label}字体“{face.family}”")
-    return problems
+
+def render_problems(kind_code: str = "reminder_letter") -> list[str]:
+    """Why this machine cannot render documents, in Chinese; [] when a sample document of
+    ``kind_code`` renders. For what must stop before it makes anything (``zhifa demo load``,
+    ``zhifa check``)."""
+    missing = missing_fonts()
+    if missing:
+        return missing
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as error:
+        return [
+            f"无法加载排版库 WeasyPrint（{error}），请安装 Pango"
+            "（Debian：libpango-1.0-0、libpangoft2-1.0-0）"
+        ]
+    try:
+        render(kind_code, sample_context(kind_code))
+    except Exception as error:
+        return [f"示例文书（{SPECS[kind_code].name}）排版失败：{error}"]
+    return []
+
+
+# --- what the faces cannot print ------------------------------------------------------------
+
+_TAG = re.compile(r"<[^>]*>")
+_TEXT_RUN = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>")
+# What the stylesheet and the platform add to every document around its context: page numbers
+# (— 3 —), the 文号's brackets and the characters of a 核验码.
+_FIXED_TEXT = "— 0123456789 —〔〕号" + "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+@functools.cache
+def _template_text(kind_code: str) -> str:
+    """The fixed wording of the kind's default template: headings, labels, the back page."""
+    parts: list[str] = []
+    with zipfile.ZipFile(TEMPLATE_DIR / f"{kind_code}.docx") as package:
+        for name in package.namelist():
+            if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", name):
+                xml = package.read(name).decode("utf-8")
+                parts.extend(html.unescape(text) for text in _TEXT_RUN.findall(xml))
+    return "".join(parts)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every text ``value`` can print as: strings, numbers and dates, inside lists and mappings."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, bool) or value is None:
+        return
+    elif isinstance(value, datetime.date):
+        yield str(value)
+        yield date_text(value)
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            yield from _strings(item)
+    else:
+        yield str(value)
+
+
+def unprintable_in(
+    kind_code: str, context: Mapping[str, Any], *, extra: Mapping[str, str] | None = None
+) -> list[str]:
+    """The characters of a document no configured face can draw, each named with the field it is
+    in (``["受文者名称中的“𓀀”（U+13000）"]``); [] when all can be printed.
+
+    Checks what the default template of the kind prints: its own wording, every value of
+    ``context`` and ``extra`` (label → text, e.g. the 文号 a document is about to receive).
+    """
+    _spec(kind_code)
+    texts: dict[str, list[str]] = {"文书模板": [_template_text(kind_code), _FIXED_TEXT]}
+    for key, value in context.items():
+        texts.setdefault(LABELS.get(key, "文书内容"), []).extend(_strings(value))
+    for label, text in (extra or {}).items():
+        texts.setdefault(label, []).append(text)
+    return fontcheck.undrawable_problems(texts)
+
+
+def _refuse_unprintable(document: str) -> None:
+    """Lay out nothing the faces cannot print: a missing face would come out as boxes in some
+    other font, or crash Pango when there is no font at all."""
+    missing = fontcheck.font_problems()
+    if missing:
+        raise RenderError(
+            "本机缺少文书字体，不能生成 PDF：" + "；".join(missing) + "。"
+            "请系统管理员安装文书字体（见使用说明“文书字体”）后再试。"
+        )
+    chars = fontcheck.undrawable(html.unescape(_TAG.sub("", document)))
+    if chars:
+        raise RenderError(
+            "文书中有文书字体无法显示的字符："
+            + "、".join(fontcheck.describe(c) for c in chars)
+            + "。请改用常用字，或由系统管理员配置包含这些字符的字体后再试。"
+        )

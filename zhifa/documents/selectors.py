@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from zhifa.documents.models import (
+    BatchStatus,
     Delivery,
     DeliveryMethod,
     Document,
@@ -306,3 +307,19 @@ def batch_items(batch: DocumentBatch, *, status: str = "") -> QuerySet[DocumentB
     if status:
         qs = qs.filter(status=status)
     return qs.select_related("document__kind", "document__number").order_by("position")
+
+
+def unfinished_batches() -> QuerySet[DocumentBatch]:
+    """Every batch still queued or running, whoever made it (for ``zhifa check``)."""
+    return DocumentBatch.objects.filter(status__in=(BatchStatus.QUEUED, BatchStatus.RUNNING))
+
+
+def stalled_batches(*, now: dt.datetime, stale_after: dt.timedelta) -> QuerySet[DocumentBatch]:
+    """Unfinished batches no worker has moved for ``stale_after``: queued that long, or running
+    with no progress that long. ``zhifa documents run-batches`` takes them up."""
+    cutoff = now - stale_after
+    return unfinished_batches().filter(
+        Q(status=BatchStatus.QUEUED, created_at__lt=cutoff)
+        | Q(status=BatchStatus.RUNNING, heartbeat_at__lt=cutoff)
+        | Q(status=BatchStatus.RUNNING, heartbeat_at__isnull=True, started_at__lt=cutoff)
+    )

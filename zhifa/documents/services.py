@@ -538,6 +538,34 @@ def render_context(document: Document, *, number: str, code: str, date: dt.date)
     return context
 
 
+def _refuse_unprintable(document: Document, context: Mapping[str, Any], *, year: int) -> None:
+    """Refuse, before a number is reserved, a document the configured faces cannot print: it
+    would be issued for good (文号, SM3, 核验码) with boxes in place of its characters."""
+    from zhifa.documents.rendering import RenderError, missing_fonts, unprintable_in
+
+    missing = missing_fonts()
+    if missing:
+        raise ValidationError(
+            f"本机缺少文书字体，文书{_label(document)}现在不能签发：{'；'.join(missing)}。"
+            "请系统管理员安装文书字体（见使用说明“文书字体”）后再签发；文书未编号，草稿保持不变。"
+        )
+    try:
+        designator = designator_for(document.organisation, document.kind)
+    except NumberingError:
+        designator = ""  # reserve_number refuses with its own reason
+    try:
+        problems = unprintable_in(
+            document.kind.code, context, extra={"文号": format_number(designator, year, 1)}
+        )
+    except RenderError:
+        return  # no template for this kind: render() reports it
+    if problems:
+        raise ValidationError(
+            f"文书{_label(document)}中有文书字体无法显示的字符，不能签发：{'；'.join(problems)}。"
+            "请修改草稿改用常用字（或由系统管理员配置包含这些字符的字体）后再签发。"
+        )
+
+
 def issue_document(
     document: Document, *, actor: Any, issue_date: dt.date | None = None
 ) -> Document:
@@ -568,6 +596,7 @@ def issue_document(
             f"文书{_label(current)}的内容不完整，不能签发：{''.join(problems)}"
             "请先修改草稿补全内容。"
         )
+    _refuse_unprintable(current, provisional, year=issue_date.year)
     stored: list[str] = []
     try:
         with allocate_number(

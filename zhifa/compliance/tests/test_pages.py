@@ -317,6 +317,27 @@ def test_the_report_downloads_as_a_pdf_when_the_fonts_are_there(client_for, self
     assert response.content.startswith(b"%PDF-")
 
 
+def test_a_report_the_fonts_cannot_print_is_not_laid_out_and_the_page_says_why(
+    client_for, self_check, enterprise
+):
+    from zhifa.documents import rendering
+
+    if rendering.missing_fonts():
+        pytest.skip("文书字体缺失，PDF 报告不能生成。")
+    company = self_check.enterprise
+    company.name = "舟山\U00013000酒楼有限公司"  # a character no CJK face has
+    company.save(update_fields=["name"])
+    client = client_for(enterprise)
+    response = client.get(reverse("compliance:self_check_report_pdf", args=[self_check.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("compliance:self_check_report", args=[self_check.pk])
+    page = client.get(response["Location"])
+    assert [str(m) for m in page.context["messages"]] == [
+        "暂不能生成 PDF，请使用打印页面：文书中有文书字体无法显示的字符：“𓀀”（U+13000）。"
+        "请改用常用字，或由系统管理员配置包含这些字符的字体后再试。"
+    ]
+
+
 def test_another_enterprise_cannot_download_the_pdf(client_for, self_check, other_enterprise_user):
     response = client_for(other_enterprise_user).get(
         reverse("compliance:self_check_report_pdf", args=[self_check.pk])

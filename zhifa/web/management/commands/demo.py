@@ -65,6 +65,18 @@ class Command(BaseCommand):
             self._accounts()
 
     def _load(self, enterprises: int, officers: int) -> None:
+        # The demo issues official documents; with their fonts missing they would be issued
+        # unreadable for good (or Pango would crash half-way), so nothing is loaded at all.
+        from zhifa.documents.rendering import render_problems
+
+        problems = render_problems()
+        if problems:
+            raise CommandError(
+                "本机无法生成文书，演示数据未载入（未作任何改动）：" + "；".join(problems) + "。"
+                "请安装文书字体（Debian：apt-get install fonts-noto-cjk fonts-lxgw-wenkai；"
+                "python3 run.py demo 会自动安装），或用 ZHIFA_FONT_* 设置指向本机已有的字体，"
+                "再运行 zhifa demo load。"
+            )
         started = time.monotonic()
         try:
             result = load_demo(enterprises=enterprises, officers=officers)
