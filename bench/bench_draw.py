@@ -28,9 +28,12 @@ import statistics
 import sys
 import tempfile
 import time
+import zoneinfo
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import time_machine
 
 REPO = Path(__file__).resolve().parent.parent
 # Zhejiang's 11 prefecture-level cities; every enterprise lies in one of them.
@@ -213,14 +216,13 @@ def _one_draw(task: Any, actor: Any, picks: int, run: int) -> dict[str, float]:
     services.announce_draw(draw, actor=actor)
     announce = time.perf_counter() - started
     draw.refresh_from_db()
-    started = time.perf_counter()
-    services.perform_draw(
-        draw,
-        values=[f"{run},17,23,31,42,45", f"3{run}71.25"],
-        actor=actor,
-        today=today + dt.timedelta(days=1),
-    )
-    perform = time.perf_counter() - started
+    # The draw is made on the sources' day, with the clock on that day, as an operator would.
+    beijing = zoneinfo.ZoneInfo("Asia/Shanghai")
+    reveal = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(10), tzinfo=beijing)
+    with time_machine.travel(reveal, tick=True):
+        started = time.perf_counter()
+        services.perform_draw(draw, values=[f"{run},17,23,31,42,45", f"3{run}71.25"], actor=actor)
+        perform = time.perf_counter() - started
     draw = DrawTask.objects.get(pk=draw.pk)
     results = draw.results.count()
     if results != picks:

@@ -287,9 +287,10 @@ def _ceil_ratio(ratio: Decimal, size: int) -> int:
     return int((Decimal(ratio) * size / Decimal(100)).to_integral_value(rounding=ROUND_CEILING))
 
 
-def announce_draw(draw: DrawTask, *, actor: Any, on: dt.date | None = None) -> DrawTask:
-    """Freeze and publish the pools, the counts and (commit mode) the commitment."""
-    day = on or timezone.localdate()
+def announce_draw(draw: DrawTask, *, actor: Any) -> DrawTask:
+    """Freeze and publish the pools, the counts and (commit mode) the commitment, as of today:
+    no caller announces a draw as on another day."""
+    day = timezone.localdate()
     saved_files: list[str] = []
     try:
         with transaction.atomic():
@@ -506,11 +507,10 @@ def _by_position(
     return skip
 
 
-def perform_draw(
-    draw: DrawTask, *, values: list[str], actor: Any, today: dt.date | None = None
-) -> DrawTask:
-    """Enter the revealed values, run every selection and freeze the public record."""
-    day = today or timezone.localdate()
+def perform_draw(draw: DrawTask, *, values: list[str], actor: Any) -> DrawTask:
+    """Enter the revealed values, run every selection and freeze the public record, today: a
+    draw is never run as on another day, so its record's time is when the values were entered."""
+    day = timezone.localdate()
     with transaction.atomic():
         draw = DrawTask.objects.select_for_update().get(pk=draw.pk)
         _require_drawer(actor, draw.organisation_id)

@@ -1,19 +1,21 @@
-"""Demo inspection cases, made through the services as the demo personas.
+"""Demo inspection cases, made through the services as the demo personas, on ``day`` of the
+demo's history (the last finished working day, ``zhifa.web.demo_timeline``):
 
-- the demo draw's enterprises become draft cases; most are submitted, five approved in one
-  batch (with its 批量审批清单) and one on its own;
+- the demo draw's enterprises become draft cases, dated from the earliest day a notice issued
+  that day allows; most are submitted, five approved in one batch (with its 批量审批清单) and one
+  on its own;
 - the persona enterprise 舟山海之味餐饮有限公司 gets a 专项检查 with its 预告通知书 delivered to
-  its portal, and the agency publishes guidance times it can book;
+  its portal, and the agency publishes guidance times it can book before it;
 - an emergency 燃气安全 inspection of another enterprise, begun with an oral notice, is
-  recorded, decided, published and made up (补办) by the agency head.
+  recorded, decided, published and made up (补办) by the agency head that afternoon.
 
-Idempotent: nothing is done when the health agency already has cases. Every date is counted
-from today with the working-day calendar, so the demo is lawful whenever it is loaded.
+Every step runs with the clock set to its moment, so the services judge and stamp it as of then.
+A part that would need the working days of a year whose holiday arrangement is not loaded is
+left out. Idempotent: nothing is done when the health agency already has cases.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 
 from django.utils import timezone
@@ -33,7 +35,8 @@ from zhifa.org.selectors import eligible_on_q
 from zhifa.plans.models import InspectionItem
 from zhifa.registry.models import Enterprise
 from zhifa.web.demo_data import HEALTH_AGENCY, PERSONA_ENTERPRISE
-from zhifa.workdays.selectors import YearNotLoaded, add_workdays
+from zhifa.web.demo_timeline import DemoClock, DemoTimeline, beijing, timeline_for
+from zhifa.workdays.selectors import YearNotLoaded, add_workdays, notice_working_days
 
 
 def _officer_pair(agency: Organisation, inspector: User, day: dt.date) -> list[Officer]:
@@ -45,7 +48,9 @@ def _officer_pair(agency: Organisation, inspector: User, day: dt.date) -> list[O
     return pair
 
 
-def load_demo_inspections() -> dict[str, int]:
+def load_demo_inspections(
+    *, timeline: DemoTimeline | None = None, clock: DemoClock | None = None
+) -> dict[str, int]:
     counts = {"cases": 0, "approved": 0, "notices": 0, "closed": 0, "slots": 0}
     agency = Organisation.objects.filter(name=HEALTH_AGENCY).first()
     inspector = User.objects.filter(username="inspector").first()
@@ -54,125 +59,176 @@ def load_demo_inspections() -> dict[str, int]:
         return counts
     if InspectionCase.objects.filter(organisation=agency).exists():
         return counts
-    # A calendar year not yet loaded (late December) leaves the rest of the demo out; any other
-    # refusal is a bug of the demo and is raised.
-    with contextlib.suppress(YearNotLoaded):
-        _load(agency, inspector, approver, counts)
+    timeline = timeline or timeline_for(timezone.now())
+    clock = clock or DemoClock()
+    _from_draw(timeline, clock, agency, inspector, approver, counts)
+    _persona(timeline, clock, agency, inspector, approver, counts)
+    _emergency(timeline, clock, agency, inspector, approver, counts)
     return counts
 
 
-def _load(agency: Organisation, inspector: User, approver: User, counts: dict[str, int]) -> None:
-    today = timezone.localdate()
+def _from_draw(
+    timeline: DemoTimeline,
+    clock: DemoClock,
+    agency: Organisation,
+    inspector: User,
+    approver: User,
+    counts: dict[str, int],
+) -> None:
     draw = (
         DrawTask.objects.filter(organisation=agency, status=DrawStatus.DRAWN)
         .filter(title__startswith=DRAWN_TITLE.split("{")[0])
+        .select_related("region")
         .order_by("pk")
         .first()
     )
-    if draw is not None:
+    if draw is None or draw.inspection_end is None:
+        return
+    try:
+        first = add_workdays(timeline.day, notice_working_days(draw.region))
+    except YearNotLoaded:
+        return
+    if first > draw.inspection_end:
+        # Too late in the quarter for a lawful notice: the results wait, unconverted.
+        return
+    with clock.at(timeline.on_day(10)):
         report = services.cases_from_draw(draw, actor=inspector)
         created = report.created
         counts["cases"] += len(created)
         for case in created[:8]:
             services.submit_case(case, actor=inspector)
-        if len(created) >= 3:
-            batch = created[: min(5, len(created) - 1)]
+    if len(created) >= 3:
+        batch = created[: min(5, len(created) - 1)]
+        with clock.at(timeline.on_day(14)):
             services.approve_batch(
                 batch,
                 actor=approver,
                 title=f"{draw.title}（第一批）",
                 opinion="同意按计划实施，检查前依法预告。",
             )
+        with clock.at(timeline.on_day(14, 10)):
             services.approve_case(created[len(batch)], actor=approver, opinion="同意。")
-            counts["approved"] += len(batch) + 1
+        counts["approved"] += len(batch) + 1
 
+
+def _persona(
+    timeline: DemoTimeline,
+    clock: DemoClock,
+    agency: Organisation,
+    inspector: User,
+    approver: User,
+    counts: dict[str, int],
+) -> None:
     items = list(
         InspectionItem.objects.filter(organisation=agency, is_active=True).order_by("code")
     )
     persona = Enterprise.objects.filter(name=PERSONA_ENTERPRISE).first()
-    if not items or persona is None:
+    day = timeline.persona_inspection
+    if not items or persona is None or day is None:
         return
-    day = add_workdays(today, 8)
     pair = _officer_pair(agency, inspector, day)
     if len(pair) < services.MIN_OFFICERS:
         return
-    case = services.create_case(
-        organisation=agency,
-        enterprise=persona,
-        kind=InspectionKind.SPECIAL,
-        items=items[:2],
-        officers=pair,
-        inspection_date=day,
-        actor=inspector,
-        title="餐饮服务场所卫生专项检查",
-        reason="依据年度专项整治安排，对餐饮服务单位公共卫生状况开展专项检查。",
-    )
-    services.submit_case(case, actor=inspector)
-    services.approve_case(case, actor=approver, opinion="同意，按期预告。")
-    services.issue_notice(case, actor=inspector)
+    with clock.at(timeline.on_day(10, 30)):
+        case = services.create_case(
+            organisation=agency,
+            enterprise=persona,
+            kind=InspectionKind.SPECIAL,
+            items=items[:2],
+            officers=pair,
+            inspection_date=day,
+            actor=inspector,
+            title="餐饮服务场所卫生专项检查",
+            reason="依据年度专项整治安排，对餐饮服务单位公共卫生状况开展专项检查。",
+        )
+        services.submit_case(case, actor=inspector)
     counts["cases"] += 1
+    with clock.at(timeline.on_day(14, 30)):
+        services.approve_case(case, actor=approver, opinion="同意，按期预告。")
     counts["approved"] += 1
+    with clock.at(timeline.on_day(14, 40)):
+        services.issue_notice(case, actor=inspector)
     counts["notices"] += 1
 
-    tz = timezone.get_current_timezone()
-    for offset in (2, 3, 4):
-        slot_day = add_workdays(today, offset)
-        services.publish_slot(
-            organisation=agency,
-            actor=inspector,
-            starts_at=dt.datetime.combine(slot_day, dt.time(14, 30), tzinfo=tz),
-            ends_at=dt.datetime.combine(slot_day, dt.time(15, 30), tzinfo=tz),
-            place="线上视频指导（腾讯会议，号码随预约确认发送）",
-            officer=pair[0],
-        )
-        counts["slots"] += 1
+    with clock.at(timeline.on_day(15)):
+        for slot_day in timeline.slot_days:
+            services.publish_slot(
+                organisation=agency,
+                actor=inspector,
+                starts_at=beijing(slot_day, 14, 30),
+                ends_at=beijing(slot_day, 15, 30),
+                place="线上视频指导（腾讯会议，号码随预约确认发送）",
+                officer=pair[0],
+            )
+            counts["slots"] += 1
 
+
+def _emergency(
+    timeline: DemoTimeline,
+    clock: DemoClock,
+    agency: Organisation,
+    inspector: User,
+    approver: User,
+    counts: dict[str, int],
+) -> None:
+    items = list(
+        InspectionItem.objects.filter(organisation=agency, is_active=True).order_by("code")
+    )
     other = (
         Enterprise.objects.filter(region__code__startswith="3309")
-        .exclude(pk=persona.pk)
+        .exclude(name=PERSONA_ENTERPRISE)
         .exclude(cases__isnull=False)
         .order_by("uscc")
         .first()
     )
-    if other is None:
+    if not items or other is None or not timeline.emergency:
         return
-    emergency = services.create_case(
-        organisation=agency,
-        enterprise=other,
-        kind=InspectionKind.SAFETY,
-        items=items[:1],
-        officers=_officer_pair(agency, inspector, today),
-        inspection_date=today,
-        actor=inspector,
-        title="燃气安全紧急检查",
-        exemption_reason="群众报告该单位后厨有燃气异味，直接涉及人民群众生命财产安全。",
-        is_emergency=True,
-    )
-    told_at = timezone.now().replace(second=0, microsecond=0)
-    services.record_oral_notice(
-        emergency,
-        actor=inspector,
-        told_at=told_at,
-        place=other.address or other.name,
-        told_by=emergency.assignments.order_by("position").first().officer,  # type: ignore[union-attr]
-        told_to="现场负责人",
-        content="接群众报告后厨燃气异味，依法立即实施现场检查。",
-        head=approver,
-    )
-    for item in emergency.items.all():
-        services.record_finding(
+    pair = _officer_pair(agency, inspector, timeline.day)
+    if len(pair) < services.MIN_OFFICERS:
+        return
+    told_at = timeline.on_day(16)
+    with clock.at(told_at):
+        emergency = services.create_case(
+            organisation=agency,
+            enterprise=other,
+            kind=InspectionKind.SAFETY,
+            items=items[:1],
+            officers=pair,
+            inspection_date=timeline.day,
+            actor=inspector,
+            title="燃气安全紧急检查",
+            exemption_reason="群众报告该单位后厨有燃气异味，直接涉及人民群众生命财产安全。",
+            is_emergency=True,
+        )
+        services.record_oral_notice(
             emergency,
             actor=inspector,
-            item=item,
-            result=FindingResult.COMPLIANT,
-            description="燃气报警装置有效，管道接口检漏无泄漏。",
+            told_at=told_at,
+            place=other.address or other.name,
+            told_by=pair[0],
+            told_to="现场负责人",
+            content="接群众报告后厨燃气异味，依法立即实施现场检查。",
+            head=approver,
         )
-    services.finish_site_record(
-        emergency, actor=inspector, present_person="现场负责人", party_opinion="无异议。"
-    )
-    services.decide_case(emergency, actor=inspector, outcome=CaseOutcome.NO_PROBLEM)
-    services.publish_result(emergency, actor=inspector)
-    services.complete_makeup(emergency, actor=approver)
+    with clock.at(timeline.on_day(16, 20)):
+        for item in emergency.items.all():
+            services.record_finding(
+                emergency,
+                actor=inspector,
+                item=item,
+                result=FindingResult.COMPLIANT,
+                description="燃气报警装置有效，管道接口检漏无泄漏。",
+            )
+    with clock.at(timeline.on_day(16, 40)):
+        services.finish_site_record(
+            emergency, actor=inspector, present_person="现场负责人", party_opinion="无异议。"
+        )
+    with clock.at(timeline.on_day(16, 50)):
+        services.decide_case(emergency, actor=inspector, outcome=CaseOutcome.NO_PROBLEM)
+    with clock.at(timeline.on_day(17)):
+        services.publish_result(emergency, actor=inspector)
+    with clock.at(timeline.on_day(17, 20)):
+        services.complete_makeup(emergency, actor=approver)
     emergency.refresh_from_db()
     if emergency.status == CaseStatus.CLOSED:
         counts["closed"] += 1

@@ -1,15 +1,18 @@
-"""Demo inspection-item lists and published 2026 plans for the demo agencies.
+"""Demo inspection-item lists and published annual plans for the demo agencies.
 
 Items come from ``data/demo_items.csv``: real articles of the laws and regulations each field
 enforces (卫生健康, 市场监管/食品, 生态环境, 安全生产 under the 应急管理 field). Every enforcing
-agency holding one of these fields gets that field's items and a published 2026 plan with strata
-A 3% / B 5% / C 10% / D 20% and a task in the second and the third quarter.
+agency holding one of these fields gets that field's items and a published plan for the demo's
+year with strata A 3% / B 5% / C 10% / D 20% and two tasks per field, both in the quarter of the
+demo's history (``zhifa.web.demo_timeline``), so that the demo's draws fall in their quarter.
 
-Loading is idempotent (items keyed by agency and code, plans by agency and year) and writes in
-bulk, with one summarising audit record, ``plans.demo.load``, when anything was created. The
-plans are stated as approved by the agency's 执法机关负责人 account where the demo has one (舟山市
-卫生健康委员会: drafted by the inspector, approved and published by the approver); elsewhere they
-carry no approver, since the demo has no account for it.
+The plans are written as of the moment the caller's clock says (the demo loads them on the first
+working day of the year): drafted, approved and published then. Loading is idempotent (items
+keyed by agency and code, plans by agency and year) and writes in bulk, with one summarising
+audit record, ``plans.demo.load``, when anything was created. The plans are stated as approved by
+the agency's 执法机关负责人 account where the demo has one (舟山市卫生健康委员会: drafted by the
+inspector, approved and published by the approver); elsewhere they carry no approver, since the
+demo has no account for it.
 """
 
 from __future__ import annotations
@@ -36,7 +39,6 @@ from zhifa.plans.models import (
 from zhifa.registry.models import CreditGrade
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "demo_items.csv"
-DEMO_YEAR = 2026
 STRATA = {"A": Decimal("3"), "B": Decimal("5"), "C": Decimal("10"), "D": Decimal("20")}
 FIELD_TASKS = {
     "health": ("公共场所卫生", "职业卫生和生活饮用水"),
@@ -85,11 +87,14 @@ def _account(organisation: Organisation, role: str) -> User | None:
     )
 
 
-def load_demo_plans(actor: Any = None, *, record: bool = True) -> dict[str, int]:
-    """Create the demo items and plans that are missing; counts of what was created.
-
-    ``record=False`` leaves the audit record to the caller (``zhifa demo load`` folds these
-    counts into its own ``demo.load`` record)."""
+def load_demo_plans(
+    actor: Any = None, *, year: int | None = None, quarter: int | None = None
+) -> dict[str, int]:
+    """Create the demo items and the plans of ``year`` that are missing, their tasks in
+    ``quarter`` (default: this year and quarter); counts of what was created."""
+    today = timezone.localdate()
+    year = year or today.year
+    quarter = quarter or (today.month - 1) // 3 + 1
     items = demo_items()
     by_field: dict[str, list[DemoItem]] = {}
     for item in items:
@@ -134,7 +139,7 @@ def load_demo_plans(actor: Any = None, *, record: bool = True) -> dict[str, int]
             ]
             InspectionItem.objects.bulk_create(new)
             created["items"] += len(new)
-            if AnnualPlan.objects.filter(organisation=agency, year=DEMO_YEAR).exists():
+            if AnnualPlan.objects.filter(organisation=agency, year=year).exists():
                 continue
             creator = _account(agency, Role.INSPECTOR) or fallback
             if creator is None:
@@ -150,8 +155,8 @@ def load_demo_plans(actor: Any = None, *, record: bool = True) -> dict[str, int]
             }
             plan = AnnualPlan.objects.create(
                 organisation=agency,
-                year=DEMO_YEAR,
-                title=f"{agency.name}{DEMO_YEAR}年度涉企行政检查计划",
+                year=year,
+                title=f"{agency.name}{year}年度涉企行政检查计划",
                 description=(
                     "依据国办发〔2024〕54号《关于严格规范涉企行政检查的意见》编制。"
                     "按企业信用风险分类确定抽查比例，A 类企业“无事不扰”；"
@@ -183,9 +188,9 @@ def load_demo_plans(actor: Any = None, *, record: bool = True) -> dict[str, int]
                 field_items = [agency_items[i.code] for i in by_field[code]]
                 half = (len(field_items) + 1) // 2
                 first, second = FIELD_TASKS[code]
-                for quarter, name, task_items in (
-                    (2, f"{first}双随机抽查", field_items[:half]),
-                    (3, f"{second}双随机抽查", field_items[half:]),
+                for name, task_items in (
+                    (f"{first}双随机抽查", field_items[:half]),
+                    (f"{second}双随机抽查", field_items[half:]),
                 ):
                     task = PlanTask.objects.create(
                         plan=plan,
@@ -198,16 +203,16 @@ def load_demo_plans(actor: Any = None, *, record: bool = True) -> dict[str, int]
                     )
                     task.items.set(task_items)
                     created["tasks"] += 1
-        if record and any(created.values()):
+        if any(created.values()):
             record_change(
                 actor=actor,
                 action="plans.demo.load",
                 object_type="plans.demo",
-                object_id=str(DEMO_YEAR),
-                after={"created": created, "year": DEMO_YEAR},
+                object_id=str(year),
+                after={"created": created, "year": year},
                 summary=(
                     f"载入演示检查事项 {created['items']} 项、"
-                    f"{DEMO_YEAR} 年度已公布计划 {created['plans']} 份"
+                    f"{year} 年度已公布计划 {created['plans']} 份"
                 ),
             )
     return created

@@ -5,7 +5,9 @@ Everything is generated from a fixed random seed, so two machines get the same d
 idempotent: rows are keyed by their natural keys (organisation by region and name, officer by
 执法证号, enterprise by 统一社会信用代码, user by username) and only missing rows are written, so a
 second run changes nothing and writes no audit record. The first run writes one summarising
-record, ``demo.load`` (plus ``region.load`` from the region table), not one per row.
+record, ``demo.load`` (plus ``region.load`` from the region table), not one per row, dated the
+first working day of the demo's year (``zhifa.web.demo_timeline``); the year's plans follow that
+morning with their own record, ``plans.demo.load``.
 
 Certificate validity is stated against ``REFERENCE_DATE``: a handful of officers' 执法证 expired
 before it and two are suspended, so that the ineligibility display has something to show.
@@ -16,10 +18,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from zhifa.audit.services import record_change
 from zhifa.identifiers import USCC_CHARSET, id_check_char, uscc_check_char
@@ -36,6 +40,7 @@ from zhifa.org.models import (
 )
 from zhifa.org.regions import load_regions
 from zhifa.registry.models import Contact, Enterprise
+from zhifa.web.demo_timeline import DemoClock, DemoTimeline, timeline_for
 
 SEED = 20251126
 DEMO_PASSWORD = "zhifa2026"
@@ -686,6 +691,7 @@ class DemoSizeError(ValueError):
 class DemoLoadResult:
     created: dict[str, int]
     totals: dict[str, int]
+    plans: dict[str, int] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -693,11 +699,19 @@ class DemoLoadResult:
 
 
 def load_demo(
-    *, enterprises: int = DEFAULT_ENTERPRISES, officers: int = DEFAULT_OFFICERS, actor: Any = None
+    *,
+    enterprises: int = DEFAULT_ENTERPRISES,
+    officers: int = DEFAULT_OFFICERS,
+    actor: Any = None,
+    timeline: DemoTimeline | None = None,
+    clock: DemoClock | None = None,
 ) -> DemoLoadResult:
-    """Load the demo set; rows already there are left as they are.
+    """Load the demo set and the year's plans; rows already there are left as they are.
 
-    Writes one audit record, ``demo.load``, when anything was created or reset.
+    A first load enters the set on the first working day of the demo's year and publishes the
+    plans that morning (``timeline``); a later load that only resets accounts does so now. Writes
+    the audit record ``demo.load`` when anything was created or reset, ``plans.demo.load`` when
+    plans were.
     """
     if enterprises < MIN_ENTERPRISES:
         raise DemoSizeError(f"演示企业数至少为 {MIN_ENTERPRISES}，以便六地各有企业。")
@@ -705,6 +719,20 @@ def load_demo(
         raise DemoSizeError(
             f"演示执法人员数至少为 {len(PERSONA_OFFICERS)}（演示账号对应的执法人员）。"
         )
+    timeline = timeline or timeline_for(timezone.now())
+    clock = clock or DemoClock()
+    first_load = not Organisation.objects.filter(name=HEALTH_AGENCY).exists()
+    moment = clock.at(timeline.base_at) if first_load else nullcontext()
+    with moment:
+        result = _load_set(enterprises, officers, actor)
+    from zhifa.plans.demo import load_demo_plans
+
+    with clock.at(timeline.plans_at):
+        result.plans = load_demo_plans(actor, year=timeline.year, quarter=timeline.quarter)
+    return result
+
+
+def _load_set(enterprises: int, officers: int, actor: Any) -> DemoLoadResult:
     created: dict[str, int] = {}
     with transaction.atomic():
         load_regions(actor=actor)
@@ -716,9 +744,6 @@ def load_demo(
         created["enterprises"], created["contacts"] = _ensure_enterprises(demo)
         created["accounts"], updated_accounts = _ensure_accounts(orgs)
         created["accounts_updated"] = updated_accounts
-        from zhifa.plans.demo import load_demo_plans
-
-        plans_created = load_demo_plans(actor, record=False)
         totals = {
             "regions": Region.objects.count(),
             "fields": EnforcementField.objects.count(),
@@ -729,13 +754,13 @@ def load_demo(
             "accounts": User.objects.filter(username__in=[a.username for a in ACCOUNTS]).count(),
         }
         result = DemoLoadResult(created=created, totals=totals)
-        if result.changed or any(plans_created.values()):
+        if result.changed:
             record_change(
                 actor=actor,
                 action="demo.load",
                 object_type="web.demo",
                 object_id=str(SEED),
-                after={"created": created, "totals": totals, "seed": SEED, "plans": plans_created},
+                after={"created": created, "totals": totals, "seed": SEED},
                 summary=(
                     f"载入演示数据：机构 {created['organisations']} 个、"
                     f"执法人员 {created['officers']} 名、"

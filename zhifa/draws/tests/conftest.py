@@ -5,12 +5,16 @@ D 50% (so 1, 2, 2 and 5 of 20, 20, 10 and 10)."""
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from decimal import Decimal
+from typing import Any
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from zhifa import testing
+from zhifa.draws import services
 from zhifa.plans.models import (
     AnnualPlan,
     InspectionItem,
@@ -20,6 +24,7 @@ from zhifa.plans.models import (
     TaskKind,
 )
 
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 GRADES = ["A"] * 20 + ["B"] * 20 + ["C"] * 10 + ["D"] * 10
 
 
@@ -128,3 +133,11 @@ def sources(today):
         }
         for s in SOURCES
     ]
+
+
+def perform_on(day: dt.date, draw: Any, *, values: list[str], actor: Any) -> Any:
+    """The draw performed at 10:00 on ``day``, with the clock on that day: the service draws only
+    as of today, as an operator would."""
+    moment = dt.datetime.combine(day, dt.time(10), tzinfo=SHANGHAI)
+    with time_machine.travel(moment, tick=False):
+        return services.perform_draw(draw, values=values, actor=actor)

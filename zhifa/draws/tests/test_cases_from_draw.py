@@ -10,7 +10,7 @@ import time_machine
 
 from zhifa.draws import eligibility, services
 from zhifa.draws.models import DrawResult, DrawResultStatus
-from zhifa.draws.tests.conftest import VALUES
+from zhifa.draws.tests.conftest import VALUES, perform_on
 from zhifa.inspections import services as inspections
 from zhifa.inspections.models import CaseStatus, InspectionCase, InspectionKind
 from zhifa.org.models import CertificateStatus
@@ -38,7 +38,7 @@ def drawn(in_october, task, registry, officers, inspector, approver, reveal_date
         inspection_end=dt.date(2026, 11, 30),
     )
     services.announce_draw(draw, actor=approver)
-    return services.perform_draw(draw, values=VALUES, actor=inspector, today=reveal_date)
+    return perform_on(reveal_date, draw, values=VALUES, actor=inspector)
 
 
 @pytest.mark.django_db

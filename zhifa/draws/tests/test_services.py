@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import io
 import json
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -18,7 +20,7 @@ from zhifa.audit.services import verify_chain
 from zhifa.audit.sm3 import sm3_hex
 from zhifa.draws import eligibility, pools, rfc3797, services
 from zhifa.draws import record as draw_record
-from zhifa.draws.demo import load_demo_draws
+from zhifa.draws.demo import DEMO_SOURCES, DRAWN_VALUES, load_demo_draws
 from zhifa.draws.models import (
     DrawMode,
     DrawResult,
@@ -28,7 +30,7 @@ from zhifa.draws.models import (
     DrawTask,
     OfficerAssignment,
 )
-from zhifa.draws.tests.conftest import VALUES
+from zhifa.draws.tests.conftest import SHANGHAI, VALUES, perform_on
 from zhifa.org.models import CertificateStatus, Officer
 from zhifa.plans.models import AnnualPlan, FrequencyPolicy, PlanTask
 from zhifa.registry.models import Enterprise
@@ -74,7 +76,7 @@ def test_an_announced_draw_selects_the_exact_count_per_stratum_and_verifies(
         ("D", 10, 5),
     ]
     assert sm3_hex(pools.read_pool(draw.pool_file)) == draw.pool_sm3
-    draw = services.perform_draw(draw, values=VALUES, actor=inspector, today=reveal_date)
+    draw = perform_on(reveal_date, draw, values=VALUES, actor=inspector)
     assert draw.status == DrawStatus.DRAWN
     assert draw.key_string == "3.8.9.14.22.27.31./3021.57/"
     results = list(DrawResult.objects.filter(draw=draw))
@@ -101,7 +103,7 @@ def picks_of(draw):
 def dry_run(draw, actor, today, values=VALUES):
     """The picks a draw would make now, with nothing kept."""
     with pytest.raises(Rollback), transaction.atomic():
-        drawn = services.perform_draw(draw, values=values, actor=actor, today=today)
+        drawn = perform_on(today, draw, values=values, actor=actor)
         found = picks_of(drawn), drawn.record
         raise Rollback
     return found
@@ -149,7 +151,7 @@ def announced(task, registry, officers, inspector, approver, reveal_date, source
 @pytest.mark.django_db
 def test_the_same_inputs_give_the_same_picks(announced, inspector, reveal_date):
     first, record = dry_run(announced, inspector, reveal_date)
-    drawn = services.perform_draw(announced, values=VALUES, actor=inspector, today=reveal_date)
+    drawn = perform_on(reveal_date, announced, values=VALUES, actor=inspector)
     assert picks_of(drawn) == first
     assert drawn.record["strata"] == record["strata"]
     # Each stratum alone reproduces with the RFC 3797 selection over its own pool file.
@@ -170,7 +172,7 @@ def test_a_draw_before_the_reveal_date_is_refused_and_nothing_is_written(
     before = state(announced)
     day = reveal_date - dt.timedelta(days=1)
     with pytest.raises(ValidationError) as caught:
-        services.perform_draw(announced, values=VALUES, actor=inspector, today=day)
+        perform_on(day, announced, values=VALUES, actor=inspector)
     assert caught.value.messages == [
         f"随机源公布日期为 {reveal_date:%Y-%m-%d}，今天（{day:%Y-%m-%d}）尚不能抽取；"
         "请在随机源公布后再录入取值并抽取。"
@@ -182,24 +184,20 @@ def test_a_draw_before_the_reveal_date_is_refused_and_nothing_is_written(
 def test_a_malformed_source_value_is_refused_naming_the_source(announced, inspector, reveal_date):
     before = state(announced)
     with pytest.raises(ValidationError) as caught:
-        services.perform_draw(
-            announced, values=[VALUES[0], "-3021.57"], actor=inspector, today=reveal_date
-        )
+        perform_on(reveal_date, announced, values=[VALUES[0], "-3021.57"], actor=inspector)
     assert caught.value.messages == [
         "随机源“上证综合指数收盘点位”：随机源取值“-3021.57”含有负数或正负号；"
         "RFC 3797 只接受非负数。"
     ]
     assert state(announced) == before
     with pytest.raises(ValidationError) as caught:
-        services.perform_draw(
-            announced, values=["——", VALUES[1]], actor=inspector, today=reveal_date
-        )
+        perform_on(reveal_date, announced, values=["——", VALUES[1]], actor=inspector)
     assert caught.value.messages == [
         "随机源“中国福利彩票双色球开奖号码”：随机源取值“——”没有数字或英文字母；"
         "文字取值只保留 ASCII 字母和数字，请按公布的数字或字母填写。"
     ]
     with pytest.raises(ValidationError) as caught:
-        services.perform_draw(announced, values=[VALUES[0]], actor=inspector, today=reveal_date)
+        perform_on(reveal_date, announced, values=[VALUES[0]], actor=inspector)
     assert caught.value.messages == ["本抽取公告了 2 个随机源，应录入 2 个取值，实际录入 1 个。"]
     assert state(announced) == before
 
@@ -213,7 +211,7 @@ def test_a_pool_file_altered_after_announcement_is_refused(announced, inspector,
     altered = "".join(lines[1:]).encode()
     path.write_bytes(altered)
     with pytest.raises(ValidationError) as caught:
-        services.perform_draw(announced, values=VALUES, actor=inspector, today=reveal_date)
+        perform_on(reveal_date, announced, values=VALUES, actor=inspector)
     assert caught.value.messages == [
         f"名录文件与公告时不一致（公告的 SM3 为 {announced.pool_sm3}，现为 {sm3_hex(altered)}），"
         "抽取已中止，未写入任何结果；请由系统管理员核查该文件。"
@@ -233,7 +231,7 @@ def test_an_ineligible_pick_is_skipped_with_its_reason_and_the_draw_goes_on(
     deleted = d_picks[1]
     Enterprise.objects.filter(uscc=deleted).delete()
 
-    drawn = services.perform_draw(announced, values=VALUES, actor=inspector, today=reveal_date)
+    drawn = perform_on(reveal_date, announced, values=VALUES, actor=inspector)
     stratum = next(s for s in drawn.record["strata"] if s["code"] == "D")
     skipped = [(s["uscc"], s["skip_reason"]) for s in stratum["steps"] if not s["accepted"]]
     assert skipped == [
@@ -271,7 +269,7 @@ def test_an_officer_with_a_declared_conflict_is_skipped(
     officer = Officer.objects.get(cert_no=cert_nos[0])
     services.declare_conflict(officer, enterprise, "配偶在该企业任职", approver)
 
-    drawn = services.perform_draw(announced, values=VALUES, actor=inspector, today=reveal_date)
+    drawn = perform_on(reveal_date, announced, values=VALUES, actor=inspector)
     officer_draw = next(d for d in drawn.record["officer_draws"] if d["uscc"] == uscc)
     assert officer_draw["steps"][0]["cert_no"] == officer.cert_no
     assert officer_draw["steps"][0]["accepted"] is False
@@ -300,7 +298,7 @@ def test_an_officer_of_the_previous_inspection_of_the_enterprise_is_skipped(
     officer = Officer.objects.get(cert_no=cert_nos[1])
     past_inspection(other, enterprise, [officer], timezone.now() - dt.timedelta(days=30))
 
-    drawn = services.perform_draw(announced, values=VALUES, actor=inspector, today=reveal_date)
+    drawn = perform_on(reveal_date, announced, values=VALUES, actor=inspector)
     officer_draw = next(d for d in drawn.record["officer_draws"] if d["uscc"] == uscc)
     skipped = [(s["cert_no"], s["skip_reason"]) for s in officer_draw["steps"] if not s["accepted"]]
     assert skipped == [(officer.cert_no, "参加过本机关对该企业的上一次检查")]
@@ -318,7 +316,7 @@ def test_too_few_eligible_officers_leave_the_results_officers_short(
         officer.cert_status = CertificateStatus.REVOKED
         officer.cert_status_reason = "调离执法岗位"
         officer.save()
-    drawn = services.perform_draw(announced, values=VALUES, actor=inspector, today=reveal_date)
+    drawn = perform_on(reveal_date, announced, values=VALUES, actor=inspector)
     results = DrawResult.objects.filter(draw=drawn)
     assert results.count() == 10
     assert {r.status for r in results} == {DrawResultStatus.OFFICERS_SHORT}
@@ -349,7 +347,7 @@ def test_commit_reveal_publishes_only_the_hash_of_the_secret_until_the_draw(
     assert draw.secret not in json.dumps(
         list(AuditRecord.objects.values_list("before", "after")), ensure_ascii=False
     )
-    drawn = services.perform_draw(draw, values=[], actor=inspector, today=reveal_date)
+    drawn = perform_on(reveal_date, draw, values=[], actor=inspector)
     assert drawn.record["commitment"] == {"sm3": draw.commitment_sm3, "secret": draw.secret}
     assert drawn.key_string == draw.secret.upper() + "/"
     assert DrawResult.objects.filter(draw=drawn).count() == 10
@@ -389,7 +387,7 @@ def test_counts_given_at_creation_replace_the_ratios(
     draw = make_draw(task, inspector, reveal_date, sources, counts={"A": 0, "D": 10})
     draw = services.announce_draw(draw, actor=approver)
     assert [s.count for s in draw.strata.all()] == [0, 2, 2, 10]
-    drawn = services.perform_draw(draw, values=VALUES, actor=inspector, today=reveal_date)
+    drawn = perform_on(reveal_date, draw, values=VALUES, actor=inspector)
     assert DrawResult.objects.filter(draw=drawn).count() == 14
     verify_with_files(drawn)
 
@@ -493,16 +491,66 @@ def test_a_conflict_is_declared_once_and_withdrawn(
     assert verify_chain().ok
 
 
+@pytest.fixture
+def made_in_mid_november():
+    """The plan and registry exist from 2026-11-16, before the demo's history of early December."""
+    with time_machine.travel(dt.datetime(2026, 11, 16, 9, tzinfo=SHANGHAI), tick=False):
+        yield
+
+
+def _local(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
 @pytest.mark.django_db
-def test_the_demo_makes_one_drawn_and_one_announced_draw_once(
-    task, registry, officers, inspector, admin_user
+def test_the_demo_draws_after_its_sources_and_announces_a_second_draw_once(
+    made_in_mid_november, task, registry, officers, inspector, admin_user
 ):
-    assert load_demo_draws(admin_user) == {"drawn": 1, "announced": 1, "skipped": 0}
+    with time_machine.travel(dt.datetime(2026, 12, 3, 14, 45, tzinfo=SHANGHAI), tick=False):
+        assert load_demo_draws(admin_user) == {"drawn": 1, "announced": 1, "skipped": 0}
+        assert load_demo_draws(admin_user) == {"drawn": 0, "announced": 0, "skipped": 0}
+
     drawn = DrawTask.objects.get(status=DrawStatus.DRAWN)
     verify_with_files(drawn)
-    assert DrawTask.objects.filter(status=DrawStatus.ANNOUNCED).count() == 1
-    assert load_demo_draws(admin_user) == {"drawn": 0, "announced": 0, "skipped": 0}
+    # Announced on the Monday, sources dated the Tuesday, drawn on the Wednesday (12-02, the
+    # last working day over before 12-03 14:45).
+    assert (_local(drawn.announced_at), drawn.reveal_date, _local(drawn.drawn_at)) == (
+        "2026-11-30 15:00",
+        dt.date(2026, 12, 1),
+        "2026-12-02 09:30",
+    )
+    assert list(drawn.sources.values_list("name", "expected_on", "value")) == [
+        (DEMO_SOURCES[0], dt.date(2026, 12, 1), DRAWN_VALUES[0]),
+        (DEMO_SOURCES[1], dt.date(2026, 12, 1), DRAWN_VALUES[1]),
+    ]
+    assert all("演示取值" in name for name in DEMO_SOURCES)
+    assert (drawn.inspection_start, drawn.inspection_end) == (
+        dt.date(2026, 12, 8),
+        dt.date(2026, 12, 31),
+    )
+    waiting = DrawTask.objects.get(status=DrawStatus.ANNOUNCED)
+    assert (_local(waiting.announced_at), waiting.reveal_date, waiting.drawn_at) == (
+        "2026-12-02 09:45",
+        dt.date(2026, 12, 7),
+        None,
+    )
+    assert list(waiting.sources.values_list("expected_on", "value")) == [
+        (dt.date(2026, 12, 7), ""),
+        (dt.date(2026, 12, 7), ""),
+    ]
     assert verify_chain().ok
+    moments = list(AuditRecord.objects.order_by("seq").values_list("at", flat=True))
+    assert moments == sorted(moments)
+
+
+def test_no_draw_service_works_as_on_another_day_than_today():
+    for service in (
+        services.create_draw,
+        services.announce_draw,
+        services.perform_draw,
+        services.cancel_draw,
+    ):
+        assert not {"today", "on", "day"} & set(inspect.signature(service).parameters)
 
 
 @pytest.mark.django_db
@@ -544,7 +592,7 @@ def test_an_enterprise_at_the_regions_cap_across_agencies_is_not_eligible(
 
 @pytest.mark.django_db
 def test_a_downloaded_record_and_pools_verify_offline(announced, inspector, reveal_date, tmp_path):
-    drawn = services.perform_draw(announced, values=VALUES, actor=inspector, today=reveal_date)
+    drawn = perform_on(reveal_date, announced, values=VALUES, actor=inspector)
     record_file = tmp_path / "record.json"
     record_file.write_bytes(drawn.record_json.encode("utf-8"))
     pool_file = tmp_path / "pool.txt"

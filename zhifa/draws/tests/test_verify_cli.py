@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from zhifa.draws import services
 from zhifa.draws.models import DrawMode, DrawTask
-from zhifa.draws.tests.conftest import VALUES
+from zhifa.draws.tests.conftest import VALUES, perform_on
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def _drawn(task: Any, inspector: Any, approver: Any, reveal_date: Any, sources: 
         actor=inspector,
     )
     draw = services.announce_draw(draw, actor=approver)
-    return services.perform_draw(draw, values=VALUES, actor=inspector, today=reveal_date)
+    return perform_on(reveal_date, draw, values=VALUES, actor=inspector)
 
 
 def _download(tmp_path: Path, draw: DrawTask) -> dict[str, Path]:

@@ -13,7 +13,7 @@ from zhifa.audit.sm3 import sm3_hex
 from zhifa.draws import record as draw_record
 from zhifa.draws import services
 from zhifa.draws.models import DrawMode, DrawResult, DrawStatus, DrawTask, OfficerConflict
-from zhifa.draws.tests.conftest import VALUES
+from zhifa.draws.tests.conftest import VALUES, perform_on
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def announced(task, registry, officers, inspector, approver, reveal_date, source
 
 @pytest.fixture
 def drawn(announced, inspector, reveal_date):
-    return services.perform_draw(announced, values=VALUES, actor=inspector, today=reveal_date)
+    return perform_on(reveal_date, announced, values=VALUES, actor=inspector)
 
 
 def test_inspector_creates_announces_and_draws_through_the_pages(
@@ -191,7 +191,7 @@ def test_the_commit_secret_stays_hidden_until_the_draw(
     detail = client.get(f"/api/draws/draws/{draw.pk}").content.decode()
     assert draw.secret not in detail
     client.logout()
-    services.perform_draw(draw, values=[], actor=inspector, today=reveal_date)
+    perform_on(reveal_date, draw, values=[], actor=inspector)
     page = client.get(reverse("draws:public_detail", args=[draw.pk])).content.decode()
     assert draw.secret in page
     assert client.get(f"/api/draws/public/{draw.pk}").json()["commitment"]["secret"] == draw.secret

@@ -1,4 +1,5 @@
-"""The demo cases follow from the demo draw and walk through the services as the personas."""
+"""The demo cases follow from the demo draw and walk through the services as the personas, on the
+last working day that ended before the demo is loaded."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from zhifa.documents.models import Document
 from zhifa.draws.demo import load_demo_draws
@@ -37,11 +39,20 @@ def test_the_demo_cases_are_created_once_through_the_services():
     assert again == {"cases": 0, "approved": 0, "notices": 0, "closed": 0, "slots": 0}
     persona = InspectionCase.objects.get(enterprise__name=PERSONA_ENTERPRISE)
     assert persona.status == CaseStatus.NOTIFIED
-    assert persona.inspection_date == dt.date(2026, 10, 22)
+    # Loaded on Monday 2026-10-12 at 10:00: the last finished working day is Saturday 10-10
+    # (a 调休 working day after the National Day holiday); 8 working days on is 10-21.
+    assert persona.inspection_date == dt.date(2026, 10, 21)
     assert persona.notice.recipient_enterprise == persona.enterprise
+    assert persona.notice.issue_date == dt.date(2026, 10, 10)
+    assert timezone.localtime(persona.notified_at).strftime("%Y-%m-%d %H:%M") == "2026-10-10 14:40"
     closed = InspectionCase.objects.get(status=CaseStatus.CLOSED)
-    assert closed.published_at is not None
-    assert closed.oral_notice.makeup_done_at is not None
+    assert closed.inspection_date == dt.date(2026, 10, 10)
+    assert timezone.localtime(closed.oral_notice.told_at).strftime("%H:%M") == "16:00"
+    assert timezone.localtime(closed.published_at).strftime("%Y-%m-%d %H:%M") == "2026-10-10 17:00"
+    assert timezone.localtime(closed.oral_notice.makeup_done_at).strftime("%H:%M") == "17:20"
+    drawn = InspectionCase.objects.exclude(draw_result=None).order_by("inspection_date")
+    assert drawn.first().inspection_date == dt.date(2026, 10, 16)  # 5 working days on
+    assert {timezone.localdate(c.created_at) for c in drawn} == {dt.date(2026, 10, 10)}
     assert sorted(Document.objects.values_list("kind__code", flat=True)) == [
         "batch_approval_list",
         "inspection_preview_notice",

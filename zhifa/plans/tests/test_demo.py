@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from collections import Counter
 from decimal import Decimal
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from zhifa.audit.models import AuditRecord
 from zhifa.audit.services import verify_chain
@@ -13,6 +17,8 @@ from zhifa.plans.models import AnnualPlan, InspectionItem, PlanStatus, PlanTask
 from zhifa.web.demo_data import load_demo
 
 pytestmark = pytest.mark.django_db
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
 def test_demo_item_data_cites_a_law_and_an_article_for_every_item():
@@ -36,26 +42,34 @@ def test_demo_item_data_cites_a_law_and_an_article_for_every_item():
     )
 
 
-def test_demo_load_creates_items_and_published_plans_once():
-    load_demo(enterprises=60, officers=40)
+def test_demo_load_creates_items_and_plans_published_on_the_first_working_day_once():
+    with time_machine.travel(dt.datetime(2026, 12, 3, 14, 45, tzinfo=SHANGHAI), tick=False):
+        load_demo(enterprises=60, officers=40)
     assert InspectionItem.objects.count() == 130
     assert AnnualPlan.objects.filter(year=2026, status=PlanStatus.PUBLISHED).count() == 21
     assert PlanTask.objects.count() == 42
     plan = AnnualPlan.objects.get(organisation__name="舟山市卫生健康委员会", year=2026)
     assert plan.created_by == User.objects.get(username="inspector")
     assert plan.approved_by == User.objects.get(username="approver")
+    # 2026-01-04, a Sunday, is the first working day of 2026 (调休 after New Year's Day).
+    assert {
+        timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+        for moment in AnnualPlan.objects.values_list("published_at", flat=True)
+    } == {"2026-01-04 10:00"}
     assert {s.code: s.sampling_ratio for s in plan.strata.all()} == {
         "A": Decimal("3.00"),
         "B": Decimal("5.00"),
         "C": Decimal("10.00"),
         "D": Decimal("20.00"),
     }
+    # Both tasks fall in the quarter the demo is loaded in, where its draws are made.
     assert [(t.quarter, t.name, t.items.count()) for t in plan.tasks.all()] == [
-        (2, "公共场所卫生双随机抽查", 3),
-        (3, "职业卫生和生活饮用水双随机抽查", 3),
+        (4, "公共场所卫生双随机抽查", 3),
+        (4, "职业卫生和生活饮用水双随机抽查", 3),
     ]
-    record = AuditRecord.objects.get(action="demo.load")
-    assert record.after["plans"] == {"items": 130, "plans": 21, "tasks": 42}
+    record = AuditRecord.objects.get(action="plans.demo.load")
+    assert record.after == {"created": {"items": 130, "plans": 21, "tasks": 42}, "year": 2026}
+    assert timezone.localtime(record.at).strftime("%Y-%m-%d %H:%M") == "2026-01-04 10:00"
     audit_count = AuditRecord.objects.count()
     assert load_demo_plans() == {"items": 0, "plans": 0, "tasks": 0}
     assert AuditRecord.objects.count() == audit_count

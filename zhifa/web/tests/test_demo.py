@@ -105,6 +105,7 @@ def test_the_default_demo_has_exact_counts_and_a_second_load_changes_nothing():
     assert list(AuditRecord.objects.values_list("action", flat=True)) == [
         "region.load",
         "demo.load",
+        "plans.demo.load",
     ]
     record = AuditRecord.objects.get(action="demo.load")
     assert record.summary == "载入演示数据：机构 38 个、执法人员 200 名、企业 5000 家、账号 9 个"
@@ -115,7 +116,7 @@ def test_the_default_demo_has_exact_counts_and_a_second_load_changes_nothing():
     assert time.monotonic() - started < 10
     assert second.totals == first.totals
     assert set(second.created.values()) == {0}
-    assert AuditRecord.objects.count() == 2
+    assert AuditRecord.objects.count() == 3
     assert verify_chain().ok
 
 

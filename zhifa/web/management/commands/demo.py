@@ -11,8 +11,9 @@ from zhifa.web.demo_data import (
     DEFAULT_OFFICERS,
     DemoSizeError,
     account_rows,
-    load_demo,
 )
+from zhifa.web.demo_history import load_demo_history
+from zhifa.web.demo_timeline import DemoCalendarError
 
 HEADERS = {"username": "账号", "password": "密码", "role": "角色", "name": "姓名"}
 HEADERS["organisation"] = "机构 / 企业 / 区划"
@@ -79,9 +80,10 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         try:
-            result = load_demo(enterprises=enterprises, officers=officers)
-        except DemoSizeError as error:
+            history = load_demo_history(enterprises=enterprises, officers=officers)
+        except (DemoSizeError, DemoCalendarError) as error:
             raise CommandError(str(error), returncode=2) from None
+        result = history.base
         created, totals = result.created, result.totals
         if result.changed:
             self.stdout.write(
@@ -96,33 +98,29 @@ class Command(BaseCommand):
             f"执法人员 {totals['officers']} 名、企业 {totals['enterprises']} 家"
             f"（用时 {time.monotonic() - started:.1f} 秒）。"
         )
-        # The demo draws go through the draw services as their operators, each with its own
-        # audit records, after the data they draw from is committed.
-        from zhifa.draws.demo import load_demo_draws
-
-        draws = load_demo_draws()
+        timeline = history.timeline
+        if result.plans.get("plans"):
+            self.stdout.write(
+                f"演示年度计划：{timeline.year}年 {result.plans['plans']} 份，"
+                f"于 {timeline.first_day:%Y-%m-%d} 公布，任务安排在第{timeline.quarter}季度。"
+            )
+        draws = history.draws
         if draws["drawn"] or draws["announced"]:
             self.stdout.write(
                 f"演示双随机抽取：已抽取 {draws['drawn']} 个、"
                 f"已公告待抽取 {draws['announced']} 个。"
             )
-        from zhifa.compliance.demo import load_demo_compliance
-        from zhifa.discretion.demo import load_demo_discretion
-
-        guidance = load_demo_compliance()
-        lists = load_demo_discretion()
+        guidance, lists = history.guidance, history.lists
         self.stdout.write(
             f"演示合规指导清单：{guidance.title}（{guidance.label}，{guidance.items.count()} 条）；"
             f"裁量清单：新增 {lists['versions']} 个版本、{lists['items']} 条。"
         )
-        from zhifa.inspections.demo import load_demo_inspections
-
-        cases = load_demo_inspections()
+        cases = history.cases
         if cases["cases"]:
             self.stdout.write(
                 f"演示检查案件：{cases['cases']} 件（已批准 {cases['approved']} 件、"
                 f"已预告 {cases['notices']} 件、已办结 {cases['closed']} 件），"
-                f"指导时段 {cases['slots']} 个。"
+                f"指导时段 {cases['slots']} 个；均办理于 {timeline.day:%Y-%m-%d}。"
             )
 
     def _accounts(self) -> None:

@@ -1,0 +1,53 @@
+"""``zhifa demo load``: the demo set and a history that could have happened, in time order.
+
+The steps run in the order of their moments (``zhifa.web.demo_timeline``), each with the clock
+set to its moment: the set and the year's plans on the first working day of the year, the draws
+of the current quarter, then the cases, the guidance list and the three lists on the last
+working day that ended before the load. Nothing is dated after the load, and nothing is done on
+a day off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from zhifa.compliance.models import GuidanceVersion
+from zhifa.web.demo_data import DEFAULT_ENTERPRISES, DEFAULT_OFFICERS, DemoLoadResult, load_demo
+from zhifa.web.demo_timeline import DemoClock, DemoTimeline, timeline_for
+
+
+@dataclass
+class DemoHistoryResult:
+    timeline: DemoTimeline
+    base: DemoLoadResult
+    draws: dict[str, int]
+    cases: dict[str, int]
+    guidance: GuidanceVersion
+    lists: dict[str, int]
+
+
+def load_demo_history(
+    *, enterprises: int = DEFAULT_ENTERPRISES, officers: int = DEFAULT_OFFICERS, actor: Any = None
+) -> DemoHistoryResult:
+    """Load whatever of the demo is missing; see the module docstring for when each part is
+    dated."""
+    from zhifa.compliance.demo import load_demo_compliance
+    from zhifa.discretion.demo import load_demo_discretion
+    from zhifa.draws.demo import load_demo_draws
+    from zhifa.inspections.demo import load_demo_inspections
+
+    timeline = timeline_for(timezone.now())
+    clock = DemoClock()
+    base = load_demo(
+        enterprises=enterprises, officers=officers, actor=actor, timeline=timeline, clock=clock
+    )
+    draws = load_demo_draws(actor, timeline=timeline, clock=clock)
+    cases = load_demo_inspections(timeline=timeline, clock=clock)
+    with clock.at(timeline.on_day(17, 30)):
+        guidance = load_demo_compliance(actor)
+    with clock.at(timeline.on_day(17, 40)):
+        lists = load_demo_discretion(actor)
+    return DemoHistoryResult(timeline, base, draws, cases, guidance, lists)
