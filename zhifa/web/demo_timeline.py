@@ -37,7 +37,7 @@ from zhifa.workdays.selectors import WorkCalendar, YearNotLoaded, work_calendar
 # for a whole year after they are published).
 LOOKBACK_DAYS = 800
 # A working day is over for the demo at 18:00 Beijing time.
-DAY_ENDS = dt.time(18, 0)
+DAY_ENDS_HOUR = 18
 PERSONA_NOTICE_WORKING_DAYS = 8
 SLOT_WORKING_DAYS = (2, 3, 4)
 DRAW_NOTICE_WORKING_DAYS = 2
@@ -138,7 +138,7 @@ def last_finished_workday(now: dt.datetime, calendar: WorkCalendar) -> dt.date:
     today = timezone.localdate(now)
     for back in range(LOOKBACK_DAYS):
         day = today - dt.timedelta(days=back)
-        if _is_workday(calendar, day) and beijing(day, DAY_ENDS.hour) <= now:
+        if _is_workday(calendar, day) and beijing(day, DAY_ENDS_HOUR) <= now:
             return day
     raise DemoCalendarError(
         f"{today:%Y-%m-%d}之前两年的节假日安排均未载入，演示数据无法按工作日安排；"
