@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from zhifa.audit.models import AuditRecord
-from zhifa.workdays import services
+from zhifa.workdays import package, services
 from zhifa.workdays.models import Holiday, HolidayYear
 
 
@@ -69,15 +69,15 @@ def test_latest_notice_takes_another_number_of_days():
 
 @pytest.mark.django_db
 def test_an_unloaded_year_exits_2_with_a_chinese_message():
-    error = fails("is-workday", "2031-05-06")
+    error = fails("is-workday", "2099-05-06")
     assert error.returncode == 2
     assert str(error) == (
-        "2031 年的节假日安排尚未载入，无法计算工作日。请系统管理员在“系统管理 → 工作日”中载入"
-        "国务院办公厅关于2031年部分节假日安排的通知（或运行 zhifa workdays load --year 2031）"
-        "后再试。"
+        "2099 年的节假日安排尚未载入，无法计算工作日。请系统管理员在“工作日 → 节假日安排”中"
+        "按国务院办公厅关于2099年部分节假日安排的通知录入并经另一名系统管理员复核（或运行 "
+        "zhifa workdays load --year 2099 从 chinesecalendar 载入）后再试。"
     )
-    assert fails("add", "2031-05-06", "3").returncode == 2
-    assert fails("latest-notice", "2031-05-06").returncode == 2
+    assert fails("add", "2099-05-06", "3").returncode == 2
+    assert fails("latest-notice", "2099-05-06").returncode == 2
 
 
 @pytest.mark.django_db
@@ -119,25 +119,29 @@ def test_missing_arguments_exit_2():
 @pytest.mark.django_db
 def test_load_after_the_migration_finds_every_year_up_to_date_and_writes_nothing():
     audit_before = AuditRecord.objects.count()
+    days_before = Holiday.objects.count()
+    label = package.package_label()
+    years = package.package_years()
     output = run("load").splitlines()
-    assert len(output) == 23
-    assert output[0] == "2004 年：已是最新，无变化（chinesecalendar 1.11.0）"
-    assert output[-1] == (
+    assert len(output) == len(years)
+    assert output[0] == f"{years[0]} 年：已是最新，无变化（{label}）"
+    assert output[years.index(2026)] == (
         "2026 年：已是最新，无变化（国务院办公厅关于2026年部分节假日安排的通知"
-        "（国办发明电〔2025〕7号）；数据取自 chinesecalendar 1.11.0）"
+        f"（国办发明电〔2025〕7号）；数据取自 {label}）"
     )
     assert AuditRecord.objects.count() == audit_before
-    assert Holiday.objects.count() == 771
+    assert Holiday.objects.count() == days_before
 
 
 @pytest.mark.django_db
 def test_load_restores_a_year_and_is_idempotent(admin_user):
     services.delete_holiday_year(HolidayYear.objects.get(year=2026), actor=admin_user)
     audit_before = AuditRecord.objects.count()
+    count = len(package.package_days(2026))
     assert run("load", "--year", "2026") == (
-        "2026 年：新载入，新增 39 个日期、修改 0 个、删除 0 个"
+        f"2026 年：新载入，新增 {count} 个日期、修改 0 个、删除 0 个"
         "（国务院办公厅关于2026年部分节假日安排的通知（国办发明电〔2025〕7号）"
-        "；数据取自 chinesecalendar 1.11.0）\n"
+        f"；数据取自 {package.package_label()}）\n"
     )
     assert AuditRecord.objects.count() == audit_before + 1
     record = AuditRecord.objects.order_by("-seq").first()
@@ -146,7 +150,7 @@ def test_load_restores_a_year_and_is_idempotent(admin_user):
     assert record.summary.endswith(
         "；命令行 zhifa workdays load，操作系统用户 " + getpass.getuser()
     )
-    assert len(record.after["days"]) == 39
+    assert len(record.after["days"]) == count
     assert run("is-workday", "2026-02-14") == "true\n"
     assert run("load", "--year", "2026").startswith("2026 年：已是最新，无变化")
     assert AuditRecord.objects.count() == audit_before + 1
@@ -155,10 +159,13 @@ def test_load_restores_a_year_and_is_idempotent(admin_user):
 @pytest.mark.django_db
 def test_load_of_a_year_the_package_lacks_exits_2_and_changes_nothing():
     audit_before = AuditRecord.objects.count()
-    error = fails("load", "--year", "2031")
+    years_before = HolidayYear.objects.count()
+    years = package.package_years()
+    error = fails("load", "--year", "2099")
     assert error.returncode == 2
     assert str(error).startswith(
-        "chinesecalendar 1.11.0 不包含 2031 年的节假日安排（它收录 2004—2026 年）。"
+        f"{package.package_label()} 不包含 2099 年的节假日安排"
+        f"（它收录 {years[0]}—{years[-1]} 年）。"
     )
-    assert HolidayYear.objects.count() == 23
+    assert HolidayYear.objects.count() == years_before
     assert AuditRecord.objects.count() == audit_before
