@@ -160,6 +160,8 @@ class Command(BaseCommand):
 
     def _load_file(self, name: str, username: str | None) -> None:
         actor = _actor(username, "--as")
+        if not actor.is_admin:
+            raise _usage_error(services.ADMIN_ONLY)
         path = Path(name)
         try:
             content = path.read_bytes()
