@@ -182,9 +182,7 @@ class ReturnForm(forms.Form):
 class ConfirmForm(forms.Form):
     checked = forms.BooleanField(
         label=_("我已对照通知原文逐日核对放假和调休上班日期"),
-        error_messages={
-            "required": _("请先对照通知原文逐日核对，并勾选“我已对照通知原文逐日核对”。")
-        },
+        error_messages={"required": _("请先对照通知原文逐日核对放假和调休上班日期，并勾选确认。")},
     )
 
 
