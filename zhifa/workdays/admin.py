@@ -20,7 +20,7 @@ from zhifa.workdays.models import Holiday, HolidayArrangement, HolidayYear
 class HolidayInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Holiday
     fields = ["date", "kind", "name"]
-    readonly_fields = fields
+    readonly_fields = ["date", "kind", "name"]
     extra = 0
     ordering = ["date"]
 

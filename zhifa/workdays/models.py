@@ -237,7 +237,7 @@ class HolidayYear(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="+",
+        related_name="current_for",
         help_text=_("已确认的安排；为空时该年度不算已载入。"),
     )
     # Changes with every change of the year or its days; per-process caches compare it.

@@ -303,9 +303,11 @@ def _year_page(
         year=year, arrangement__status=ArrangementStatus.CONFIRMED
     ).first()
     current = (
-        HolidayArrangement.objects.select_related("entered_by", "confirmed_by").get(
-            pk=holiday_year.arrangement_id
+        HolidayArrangement.objects.select_related(
+            "entered_by", "confirmed_by", "differences_resolved_by"
         )
+        .filter(current_for__year=year)
+        .first()
         if holiday_year is not None
         else None
     )

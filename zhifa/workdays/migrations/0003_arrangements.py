@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='holidayyear',
             name='arrangement',
-            field=models.ForeignKey(blank=True, help_text='已确认的安排；为空时该年度不算已载入。', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workdays.holidayarrangement', verbose_name='现行安排'),
+            field=models.ForeignKey(blank=True, help_text='已确认的安排；为空时该年度不算已载入。', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='current_for', to='workdays.holidayarrangement', verbose_name='现行安排'),
         ),
         migrations.AddConstraint(
             model_name='holidayarrangement',
