@@ -240,7 +240,7 @@ def enter_arrangement(
     assert data.year is not None
     with transaction.atomic():
         pending = (
-            HolidayArrangement.objects.select_for_update()
+            HolidayArrangement.objects.select_for_update(of=("self",))
             .filter(year=data.year, status=ArrangementStatus.PENDING)
             .select_related("entered_by")
             .first()
@@ -560,7 +560,7 @@ def load_year_from_package(year: int, *, actor: Any, via: str = "") -> LoadResul
     notice = package.NOTICES.get(year)
     with transaction.atomic():
         holiday_year = (
-            HolidayYear.objects.select_for_update()
+            HolidayYear.objects.select_for_update(of=("self",))
             .select_related("arrangement")
             .filter(year=year)
             .first()
