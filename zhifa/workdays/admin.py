@@ -1,47 +1,44 @@
-"""Admin for the holiday table (系统管理 → 工作日), for system administrators only.
+"""The holiday table in the Django admin (系统管理 → 工作日): for reading only.
 
-Every save and delete goes through ``zhifa.workdays.services`` so it is audited and the working-day
-caches of all processes see it.
+Years are entered, reviewed and resolved on the “工作日 → 节假日安排” pages (four eyes, audited),
+or loaded from the chinesecalendar package with ``zhifa workdays load``. Editing days here would
+bypass the second administrator, so nobody may add, change or delete them in admin.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin, messages
-from django.db import transaction
+from django.contrib import admin
 from django.db.models import Count, QuerySet
-from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
-from zhifa.audit.admin import AdminOnlyMixin
-from zhifa.workdays import services
-from zhifa.workdays.forms import HolidayAdminForm
-from zhifa.workdays.models import Holiday, HolidayYear
-
-
-class HolidayInlineFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
-    def add_fields(self, form: Any, index: int | None) -> None:
-        super().add_fields(form, index)
-        # Let Holiday.clean compare the date with a year that is being created in the same form.
-        form.instance.year = self.instance
+from zhifa.audit.admin import ReadOnlyAdminMixin
+from zhifa.workdays.models import Holiday, HolidayArrangement, HolidayYear
 
 
 class HolidayInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Holiday
-    formset = HolidayInlineFormSet
     fields = ["date", "kind", "name"]
+    readonly_fields = ["date", "kind", "name"]
     extra = 0
     ordering = ["date"]
 
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(HolidayYear)
-class HolidayYearAdmin(AdminOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class HolidayYearAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["year", "source", "day_count", "loaded_at", "loaded_by"]
     search_fields = ["year", "source"]
-    readonly_fields = ["loaded_at", "loaded_by"]
     inlines = [HolidayInline]
-    actions = ["reload_from_package"]
     list_select_related = ["loaded_by"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[HolidayYear]:
@@ -51,44 +48,27 @@ class HolidayYearAdmin(AdminOnlyMixin, admin.ModelAdmin):  # type: ignore[type-a
     def day_count(self, obj: HolidayYear) -> int:
         return int(getattr(obj, "day_total", 0))
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        # A year's number is its identity; to move days to another year, register that year.
-        if obj is not None:
-            return ["year", *self.readonly_fields]
-        return list(self.readonly_fields)
 
-    def save_model(self, request: HttpRequest, obj: HolidayYear, form: Any, change: bool) -> None:
-        services.save_holiday_year(obj, actor=request.user)
-
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            services.delete_holiday(obj, actor=request.user)
-        for obj in instances:
-            services.save_holiday(obj, actor=request.user)
-
-    def delete_model(self, request: HttpRequest, obj: HolidayYear) -> None:
-        services.delete_holiday_year(obj, actor=request.user)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[HolidayYear]) -> None:
-        with transaction.atomic():
-            for obj in queryset:
-                services.delete_holiday_year(obj, actor=request.user)
-
-    @admin.action(description="按 chinesecalendar 数据包重新载入所选年度")
-    def reload_from_package(self, request: HttpRequest, queryset: QuerySet[HolidayYear]) -> None:
-        for holiday_year in queryset.order_by("year"):
-            try:
-                result = services.load_year_from_package(holiday_year.year, actor=request.user)
-            except services.YearNotInPackage as exc:
-                self.message_user(request, str(exc), messages.ERROR)
-            else:
-                self.message_user(request, result.describe(), messages.SUCCESS)
+@admin.register(HolidayArrangement)
+class HolidayArrangementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = [
+        "year",
+        "source",
+        "notice_number",
+        "status",
+        "entered_by",
+        "entered_at",
+        "confirmed_by",
+        "confirmed_at",
+        "differences_status",
+    ]
+    list_filter = ["status", "source"]
+    search_fields = ["year", "notice_number"]
+    list_select_related = ["entered_by", "confirmed_by"]
 
 
 @admin.register(Holiday)
-class HolidayAdmin(AdminOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
-    form = HolidayAdminForm
+class HolidayAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["date", "weekday", "kind", "name", "year"]
     list_filter = ["kind", "year"]
     search_fields = ["name", "date"]
@@ -99,14 +79,3 @@ class HolidayAdmin(AdminOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.display(description="星期")
     def weekday(self, obj: Holiday) -> str:
         return obj.weekday_name
-
-    def save_model(self, request: HttpRequest, obj: Holiday, form: Any, change: bool) -> None:
-        services.save_holiday(obj, actor=request.user)
-
-    def delete_model(self, request: HttpRequest, obj: Holiday) -> None:
-        services.delete_holiday(obj, actor=request.user)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Holiday]) -> None:
-        with transaction.atomic():
-            for obj in queryset:
-                services.delete_holiday(obj, actor=request.user)

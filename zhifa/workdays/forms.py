@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass, field
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from zhifa.workdays.models import Holiday, HolidayYear
+from zhifa.workdays import entry
 
 
 def _date_field(label: str, example: str) -> forms.DateField:
@@ -59,27 +60,143 @@ class AddForm(forms.Form):
     )
 
 
-class HolidayAdminForm(forms.ModelForm):  # type: ignore[type-arg]
-    """The year follows from the date; it must have been registered first."""
+FESTIVALS = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
+HOLIDAY_ROWS = 9
+MAKEUP_ROWS = 8
+MAX_ROWS = 40
 
-    class Meta:
-        model = Holiday
-        fields = ["date", "kind", "name"]
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        day: dt.date | None = cleaned.get("date")
-        if day is not None:
-            holiday_year = HolidayYear.objects.filter(year=day.year).first()
-            if holiday_year is None:
-                self.add_error(
-                    "date",
-                    gettext(
-                        "%(year)s 年的节假日安排尚未登记：请先在“节假日安排年度”中"
-                        "新建 %(year)s 年度（填写国务院办公厅通知的名称和文号），再录入日期。"
-                    )
-                    % {"year": day.year},
+def _count(post: QueryDict, key: str, minimum: int) -> int:
+    try:
+        value = int(post.get(key, ""))
+    except ValueError:
+        value = minimum
+    return max(1, min(value, MAX_ROWS))
+
+
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+@dataclass
+class ArrangementEntry:
+    """The entry page's fields as typed (text), with as many rows as the page shows.
+
+    Not a Django form: the rows come and go, and every check lives in ``entry.check`` so that the
+    page, the JSON file and the .xlsx file are judged alike.
+    """
+
+    year: str = ""
+    notice_number: str = ""
+    notice_date: str = ""
+    notice_url: str = ""
+    holidays: list[tuple[str, str, str]] = field(default_factory=list)  # name, first, last
+    makeup: list[tuple[str, str]] = field(default_factory=list)  # date, name
+
+    @classmethod
+    def blank(cls, year: int | None) -> ArrangementEntry:
+        rows = [(name, "", "") for name in FESTIVALS]
+        return cls(year=str(year or ""), holidays=rows).padded()
+
+    @classmethod
+    def from_data(cls, data: entry.ArrangementData) -> ArrangementEntry:
+        return cls(
+            year=str(data.year or ""),
+            notice_number=data.notice_number,
+            notice_date=data.notice_date.isoformat() if data.notice_date else "",
+            notice_url=data.notice_url,
+            holidays=[
+                (
+                    h.name,
+                    h.first.isoformat() if h.first else "",
+                    h.last.isoformat() if h.last else "",
                 )
-            else:
-                self.instance.year = holiday_year
-        return cleaned
+                for h in data.holidays
+            ],
+            makeup=[(_iso(m.date), m.name) for m in data.makeup_workdays],
+        ).padded()
+
+    @classmethod
+    def from_post(cls, post: QueryDict) -> ArrangementEntry:
+        holidays = [
+            (post.get(f"h-{n}-name", ""), post.get(f"h-{n}-first", ""), post.get(f"h-{n}-last", ""))
+            for n in range(_count(post, "h-count", HOLIDAY_ROWS))
+        ]
+        makeup = [
+            (post.get(f"m-{n}-date", ""), post.get(f"m-{n}-name", ""))
+            for n in range(_count(post, "m-count", MAKEUP_ROWS))
+        ]
+        return cls(
+            year=post.get("year", "").strip(),
+            notice_number=post.get("notice_number", "").strip(),
+            notice_date=post.get("notice_date", "").strip(),
+            notice_url=post.get("notice_url", "").strip(),
+            holidays=[tuple(v.strip() for v in row) for row in holidays],  # type: ignore[misc]
+            makeup=[tuple(v.strip() for v in row) for row in makeup],  # type: ignore[misc]
+        )
+
+    def padded(self, more: int = 0) -> ArrangementEntry:
+        """With blank rows to type into: at least the usual number, and ``more`` extra."""
+        holidays = list(self.holidays)
+        makeup = list(self.makeup)
+        holidays += [("", "", "")] * max(HOLIDAY_ROWS - len(holidays), more, 2)
+        makeup += [("", "")] * max(MAKEUP_ROWS - len(makeup), more, 2)
+        return ArrangementEntry(
+            self.year,
+            self.notice_number,
+            self.notice_date,
+            self.notice_url,
+            holidays[:MAX_ROWS],
+            makeup[:MAX_ROWS],
+        )
+
+    def to_data(self) -> tuple[entry.ArrangementData, list[entry.Problem]]:
+        return entry.from_rows(
+            year=self.year,
+            notice_number=self.notice_number,
+            notice_date=self.notice_date,
+            notice_url=self.notice_url,
+            holidays=[
+                (gettext("放假第 %(n)s 行") % {"n": n}, *row)
+                for n, row in enumerate(self.holidays, start=1)
+            ],
+            makeup_workdays=[
+                (gettext("调休上班第 %(n)s 行") % {"n": n}, *row)
+                for n, row in enumerate(self.makeup, start=1)
+            ],
+        )
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("退回理由"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": _("请写明退回理由，例如哪一天与通知原文不符，便于录入人改正。"),
+            "max_length": _("退回理由不能超过 500 字。"),
+        },
+    )
+
+
+class ConfirmForm(forms.Form):
+    checked = forms.BooleanField(
+        label=_("我已对照通知原文逐日核对放假和调休上班日期"),
+        error_messages={"required": _("请先对照通知原文逐日核对放假和调休上班日期，并勾选确认。")},
+    )
+
+
+class ResolveForm(forms.Form):
+    keep = forms.ChoiceField(
+        label=_("处理方式"),
+        choices=[
+            ("manual", _("保留手工录入的安排（已核对通知原文，数据包有误）")),
+            ("library", _("改用数据包的安排（手工录入有误）")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择保留手工录入的安排，或改用数据包的安排。")},
+    )
+    checked = forms.BooleanField(
+        label=_("我已对照通知原文核对上列每一处不一致"),
+        error_messages={"required": _("请先对照通知原文核对每一处不一致，并勾选确认。")},
+    )

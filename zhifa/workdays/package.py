@@ -1,22 +1,32 @@
 """The holiday arrangements shipped in the ``chinesecalendar`` package, as (kind, name) per date.
 
 The data migration ``0002_prefill_from_chinesecalendar`` keeps its own frozen copy of this logic,
-so that migrating an old database gives the same result after this module changes.
+so that migrating an old database gives the same result after this module changes. What the
+package holds changes with its releases: code and tests ask this module (``package_years``,
+``package_days``, ``package_label``) instead of assuming one release's content.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import chinese_calendar
 from chinese_calendar import constants
 
 from zhifa.workdays.models import HolidayKind
 
-# The State Council notices behind the years whose notice number has been checked.
-NOTICES: dict[int, str] = {
-    2025: "国务院办公厅关于2025年部分节假日安排的通知（国办发明电〔2024〕12号）",
-    2026: "国务院办公厅关于2026年部分节假日安排的通知（国办发明电〔2025〕7号）",
+
+@dataclass(frozen=True)
+class Notice:
+    number: str
+    date: dt.date
+
+
+# The State Council notices behind the years whose notice number and date have been checked.
+NOTICES: dict[int, Notice] = {
+    2025: Notice("国办发明电〔2024〕12号", dt.date(2024, 11, 12)),
+    2026: Notice("国办发明电〔2025〕7号", dt.date(2025, 11, 4)),
 }
 
 # The package's short names, as the notices write them.
@@ -33,11 +43,9 @@ def package_years() -> list[int]:
     )
 
 
-def source_for(year: int) -> str:
-    """The text recorded as a loaded year's source."""
-    package = f"chinesecalendar {package_version()}"
-    notice = NOTICES.get(year)
-    return f"{notice}；数据取自 {package}" if notice else package
+def package_label() -> str:
+    """“chinesecalendar 1.11.0”: how records name the package release their data came from."""
+    return f"chinesecalendar {package_version()}"
 
 
 def chinese_name(english: str) -> str:

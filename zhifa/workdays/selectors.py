@@ -13,8 +13,10 @@ Definitions (all dates are calendar dates, no time of day):
   ``b < a`` minus the number of working days in [b, a). So ``add_workdays(a,
   working_days_between(a, b)) == b`` whenever ``b`` is a working day.
 
-Every year touched must be loaded (have a ``HolidayYear``), otherwise ``YearNotLoaded`` is raised;
-there is no fallback to plain weekday logic.
+Every year touched must be loaded, otherwise ``YearNotLoaded`` is raised; there is no fallback to
+plain weekday logic. A year is loaded when its ``HolidayYear`` points at a confirmed arrangement
+(``is_year_loaded``): a hand-entered arrangement waiting for its second administrator does not
+count, whatever days it has.
 
 Caching: each year's days are cached per process together with the year's ``revision`` token.
 Every call first reads the (tiny) table of loaded years and their tokens in one query, so a change
@@ -25,34 +27,51 @@ it to skip even that query.
 
 from __future__ import annotations
 
+import calendar as pycalendar
 import datetime as dt
 import threading
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import models
 from django.utils.translation import gettext
 
-from zhifa.workdays.models import Holiday, HolidayKind, HolidayYear
+from zhifa.workdays.models import (
+    ArrangementStatus,
+    DifferencesStatus,
+    Holiday,
+    HolidayArrangement,
+    HolidayKind,
+    HolidayYear,
+)
 
 
 class YearNotLoaded(ValueError):
     """A date falls in a year whose State Council holiday arrangement has not been loaded."""
 
-    def __init__(self, year: int, *, empty: bool = False) -> None:
+    def __init__(self, year: int, *, empty: bool = False, pending: bool = False) -> None:
         self.year = year
         self.empty = empty
+        self.pending = pending
         if empty:
             message = gettext(
-                "%(year)s 年的节假日安排已登记，但还没有录入任何法定节假日，无法计算工作日。"
-                "请系统管理员在“系统管理 → 工作日”中按国务院办公厅关于%(year)s年部分节假日安排"
-                "的通知录入放假和调休上班日期。"
+                "%(year)s 年的节假日安排已确认，但其中没有任何法定节假日，无法计算工作日。"
+                "请系统管理员在“工作日 → 节假日安排”中按国务院办公厅关于%(year)s年部分节假日安排"
+                "的通知重新录入放假和调休上班日期。"
+            ) % {"year": year}
+        elif pending:
+            message = gettext(
+                "%(year)s 年的节假日安排尚未载入，无法计算工作日：已录入的安排还在等待另一名"
+                "系统管理员复核确认。请系统管理员在“工作日 → 节假日安排”中核对通知原文后确认，"
+                "再试。"
             ) % {"year": year}
         else:
             message = gettext(
-                "%(year)s 年的节假日安排尚未载入，无法计算工作日。请系统管理员在“系统管理 → 工作日”"
-                "中载入国务院办公厅关于%(year)s年部分节假日安排的通知（或运行 zhifa workdays load"
-                " --year %(year)s）后再试。"
+                "%(year)s 年的节假日安排尚未载入，无法计算工作日。请系统管理员在“工作日 → "
+                "节假日安排”中按国务院办公厅关于%(year)s年部分节假日安排的通知录入并经另一名"
+                "系统管理员复核（或运行 zhifa workdays load --year %(year)s 从 chinesecalendar "
+                "载入）后再试。"
             ) % {"year": year}
         super().__init__(message)
 
@@ -102,6 +121,16 @@ class DayInfo:
         }[self.kind]
 
 
+def _describe(arrangement: YearArrangement, day: dt.date) -> DayInfo:
+    if day in arrangement.makeup_workdays:
+        return DayInfo(day, True, "makeup_workday", arrangement.makeup_workdays[day])
+    if day in arrangement.holidays:
+        return DayInfo(day, False, "holiday", arrangement.holidays[day])
+    if day.weekday() >= 5:
+        return DayInfo(day, False, "weekend", "")
+    return DayInfo(day, True, "workday", "")
+
+
 _cache: dict[int, tuple[str, YearArrangement]] = {}
 _cache_lock = threading.Lock()
 
@@ -143,7 +172,10 @@ class WorkCalendar:
     def arrangement(self, year: int) -> YearArrangement:
         revision = self.revisions.get(year)
         if revision is None:
-            raise YearNotLoaded(year)
+            pending = HolidayArrangement.objects.filter(
+                year=year, status=ArrangementStatus.PENDING
+            ).exists()
+            raise YearNotLoaded(year, pending=pending)
         cached = _cache.get(year)
         if cached is not None and cached[0] == revision:
             return cached[1]
@@ -156,14 +188,7 @@ class WorkCalendar:
         return self.arrangement(day.year).is_workday(day)
 
     def describe(self, day: dt.date) -> DayInfo:
-        arrangement = self.arrangement(day.year)
-        if day in arrangement.makeup_workdays:
-            return DayInfo(day, True, "makeup_workday", arrangement.makeup_workdays[day])
-        if day in arrangement.holidays:
-            return DayInfo(day, False, "holiday", arrangement.holidays[day])
-        if day.weekday() >= 5:
-            return DayInfo(day, False, "weekend", "")
-        return DayInfo(day, True, "workday", "")
+        return _describe(self.arrangement(day.year), day)
 
     def add_workdays(self, day: dt.date, n: int) -> dt.date:
         self.arrangement(day.year)
@@ -192,9 +217,22 @@ class WorkCalendar:
         return sign * count
 
 
+def _loaded() -> models.QuerySet[HolidayYear]:
+    return HolidayYear.objects.filter(arrangement__status=ArrangementStatus.CONFIRMED)
+
+
 def work_calendar() -> WorkCalendar:
     """The loaded years and their revision tokens, read in one query."""
-    return WorkCalendar(dict(HolidayYear.objects.values_list("year", "revision")))
+    return WorkCalendar(dict(_loaded().values_list("year", "revision")))
+
+
+def is_year_loaded(year: int) -> bool:
+    """Whether working days can be counted in ``year``: the one answer to “is year Y loaded”.
+
+    True only when the year has a confirmed arrangement (from the package, or entered by hand and
+    confirmed by a second administrator); a year waiting for review is not loaded.
+    """
+    return _loaded().filter(year=year).exists()
 
 
 def is_workday(day: dt.date) -> bool:
@@ -240,4 +278,103 @@ def latest_notice_date(
 
 
 def loaded_years() -> list[HolidayYear]:
-    return list(HolidayYear.objects.select_related("loaded_by").order_by("-year"))
+    return list(_loaded().select_related("loaded_by", "arrangement").order_by("-year"))
+
+
+def next_year_warning(today: dt.date) -> str:
+    """The warning administrators see from 1 November while next year is not loaded, else "".
+
+    The State Council publishes the next year's arrangement in October or November; from
+    1 November deadlines counted in working days start to reach into the next year.
+    """
+    if today.month < 11 or is_year_loaded(today.year + 1):
+        return ""
+    nxt = today.year + 1
+    pending = HolidayArrangement.objects.filter(year=nxt, status=ArrangementStatus.PENDING).exists()
+    if pending:
+        return gettext(
+            "%(year)s 年的节假日安排已录入，尚待另一名系统管理员复核确认；确认前，凡计算到"
+            "%(year)s 年的工作日期限都无法办理。"
+        ) % {"year": nxt}
+    return gettext(
+        "%(year)s 年的节假日安排尚未载入：国务院办公厅发布%(year)s年部分节假日安排的通知后，"
+        "请尽快按通知录入并由另一名系统管理员复核；未载入前，凡计算到%(year)s 年的工作日期限"
+        "（如检查预告、整改期限）都无法办理。"
+    ) % {"year": nxt}
+
+
+@dataclass(frozen=True)
+class YearOverview:
+    """One row of the years page: a year, its state, and the arrangements that concern it."""
+
+    year: int
+    status: str  # "confirmed", "pending" or "missing"
+    current: HolidayArrangement | None
+    pending: HolidayArrangement | None
+    in_package: bool
+
+    @property
+    def status_label(self) -> str:
+        return {
+            "confirmed": gettext("已确认"),
+            "pending": gettext("待复核"),
+            "missing": gettext("未载入"),
+        }[self.status]
+
+    @property
+    def differences_open(self) -> bool:
+        return bool(
+            self.current is not None and self.current.differences_status == DifferencesStatus.OPEN
+        )
+
+
+def year_overview(today: dt.date, package_years: list[int]) -> list[YearOverview]:
+    """Every year with an arrangement, plus this year and the next, newest first."""
+    current = {
+        y.year: y.arrangement
+        for y in HolidayYear.objects.select_related(
+            "arrangement", "arrangement__entered_by", "arrangement__confirmed_by"
+        ).filter(arrangement__status=ArrangementStatus.CONFIRMED)
+    }
+    pending = {
+        a.year: a
+        for a in HolidayArrangement.objects.select_related("entered_by").filter(
+            status=ArrangementStatus.PENDING
+        )
+    }
+    years = set(current) | set(pending) | {today.year, today.year + 1}
+    rows = []
+    for year in sorted(years, reverse=True):
+        arrangement = current.get(year)
+        status = "confirmed" if arrangement else ("pending" if year in pending else "missing")
+        rows.append(
+            YearOverview(year, status, arrangement, pending.get(year), year in package_years)
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class Month:
+    number: int
+    weeks: list[list[DayInfo | None]]
+
+
+def calendar_months(year: int, days: dict[dt.date, tuple[str, str]]) -> list[Month]:
+    """The twelve months of ``year`` as week rows, each day described as ``days`` would make it.
+
+    For previews of arrangements that are not (yet) loaded: nothing is read from the table.
+    """
+    arrangement = YearArrangement(
+        year=year,
+        holidays={d: n for d, (k, n) in days.items() if k == HolidayKind.HOLIDAY},
+        makeup_workdays={d: n for d, (k, n) in days.items() if k == HolidayKind.MAKEUP_WORKDAY},
+    )
+    months = []
+    for number in range(1, 13):
+        weeks = []
+        for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, number):
+            weeks.append(
+                [_describe(arrangement, day) if day.month == number else None for day in week]
+            )
+        months.append(Month(number, weeks))
+    return months

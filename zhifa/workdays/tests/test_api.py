@@ -77,10 +77,10 @@ def test_latest_notice_takes_days_and_the_callers_region(client_for, inspector, 
 
 @pytest.mark.django_db
 def test_an_unknown_year_is_a_400_with_a_chinese_message(client_for, inspector):
-    response = client_for(inspector).get("/api/workdays/latest-notice", {"date": "2031-03-10"})
+    response = client_for(inspector).get("/api/workdays/latest-notice", {"date": "2099-03-10"})
     assert response.status_code == 400
     assert response.json()["detail"].startswith(
-        "2031 年的节假日安排尚未载入，无法计算工作日。请系统管理员在“系统管理 → 工作日”中载入"
+        "2099 年的节假日安排尚未载入，无法计算工作日。请系统管理员在“工作日 → 节假日安排”中"
     )
 
 
