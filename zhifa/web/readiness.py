@@ -100,7 +100,7 @@ def browser_item() -> Item:
 
 def holiday_items(today: dt.date) -> list[Item]:
     """This year's arrangement must be loaded; next year's is expected from 1 November."""
-    from zhifa.workdays.selectors import YearNotLoaded, work_calendar
+    from zhifa.workdays.selectors import YearNotLoaded, next_year_warning, work_calendar
 
     calendar = work_calendar()
     items = []
@@ -111,7 +111,9 @@ def holiday_items(today: dt.date) -> list[Item]:
             if year == today.year:
                 items.append(Item(ERROR, f"{year} 年节假日安排", str(error)))
             elif (today.month, today.day) >= NEXT_YEAR_WARNING_FROM:
-                items.append(Item(WARNING, f"{year} 年节假日安排", str(error)))
+                # The workdays app words it, naming a year entered but still awaiting review.
+                warning = next_year_warning(today) or str(error)
+                items.append(Item(WARNING, f"{year} 年节假日安排", warning))
             else:
                 items.append(
                     Item(OK, f"{year} 年节假日安排", "尚未载入，国务院通常于当年 11 月前后公布")

@@ -23,8 +23,14 @@ pytestmark = pytest.mark.django_db
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 NOT_YET_2027 = (
-    "2027 年的节假日安排尚未载入，无法计算工作日。请系统管理员在“系统管理 → 工作日”中载入"
-    "国务院办公厅关于2027年部分节假日安排的通知（或运行 zhifa workdays load --year 2027）后再试。"
+    "2027 年的节假日安排尚未载入：国务院办公厅发布2027年部分节假日安排的通知后，"
+    "请尽快按通知录入并由另一名系统管理员复核；未载入前，凡计算到2027 年的工作日期限"
+    "（如检查预告、整改期限）都无法办理。"
+)
+MISSING_2027 = (
+    "2027 年的节假日安排尚未载入，无法计算工作日。请系统管理员在“工作日 → 节假日安排”中按"
+    "国务院办公厅关于2027年部分节假日安排的通知录入并经另一名系统管理员复核"
+    "（或运行 zhifa workdays load --year 2027 从 chinesecalendar 载入）后再试。"
 )
 
 
@@ -102,7 +108,7 @@ def test_a_missing_current_year_is_an_error_and_exits_1():
         code, lines = check()
     assert code == 1
     assert without_fonts_line(lines)[3:5] == [
-        f"错误  2027 年节假日安排：{NOT_YET_2027}",
+        f"错误  2027 年节假日安排：{MISSING_2027}",
         "正常  2028 年节假日安排：尚未载入，国务院通常于当年 11 月前后公布",
     ]
     assert lines[-1] == "共 8 项：正常 7 项，警告 0 项，错误 1 项。"
