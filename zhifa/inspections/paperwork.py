@@ -155,21 +155,61 @@ def site_record(case: InspectionCase, *, present_person: str, party_opinion: str
     }
 
 
-def _basis(finding: CaseFinding) -> str:
-    if finding.legal_basis:
-        return finding.legal_basis
-    return finding.item.legal_basis if finding.item else ""
+# What an officer types may end in its own punctuation ("…混放。") or in the words the 文书
+# adds ("…的规定"); both are dropped before the text is set into a sentence.
+_TRAILING = "。．.，,；;、：: \t\r\n"
+LAWS_IN_GENERAL = "有关法律、法规"
+NO_PENALTY_BASIS = "《中华人民共和国行政处罚法》第三十三条第一款"
+
+
+def clause(text: str) -> str:
+    """``text`` without the punctuation it ends in, to be joined into a sentence."""
+    return text.strip().rstrip(_TRAILING)
+
+
+def _without(text: str, suffix: str) -> str:
+    text = clause(text)
+    return clause(text.removesuffix(suffix))
+
+
+def _conduct(finding: CaseFinding) -> str:
+    return _without(finding.description or (finding.item.name if finding.item else ""), "的行为")
+
+
+def _violated(finding: CaseFinding) -> str:
+    # Decisions before the provisions were recorded apart left it blank: the inspection item's
+    # own basis is the duty that was checked.
+    text = finding.violated_provision or (finding.item.legal_basis if finding.item else "")
+    return _without(text, "的规定") or LAWS_IN_GENERAL
+
+
+def _penalty(finding: CaseFinding) -> str:
+    return _without(finding.penalty_provision, "的规定")
+
+
+def _violation(finding: CaseFinding) -> dict[str, str]:
+    violated = _violated(finding)
+    # ``basis`` is what templates uploaded before printed after "违反了": the violated provision.
+    return {
+        "fact": _conduct(finding),
+        "violated": violated,
+        "penalty": _penalty(finding),
+        "basis": violated,
+    }
+
+
+def _joined(texts: Sequence[str]) -> str:
+    return "、".join(dict.fromkeys(t for t in texts if t))
 
 
 def rectification_order(
     case: InspectionCase, *, requirements: list[str], problems: list[CaseFinding]
 ) -> dict[str, Any]:
     deadline = case.rectify_deadline
+    violations = [_violation(f) for f in problems]
     return {
-        "violations": [
-            {"fact": f.description or (f.item.name if f.item else ""), "basis": _basis(f)}
-            for f in problems
-        ],
+        "violations": violations,
+        "order_basis": _joined([v["penalty"] for v in violations]) or LAWS_IN_GENERAL,
         "deadline": chinese_date(deadline) if deadline else "",
         "requirements": requirements
         or ["按检查发现的问题逐项改正，并于期限届满前书面报告整改情况。"],
@@ -177,17 +217,35 @@ def rectification_order(
     }
 
 
+def _exemption_bases(finding: CaseFinding) -> list[str]:
+    """The provisions the 不予处罚 rests on, as the discretion engine weighed them: each
+    exemption list item and statutory rule that applied."""
+    evaluation = finding.evaluation if isinstance(finding.evaluation, dict) else {}
+    bases = [
+        str(item.get("discretion_basis") or "")
+        for item in evaluation.get("items") or ()
+        if item.get("matches") and item.get("kind") == "exempt"
+    ]
+    bases += [
+        str(rule.get("article") or "")
+        for rule in evaluation.get("statutory") or ()
+        if rule.get("applies") and "exempt" in (rule.get("outcomes") or ())
+    ]
+    return bases
+
+
 def no_penalty_decision(case: InspectionCase, *, problems: list[CaseFinding]) -> dict[str, Any]:
-    facts = "；".join(f.description or (f.item.name if f.item else "") for f in problems)
+    facts = "；".join(
+        f"{_conduct(f)}的行为，违反了{_violated(f)}的规定" for f in problems if _conduct(f)
+    )
     inspected = case.started_at.date() if case.started_at else case.inspection_date
-    reasons = sorted({f.proposal_basis or f.deviation_reason for f in problems} - {""})
-    bases = sorted({f.legal_basis for f in problems if f.legal_basis})
+    reasons = sorted({clause(f.proposal_basis or f.deviation_reason) for f in problems} - {""})
+    reason = "；".join(reasons) or clause(case.decision_note)
+    bases = _joined([b for f in problems for b in _exemption_bases(f)])
     return {
         "facts": f"你单位于{chinese_date(inspected)}检查中被发现：{facts}。",
-        "reason": "；".join(reasons)
-        or case.decision_note
-        or "违法行为轻微并及时改正，没有造成危害后果。",
-        "basis": "；".join(bases) or "《中华人民共和国行政处罚法》第三十三条第一款",
+        "reason": f"{reason}。" if reason else "违法行为轻微并及时改正，没有造成危害后果。",
+        "basis": bases or NO_PENALTY_BASIS,
         "decision": "对你单位不予行政处罚，并予以批评教育和合规指导。",
         "rights": RIGHTS.format(what="决定"),
     }
