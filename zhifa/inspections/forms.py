@@ -491,6 +491,8 @@ def _decision_fields(
             label=f"{label}违反的规定",
             max_length=300,
             required=False,
+            # Two lines: the officer reads the whole provision before deciding, also on a phone.
+            widget=forms.Textarea({"rows": 2}),
             initial=finding.violated_provision or (picked.violated_provision if picked else ""),
             help_text="如《公共场所卫生管理条例》第七条；选择违法行为后按清单填入，可修改。",
         ),
@@ -498,6 +500,7 @@ def _decision_fields(
             label=f"{label}处罚（责令改正）依据",
             max_length=300,
             required=False,
+            widget=forms.Textarea({"rows": 2}),
             initial=finding.penalty_provision or (picked.penalty_provision if picked else ""),
             help_text="规定法律责任的条款，如《公共场所卫生管理条例》第十四条；"
             "选择违法行为后按清单填入，可修改。",

@@ -145,6 +145,7 @@ def test_the_outcome_is_not_preselected_when_a_finding_found_a_problem(
     assert [value for value, _ in outcome.field.choices] == ["", "no_penalty", "rectify", "filed"]
     assert '<option value="" selected>请选择</option>' in shown.content.decode()
     assert "未发现问题" not in str(outcome)
+    assert "未从三张清单中选择违法行为，仅按法律规定判断。" in shown.content.decode()
     assert refused.status_code == 200
     assert refused.context["form"].errors["outcome"] == [
         "现场检查记录了1个问题，请选择不予行政处罚、责令改正或立案查处（移交）。"
@@ -257,8 +258,8 @@ def test_picking_a_violation_fills_its_code_and_both_provisions(
     )
     body = picked.content.decode()
     assert 'value="GC-JKZM"' in body
-    assert f'value="{VIOLATED}"' in body
-    assert f'value="{PENALTY}"' in body
+    assert f">\n{VIOLATED}</textarea>" in body
+    assert f">\n{PENALTY}</textarea>" in body
     assert (
         "已选择 GC-JKZM：公共场所直接为顾客服务的人员未获得健康合格证明而从事本职工作"
         "（不予处罚清单 BY-01、从轻处罚清单 CQ-01）。"
