@@ -7,7 +7,7 @@ Each builder returns the docxtpl context of one document kind (the fields in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from zhifa.inspections.models import (
@@ -198,8 +198,12 @@ def _violation(finding: CaseFinding) -> dict[str, str]:
     }
 
 
-def _joined(texts: Sequence[str]) -> str:
-    return "、".join(dict.fromkeys(t for t in texts if t))
+def _distinct(texts: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(t for t in texts if t))
+
+
+def _joined(texts: Iterable[str]) -> str:
+    return "、".join(_distinct(texts))
 
 
 def rectification_order(
@@ -217,21 +221,31 @@ def rectification_order(
     }
 
 
-def _exemption_bases(finding: CaseFinding) -> list[str]:
-    """The provisions the 不予处罚 rests on, as the discretion engine weighed them: each
+# Why a rule of the statute exempts, said of the party (行政处罚法第三十三条、第三十六条).
+EXEMPTION_REASONS = {
+    "art33_1_minor": "违法行为轻微并及时改正，没有造成危害后果",
+    "art33_1_first": "初次违法且危害后果轻微并及时改正",
+    "art33_2": "有证据足以证明没有主观过错",
+    "art36": "违法行为在法定追责期限内未被发现",
+}
+
+
+def _exemptions(finding: CaseFinding) -> tuple[list[str], list[str]]:
+    """(reasons, provisions) of the 不予处罚 as the discretion engine weighed the finding: each
     exemption list item and statutory rule that applied."""
     evaluation = finding.evaluation if isinstance(finding.evaluation, dict) else {}
-    bases = [
-        str(item.get("discretion_basis") or "")
-        for item in evaluation.get("items") or ()
-        if item.get("matches") and item.get("kind") == "exempt"
-    ]
-    bases += [
-        str(rule.get("article") or "")
-        for rule in evaluation.get("statutory") or ()
-        if rule.get("applies") and "exempt" in (rule.get("outcomes") or ())
-    ]
-    return bases
+    reasons: list[str] = []
+    bases: list[str] = []
+    for rule in evaluation.get("statutory") or ():
+        if rule.get("applies") and "exempt" in (rule.get("outcomes") or ()):
+            reasons.append(EXEMPTION_REASONS.get(str(rule.get("rule")), ""))
+            bases.append(str(rule.get("article") or ""))
+    for item in evaluation.get("items") or ():
+        if item.get("matches") and item.get("kind") == "exempt":
+            listed = f"{item.get('version_label') or ''}不予处罚清单第 {item.get('code')} 项"
+            reasons.append(f"属于{listed.strip()}所列情形")
+            bases.append(str(item.get("discretion_basis") or ""))
+    return reasons, bases
 
 
 def no_penalty_decision(case: InspectionCase, *, problems: list[CaseFinding]) -> dict[str, Any]:
@@ -239,13 +253,17 @@ def no_penalty_decision(case: InspectionCase, *, problems: list[CaseFinding]) ->
         f"{_conduct(f)}的行为，违反了{_violated(f)}的规定" for f in problems if _conduct(f)
     )
     inspected = case.started_at.date() if case.started_at else case.inspection_date
-    reasons = sorted({clause(f.proposal_basis or f.deviation_reason) for f in problems} - {""})
-    reason = "；".join(reasons) or clause(case.decision_note)
-    bases = _joined([b for f in problems for b in _exemption_bases(f)])
+    weighed = [_exemptions(f) for f in problems]
+    grounds = _distinct(r for reasons, _ in weighed for r in reasons)
+    # An officer who decided against the proposal gave the reason in his own words.
+    own = _distinct(clause(f.deviation_reason) for f in problems)
+    reason = (f"你单位{'；'.join(grounds)}" if grounds else "；".join(own)) or clause(
+        case.decision_note
+    )
     return {
         "facts": f"你单位于{chinese_date(inspected)}检查中被发现：{facts}。",
         "reason": f"{reason}。" if reason else "违法行为轻微并及时改正，没有造成危害后果。",
-        "basis": bases or NO_PENALTY_BASIS,
+        "basis": _joined([b for _, bases in weighed for b in bases]) or NO_PENALTY_BASIS,
         "decision": "对你单位不予行政处罚，并予以批评教育和合规指导。",
         "rights": RIGHTS.format(what="决定"),
     }

@@ -399,6 +399,20 @@ def test_a_picked_violation_records_both_provisions_from_the_lists(
         "违反了《公共场所卫生管理条例》第七条的规定。"
     )
     assert document.context["basis"] == "《中华人民共和国行政处罚法》第三十三条第一款"
+    assert document.context["reason"] == (
+        "你单位初次违法且危害后果轻微并及时改正；"
+        "属于舟山市卫生健康 2026版不予处罚清单第 BY-01 项所列情形。"
+    )
+    text = flat(
+        "\n".join(p.text for p in Docx(io.BytesIO(stored(document.docx_file.name))).paragraphs)
+    )
+    assert (
+        "本机关认为，你单位初次违法且危害后果轻微并及时改正；属于舟山市卫生健康2026版"
+        "不予处罚清单第BY-01项所列情形。根据《中华人民共和国行政处罚法》第三十三条第一款的规定，"
+        "决定如下："
+    ) in text
+    for doubled in ("。；", "。，", "。。", "建议"):
+        assert doubled not in text
 
 
 def test_the_rectification_order_names_the_violated_and_the_penalty_provision_in_their_places(
@@ -542,3 +556,22 @@ def test_the_migration_fills_the_violated_provision_only_where_the_lists_weighed
     assert migration.violated_from_evaluation(disagreeing) == ""
     assert migration.violated_from_evaluation({"items": []}) == ""
     assert migration.violated_from_evaluation({}) == ""
+
+
+def test_a_no_penalty_decision_against_the_proposal_gives_the_officers_reason_once(
+    inspected, inspector
+):
+    case = inspected()
+    finding = case.findings.get(position=2)
+    finding.violated_provision = VIOLATED
+    finding.evaluation = {"items": [], "statutory": []}
+    finding.deviation_reason = "该条规定先责令限期改正，逾期不改正的方予处罚。"
+
+    context = paperwork.no_penalty_decision(case, problems=[finding])
+
+    assert context["facts"] == (
+        "你单位于2026年3月16日检查中被发现：2名服务员健康合格证明已过期的行为，"
+        "违反了《公共场所卫生管理条例》第七条的规定。"
+    )
+    assert context["reason"] == "该条规定先责令限期改正，逾期不改正的方予处罚。"
+    assert context["basis"] == "《中华人民共和国行政处罚法》第三十三条第一款"
