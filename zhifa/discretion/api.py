@@ -59,6 +59,8 @@ class ItemOut(Schema):
     violation_code: str = Field(description="违法行为编码：同一违法行为在三张清单中相同")
     violation: str
     violation_basis: str = Field(description="违法依据")
+    violated_provision: str = Field(description="违反的规定：违法依据中罚则之前的条款")
+    penalty_provision: str = Field(description="处罚（责令改正）依据：违法依据中的罚则条款")
     discretion_basis: str = Field(description="裁量依据")
     conditions: list[dict[str, Any]] = Field(
         description="适用条件（结构化，见 docs/discretion.md）"
@@ -96,6 +98,14 @@ class ItemOut(Schema):
     @staticmethod
     def resolve_condition_texts(obj: DiscretionItem) -> list[str]:
         return obj.condition_texts()
+
+
+class ViolationOut(Schema):
+    violation_code: str = Field(description="违法行为编码：作出处理决定时填入 violation_code")
+    violation: str
+    listed_as: list[str] = Field(description="列入的清单及事项编号，如“不予处罚清单 SW-05”")
+    violated_provision: str = Field(description="违反的规定")
+    penalty_provision: str = Field(description="处罚（责令改正）依据")
 
 
 class Message(Schema):
@@ -175,6 +185,20 @@ def list_items(
     return selectors.published_items(
         kind=kind, field=field, version=version, q=q, violation_code=violation_code
     )
+
+
+@router.get(
+    "/violations",
+    response=list[ViolationOut],
+    auth=None,
+    summary="按名称或编码查找一个机关现行清单中的违法行为（作出处理决定时选择，无需登录）",
+)
+def search_violations(
+    request: HttpRequest,
+    organisation: int = Query(description="执法机关编号：查找该机关现行（已公布）的清单"),
+    q: str = Query("", description="违法行为名称、违法行为编码、事项编号或法律名称的一部分"),
+) -> list[selectors.ViolationChoice]:
+    return selectors.violations_in_force(organisation, q=q, limit=20)
 
 
 @router.get(

@@ -706,7 +706,9 @@ def evaluate(
     item_results = [_item_result(r, finding, calendar) for r in rules]
     statutory = statutory_results(finding)
     notes: list[str] = []
-    if not rules:
+    if not finding.violation_code:
+        notes.append("未从三张清单中选择违法行为，仅按法律规定判断。")
+    elif not rules:
         notes.append(
             f"三张清单中没有违法行为编码“{finding.violation_code}”的事项，仅按法律规定判断。"
         )

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from zhifa.discretion.provisions import provisions
 from zhifa.org.models import EnforcementField, Organisation
 
 
@@ -196,6 +197,17 @@ class DiscretionItem(models.Model):
     @property
     def discretion_basis(self) -> str:
         return f"{self.discretion_basis_law}{self.discretion_basis_article}"
+
+    @property
+    def violated_provision(self) -> str:
+        """The provision violated: the 违法依据 without its last article, the 罚则."""
+        return provisions(self.violation_basis_law, self.violation_basis_article)[0]
+
+    @property
+    def penalty_provision(self) -> str:
+        """The 罚则 the penalty or the order to correct rests on: the last article of the
+        违法依据."""
+        return provisions(self.violation_basis_law, self.violation_basis_article)[1]
 
     @property
     def penalty_summary(self) -> str:

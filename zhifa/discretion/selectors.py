@@ -6,12 +6,13 @@ on request, superseded versions as history. Drafts are never public.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from zhifa.discretion.engine import Evaluation, Finding, evaluate
-from zhifa.discretion.models import DiscretionItem, DiscretionVersion, VersionStatus
+from zhifa.discretion.models import DiscretionItem, DiscretionVersion, ListKind, VersionStatus
 from zhifa.org.models import EnforcementField, Organisation, OrganisationKind
 from zhifa.org.scoping import visible_to
 
@@ -136,6 +137,101 @@ def violation_choices(version: DiscretionVersion | None = None) -> list[tuple[st
     ):
         seen.setdefault(code, text)
     return [(code, f"{code} {text[:40]}") for code, text in seen.items()]
+
+
+@dataclass(frozen=True)
+class ViolationChoice:
+    """One violation of the lists in force, as a decision picks it: the code the engine weighs,
+    its description, the list items that name it, and the two provisions a decision records."""
+
+    violation_code: str
+    violation: str
+    listed_as: tuple[str, ...]
+    violated_provision: str
+    penalty_provision: str
+
+
+# The list a violation is described from when several name it: the exemption list first.
+_KIND_ORDER: dict[str, int] = {ListKind.EXEMPT: 0, ListKind.MITIGATED: 1, ListKind.LIGHTER: 2}
+
+
+def _choices(items: list[DiscretionItem]) -> list[ViolationChoice]:
+    grouped: dict[str, list[DiscretionItem]] = {}
+    for item in items:
+        grouped.setdefault(item.violation_code, []).append(item)
+    choices = []
+    for code, group in grouped.items():
+        group.sort(key=lambda i: (_KIND_ORDER.get(i.kind, 9), i.code))
+        first = group[0]
+        choices.append(
+            ViolationChoice(
+                violation_code=code,
+                violation=first.violation,
+                listed_as=tuple(f"{ListKind(i.kind).label}清单 {i.code}" for i in group),
+                violated_provision=first.violated_provision,
+                penalty_provision=first.penalty_provision,
+            )
+        )
+    return choices
+
+
+def violations_in_force(
+    organisation_id: int | None, *, q: str = "", limit: int = 8
+) -> list[ViolationChoice]:
+    """The violations of the lists ``organisation_id`` has in force (the ones its decisions are
+    weighed against) whose code, item number, description or law contains ``q``; an exact code
+    first. Nothing for an empty ``q``."""
+    version = published_version_of(organisation_id)
+    q = q.strip()
+    if version is None or not q:
+        return []
+    matching = version.items.filter(
+        Q(violation_code__icontains=q)
+        | Q(code__icontains=q)
+        | Q(violation__icontains=q)
+        | Q(violation_basis_law__icontains=q)
+    )
+    codes = list(
+        dict.fromkeys(
+            matching.order_by("violation_code", "code").values_list("violation_code", flat=True)
+        )
+    )
+    codes.sort(key=lambda c: c.upper() != q.upper())
+    codes = codes[:limit]
+    items = list(version.items.filter(violation_code__in=codes))
+    by_code = {c.violation_code: c for c in _choices(items)}
+    return [by_code[c] for c in codes]
+
+
+def violation_in_force(organisation_id: int | None, code: str) -> ViolationChoice | None:
+    """The violation of the lists in force whose violation code, or one of whose item numbers,
+    is ``code`` (letter case aside): what an officer may type without searching."""
+    version = published_version_of(organisation_id)
+    code = code.strip()
+    if version is None or not code:
+        return None
+    hit = (
+        version.items.filter(Q(violation_code__iexact=code) | Q(code__iexact=code))
+        .order_by("violation_code")
+        .values_list("violation_code", flat=True)
+        .first()
+    )
+    if hit is None:
+        return None
+    return _choices(list(version.items.filter(violation_code=hit)))[0]
+
+
+def unknown_violation(organisation_id: int | None, code: str) -> str:
+    """Why ``code`` is refused, naming it, and what to do instead."""
+    if published_version_of(organisation_id) is None:
+        return (
+            f"裁量清单中没有编码为「{code}」的事项：本机关尚未公布现行裁量清单，"
+            "请将此项留空，按行政处罚法判断。"
+        )
+    return (
+        f"裁量清单中没有编码为「{code}」的事项：请输入违法行为名称或编码，"
+        "从本机关现行裁量清单中查找并选择；清单未列入的违法行为，请将此项留空，按行政处罚法判断。"
+    )
 
 
 def evaluate_for(organisation_id: int | None, finding: Finding) -> Evaluation:

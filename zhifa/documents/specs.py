@@ -57,7 +57,8 @@ LABELS = {
     "present_person": "现场负责人",
     "findings": "检查情况",
     "party_opinion": "当事人意见",
-    "violations": "违法事实及依据",
+    "violations": "违法事实及违反的规定",
+    "order_basis": "责令改正依据",
     "deadline": "改正期限",
     "requirements": "改正要求",
     "rights": "权利告知",
@@ -369,13 +370,19 @@ _add(
         "责令改正通知书",
         "责改",
         True,
-        ("violations", "deadline", "requirements", "rights"),
+        ("violations", "order_basis", "deadline", "requirements", "rights"),
         (
             ("p", "经查，你单位存在下列违法行为："),
-            ("for", "violations", "v", "{{ loop.index }}. {{ v.fact }}，违反了{{ v.basis }}。"),
+            (
+                "for",
+                "violations",
+                "v",
+                "{{ loop.index }}. {{ v.fact }}的行为，违反了{{ v.violated }}的规定。",
+            ),
             (
                 "p",
-                "根据有关法律、法规的规定，现责令你单位于{{ deadline }}前改正，并按下列要求整改：",
+                "依据{{ order_basis }}的规定，现责令你单位于{{ deadline }}前改正，"
+                "并按下列要求整改：",
             ),
             ("for", "requirements", "q", "{{ loop.index }}. {{ q }}"),
             ("p", "{{ rights }}"),
@@ -384,9 +391,12 @@ _add(
             "violations": [
                 {
                     "fact": "损伤性废物未放入利器盒，与感染性废物混放",
+                    "violated": "《医疗废物管理条例》第十六条第一款",
+                    "penalty": "《医疗废物管理条例》第四十六条第（二）项",
                     "basis": "《医疗废物管理条例》第十六条第一款",
                 }
             ],
+            "order_basis": "《医疗废物管理条例》第四十六条第（二）项",
             "deadline": "2026年12月18日",
             "requirements": [
                 "按类别分置医疗废物，损伤性废物放入专用利器盒。",

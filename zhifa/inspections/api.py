@@ -148,7 +148,10 @@ class FindingOut(Schema):
     description: str
     proposed: str
     chosen: str = Field(description="处理决定：none、lighter、mitigated、ordinary；未决定为空")
-    legal_basis: str
+    violation_code: str = Field(description="裁量清单中的违法行为编码")
+    violated_provision: str = Field(description="违反的规定")
+    penalty_provision: str = Field(description="处罚（责令改正）依据")
+    legal_basis: str = Field(description="已停用：同 penalty_provision")
     deviation_reason: str
     evidence: list[EvidenceOut]
 
@@ -447,12 +450,28 @@ class FinishIn(Schema):
 
 class DecisionIn(Schema):
     chosen: str = Field(description="处理决定：none、lighter、mitigated、ordinary")
-    legal_basis: str = Field(description="法律依据")
+    violated_provision: str = Field(
+        "",
+        description="违反的规定，如《公共场所卫生管理条例》第七条；"
+        "不填则取 violation_code 所指清单事项的违法依据",
+    )
+    penalty_provision: str = Field(
+        "",
+        description="处罚（责令改正）依据，如《公共场所卫生管理条例》第十四条；"
+        "不填则取 violation_code 所指清单事项违法依据中的罚则条款",
+    )
+    legal_basis: str = Field(
+        "", description="已停用：旧版的“法律依据”，作为 penalty_provision（未填时）处理"
+    )
     deviation_reason: str = Field(
         "", description="处理决定不在裁量清单引擎允许的结果之内时，须写明理由"
     )
     harm_level: str = Field("", description="none、minor、general、serious")
-    violation_code: str = Field("", description="裁量清单中的违法行为编码")
+    violation_code: str = Field(
+        "",
+        description="本机关现行裁量清单中的违法行为编码（或事项编号），"
+        "可用 GET /api/discretion/violations 查找；清单中没有的编码被拒绝",
+    )
     corrected_before: bool = Field(False, description="检查前已自行改正")
     corrected_on_site: bool = Field(False, description="当场改正")
     no_subjective_fault: bool = Field(False, description="当事人有证据足以证明没有主观过错")
@@ -719,7 +738,10 @@ def _case_payload(case: InspectionCase, user: User) -> dict[str, Any]:
                 "description": f.description,
                 "proposed": f.proposed,
                 "chosen": f.chosen,
-                "legal_basis": f.legal_basis,
+                "violation_code": f.violation_code,
+                "violated_provision": f.violated_provision,
+                "penalty_provision": f.penalty_provision,
+                "legal_basis": f.penalty_provision,
                 "deviation_reason": f.deviation_reason,
                 "evidence": [
                     {
@@ -1288,7 +1310,13 @@ def finish_site_record(request: HttpRequest, case_id: int, payload: FinishIn) ->
     "错误按 decisions.<序号> 列出。",
 )
 def decide_case(request: HttpRequest, case_id: int, payload: DecideIn) -> Status[Any]:
-    decisions = {position: d.model_dump() for position, d in payload.decisions.items()}
+    decisions = {
+        position: {
+            **d.model_dump(exclude={"legal_basis"}),
+            "penalty_provision": d.penalty_provision or d.legal_basis,
+        }
+        for position, d in payload.decisions.items()
+    }
     return _step(
         request,
         case_id,

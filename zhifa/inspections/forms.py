@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from zhifa.discretion.conditions import CIRCUMSTANCE_LABELS
+from zhifa.discretion.selectors import ViolationChoice, unknown_violation, violation_in_force
 from zhifa.draws.models import DrawTask
 from zhifa.inspections.models import (
     CaseFinding,
@@ -303,10 +304,11 @@ class FinishForm(forms.Form):
 
 
 class DecideForm(forms.Form):
-    """处理决定: per problem the facts the discretion engine weighs, the chosen outcome, its
-    legal basis and, outside what the engine allows, the reason."""
+    """处理决定: per problem the violation picked from the lists in force with the provision
+    violated and the penalty provision, the facts the discretion engine weighs, the chosen
+    outcome and, outside what the engine allows, the reason."""
 
-    outcome = forms.ChoiceField(label="处理结果", choices=CaseOutcome.choices)
+    outcome = forms.ChoiceField(label="处理结果")
     rectify_working_days = forms.IntegerField(
         label="整改期限（工作日）",
         required=False,
@@ -321,22 +323,91 @@ class DecideForm(forms.Form):
     confirm = _confirm("作出处理决定")
 
     def __init__(
-        self, *args: Any, findings: list[CaseFinding], preview: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        findings: list[CaseFinding],
+        organisation_id: int | None,
+        preview: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.problems = findings
+        self.organisation_id = organisation_id
+        self._violations: dict[str, ViolationChoice | None] = {}
+        self._outcome_choices()
         confirm = self.fields.pop("confirm")
-        # Asking for the engine's proposal decides nothing, so it needs no confirmation.
-        confirm.required = not preview
+        # Asking for the engine's proposal decides nothing, so it needs neither an outcome nor
+        # the confirmation.
+        confirm.required = self.fields["outcome"].required = not preview
         for finding in findings:
-            self.fields.update(_decision_fields(finding))
+            self.fields.update(_decision_fields(finding, self._picked(finding)))
         self.fields["confirm"] = confirm
+        if self.is_bound:
+            self._fill_from_picked()
+
+    def _outcome_choices(self) -> None:
+        field = self.fields["outcome"]
+        assert isinstance(field, forms.ChoiceField)
+        if self.problems:
+            # A problem was found: the officer must say what follows from it; nothing is
+            # preselected, and "未发现问题" is not offered.
+            field.choices = [
+                ("", "请选择"),
+                *[(v, label) for v, label in CaseOutcome.choices if v != CaseOutcome.NO_PROBLEM],
+            ]
+            field.error_messages = {
+                "required": f"现场检查记录了{len(self.problems)}个问题，请选择不予行政处罚、"
+                "责令改正或立案查处（移交）。",
+                "invalid_choice": "现场检查记录了问题，处理结果只能选择不予行政处罚、"
+                "责令改正或立案查处（移交）。",
+            }
+        else:
+            field.choices = [(CaseOutcome.NO_PROBLEM, CaseOutcome.NO_PROBLEM.label)]
+            field.initial = CaseOutcome.NO_PROBLEM
+            field.error_messages = {
+                "required": "请选择处理结果。",
+                "invalid_choice": "现场检查未记录问题，处理结果只能选择未发现问题。",
+            }
+
+    def _picked(self, finding: CaseFinding) -> ViolationChoice | None:
+        if self.is_bound:
+            code = str(self.data.get(f"f{finding.position}_violation_code") or "")
+        else:
+            code = str(self.initial.get(f"f{finding.position}_violation_code") or "")
+            code = code or finding.violation_code
+        code = code.strip()
+        if not code:
+            return None
+        if code not in self._violations:
+            self._violations[code] = violation_in_force(self.organisation_id, code)
+        return self._violations[code]
+
+    def _fill_from_picked(self) -> None:
+        """A code typed without the search (or in a browser without scripts) is shown as the
+        violation's code, and the provisions left blank as the lists state them."""
+        # A QueryDict from a request, a dict from a test or a script: both copy mutably.
+        data = cast(Any, self.data).copy()
+        for finding in self.problems:
+            picked = self._picked(finding)
+            if picked is None:
+                continue
+            n = finding.position
+            data[f"f{n}_violation_code"] = picked.violation_code
+            for name in ("violated_provision", "penalty_provision"):
+                if not str(data.get(f"f{n}_{name}") or "").strip():
+                    data[f"f{n}_{name}"] = getattr(picked, name)
+        self.data = data
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         # Checked here too so that "查看裁量建议" shows the error beside the field.
         for finding in self.problems:
             n = finding.position
+            code = str(data.get(f"f{n}_violation_code") or "").strip()
+            if code and self._picked(finding) is None:
+                self.add_error(
+                    f"f{n}_violation_code", unknown_violation(self.organisation_id, code)
+                )
             try:
                 special_limitation(
                     {
@@ -349,10 +420,23 @@ class DecideForm(forms.Form):
                     self.add_error(f"f{n}_{key}", messages)
         return data
 
+    def add_service_errors(self, error: ValidationError) -> None:
+        """The service's errors beside their fields: "findings.2.violation_code" is the field
+        f2_violation_code; the rest go on top of the form."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for key, messages in error.message_dict.items():
+            parts = key.split(".")
+            name = f"f{parts[1]}_{parts[2]}" if len(parts) == 3 else key
+            self.add_error(name if name in self.fields else None, messages)
+
     def finding_rows(self) -> list[dict[str, Any]]:
         return [
             {
                 "finding": f,
+                "code": self[f"f{f.position}_violation_code"],
+                "provisions": [self[f"f{f.position}_{name}"] for name in PROVISION_FIELDS],
                 "facts": [self[f"f{f.position}_{name}"] for name in FACT_FIELDS],
                 "fields": [self[f"f{f.position}_{name}"] for name in DECISION_FIELDS],
             }
@@ -363,7 +447,8 @@ class DecideForm(forms.Form):
         data = self.cleaned_data
         return {
             f.position: {
-                name: data.get(f"f{f.position}_{name}") for name in (*FACT_FIELDS, *DECISION_FIELDS)
+                name: data.get(f"f{f.position}_{name}")
+                for name in ("violation_code", *PROVISION_FIELDS, *FACT_FIELDS, *DECISION_FIELDS)
             }
             for f in self.problems
         }
@@ -373,8 +458,8 @@ class DecideForm(forms.Form):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+PROVISION_FIELDS = ("violated_provision", "penalty_provision")
 FACT_FIELDS = (
-    "violation_code",
     "harm_level",
     "corrected_before",
     "corrected_on_site",
@@ -385,19 +470,40 @@ FACT_FIELDS = (
     "special_limitation_months",
     "special_limitation_basis",
 )
-DECISION_FIELDS = ("chosen", "legal_basis", "deviation_reason")
+DECISION_FIELDS = ("chosen", "deviation_reason")
 
 
-def _decision_fields(finding: CaseFinding) -> dict[str, forms.Field]:
+def _decision_fields(
+    finding: CaseFinding, picked: ViolationChoice | None
+) -> dict[str, forms.Field]:
     n = finding.position
     label = f"第{n}项"
     return {
         f"f{n}_violation_code": forms.CharField(
-            label=f"{label}违法行为编码",
+            label=f"{label}违法行为",
             max_length=64,
             required=False,
             initial=finding.violation_code,
-            help_text="裁量基准中的违法行为编码；不填则只按行政处罚法第三十二、三十三条提出建议。",
+            help_text="输入违法行为名称或编码，从本机关现行裁量清单中查找并选择；"
+            "清单未列入的留空，只按行政处罚法第三十二、三十三条提出建议。",
+        ),
+        f"f{n}_violated_provision": forms.CharField(
+            label=f"{label}违反的规定",
+            max_length=300,
+            required=False,
+            # Two lines: the officer reads the whole provision before deciding, also on a phone.
+            widget=forms.Textarea({"rows": 2}),
+            initial=finding.violated_provision or (picked.violated_provision if picked else ""),
+            help_text="如《公共场所卫生管理条例》第七条；选择违法行为后按清单填入，可修改。",
+        ),
+        f"f{n}_penalty_provision": forms.CharField(
+            label=f"{label}处罚（责令改正）依据",
+            max_length=300,
+            required=False,
+            widget=forms.Textarea({"rows": 2}),
+            initial=finding.penalty_provision or (picked.penalty_provision if picked else ""),
+            help_text="规定法律责任的条款，如《公共场所卫生管理条例》第十四条；"
+            "选择违法行为后按清单填入，可修改。",
         ),
         f"f{n}_harm_level": forms.ChoiceField(
             label=f"{label}危害程度",
@@ -447,9 +553,6 @@ def _decision_fields(finding: CaseFinding) -> dict[str, forms.Field]:
             choices=[("", "请选择"), *PenaltyChoice.choices],
             initial=finding.chosen or finding.proposed,
             required=False,
-        ),
-        f"f{n}_legal_basis": forms.CharField(
-            label=f"{label}法律依据", max_length=300, required=False, initial=finding.legal_basis
         ),
         f"f{n}_deviation_reason": forms.CharField(
             label=f"{label}未采纳裁量建议的理由",

@@ -444,7 +444,10 @@ class CaseFinding(models.Model):
     )
     proposal_basis = models.TextField("建议依据", blank=True)
     chosen = models.CharField("处理决定", max_length=16, choices=PenaltyChoice.choices, blank=True)
-    legal_basis = models.CharField("法律依据", max_length=300, blank=True)
+    # The two are printed in different places of the 文书 ("违反了…的规定。依据…的规定，现责令…"),
+    # so they are recorded apart, each as the officer confirmed it.
+    violated_provision = models.CharField("违反的规定", max_length=300, blank=True)
+    penalty_provision = models.CharField("处罚（责令改正）依据", max_length=300, blank=True)
     deviation_reason = models.TextField("未采纳建议的理由", blank=True)
     evaluation = models.JSONField(
         "裁量评估", default=dict, blank=True, help_text="作出决定时裁量清单引擎的完整答复。"

@@ -6,7 +6,7 @@ Each builder returns the docxtpl context of one document kind (the fields in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from zhifa import timefmt
@@ -145,21 +145,65 @@ def site_record(case: InspectionCase, *, present_person: str, party_opinion: str
     }
 
 
-def _basis(finding: CaseFinding) -> str:
-    if finding.legal_basis:
-        return finding.legal_basis
-    return finding.item.legal_basis if finding.item else ""
+# What an officer types may end in its own punctuation ("…混放。") or in the words the 文书
+# adds ("…的规定"); both are dropped before the text is set into a sentence.
+_TRAILING = "。．.，,；;、：: \t\r\n"
+LAWS_IN_GENERAL = "有关法律、法规"
+NO_PENALTY_BASIS = "《中华人民共和国行政处罚法》第三十三条第一款"
+
+
+def clause(text: str) -> str:
+    """``text`` without the punctuation it ends in, to be joined into a sentence."""
+    return text.strip().rstrip(_TRAILING)
+
+
+def _without(text: str, suffix: str) -> str:
+    text = clause(text)
+    return clause(text.removesuffix(suffix))
+
+
+def _conduct(finding: CaseFinding) -> str:
+    return _without(finding.description or (finding.item.name if finding.item else ""), "的行为")
+
+
+def _violated(finding: CaseFinding) -> str:
+    # Decisions before the provisions were recorded apart left it blank: the inspection item's
+    # own basis is the duty that was checked.
+    text = finding.violated_provision or (finding.item.legal_basis if finding.item else "")
+    return _without(text, "的规定") or LAWS_IN_GENERAL
+
+
+def _penalty(finding: CaseFinding) -> str:
+    return _without(finding.penalty_provision, "的规定")
+
+
+def _violation(finding: CaseFinding) -> dict[str, str]:
+    violated = _violated(finding)
+    # ``basis`` is what templates uploaded before printed after "违反了": the violated provision.
+    return {
+        "fact": _conduct(finding),
+        "violated": violated,
+        "penalty": _penalty(finding),
+        "basis": violated,
+    }
+
+
+def _distinct(texts: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(t for t in texts if t))
+
+
+def _joined(texts: Iterable[str]) -> str:
+    return "、".join(_distinct(texts))
 
 
 def rectification_order(
     case: InspectionCase, *, requirements: list[str], problems: list[CaseFinding]
 ) -> dict[str, Any]:
     deadline = case.rectify_deadline
+    violations = [_violation(f) for f in problems]
     return {
-        "violations": [
-            {"fact": f.description or (f.item.name if f.item else ""), "basis": _basis(f)}
-            for f in problems
-        ],
+        "violations": violations,
+        "order_basis": _joined([v["penalty"] for v in violations]) or LAWS_IN_GENERAL,
         "deadline": chinese_date(deadline) if deadline else "",
         "requirements": requirements
         or ["按检查发现的问题逐项改正，并于期限届满前书面报告整改情况。"],
@@ -167,17 +211,49 @@ def rectification_order(
     }
 
 
+# Why a rule of the statute exempts, said of the party (行政处罚法第三十三条、第三十六条).
+EXEMPTION_REASONS = {
+    "art33_1_minor": "违法行为轻微并及时改正，没有造成危害后果",
+    "art33_1_first": "初次违法且危害后果轻微并及时改正",
+    "art33_2": "有证据足以证明没有主观过错",
+    "art36": "违法行为在法定追责期限内未被发现",
+}
+
+
+def _exemptions(finding: CaseFinding) -> tuple[list[str], list[str]]:
+    """(reasons, provisions) of the 不予处罚 as the discretion engine weighed the finding: each
+    exemption list item and statutory rule that applied."""
+    evaluation = finding.evaluation if isinstance(finding.evaluation, dict) else {}
+    reasons: list[str] = []
+    bases: list[str] = []
+    for rule in evaluation.get("statutory") or ():
+        if rule.get("applies") and "exempt" in (rule.get("outcomes") or ()):
+            reasons.append(EXEMPTION_REASONS.get(str(rule.get("rule")), ""))
+            bases.append(str(rule.get("article") or ""))
+    for item in evaluation.get("items") or ():
+        if item.get("matches") and item.get("kind") == "exempt":
+            listed = f"{item.get('version_label') or ''}不予处罚清单第 {item.get('code')} 项"
+            reasons.append(f"属于{listed.strip()}所列情形")
+            bases.append(str(item.get("discretion_basis") or ""))
+    return reasons, bases
+
+
 def no_penalty_decision(case: InspectionCase, *, problems: list[CaseFinding]) -> dict[str, Any]:
-    facts = "；".join(f.description or (f.item.name if f.item else "") for f in problems)
+    facts = "；".join(
+        f"{_conduct(f)}的行为，违反了{_violated(f)}的规定" for f in problems if _conduct(f)
+    )
     inspected = timefmt.beijing_date(case.started_at) if case.started_at else case.inspection_date
-    reasons = sorted({f.proposal_basis or f.deviation_reason for f in problems} - {""})
-    bases = sorted({f.legal_basis for f in problems if f.legal_basis})
+    weighed = [_exemptions(f) for f in problems]
+    grounds = _distinct(r for reasons, _ in weighed for r in reasons)
+    # An officer who decided against the proposal gave the reason in his own words.
+    own = _distinct(clause(f.deviation_reason) for f in problems)
+    reason = (f"你单位{'；'.join(grounds)}" if grounds else "；".join(own)) or clause(
+        case.decision_note
+    )
     return {
         "facts": f"你单位于{chinese_date(inspected)}检查中被发现：{facts}。",
-        "reason": "；".join(reasons)
-        or case.decision_note
-        or "违法行为轻微并及时改正，没有造成危害后果。",
-        "basis": "；".join(bases) or "《中华人民共和国行政处罚法》第三十三条第一款",
+        "reason": f"{reason}。" if reason else "违法行为轻微并及时改正，没有造成危害后果。",
+        "basis": _joined([b for _, bases in weighed for b in bases]) or NO_PENALTY_BASIS,
         "decision": "对你单位不予行政处罚，并予以批评教育和合规指导。",
         "rights": RIGHTS.format(what="决定"),
     }

@@ -31,7 +31,12 @@ from zhifa.discretion.conditions import Circumstance
 from zhifa.discretion.conditions import HarmLevel as EngineHarm
 from zhifa.discretion.engine import Evaluation, Outcome, PriorViolation, requires_reason
 from zhifa.discretion.engine import Finding as EngineFinding
-from zhifa.discretion.selectors import evaluate_for
+from zhifa.discretion.selectors import (
+    ViolationChoice,
+    evaluate_for,
+    unknown_violation,
+    violation_in_force,
+)
 from zhifa.documents import services as documents
 from zhifa.documents.models import Document, DocumentBatch
 from zhifa.draws.models import DrawResult, DrawResultStatus, DrawStatus, DrawTask, OfficerConflict
@@ -1299,6 +1304,35 @@ def evaluate_finding(
     return evaluate_for(case.organisation_id, engine_finding)
 
 
+def _picked_violation(
+    case: InspectionCase, finding: CaseFinding, data: Mapping[str, Any]
+) -> ViolationChoice | None:
+    """The violation of the lists in force the officer picked or typed the code of; an unknown
+    code is refused, naming it."""
+    label = f"第{finding.position}项"
+    key = f"findings.{finding.position}.violation_code"
+    text = str(data.get("violation_code") or "").strip()
+    if not text:
+        return None
+    if len(text) > 64:
+        raise ValidationError(
+            {key: [f"{label}违法行为编码不能超过 64 个字符（现为 {len(text)} 个）。"]}
+        )
+    choice = violation_in_force(case.organisation_id, text)
+    if choice is None:
+        raise ValidationError({key: [unknown_violation(case.organisation_id, text)]})
+    return choice
+
+
+def _provision(value: Any, *, default: str, label: str, key: str, example: str) -> str:
+    text = str(value or "").strip() or default
+    if not text:
+        raise ValidationError({key: [f"请填写{label}，如{example}。"]})
+    if len(text) > 300:
+        raise ValidationError({key: [f"{label}不能超过 300 个字符（现为 {len(text)} 个）。"]})
+    return text
+
+
 def _clean_decision(
     case: InspectionCase, finding: CaseFinding, data: Mapping[str, Any]
 ) -> dict[str, Any]:
@@ -1313,9 +1347,24 @@ def _clean_decision(
     unknown = [c for c in data.get("circumstances") or () if c not in CIRCUMSTANCES]
     if unknown:
         raise ValidationError({key: [f"{label}从轻减轻情形“{'、'.join(unknown)}”不正确。"]})
-    basis = _text(data.get("legal_basis"), label=f"{label}法律依据", required=True, limit=300)
+    picked = _picked_violation(case, finding, data)
+    violation_code = picked.violation_code if picked else ""
+    # Left blank, each provision is the picked violation's, as the lists state it.
+    violated = _provision(
+        data.get("violated_provision"),
+        default=picked.violated_provision if picked else "",
+        label=f"{label}违反的规定",
+        key=f"{key}.violated_provision",
+        example="《公共场所卫生管理条例》第七条",
+    )
+    penalty = _provision(
+        data.get("penalty_provision"),
+        default=picked.penalty_provision if picked else "",
+        label=f"{label}处罚（责令改正）依据",
+        key=f"{key}.penalty_provision",
+        example="《公共场所卫生管理条例》第十四条",
+    )
     reason = _text(data.get("deviation_reason"), label=f"{label}未采纳建议的理由")
-    violation_code = _text(data.get("violation_code"), label=f"{label}违法行为编码", limit=64)
     evaluation = evaluate_finding(case, finding, {**data, "violation_code": violation_code})
     proposal = evaluation.proposed
     proposed = ENGINE_TO_CHOICE[proposal.outcome]
@@ -1333,7 +1382,8 @@ def _clean_decision(
     return {
         "chosen": chosen,
         "harm_level": harm,
-        "legal_basis": basis,
+        "violated_provision": violated,
+        "penalty_provision": penalty,
         "proposed": proposed,
         "proposal_basis": "；".join([proposal.explanation, *proposal.basis]).strip("；"),
         "deviation_reason": reason,
@@ -1365,8 +1415,11 @@ def decide_case(
     weighs (violation_code, harm_level, corrected_before, corrected_on_site,
     no_subjective_fault, circumstances, violation_ended_on, life_or_financial_safety,
     special_limitation_months and _basis for a period another law sets), the
-    chosen outcome, its legal basis, and — when the
-    choice is not one the engine allows — the reason, which the supervising body sees.
+    chosen outcome, the provision violated (violated_provision) and the one the penalty or the
+    order to correct rests on (penalty_provision) — each, when left blank, that of the
+    violation picked from the lists in force — and, when the choice is not one the engine
+    allows, the reason, which the supervising body sees. A violation code the lists in force
+    do not have is refused.
     ``outcome``: no_problem (only when nothing was found);
     no_penalty → 不予行政处罚决定书; rectify → 责令改正通知书 with a deadline in working days;
     filed → 立案, the hand-off to a penalty procedure."""
@@ -1377,6 +1430,8 @@ def decide_case(
             f"案件 {case.reference} 当前状态为“{case.get_status_display()}”，"
             "只有现场检查结束后才能作出处理决定。"
         )
+    if not outcome:
+        raise ValidationError({"outcome": ["请选择处理结果。"]})
     if outcome not in CaseOutcome.values:
         raise ValidationError({"outcome": [f"处理结果“{outcome}”不正确，请从列表中选择。"]})
     problems = list(case.findings.filter(result=FindingResult.PROBLEM).order_by("position"))

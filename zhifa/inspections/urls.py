@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from zhifa.inspections import views
+from zhifa.inspections import decision_views, views
 
 app_name = "inspections"
 
@@ -36,6 +36,16 @@ urlpatterns = [
     path("<int:pk>/site/", views.case_site, name="case_site"),
     path("<int:pk>/finish/", views.case_finish, name="case_finish"),
     path("<int:pk>/decide/", views.case_decide, name="case_decide"),
+    path(
+        "<int:pk>/decide/<int:position>/violations/",
+        decision_views.case_violations,
+        name="case_violations",
+    ),
+    path(
+        "<int:pk>/decide/<int:position>/violations/pick/",
+        decision_views.case_violation_pick,
+        name="case_violation_pick",
+    ),
     path("<int:pk>/recheck/", views.case_recheck, name="case_recheck"),
     path("<int:pk>/publish/", views.case_publish, name="case_publish"),
     path("<int:pk>/cancel/", views.case_cancel, name="case_cancel"),

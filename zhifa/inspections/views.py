@@ -644,7 +644,9 @@ def case_decide(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.findings_of(case).filter(result=FindingResult.PROBLEM).order_by("position")
     )
     preview = request.method == "POST" and "preview" in request.POST
-    form = forms.DecideForm(posted(request), findings=problems, preview=preview)
+    form = forms.DecideForm(
+        posted(request), findings=problems, organisation_id=case.organisation_id, preview=preview
+    )
     valid = request.method == "POST" and form.is_valid()
     if valid and not preview:
         data = form.cleaned_data
@@ -659,7 +661,7 @@ def case_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 note=data["note"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            form.add_service_errors(error)
         else:
             messages.success(
                 request,

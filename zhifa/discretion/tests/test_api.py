@@ -146,3 +146,42 @@ def test_the_limitation_facts_reach_the_engine_and_a_special_period_needs_its_la
     art36 = next(s for s in body["statutory"] if s["rule"] == "art36")
     assert art36["applies"] is False
     assert body["proposed"]["outcome"] == "general"
+
+
+def test_the_violations_of_an_agencys_lists_in_force_are_found_by_name_or_code(
+    client_for, published, health_agency, jinzhong_market_agency
+):
+    by_name = client_for(None).get(
+        "/api/discretion/violations", {"organisation": health_agency.pk, "q": "健康合格证明"}
+    )
+    by_item = client_for(None).get(
+        "/api/discretion/violations", {"organisation": health_agency.pk, "q": "cq-01"}
+    )
+    elsewhere = client_for(None).get(
+        "/api/discretion/violations", {"organisation": jinzhong_market_agency.pk, "q": "健康"}
+    )
+    missing = client_for(None).get("/api/discretion/violations", {"q": "健康"})
+
+    expected = [
+        {
+            "violation_code": "GC-JKZM",
+            "violation": "安排未获得有效健康合格证明的从业人员从事直接为顾客服务的工作",
+            "listed_as": ["不予处罚清单 BY-01", "从轻处罚清单 CQ-01"],
+            "violated_provision": "《公共场所卫生管理条例实施细则》第三十八条",
+            "penalty_provision": "《公共场所卫生管理条例实施细则》第三十八条",
+        }
+    ]
+    assert (by_name.status_code, by_name.json()) == (200, expected)
+    assert by_item.json() == expected
+    assert elsewhere.json() == []
+    assert missing.status_code == 422
+
+
+def test_a_listed_item_states_its_two_provisions(client_for, published):
+    item = client_for(None).get("/api/discretion/items", {"kind": "lighter"}).json()["items"][0]
+
+    assert (item["violation_basis"], item["violated_provision"], item["penalty_provision"]) == (
+        "《公共场所卫生管理条例实施细则》第三十八条",
+        "《公共场所卫生管理条例实施细则》第三十八条",
+        "《公共场所卫生管理条例实施细则》第三十八条",
+    )

@@ -265,6 +265,7 @@ def test_a_case_walks_through_the_api_from_creation_to_a_rated_published_result(
                     "2": {
                         "chosen": "none",
                         "harm_level": "minor",
+                        "violated_provision": "《公共场所卫生管理条例》第七条",
                         "legal_basis": "《公共场所卫生管理条例》第十四条",
                         "deviation_reason": "该条规定先责令限期改正，逾期不改正的方予处罚。",
                     }
@@ -562,7 +563,8 @@ def test_a_decision_error_is_keyed_by_the_position_of_the_finding(
                         "chosen": "ordinary",
                         "harm_level": "minor",
                         "corrected_on_site": True,
-                        "legal_basis": "《公共场所卫生管理条例》第十四条",
+                        "violated_provision": "《公共场所卫生管理条例》第七条",
+                        "penalty_provision": "《公共场所卫生管理条例》第十四条",
                     }
                 },
             },

@@ -99,6 +99,7 @@ def test_one_case_walks_through_every_step_as_the_real_personas(
     items,
     officer_one,
     officer_two,
+    health_lists,
 ):
     # The requester drafts the case and submits it.
     with at(dt.date(2026, 3, 2)):
@@ -235,24 +236,61 @@ def test_one_case_walks_through_every_step_as_the_real_personas(
         submit(phone, "结束现场检查并生成笔录")
         assert status(phone) == "待作出处理"
 
-        # The decision: rectification within 10 working days, no penalty for the problem.
-        page = open_as(inspector)
+        # The decision, on the phone: nothing is preselected once a problem was found; the
+        # violation is found by typing part of its name and picked with the keyboard, which
+        # fills both provisions from the agency's lists; rectification within 10 working days,
+        # no penalty for the problem.
+        page = phone
         page.goto(reverse("inspections:case_decide", args=[case.pk]))
+        assert page.get_by_label("处理结果").input_value() == ""
+        assert page.locator("#id_outcome option").all_inner_texts() == [
+            "请选择",
+            "不予行政处罚",
+            "责令改正",
+            "立案查处（移交）",
+        ]
         page.get_by_label("处理结果").select_option("rectify")
         page.get_by_label("整改期限（工作日）").fill("10")
         page.get_by_label("整改要求（每行一条）").fill("为从业人员办理健康合格证明")
         assert "裁量建议：一般处罚" in page.get_by_test_id("proposal-2").inner_text()
+        page.locator("#id_f2_violation_code").press_sequentially("健康合格", delay=50)
+        options = page.get_by_test_id("violation-option")
+        options.first.wait_for()
+        assert options.count() == 1
+        assert options.first.inner_text().startswith("GC-JKZM 公共场所直接为顾客服务的人员")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        page.get_by_test_id("picked-2").wait_for()
+        assert page.locator("#id_f2_violation_code").input_value() == "GC-JKZM"
+        assert page.locator("#id_f2_violated_provision").input_value() == (
+            "《公共场所卫生管理条例》第七条"
+        )
+        assert page.locator("#id_f2_penalty_provision").input_value() == (
+            "《公共场所卫生管理条例》第十四条第（二）项"
+        )
         page.get_by_label("第2项危害程度").select_option("minor")
         submit(page, "查看裁量建议")
+        # Weighed against the picked violation's list items (none met without a correction).
+        proposal = page.get_by_test_id("proposal-2").inner_text()
+        assert "裁量建议：一般处罚" in proposal
+        assert "三张清单中没有" not in proposal
         page.get_by_label("第2项处理决定").select_option("none")
         page.get_by_label("第2项未采纳裁量建议的理由").fill(
             "该条规定先责令限期改正，逾期不改正的方予处罚。"
         )
-        page.get_by_label("第2项法律依据").fill("《中华人民共和国行政处罚法》第三十三条第一款")
         page.get_by_label("我已核对以上内容").check()
         submit(page, "作出处理决定")
         assert status(page) == "整改中"
         assert page.get_by_test_id("case-outcome").inner_text() == "责令改正，整改期限 2026-03-31"
+        finding = case.findings.get(position=2)
+        assert (finding.violation_code, finding.violated_provision, finding.penalty_provision) == (
+            "GC-JKZM",
+            "《公共场所卫生管理条例》第七条",
+            "《公共场所卫生管理条例》第十四条第（二）项",
+        )
+        order = case.case_documents.get(step="decision").document
+        assert order.context["violations"][0]["violated"] == "《公共场所卫生管理条例》第七条"
+        assert order.context["order_basis"] == "《公共场所卫生管理条例》第十四条第（二）项"
 
     # Re-check, publication, rating and objection, and the supervisor's answer.
     with at(dt.date(2026, 3, 31)):

@@ -334,7 +334,8 @@ def test_a_case_walks_from_check_in_to_a_published_closed_result(
                 2: {
                     "chosen": PenaltyChoice.NONE,
                     "harm_level": "minor",
-                    "legal_basis": "《公共场所卫生管理条例》第十四条",
+                    "violated_provision": "《公共场所卫生管理条例》第七条",
+                    "penalty_provision": "《公共场所卫生管理条例》第十四条",
                     "deviation_reason": "该条规定先责令限期改正，逾期不改正的方予处罚。",
                 }
             },
@@ -407,7 +408,8 @@ def test_a_decision_departing_from_the_proposal_needs_a_reason(
                         "chosen": PenaltyChoice.ORDINARY,
                         "harm_level": "minor",
                         "corrected_on_site": True,
-                        "legal_basis": "《公共场所卫生管理条例》第十四条",
+                        "violated_provision": "《公共场所卫生管理条例》第七条",
+                        "penalty_provision": "《公共场所卫生管理条例》第十四条",
                     }
                 },
             )
@@ -651,7 +653,8 @@ def test_a_self_correction_reported_before_the_inspection_makes_a_first_minor_vi
                 2: {
                     "chosen": PenaltyChoice.NONE,
                     "harm_level": "minor",
-                    "legal_basis": "《中华人民共和国行政处罚法》第三十三条第一款",
+                    "violated_provision": "《公共场所卫生管理条例》第七条",
+                    "penalty_provision": "《公共场所卫生管理条例》第十四条",
                 }
             },
         )
@@ -769,7 +772,11 @@ def test_a_decision_whose_document_cannot_be_made_is_not_recorded(
         )
         DocumentKind.objects.filter(code="rectification_order").update(is_active=False)
         audit_count = AuditRecord.objects.count()
-        decision = {"chosen": PenaltyChoice.ORDINARY, "legal_basis": "《公共场所卫生管理条例》"}
+        decision = {
+            "chosen": PenaltyChoice.ORDINARY,
+            "violated_provision": "《公共场所卫生管理条例》第七条",
+            "penalty_provision": "《公共场所卫生管理条例》第十四条",
+        }
         with pytest.raises(ValidationError, match="责令改正通知书"):
             services.decide_case(
                 case,
@@ -800,7 +807,8 @@ def test_a_violation_that_ended_more_than_two_years_before_is_not_penalised(
                     "chosen": PenaltyChoice.NONE,
                     "harm_level": "general",
                     "violation_ended_on": "2023-12-31",
-                    "legal_basis": "《中华人民共和国行政处罚法》第三十六条第一款",
+                    "violated_provision": "《公共场所卫生管理条例》第七条",
+                    "penalty_provision": "《公共场所卫生管理条例》第十四条",
                 }
             },
         )
@@ -844,7 +852,8 @@ def test_a_period_another_law_sets_replaces_the_two_years_and_is_named_in_the_ev
                     "violation_ended_on": "2023-12-31",
                     "special_limitation_months": "60",
                     "special_limitation_basis": "《中华人民共和国税收征收管理法》第八十六条",
-                    "legal_basis": "《中华人民共和国税收征收管理法》第八十六条",
+                    "violated_provision": "《公共场所卫生管理条例》第七条",
+                    "penalty_provision": "《公共场所卫生管理条例》第十四条",
                 }
             },
         )
@@ -877,7 +886,8 @@ def test_a_special_period_without_the_law_that_sets_it_is_refused_and_nothing_is
                         "harm_level": "general",
                         "violation_ended_on": "2023-12-31",
                         "special_limitation_months": "60",
-                        "legal_basis": "《中华人民共和国行政处罚法》第三十六条第一款",
+                        "violated_provision": "《公共场所卫生管理条例》第七条",
+                        "penalty_provision": "《公共场所卫生管理条例》第十四条",
                     }
                 },
             )

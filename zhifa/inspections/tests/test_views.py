@@ -142,7 +142,8 @@ def rectifying_case(inspected_case, inspector):
                     "chosen": "none",
                     "harm_level": "minor",
                     "corrected_on_site": True,
-                    "legal_basis": "《中华人民共和国行政处罚法》第三十三条",
+                    "violated_provision": "《公共场所卫生管理条例》第七条",
+                    "penalty_provision": "《公共场所卫生管理条例》第十四条",
                 }
             },
             rectify_working_days=10,
@@ -916,7 +917,8 @@ def test_the_decision_form_shows_the_proposal_needs_a_reason_to_depart_and_order
         "rectify_working_days": "10",
         "requirements": "为从业人员办理健康合格证明\n建立健康管理档案",
         "f2_chosen": "ordinary",
-        "f2_legal_basis": "《公共场所卫生管理条例》第十四条",
+        "f2_violated_provision": "《公共场所卫生管理条例》第七条",
+        "f2_penalty_provision": "《公共场所卫生管理条例》第十四条",
         "confirm": "on",
     }
     with at(INSPECTION_DAY, 11):
