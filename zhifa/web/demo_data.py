@@ -35,6 +35,7 @@ from zhifa.org.models import (
     User,
 )
 from zhifa.org.regions import load_regions
+from zhifa.registry import industries
 from zhifa.registry.models import Contact, Enterprise
 
 SEED = 20251126
@@ -879,6 +880,7 @@ def _ensure_enterprises(demo: DemoSet) -> tuple[int, int]:
                 address=row.address,
                 region_id=row.region,
                 industry=row.industry,
+                industry_code=industries.code_for_name(row.industry),
                 credit_grade=row.credit_grade,
             )
             for row in rows
