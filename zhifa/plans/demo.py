@@ -1,9 +1,11 @@
 """Demo inspection-item lists and published 2026 plans for the demo agencies.
 
 Items come from ``data/demo_items.csv``: real articles of the laws and regulations each field
-enforces (卫生健康, 市场监管/食品, 生态环境, 安全生产 under the 应急管理 field). Every enforcing
-agency holding one of these fields gets that field's items and a published 2026 plan with strata
-A 3% / B 5% / C 10% / D 20% and a task in the second and the third quarter.
+enforces (卫生健康, 市场监管/食品, 生态环境, 安全生产 under the 应急管理 field), each with the
+GB/T 4754-2017 industries it applies to (so the 卫健委's public-place task draws hotels,
+restaurants, bathhouses and barbers, not builders). Every enforcing agency holding one of these
+fields gets that field's items and a published 2026 plan with strata A 3% / B 5% / C 10% /
+D 20% and a task in the second and the third quarter; the file's ``task`` column says which.
 
 Loading is idempotent (items keyed by agency and code, plans by agency and year) and writes in
 bulk, with one summarising audit record, ``plans.demo.load``, when anything was created. The
@@ -33,6 +35,7 @@ from zhifa.plans.models import (
     PlanTask,
     TaskKind,
 )
+from zhifa.registry import industries
 from zhifa.registry.models import CreditGrade
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "demo_items.csv"
@@ -57,6 +60,8 @@ class DemoItem:
     checklist: tuple[str, ...]
     method: str
     yearly_cap: int
+    industries: tuple[str, ...] = ()
+    task: int = 1
 
 
 def demo_items() -> list[DemoItem]:
@@ -72,6 +77,8 @@ def demo_items() -> list[DemoItem]:
                 checklist=tuple(p for p in row["checklist"].split("；") if p),
                 method=row["method"],
                 yearly_cap=int(row["yearly_cap"]),
+                industries=tuple(p for p in row["industries"].split("；") if p),
+                task=int(row["task"]),
             )
             for row in csv.DictReader(handle)
         ]
@@ -126,6 +133,7 @@ def load_demo_plans(actor: Any = None, *, record: bool = True) -> dict[str, int]
                     checklist=list(i.checklist),
                     method=i.method,
                     yearly_cap=i.yearly_cap,
+                    industries=industries.normalise(i.industries),
                     created_at=now,
                     updated_at=now,
                 )
@@ -180,17 +188,13 @@ def load_demo_plans(actor: Any = None, *, record: bool = True) -> dict[str, int]
             )
             created["plans"] += 1
             for code in codes:
-                field_items = [agency_items[i.code] for i in by_field[code]]
-                half = (len(field_items) + 1) // 2
                 first, second = FIELD_TASKS[code]
-                for quarter, name, task_items in (
-                    (2, f"{first}双随机抽查", field_items[:half]),
-                    (3, f"{second}双随机抽查", field_items[half:]),
-                ):
+                for number, quarter, subject in ((1, 2, first), (2, 3, second)):
+                    task_items = [agency_items[i.code] for i in by_field[code] if i.task == number]
                     task = PlanTask.objects.create(
                         plan=plan,
                         quarter=quarter,
-                        name=name,
+                        name=f"{subject}双随机抽查",
                         kind=TaskKind.RANDOM,
                         field=fields[code],
                         region=agency.region,
