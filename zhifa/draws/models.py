@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from zhifa.draws import rfc3797
 from zhifa.org.models import Officer, Organisation, Region
 from zhifa.plans.models import PlanStratum, PlanTask
 from zhifa.registry.models import Enterprise
@@ -69,6 +70,14 @@ class DrawTask(models.Model):
     commitment_sm3 = models.CharField("密钥承诺 SM3", max_length=64, blank=True)
     secret = models.CharField("服务器密钥", max_length=128, blank=True, editable=False)
 
+    # Fixed when the draw is created, so a draw announced under one key-string scheme is drawn
+    # and verified under it even if the platform has moved on (rfc3797.KEY_FORMAT).
+    key_format = models.PositiveSmallIntegerField(
+        "密钥串格式版本", default=rfc3797.KEY_FORMAT, editable=False
+    )
+    # The industries the pool was limited to, frozen at announcement ({"all": true} or
+    # {"all": false, "codes": [...], "from": "items" | "task"}); see zhifa.plans.scope.
+    industry_filter = models.JSONField("行业范围", null=True, blank=True, editable=False)
     key_string = models.TextField("密钥串", blank=True)
     # The exact bytes served as record.json (their SM3 is record_sm3). Text rather than a JSON
     # column: PostgreSQL would parse a provincial record's megabytes into jsonb on every save.
@@ -123,6 +132,26 @@ class DrawTask(models.Model):
         return parsed
 
     @property
+    def key_text_end(self) -> str:
+        """What ends a text part of this draw's key string: ``./`` (format 2), ``/`` (format 1)."""
+        return rfc3797.canonical_source("A", self.key_format)[1:]
+
+    @property
+    def key_format_text(self) -> str:
+        if self.key_format == 1:
+            return "第 1 版（字母数字取值后接 /；平台改按 RFC 3797 原文之前公告的抽取）"
+        return "第 2 版（RFC 3797 第 4 节原文：字母数字取值后接 ./）"
+
+    @property
+    def industry_filter_text(self) -> str:
+        """The pool's industry filter in words, as frozen at announcement."""
+        if self.industry_filter:
+            return str(self.industry_filter.get("description", ""))
+        if self.announced_at is None:
+            return self.task.industry_scope.describe() + "（公告时确定）"
+        return "未记录（本抽取公告于行业范围公开之前）"
+
+    @property
     def is_public(self) -> bool:
         """Announced and drawn draws are public; a draw cancelled after its announcement stays
         public (with its cancellation), a draft or one cancelled before it never is."""
@@ -157,6 +186,8 @@ class DrawTask(models.Model):
             ]
             if self.pk
             else [],
+            "key_format": self.key_format,
+            "industry_filter": self.industry_filter,
             "key_string": self.key_string,
             "record_sm3": self.record_sm3,
             "cancel_reason": self.cancel_reason,

@@ -48,20 +48,23 @@ class EnterprisePool:
     strata: dict[str, StratumPool] = field(default_factory=dict)
 
 
-def _grade_codes(region_prefix: str, industry: str, grades: Sequence[str]) -> list[str]:
-    """统一社会信用代码 of the given grades in code-point order.
+def _grade_codes(
+    region_prefix: str, industry_codes: Collection[str] | None, grades: Sequence[str]
+) -> list[str]:
+    """统一社会信用代码 of the given grades in code-point order, of enterprises whose 行业代码 is
+    one of ``industry_codes`` (every enterprise when None).
 
     The database concatenates the codes of an ordered subquery (over the registry's
-    (credit_grade, uscc, region, industry) index) into one string, which crosses the wire as one
-    value instead of a row per enterprise. Aggregate order follows the subquery in SQLite and
+    (credit_grade, uscc, region, industry_code) index) into one string, which crosses the wire
+    as one value instead of a row per enterprise. Aggregate order follows the subquery in SQLite and
     PostgreSQL but no standard promises it, nor that a database collation orders codes by code
     point, so the order is checked here and restored if it ever differs.
     """
     queryset = Enterprise.objects.filter(
         region__pk__startswith=region_prefix, credit_grade__in=list(grades)
     )
-    if industry:
-        queryset = queryset.filter(industry=industry)
+    if industry_codes is not None:
+        queryset = queryset.filter(industry_code__in=sorted(industry_codes))
     inner, params = queryset.order_by("uscc").values_list("uscc").query.sql_with_params()
     if connection.vendor == "postgresql":
         sql = f"SELECT string_agg(pool.uscc, E'\\n') FROM ({inner}) AS pool"
@@ -82,7 +85,7 @@ def freeze_strata_pool(
     *,
     name: str,
     region_prefix: str,
-    industry: str,
+    industry_codes: Collection[str] | None,
     strata: Sequence[StratumSpec],
     excluded: Collection[str] = (),
 ) -> EnterprisePool:
@@ -103,7 +106,7 @@ def freeze_strata_pool(
                     if spec.credit_grade
                     else [g for g in CreditGrade.values if g not in claimed]
                 )
-                codes = _grade_codes(region_prefix, industry, grades)
+                codes = _grade_codes(region_prefix, industry_codes, grades)
                 if excluded:
                     codes = [c for c in codes if c not in excluded]
                 data = ("\n".join(codes) + "\n").encode("utf-8") if codes else b""

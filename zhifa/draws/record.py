@@ -4,24 +4,33 @@ A record is JSON (``FORMAT``)::
 
     {
       "format": "zhifa-draw-record/1",
-      "draw": {...descriptive: id, title, organisation, task, region, mode, dates...},
+      "key_format": 2,
+      "draw": {...descriptive: id, title, organisation, task, region, industry filter, mode,
+               dates...},
       "sources": [{"position": 1, "name": "…", "expected_on": "2026-12-01",
                    "value": "2,5,12,8,10", "canonical": "2.5.8.10.12./"}],
       "commitment": null | {"sm3": "<SM3 of secret>", "secret": "<revealed secret>"},
       "key_string": "<canonical sources, then the secret if any>",
       "pool": {"sm3": "…", "size": 123, "line_format": "…"},
       "strata": [{"code": "A", "name": "…", "pool_size": 40, "pool_sm3": "…", "count": 2,
-                  "key_string": "<key_string>A/",
+                  "key_string": "<key_string>A./",
                   "steps": [{"index": 0, "md5": "990D…", "remaining": 40, "position": 17,
                              "uscc": "…", "accepted": true, "skip_reason": ""}]}],
       "officer_pool": {"sm3": "…", "size": 9, "line_format": "…"},
       "officers_per_inspection": 2,
-      "officer_draws": [{"uscc": "…", "key_string": "<key_string>OFFICERS/<uscc>/", "count": 2,
+      "officer_draws": [{"uscc": "…", "key_string": "<key_string>OFFICERS./<uscc>./", "count": 2,
                          "steps": [{"index": 0, "md5": "…", "remaining": 9, "position": 4,
                                     "cert_no": "…", "accepted": true, "skip_reason": ""}]}],
       "results": [{"stratum": "A", "sequence": 1, "uscc": "…", "name": "…",
                    "officers": ["<cert_no>", "<cert_no>"], "status": "…"}]
     }
+
+``key_format`` names how text enters the key string. Every part of it (a source value, the
+secret, a stratum code, the word ``OFFICERS``, a 统一社会信用代码) is canonicalised as an RFC 3797
+§4 source: numbers as numbers, anything else upper-cased to its ASCII letters and digits and
+ended with ``./`` (format 2, the RFC's text) or with a bare ``/`` (format 1, the records made
+before format 2; a record without ``key_format`` is format 1). Each record is verified under its
+own format.
 
 The pool file has one 统一社会信用代码 per line, UTF-8, each line ending in ``\\n``: the strata
 in order of their codes, each a block of its enterprises sorted by the code. A stratum's own pool
@@ -49,19 +58,34 @@ class Mismatch(Exception):
     """The first point where a record disagrees with its own recomputation (Chinese message)."""
 
 
-def stratum_key(base_key: str, stratum_code: str) -> str:
-    return base_key + rfc3797.canonical_source(stratum_code)
+def stratum_key(base_key: str, stratum_code: str, key_format: int = rfc3797.KEY_FORMAT) -> str:
+    return base_key + rfc3797.canonical_source(stratum_code, key_format)
 
 
-def officer_key(base_key: str, uscc: str) -> str:
-    return base_key + rfc3797.canonical_source(OFFICER_KEY_LABEL) + rfc3797.canonical_source(uscc)
+def officer_key(base_key: str, uscc: str, key_format: int = rfc3797.KEY_FORMAT) -> str:
+    return (
+        base_key
+        + rfc3797.canonical_source(OFFICER_KEY_LABEL, key_format)
+        + rfc3797.canonical_source(uscc, key_format)
+    )
 
 
-def base_key(source_values: Sequence[str], secret: str | None) -> str:
+def base_key(
+    source_values: Sequence[str], secret: str | None, key_format: int = rfc3797.KEY_FORMAT
+) -> str:
     values = list(source_values)
     if secret:
         values.append(secret)
-    return rfc3797.key_string(values)
+    return rfc3797.key_string(values, key_format)
+
+
+def key_format_of(record: dict[str, Any]) -> int:
+    """The key-string format a record declares; records made before formats were named are 1."""
+    value = record.get("key_format", 1)
+    if isinstance(value, bool) or value not in rfc3797.KEY_FORMATS:
+        formats = "、".join(str(f) for f in rfc3797.KEY_FORMATS)
+        raise Mismatch(f"记录的密钥串格式版本为 {value!r}，本工具只认识 {formats}。")
+    return int(value)
 
 
 def step_entries(
@@ -173,12 +197,13 @@ def verify(
     if record.get("format") != FORMAT:
         raise Mismatch(f"记录格式应为 {FORMAT}，实为 {record.get('format')}。")
 
+    key_format = key_format_of(record)
     sources = record.get("sources") or []
     if not sources and not record.get("commitment"):
         raise Mismatch("记录中没有随机源，也没有承诺—揭示密钥。")
     for source in sources:
         try:
-            canonical = rfc3797.canonical_source(str(source.get("value", "")))
+            canonical = rfc3797.canonical_source(str(source.get("value", "")), key_format)
         except rfc3797.SourceError as exc:
             raise Mismatch(f"随机源 {source.get('position')}：{exc}") from None
         if canonical != source.get("canonical"):
@@ -194,7 +219,7 @@ def verify(
             raise Mismatch("承诺—揭示方式的记录没有公开密钥。")
         if sm3_hex(secret.encode("utf-8")) != commitment.get("sm3"):
             raise Mismatch("公开的密钥与公告时发布的 SM3 承诺值不符。")
-    key = base_key([str(s["value"]) for s in sources], secret)
+    key = base_key([str(s["value"]) for s in sources], secret, key_format)
     if key != record.get("key_string"):
         raise Mismatch(f"密钥串应为 {key}，记录为 {record.get('key_string')}。")
 
@@ -224,7 +249,7 @@ def verify(
     for stratum in record.get("strata") or []:
         code = str(stratum.get("code"))
         what = f"分层 {code} "
-        skey = stratum_key(key, code)
+        skey = stratum_key(key, code, key_format)
         if stratum.get("key_string") != skey:
             raise Mismatch(f"{what}：密钥串应为 {skey}，记录为 {stratum.get('key_string')}。")
         size = int(stratum.get("pool_size", -1))
@@ -277,7 +302,7 @@ def verify(
     for draw in officer_draws:
         uscc = str(draw.get("uscc"))
         what = f"企业 {uscc} 的执法人员抽取"
-        okey = officer_key(key, uscc)
+        okey = officer_key(key, uscc, key_format)
         if draw.get("key_string") != okey:
             raise Mismatch(f"{what}：密钥串应为 {okey}，记录为 {draw.get('key_string')}。")
         size = int(officer_pool.get("size", -1))

@@ -8,9 +8,10 @@ The algorithm (RFC 3797 §4):
 - every public source value is canonicalised: a set of numbers is sorted ascending and each
   number written in decimal without leading zeros and followed by a period (``9319.``); a
   number with a fractional part keeps its decimal point and loses trailing zeros and takes no
-  closing period (``1.25``); a text value keeps only its ASCII letters and digits, upper-cased;
-  each source then ends with a slash. The key string of §6 is
-  ``9319./2.5.8.10.12./9.18.26.34.41.45./``;
+  closing period (``1.25``); each source then ends with a slash. The key string of §6 is
+  ``9319./2.5.8.10.12./9.18.26.34.41.45./``. An alphanumeric value keeps only its ASCII
+  letters and digits, upper-cased, and "can be treated as a canonicalized number above and
+  suffixed with a "./"" (``W 4-1`` → ``W41./``);
 - the i-th value (i = 0, 1, …) is MD5 over the 2-byte big-endian counter, the key string and
   the counter again, read as an unsigned 128-bit big-endian integer;
 - that value modulo the number of entries still in the pool, plus one, is the rank of the
@@ -32,6 +33,13 @@ from decimal import Decimal, InvalidOperation
 MAX_VALUES = 65536
 """The 2-byte counter allows this many MD5 values per key string (RFC 3797 §4)."""
 
+KEY_FORMAT = 2
+"""The key-string scheme of new draws. Format 2 follows RFC 3797 §4 to the letter: an
+alphanumeric value ends with ``./``. Format 1, used by draws announced before it, ended an
+alphanumeric value with a bare ``/``; records name their format, so those stay verifiable."""
+KEY_FORMATS = (1, 2)
+_TEXT_END = {1: "/", 2: "./"}
+
 _SPLIT = re.compile(r"[\s,，、;；]+")
 _NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
@@ -49,16 +57,29 @@ def _number_text(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def canonical_source(raw: str) -> str:
+def _text_end(key_format: int) -> str:
+    try:
+        return _TEXT_END[key_format]
+    except KeyError:
+        raise ValueError(
+            f"密钥串格式版本 {key_format} 无效，应为 "
+            + "、".join(str(f) for f in KEY_FORMATS)
+            + " 之一。"
+        ) from None
+
+
+def canonical_source(raw: str, key_format: int = KEY_FORMAT) -> str:
     """One source value as it enters the key string, slash included.
 
-    ``"2,5,12,8,10"`` → ``"2.5.8.10.12./"``; ``"9319"`` → ``"9319./"``; ``"a1-b2"`` → ``"A1B2/"``.
-    A value made only of numbers is a set of numbers; anything else is one text value.
+    ``"2,5,12,8,10"`` → ``"2.5.8.10.12./"``; ``"9319"`` → ``"9319./"``; ``"a1-b2"`` → ``"A1B2./"``
+    (format 1: ``"A1B2/"``). A value made only of numbers is a set of numbers; anything else is
+    one alphanumeric value.
     """
+    end = _text_end(key_format)
     if isinstance(raw, str) and _PLAIN.match(
         raw
     ):  # the common case (a 统一社会信用代码, a stratum code): no rewriting
-        return f"{int(raw)}./" if raw.isdigit() else raw.upper() + "/"
+        return f"{int(raw)}./" if raw.isdigit() else raw.upper() + end
     text = unicodedata.normalize("NFKC", str(raw)).strip()
     if not text:
         raise SourceError("随机源取值为空，请填写公布的取值。")
@@ -82,12 +103,12 @@ def canonical_source(raw: str) -> str:
             f"随机源取值“{raw}”没有数字或英文字母；文字取值只保留 ASCII 字母和数字，"
             "请按公布的数字或字母填写。"
         )
-    return cleaned + "/"
+    return cleaned + end
 
 
-def key_string(sources: Iterable[str]) -> str:
+def key_string(sources: Iterable[str], key_format: int = KEY_FORMAT) -> str:
     """The key string of RFC 3797 for raw source values, in their published order."""
-    return "".join(canonical_source(s) for s in sources)
+    return "".join(canonical_source(s, key_format) for s in sources)
 
 
 def md5_value(key: str, index: int) -> bytes:
@@ -217,7 +238,9 @@ def select(
     return result
 
 
-def select_lines(sources: Sequence[str], lines: Sequence[str], count: int) -> list[str]:
+def select_lines(
+    sources: Sequence[str], lines: Sequence[str], count: int, key_format: int = KEY_FORMAT
+) -> list[str]:
     """The selected lines in order: the ``zhifa rfc3797`` command."""
-    chosen = select(key_string(sources), len(lines), min(count, len(lines)))
+    chosen = select(key_string(sources, key_format), len(lines), min(count, len(lines)))
     return [lines[s.position - 1] for s in chosen.steps]

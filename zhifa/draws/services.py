@@ -313,13 +313,22 @@ def announce_draw(draw: DrawTask, *, actor: Any) -> DrawTask:
                     f"少于每户检查所需的 {needed} 人（行政处罚法第四十二条），不能公告；"
                     "请先补充执法人员或核对执法证有效期。"
                 )
+            industry_scope = task.industry_scope
+            if industry_scope.is_undetermined:
+                items = "、".join(industry_scope.unscoped_items)
+                raise ValidationError(
+                    f"计划任务“{task.name}”的检查事项（{items}）都没有设置适用行业，"
+                    "抽取名录的行业范围无法确定，不能公告；请为这些检查事项设置适用行业，"
+                    "或通过计划调整指定抽取行业或明确选择“不限行业”。"
+                )
+            draw.industry_filter = industry_scope.as_record()
             strata = sorted(draw.strata.all(), key=lambda s: s.code)
             excluded = eligibility.ineligible(task, day)
             started = time.perf_counter()
             pool = pools.freeze_strata_pool(
                 name=f"draws/{draw.pk}/pool.txt",
                 region_prefix=task.region.code_prefix,
-                industry=task.industry,
+                industry_codes=industry_scope.enterprise_codes(),
                 strata=[pools.StratumSpec(s.code, s.credit_grade) for s in strata],
                 excluded=excluded.keys(),
             )
@@ -327,7 +336,8 @@ def announce_draw(draw: DrawTask, *, actor: Any) -> DrawTask:
             draw.extraction_seconds = time.perf_counter() - started
             if pool.size == 0:
                 raise ValidationError(
-                    "抽查范围内没有可抽取的企业（名录为空），不能公告；请核对计划任务的抽查范围和行业。"
+                    "抽查范围内没有可抽取的企业（名录为空），不能公告；请核对计划任务的抽查范围和"
+                    f"行业范围（{industry_scope.describe()}），以及企业名录中企业的行业代码。"
                 )
             ratios = {
                 s.code: s.plan_stratum.sampling_ratio if s.plan_stratum else Decimal(0)
@@ -388,6 +398,7 @@ def announcement(draw: DrawTask) -> dict[str, Any]:
     task = draw.task
     return {
         "format": "zhifa-draw-announcement/1",
+        "key_format": draw.key_format,
         "draw": _draw_summary(draw),
         "sources": [
             {
@@ -432,7 +443,7 @@ def _draw_summary(draw: DrawTask) -> dict[str, Any]:
         "plan": task.plan.title,
         "task": task.name,
         "region": {"code": draw.region_id, "name": draw.region.name},
-        "industry": task.industry,
+        "industry_filter": draw.industry_filter,
         "mode": draw.mode,
         "reveal_date": draw.reveal_date.isoformat(),
         "inspection_start": draw.inspection_start.isoformat() if draw.inspection_start else None,
@@ -531,7 +542,7 @@ def perform_draw(draw: DrawTask, *, values: list[str], actor: Any) -> DrawTask:
             )
         for source, value in zip(sources, values, strict=True):
             try:
-                source.canonical = rfc3797.canonical_source(value)
+                source.canonical = rfc3797.canonical_source(value, draw.key_format)
             except rfc3797.SourceError as exc:
                 raise ValidationError(f"随机源“{source.name}”：{exc}") from None
             source.value = value
@@ -547,7 +558,7 @@ def perform_draw(draw: DrawTask, *, values: list[str], actor: Any) -> DrawTask:
             )
         by_stratum = pools.open_pool(pool_data, [(s.code, s.pool_size) for s in strata])
         secret = draw.secret if draw.mode == DrawMode.COMMIT else None
-        base = draw_record.base_key(values, secret)
+        base = draw_record.base_key(values, secret, draw.key_format)
         ineligible = eligibility.ineligible(task, day)
 
         # A pick is skipped when it is ineligible now or no longer in the registry. Whether an
@@ -570,7 +581,7 @@ def perform_draw(draw: DrawTask, *, values: list[str], actor: Any) -> DrawTask:
         picks: list[tuple[DrawStratum, int, str]] = []
         for stratum in strata:
             labels = by_stratum[stratum.code]
-            key = draw_record.stratum_key(base, stratum.code)
+            key = draw_record.stratum_key(base, stratum.code, draw.key_format)
             while True:
                 started = time.perf_counter()
                 selection = rfc3797.select(
@@ -637,7 +648,7 @@ def perform_draw(draw: DrawTask, *, values: list[str], actor: Any) -> DrawTask:
         assigned: list[list[str]] = []
         for _, _, uscc in picks:
             enterprise_id = known[uscc][0]
-            key = draw_record.officer_key(base, uscc)
+            key = draw_record.officer_key(base, uscc, draw.key_format)
             started = time.perf_counter()
             selection = rfc3797.select(
                 key,
@@ -690,6 +701,7 @@ def perform_draw(draw: DrawTask, *, values: list[str], actor: Any) -> DrawTask:
         draw.selection_seconds = selection_seconds
         record = {
             "format": draw_record.FORMAT,
+            "key_format": draw.key_format,
             "draw": _draw_summary(draw),
             "sources": [
                 {

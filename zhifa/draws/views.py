@@ -407,7 +407,9 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "officers": [a.officer for a in r.assignments.all()],
             "steps": officer_steps.get(r.enterprise.uscc, []),
             "key_string": (
-                services.draw_record.officer_key(draw.key_string, r.enterprise.uscc)
+                services.draw_record.officer_key(
+                    draw.key_string, r.enterprise.uscc, draw.key_format
+                )
                 if draw.key_string
                 else ""
             ),

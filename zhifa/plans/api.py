@@ -26,6 +26,7 @@ from zhifa.plans.models import (
     PlanStratum,
     PlanTask,
 )
+from zhifa.registry import industries
 
 router = Router(tags=["检查事项与年度计划"])
 
@@ -46,7 +47,19 @@ class ItemOut(Schema):
     method_label: str
     yearly_cap: int = Field(description="本机关就本事项对同一企业一年内最多检查的次数")
     quiet_period_days: int
+    industries: list[str] = Field(
+        description="适用行业：GB/T 4754-2017 门类字母或大类两位代码；空表示未设置"
+    )
+    industry_names: list[str] = Field(description="适用行业的代码和名称，如“61 住宿业”")
     is_active: bool
+
+    @staticmethod
+    def resolve_industries(obj: InspectionItem) -> list[str]:
+        return list(obj.industries or [])
+
+    @staticmethod
+    def resolve_industry_names(obj: InspectionItem) -> list[str]:
+        return [industries.label(c) for c in obj.industries or []]
 
     @staticmethod
     def resolve_organisation_name(obj: InspectionItem) -> str:
@@ -80,7 +93,14 @@ class TaskOut(Schema):
     field: str
     items: list[str] = Field(description="检查事项编码")
     region: str = Field(description="抽查范围（行政区划代码）")
-    industry: str
+    all_industries: bool = Field(description="是否明确选择“不限行业”")
+    industries: list[str] = Field(
+        description="任务指定的抽取行业（GB/T 4754-2017 代码）；空时为检查事项适用行业的合集"
+    )
+    industry_filter: str = Field(description="抽取名录的行业范围（文字说明）")
+    industry_filter_codes: list[str] = Field(
+        description="抽取名录的行业范围（GB/T 4754-2017 代码）；不限行业或未确定时为空"
+    )
     officers_per_inspection: int
     is_cancelled: bool
 
@@ -95,6 +115,18 @@ class TaskOut(Schema):
     @staticmethod
     def resolve_region(obj: PlanTask) -> str:
         return obj.region_id
+
+    @staticmethod
+    def resolve_industries(obj: PlanTask) -> list[str]:
+        return list(obj.industries or [])
+
+    @staticmethod
+    def resolve_industry_filter(obj: PlanTask) -> str:
+        return obj.industry_scope.describe()
+
+    @staticmethod
+    def resolve_industry_filter_codes(obj: PlanTask) -> list[str]:
+        return list(obj.industry_scope.codes)
 
 
 class AmendmentOut(Schema):

@@ -1,10 +1,13 @@
 """Demo inspection-item lists and published annual plans for the demo agencies.
 
 Items come from ``data/demo_items.csv``: real articles of the laws and regulations each field
-enforces (卫生健康, 市场监管/食品, 生态环境, 安全生产 under the 应急管理 field). Every enforcing
-agency holding one of these fields gets that field's items and a published plan for the demo's
-year with strata A 3% / B 5% / C 10% / D 20% and two tasks per field, both in the quarter of the
-demo's history (``zhifa.web.demo_timeline``), so that the demo's draws fall in their quarter.
+enforces (卫生健康, 市场监管/食品, 生态环境, 安全生产 under the 应急管理 field), each with the
+GB/T 4754-2017 industries it applies to (so the 卫健委's public-place task draws hotels,
+restaurants, bathhouses and barbers, not builders). Every enforcing agency holding one of these
+fields gets that field's items and a published plan for the demo's year with strata A 3% / B 5% /
+C 10% / D 20% and two tasks per field (the file's ``task`` column says which items each takes),
+both in the quarter of the demo's history (``zhifa.web.demo_timeline``), so that the demo's draws
+fall in their quarter.
 
 The plans are written as of the moment the caller's clock says (the demo loads them on the first
 working day of the year): drafted, approved and published then. Loading is idempotent (items
@@ -36,6 +39,7 @@ from zhifa.plans.models import (
     PlanTask,
     TaskKind,
 )
+from zhifa.registry import industries
 from zhifa.registry.models import CreditGrade
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "demo_items.csv"
@@ -59,6 +63,8 @@ class DemoItem:
     checklist: tuple[str, ...]
     method: str
     yearly_cap: int
+    industries: tuple[str, ...] = ()
+    task: int = 1
 
 
 def demo_items() -> list[DemoItem]:
@@ -74,6 +80,8 @@ def demo_items() -> list[DemoItem]:
                 checklist=tuple(p for p in row["checklist"].split("；") if p),
                 method=row["method"],
                 yearly_cap=int(row["yearly_cap"]),
+                industries=tuple(p for p in row["industries"].split("；") if p),
+                task=int(row["task"]),
             )
             for row in csv.DictReader(handle)
         ]
@@ -131,6 +139,7 @@ def load_demo_plans(
                     checklist=list(i.checklist),
                     method=i.method,
                     yearly_cap=i.yearly_cap,
+                    industries=industries.normalise(i.industries),
                     created_at=now,
                     updated_at=now,
                 )
@@ -185,17 +194,13 @@ def load_demo_plans(
             )
             created["plans"] += 1
             for code in codes:
-                field_items = [agency_items[i.code] for i in by_field[code]]
-                half = (len(field_items) + 1) // 2
                 first, second = FIELD_TASKS[code]
-                for name, task_items in (
-                    (f"{first}双随机抽查", field_items[:half]),
-                    (f"{second}双随机抽查", field_items[half:]),
-                ):
+                for number, subject in ((1, first), (2, second)):
+                    task_items = [agency_items[i.code] for i in by_field[code] if i.task == number]
                     task = PlanTask.objects.create(
                         plan=plan,
                         quarter=quarter,
-                        name=name,
+                        name=f"{subject}双随机抽查",
                         kind=TaskKind.RANDOM,
                         field=fields[code],
                         region=agency.region,

@@ -16,6 +16,7 @@ from zhifa.plans.models import (
     PlanTask,
     TaskKind,
 )
+from zhifa.registry import industries
 from zhifa.registry.models import CreditGrade
 
 CONFIRM_REQUIRED = "请勾选确认后再提交。"
@@ -59,6 +60,30 @@ class ItemFilterForm(forms.Form):
         return {key: self.cleaned_data.get(key, "") for key in ("q", "field", "method", "active")}
 
 
+class IndustryCheckboxes(forms.CheckboxSelectMultiple):
+    """GB/T 4754 门类 as collapsible groups of their 大类: 117 boxes fit a phone screen."""
+
+    template_name = "plans/widgets/industries.html"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["groups"] = [
+            {
+                "label": label,
+                "options": options,
+                "chosen": [o["label"] for o in options if o["selected"]],
+            }
+            for label, options, _ in context["widget"]["optgroups"]
+        ]
+        return context
+
+
+def industry_field(**kwargs: Any) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        choices=industries.choices(), widget=IndustryCheckboxes, required=False, **kwargs
+    )
+
+
 class ItemForm(forms.Form):
     code = forms.CharField(label="事项编码", max_length=32)
     name = forms.CharField(label="检查事项名称", max_length=200)
@@ -85,6 +110,11 @@ class ItemForm(forms.Form):
     quiet_period_days = forms.IntegerField(
         label="同事项检查间隔（日）", min_value=0, max_value=3650, initial=180
     )
+    industries = industry_field(
+        label="适用行业（GB/T 4754-2017）",
+        help_text="本事项适用的门类或大类；计划任务的抽取名录默认限于这些行业。"
+        "选择整个门类即包括其下全部大类。",
+    )
 
     def __init__(
         self,
@@ -105,12 +135,13 @@ class ItemForm(forms.Form):
                 "method": instance.method,
                 "yearly_cap": instance.yearly_cap,
                 "quiet_period_days": instance.quiet_period_days,
+                "industries": list(instance.industries or []),
             }
         super().__init__(*args, **kwargs)
         _choices(self.fields["field"], [(f.code, f.name) for f in organisation.fields.all()])
         for name, field in self.fields.items():
             field.error_messages["required"] = f"{field.label}：此项必填。"
-            if name in ("field", "method"):
+            if name in ("field", "method", "industries"):
                 field.error_messages["invalid_choice"] = f"{field.label}：请从列表中选择。"
 
 
@@ -250,7 +281,15 @@ class TaskForm(forms.Form):
     region = forms.CharField(
         label="抽查范围（行政区划代码）", max_length=12, help_text="本机关辖区内的行政区划代码"
     )
-    industry = forms.CharField(label="行业", max_length=64, required=False)
+    all_industries = forms.BooleanField(
+        label="不限行业：抽取抽查范围内所有行业的企业",
+        required=False,
+        help_text="不勾选时，抽取名录限于所选检查事项的适用行业（或下面指定的行业）。",
+    )
+    industries = industry_field(
+        label="抽取行业（可选）",
+        help_text="留空时为所选检查事项适用行业的合集；指定时须在其范围内。",
+    )
     officers_per_inspection = forms.IntegerField(
         label="每户检查人员数", min_value=2, max_value=20, initial=2
     )
@@ -330,6 +369,15 @@ class AmendmentForm(forms.Form):
         help_text="多个编码用空格或逗号分隔；事项须已在计划中或在本次调整中增加",
     )
     task_region = forms.CharField(label="新增任务：抽查范围（行政区划代码）", required=False)
+    task_all_industries = forms.BooleanField(
+        label="新增任务：不限行业（抽取抽查范围内所有行业的企业）", required=False
+    )
+    task_industries = forms.CharField(
+        label="新增任务：抽取行业（可选）",
+        required=False,
+        help_text="GB/T 4754-2017 门类字母或大类代码，多个用“；”分隔；"
+        "留空时为所选检查事项适用行业的合集",
+    )
     task_officers = forms.IntegerField(
         label="新增任务：每户检查人员数", required=False, min_value=2, initial=2
     )
@@ -381,6 +429,8 @@ class AmendmentForm(forms.Form):
                     "field": data.get("task_field", ""),
                     "items": codes,
                     "region": data.get("task_region", ""),
+                    "all_industries": bool(data.get("task_all_industries")),
+                    "industries": data.get("task_industries", ""),
                     "officers_per_inspection": data.get("task_officers") or 2,
                 }
             )

@@ -50,6 +50,15 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("检查方式", "method", True, rules.METHOD_TEXT + "之一", "现场检查"),
     Column(
+        "适用行业",
+        "industries",
+        False,
+        "GB/T 4754-2017 门类字母或大类两位代码，可带名称，多个用“；”分隔；"
+        "抽取名录默认限于这些行业。空表示未设置：含本事项的计划任务须另行指定抽取行业，"
+        "或明确选择“不限行业”",
+        "61 住宿业；62 餐饮业；80 居民服务业",
+    ),
+    Column(
         "每家企业年度检查上限",
         "yearly_cap",
         False,
@@ -167,6 +176,7 @@ def item_row(item: InspectionItem) -> list[Any]:
         item.standard,
         "\n".join(item.checklist or []),
         str(InspectionMethod(item.method).label),
+        rules.industries_cell(item.industries or []),
         item.yearly_cap,
         item.quiet_period_days,
         "是" if item.is_active else "否",

@@ -17,6 +17,8 @@ from django.db import models
 from django.utils import timezone
 
 from zhifa.org.models import EnforcementField, Organisation, Region
+from zhifa.plans.scope import IndustryScope, task_scope
+from zhifa.registry import industries
 from zhifa.registry.models import CreditGrade
 
 
@@ -61,6 +63,14 @@ class InspectionItem(models.Model):
         default=180,
         help_text="本机关就本事项检查同一企业后，此期间内该企业不进入抽取名录。",
     )
+    # GB/T 4754-2017 门类 letters and 大类 codes (zhifa.registry.industries), in the standard's
+    # order; a task's draw pool defaults to the industries of its items.
+    industries = models.JSONField(
+        "适用行业",
+        default=list,
+        blank=True,
+        help_text="本事项适用的行业（GB/T 4754-2017 门类或大类）；抽取名录默认限于这些行业。",
+    )
     is_active = models.BooleanField("有效", default=True)
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
@@ -83,6 +93,11 @@ class InspectionItem(models.Model):
     @property
     def legal_basis(self) -> str:
         return f"{self.legal_basis_law}{self.legal_basis_article}"
+
+    @property
+    def industries_text(self) -> str:
+        """``61 住宿业、62 餐饮业``; "" when the item names no industry."""
+        return industries.describe(self.industries or [])
 
 
 class FrequencyPolicy(models.Model):
@@ -242,7 +257,19 @@ class PlanTask(models.Model):
         related_name="+",
         help_text="抽取名录限于该区划内的企业。",
     )
-    industry = models.CharField("行业", max_length=64, blank=True, help_text="留空表示不限行业。")
+    # The pool is limited to the industries of the task's items unless the task names its own
+    # (within theirs) or 不限行业 is chosen: never unlimited by leaving something blank.
+    all_industries = models.BooleanField(
+        "不限行业",
+        default=False,
+        help_text="勾选后抽取名录包括抽查范围内所有行业的企业，不再按检查事项的适用行业筛选。",
+    )
+    industries = models.JSONField(
+        "抽取行业",
+        default=list,
+        blank=True,
+        help_text="留空时为所选检查事项适用行业的合集；填写时须在其范围内。",
+    )
     officers_per_inspection = models.PositiveSmallIntegerField(
         "每户检查人员数",
         default=2,
@@ -260,6 +287,11 @@ class PlanTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan.year}年第{self.quarter}季度 {self.name}"
+
+    @property
+    def industry_scope(self) -> IndustryScope:
+        """The industries this task draws from."""
+        return task_scope(self)
 
 
 class AmendmentStatus(models.TextChoices):

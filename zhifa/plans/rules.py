@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from zhifa.org.models import Role
 from zhifa.plans.models import InspectionMethod
+from zhifa.registry import industries as industry_table
 from zhifa.repealed import repealed_in
 from zhifa.tabular import clean_text as cell_text
 
@@ -48,6 +49,7 @@ LABELS = {
     "method": "检查方式",
     "yearly_cap": "每家企业年度检查上限",
     "quiet_period_days": "同事项检查间隔（日）",
+    "industries": "适用行业",
     "is_active": "有效",
 }
 
@@ -126,6 +128,11 @@ def parse_int(value: Any, *, label: str, low: int, high: int, default: int) -> t
     return number, ""
 
 
+def industries_cell(codes: list[str]) -> str:
+    """An item's industries as one cell of the import file: ``61 住宿业；62 餐饮业``."""
+    return "；".join(industry_table.label(c) for c in codes)
+
+
 def parse_bool(value: Any, *, default: bool = True) -> tuple[bool, str]:
     if isinstance(value, bool):
         return value, ""
@@ -192,6 +199,10 @@ def check_item(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     cleaned["quiet_period_days"] = quiet
     if message:
         errors["quiet_period_days"] = message
+    codes, problems = industry_table.parse(values.get("industries", ""))
+    cleaned["industries"] = industry_table.normalise(codes)
+    if problems:
+        errors["industries"] = "适用行业：" + "；".join(problems)
     active, message = parse_bool(values.get("is_active", ""))
     cleaned["is_active"] = active
     if message:

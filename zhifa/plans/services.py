@@ -8,7 +8,8 @@ only by being returned to draft, and once published only by a published ``PlanAm
 Amendment operations (``changes``, a list of dicts, applied in order):
 
 - ``{"op": "add_task", "quarter": 3, "name": "…", "kind": "random", "field": "health",
-  "items": ["WJ-01"], "region": "330900", "industry": "", "officers_per_inspection": 2}``
+  "items": ["WJ-01"], "region": "330900", "all_industries": false, "industries": [],
+  "officers_per_inspection": 2}`` (industries empty: those of the items; see ``plans.scope``)
 - ``{"op": "cancel_task", "task": 12}``
 - ``{"op": "set_stratum_ratio", "grade": "C", "ratio": "15"}`` (adds the stratum if missing)
 - ``{"op": "add_item", "item": "WJ-07"}``
@@ -31,7 +32,7 @@ from zhifa import timefmt
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
 from zhifa.org.models import EnforcementField, Organisation, Region
-from zhifa.plans import importing, rules
+from zhifa.plans import importing, rules, scope
 from zhifa.plans.models import (
     AmendmentStatus,
     AnnualPlan,
@@ -42,6 +43,7 @@ from zhifa.plans.models import (
     PlanTask,
     TaskKind,
 )
+from zhifa.registry import industries
 from zhifa.registry.models import CreditGrade
 from zhifa.tabular import upsert_by_code
 
@@ -56,6 +58,7 @@ ITEM_FIELDS = (
     "method",
     "yearly_cap",
     "quiet_period_days",
+    "industries",
 )
 AMENDMENT_OPS = {
     "add_task": "新增任务",
@@ -317,7 +320,8 @@ def plan_snapshot(plan: AnnualPlan) -> dict[str, Any]:
                 "field": t.field.code,
                 "items": sorted(i.code for i in t.items.all()),
                 "region": t.region_id,
-                "industry": t.industry,
+                "all_industries": t.all_industries,
+                "industries": list(t.industries or []),
                 "officers_per_inspection": t.officers_per_inspection,
                 "is_cancelled": t.is_cancelled,
             }
@@ -630,9 +634,6 @@ def _clean_task(plan: AnnualPlan, data: Mapping[str, Any]) -> dict[str, Any]:
         errors["region"] = [
             f"抽查范围：{region.name}（{region.code}）不在{plan.organisation.name}的辖区{home.name}内。"
         ]
-    industry = rules.clean_text(data.get("industry", ""))
-    if len(industry) > 64:
-        errors["industry"] = ["行业不能超过 64 字。"]
     officers, message = rules.parse_int(
         data.get("officers_per_inspection", ""), label="每户检查人员数", low=2, high=20, default=2
     )
@@ -667,6 +668,12 @@ def _clean_task(plan: AnnualPlan, data: Mapping[str, Any]) -> dict[str, Any]:
                     f"检查事项：{'、'.join(other)} 不属于执法领域“{field.name}”，"
                     "一个任务只检查同一领域的事项。"
                 ]
+    all_industries = False
+    industry_codes: list[str] = []
+    if "items" not in errors:
+        all_industries, industry_codes, message = scope.clean(data, items)
+        if message:
+            errors["industries"] = [message]
     if errors:
         raise ValidationError(errors)
     return {
@@ -675,7 +682,8 @@ def _clean_task(plan: AnnualPlan, data: Mapping[str, Any]) -> dict[str, Any]:
         "kind": kind,
         "field": field,
         "region": region,
-        "industry": industry,
+        "all_industries": all_industries,
+        "industries": industry_codes,
         "officers_per_inspection": officers,
         "items": items,
     }
@@ -966,9 +974,16 @@ def describe_changes(plan: AnnualPlan, changes: Sequence[Any]) -> list[str]:
         op = change.get("op", "")
         if op == "add_task":
             items = "、".join(str(i) for i in change.get("items") or [])
+            codes, _ = industries.parse(change.get("industries") or "")
+            if change.get("all_industries") is True:
+                trade = "；不限行业"
+            elif codes:
+                trade = f"；抽取行业 {industries.describe(codes)}"
+            else:
+                trade = ""
             lines.append(
                 f"新增第{change.get('quarter')}季度任务“{change.get('name')}”"
-                f"（检查事项 {items}；抽查范围 {change.get('region')}）"
+                f"（检查事项 {items}；抽查范围 {change.get('region')}{trade}）"
             )
         elif op == "cancel_task":
             task = change.get("task")

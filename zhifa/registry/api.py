@@ -43,6 +43,9 @@ class EnterpriseOut(Schema):
     region_code: str
     region_name: str
     industry: str
+    industry_code: str = Field(
+        description="行业代码：GB/T 4754-2017 大类两位代码，或只知门类时的门类字母；未知时为空"
+    )
     credit_grade: str = Field(description="信用风险分类：A、B、C、D")
     credit_grade_label: str
     uscc_override: OverrideOut | None = Field(
@@ -92,6 +95,11 @@ class EnterpriseIn(Schema):
     address: str = ""
     region_code: str = Field("", description="所在区划代码（GB/T 2260），须在您的辖区内")
     industry: str = ""
+    industry_code: str = Field(
+        "",
+        description="行业代码：GB/T 4754-2017 大类两位代码（如 62），只知门类时填门类字母；"
+        "留空时，industry 恰为大类或门类名称的按名称对照",
+    )
     credit_grade: str = Field("", description="信用风险分类：A、B、C、D")
     uscc_override: bool = Field(
         False,

@@ -72,6 +72,13 @@ class EnterpriseForm(forms.Form):
         label="所在区划", queryset=Region.objects.none(), empty_label="请选择区划"
     )
     industry = forms.CharField(label="行业", max_length=64, required=False)
+    industry_code = forms.CharField(
+        label="行业代码",
+        max_length=40,
+        required=False,
+        help_text="GB/T 4754-2017 大类两位代码，如 62（餐饮业）；只知门类时填门类字母。"
+        "留空时，“行业”恰为大类或门类名称的按名称对照。",
+    )
     credit_grade = forms.ChoiceField(
         label="信用风险分类", choices=CreditGrade.choices, initial=CreditGrade.B
     )
@@ -111,6 +118,7 @@ class EnterpriseForm(forms.Form):
                 "address": instance.address,
                 "region": instance.region_id,
                 "industry": instance.industry,
+                "industry_code": instance.industry_code,
                 "credit_grade": instance.credit_grade,
             }
         super().__init__(*args, **kwargs)

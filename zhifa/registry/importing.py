@@ -15,7 +15,7 @@ from typing import Any
 from zhifa import tabular
 from zhifa.identifiers import uscc_check_char
 from zhifa.org.models import Region
-from zhifa.registry import rules
+from zhifa.registry import industries, rules
 from zhifa.registry.models import Enterprise
 from zhifa.tabular import Column, SheetSpec, read_rows
 from zhifa.tabular import ImportFileError as ImportFileError
@@ -51,6 +51,14 @@ COLUMNS: tuple[Column, ...] = (
         "330902",
     ),
     Column("行业", "industry", False, "不超过 64 字，可空", "水产品加工"),
+    Column(
+        "行业代码",
+        "industry_code",
+        False,
+        "GB/T 4754-2017 大类两位代码，如 13（农副食品加工业）；只知门类时填门类字母，如 C。"
+        "留空时，“行业”恰为大类或门类名称的按名称对照",
+        "13",
+    ),
     Column("信用风险分类", "credit_grade", True, "A、B、C、D 之一", "B"),
     Column("联系人", "contact_name", False, "送达联系人姓名；填写手机或邮箱时必填", "李四"),
     Column("联系人手机", "contact_mobile", False, "以 1 开头的 11 位数字", "13800000000"),
@@ -88,6 +96,7 @@ class ParsedRow:
     address: str
     region: str
     industry: str
+    industry_code: str
     credit_grade: str
     contact_name: str
     contact_mobile: str
@@ -231,6 +240,13 @@ def _validate(report: ImportReport, content: bytes, actor: Any) -> None:
         if message:
             add(number, "credit_grade", get("credit_grade", ""), message)
 
+        industry = get("industry", "")
+        industry_code, message = rules.industry_code(get("industry_code", ""), industry)
+        if message:
+            add(number, "industry_code", get("industry_code", ""), message)
+        elif industry_code and not industry:
+            industry = industries.name(industry_code)
+
         contact = (get("contact_name", ""), get("contact_mobile", ""), get("contact_email", ""))
         for part, message in rules.contact_errors(*contact).items():
             key = f"contact_{part}"
@@ -244,7 +260,8 @@ def _validate(report: ImportReport, content: bytes, actor: Any) -> None:
                 legal_representative=get("legal_representative", ""),
                 address=get("address", ""),
                 region=region_code,
-                industry=get("industry", ""),
+                industry=industry,
+                industry_code=industry_code,
                 credit_grade=grade,
                 contact_name=contact[0],
                 contact_mobile=contact[1],

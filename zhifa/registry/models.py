@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from zhifa.org.models import Organisation, Region
+from zhifa.registry import industries
 
 
 class CreditGrade(models.TextChoices):
@@ -65,6 +66,9 @@ class Enterprise(models.Model):
         Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="enterprises"
     )
     industry = models.CharField("行业", max_length=64, blank=True, db_index=True)
+    # A GB/T 4754-2017 大类 code, or only the 门类 letter when that is all that is known; what
+    # a draw's industry filter matches (zhifa.registry.industries).
+    industry_code = models.CharField("行业代码", max_length=2, blank=True)
     credit_grade = models.CharField(
         "信用风险分类", max_length=1, choices=CreditGrade.choices, default=CreditGrade.B
     )
@@ -109,13 +113,18 @@ class Enterprise(models.Model):
             # A draw streams each credit-grade stratum in code order; with every column it
             # reads in the index, that is one range scan of the index and no table lookups.
             models.Index(
-                fields=["credit_grade", "uscc", "region", "industry"],
+                fields=["credit_grade", "uscc", "region", "industry_code"],
                 name="registry_ent_draw_pool",
             ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def industry_code_label(self) -> str:
+        """``62 餐饮业``, or "" when the enterprise has no 行业代码."""
+        return industries.label(self.industry_code) if self.industry_code else ""
 
     @property
     def primary_contact(self) -> Contact | None:
@@ -131,6 +140,7 @@ class Enterprise(models.Model):
             "address": self.address,
             "region": self.region_id,
             "industry": self.industry,
+            "industry_code": self.industry_code,
             "credit_grade": self.credit_grade,
             "uscc_override": self.uscc_override,
             "uscc_override_reason": self.uscc_override_reason,

@@ -19,6 +19,7 @@ from django.core.validators import validate_email
 
 from zhifa.identifiers import IdentifierError, check_uscc_format, normalise_uscc, uscc_check_char
 from zhifa.org.models import Region, Role
+from zhifa.registry import industries
 from zhifa.tabular import clean_text as clean_text  # forms and importers share it
 
 WRITER_ROLES = (Role.INSPECTOR, Role.APPROVER)
@@ -34,6 +35,26 @@ OVERRIDE_DENIED = (
 
 MOBILE_RE = re.compile(r"^1[0-9]{10}$")
 GRADES = ("A", "B", "C", "D")
+
+
+def industry_code(value: Any, industry: str) -> tuple[str, str]:
+    """The 行业代码 to store and a Chinese message when it cannot be read.
+
+    Empty input takes the code of the 行业 name when that is a GB/T 4754 name, so a list that
+    gives only names still matches the draws' industry filters."""
+    text = clean_text(value)
+    if not text:
+        return industries.code_for_name(industry), ""
+    codes, errors = industries.parse(text)
+    if errors:
+        return "", "行业代码：" + errors[0]
+    if len(codes) != 1:
+        return "", (
+            f"行业代码：只能填写一个代码（企业所属的 {industries.STANDARD} 大类，"
+            f"或只知门类时填门类字母），填写的是“{text}”。"
+        )
+    return codes[0], ""
+
 
 MAX_LENGTHS = {
     "name": 200,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
 from zhifa.org.models import Region
-from zhifa.registry import importing, rules
+from zhifa.registry import importing, industries, rules
 from zhifa.registry.models import Contact, CreditGrade, Enterprise, EnterpriseImport
 
 ENTERPRISE_FIELDS = (
@@ -27,6 +27,7 @@ ENTERPRISE_FIELDS = (
     "address",
     "region",
     "industry",
+    "industry_code",
     "credit_grade",
 )
 OUT_OF_JURISDICTION = "该企业不在您所在机构的管辖范围内，不能修改其登记信息。"
@@ -142,7 +143,19 @@ def _clean_enterprise(
     if message:
         add("credit_grade", message)
 
-    fields = {"uscc": verdict.code, **texts, "region": region, "credit_grade": grade}
+    industry_code, message = rules.industry_code(data.get("industry_code", ""), texts["industry"])
+    if message:
+        add("industry_code", message)
+    elif industry_code and not texts["industry"]:
+        texts["industry"] = industries.name(industry_code)
+
+    fields = {
+        "uscc": verdict.code,
+        **texts,
+        "industry_code": industry_code,
+        "region": region,
+        "credit_grade": grade,
+    }
     return _Cleaned(fields, override, reason), errors
 
 
@@ -457,6 +470,7 @@ def import_enterprises(*, file_name: str, content: bytes, actor: Any) -> ImportO
                     address=r.address,
                     region_id=r.region,
                     industry=r.industry,
+                    industry_code=r.industry_code,
                     credit_grade=r.credit_grade or CreditGrade.B,
                     uscc_override=r.override,
                     uscc_override_reason=r.uscc_override_reason,

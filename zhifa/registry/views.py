@@ -91,6 +91,7 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
                     enterprise.address,
                     enterprise.region_id,
                     enterprise.industry,
+                    enterprise.industry_code,
                     enterprise.credit_grade,
                     contact.name if contact else "",
                     contact.mobile if contact else "",

@@ -39,6 +39,7 @@ from zhifa.org.models import (
     User,
 )
 from zhifa.org.regions import load_regions
+from zhifa.registry import industries
 from zhifa.registry.models import Contact, Enterprise
 from zhifa.web.demo_timeline import DemoClock, DemoTimeline, timeline_for
 
@@ -904,6 +905,7 @@ def _ensure_enterprises(demo: DemoSet) -> tuple[int, int]:
                 address=row.address,
                 region_id=row.region,
                 industry=row.industry,
+                industry_code=industries.code_for_name(row.industry),
                 credit_grade=row.credit_grade,
             )
             for row in rows

@@ -1,6 +1,7 @@
-"""A small registry for draws: 60 enterprises of 舟山 across grades A–D, 6 officers of the
-health agency, and a published plan with one task whose strata sample A 5%, B 10%, C 20%,
-D 50% (so 1, 2, 2 and 5 of 20, 20, 10 and 10)."""
+"""A small registry for draws: 60 enterprises of 舟山 across grades A–D, hotels and restaurants
+(GB/T 4754 大类 61 and 62), 6 officers of the health agency, and a published plan with one task
+whose item applies to 住宿和餐饮业 and whose strata sample A 5%, B 10%, C 20%, D 50% (so 1, 2, 2
+and 5 of 20, 20, 10 and 10)."""
 
 from __future__ import annotations
 
@@ -42,7 +43,11 @@ def reveal_date(today):
 def registry(zhoushan):
     return [
         testing.enterprise(
-            f"舟山测试企业{n:02d}有限公司", region=zhoushan, serial=7000 + n, credit_grade=grade
+            f"舟山测试企业{n:02d}有限公司",
+            region=zhoushan,
+            serial=7000 + n,
+            credit_grade=grade,
+            industry_code="61" if n % 2 else "62",
         )
         for n, grade in enumerate(GRADES, start=1)
     ]
@@ -70,6 +75,7 @@ def item(health_agency):
         legal_basis_article="第十条",
         yearly_cap=1,
         quiet_period_days=180,
+        industries=["H"],
     )
 
 

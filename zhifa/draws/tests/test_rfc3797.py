@@ -113,13 +113,78 @@ def test_the_command_refuses_a_missing_pool_file_in_chinese(tmp_path: Path) -> N
         ("2, 5，12、8 10", "2.5.8.10.12./"),
         ("3245.670", "3245.67/"),
         ("3245.00", "3245./"),
-        ("Mažňák", "MAZNAK/"),
-        ("ab-12 cd", "AB12CD/"),
-        ("ＡＢ１２", "AB12/"),
+        ("Mažňák", "MAZNAK./"),
+        ("ab-12 cd", "AB12CD./"),
+        ("ＡＢ１２", "AB12./"),
+        ("W 4-1", "W41./"),
+        ("OFFICERS", "OFFICERS./"),
+        ("91330902MA2A0B1C2X", "91330902MA2A0B1C2X./"),
     ],
 )
 def test_source_values_are_canonicalised(raw: str, canonical: str) -> None:
     assert rfc3797.canonical_source(raw) == canonical
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        ("9319", "9319./"),
+        ("2, 5，12、8 10", "2.5.8.10.12./"),
+        ("3245.670", "3245.67/"),
+        ("Mažňák", "MAZNAK/"),
+        ("OFFICERS", "OFFICERS/"),
+        ("91330902MA2A0B1C2X", "91330902MA2A0B1C2X/"),
+    ],
+)
+def test_format_1_ends_an_alphanumeric_value_with_a_bare_slash(raw: str, canonical: str) -> None:
+    assert rfc3797.canonical_source(raw, key_format=1) == canonical
+
+
+def test_an_alphanumeric_value_is_a_canonicalized_number_suffixed_with_dot_slash() -> None:
+    """RFC 3797 §4: an alphanumeric source "can be treated as a canonicalized number above and
+    suffixed with a "./""; format 1 wrote only "/" and so disagreed with the RFC's readers."""
+    assert rfc3797.key_string(["3,9,14,22,27,31,8", "3021.57", "D"]) == (
+        "3.8.9.14.22.27.31./3021.57/D./"
+    )
+    assert rfc3797.key_string(["3,9,14,22,27,31,8", "3021.57", "D"], key_format=1) == (
+        "3.8.9.14.22.27.31./3021.57/D/"
+    )
+
+
+def test_both_formats_reproduce_the_worked_example_of_section_6() -> None:
+    for key_format in rfc3797.KEY_FORMATS:
+        key = rfc3797.key_string(SOURCES, key_format)
+        selection = rfc3797.select(key, 25, 10)
+        assert key == "9319./2.5.8.10.12./9.18.26.34.41.45./"
+        assert [s.md5 for s in selection.steps] == RFC_MD5
+        assert [VOLUNTEERS[s.position - 1] for s in selection.steps] == RFC_SELECTED
+
+
+def test_an_unknown_key_format_is_refused_naming_the_known_ones() -> None:
+    with pytest.raises(ValueError) as error:
+        rfc3797.canonical_source("D", key_format=3)
+
+    assert str(error.value) == "密钥串格式版本 3 无效，应为 1、2 之一。"
+
+
+def test_the_rfc3797_command_takes_the_key_format_of_an_older_record(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pool = tmp_path / "pool.txt"
+    pool.write_text("".join(f"{n:02d}\n" for n in range(1, 41)), encoding="utf-8")
+    picked = {}
+    for key_format in ("1", "2"):
+        call_command(
+            "rfc3797", "--source", "3021.57", "--source", "D",
+            "--pool", str(pool), "--count", "3", "--key-format", key_format,
+        )  # fmt: skip
+        picked[key_format] = capsys.readouterr().out.splitlines()
+    key = {"1": "3021.57/D/", "2": "3021.57/D./"}
+
+    for key_format, lines in picked.items():
+        expected = [f"{s.position:02d}" for s in rfc3797.select(key[key_format], 40, 3).steps]
+        assert lines == expected
+    assert picked["1"] != picked["2"]
 
 
 @pytest.mark.parametrize(

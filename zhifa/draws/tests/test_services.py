@@ -349,7 +349,7 @@ def test_commit_reveal_publishes_only_the_hash_of_the_secret_until_the_draw(
     )
     drawn = perform_on(reveal_date, draw, values=[], actor=inspector)
     assert drawn.record["commitment"] == {"sm3": draw.commitment_sm3, "secret": draw.secret}
-    assert drawn.key_string == draw.secret.upper() + "/"
+    assert drawn.key_string == draw.secret.upper() + "./"
     assert DrawResult.objects.filter(draw=drawn).count() == 10
     verify_with_files(drawn)
 

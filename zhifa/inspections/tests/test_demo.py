@@ -28,10 +28,10 @@ def test_the_demo_cases_are_created_once_through_the_services():
         counts = load_demo_inspections()
         again = load_demo_inspections()
 
-    assert InspectionCase.objects.exclude(draw_result=None).count() == 5
+    assert InspectionCase.objects.exclude(draw_result=None).count() == 3
     assert counts == {
-        "cases": 7,
-        "approved": 6,
+        "cases": 5,
+        "approved": 4,
         "notices": 1,
         "closed": 1,
         "slots": 3,

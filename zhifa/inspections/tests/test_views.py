@@ -1267,7 +1267,13 @@ def drawn(health_agency, approver, inspector, zhoushan):
         plan=plan, code="D", name="D 类企业", credit_grade="D", sampling_ratio=Decimal("50")
     )
     task = PlanTask.objects.create(
-        plan=plan, quarter=4, name="双随机抽查", kind=TaskKind.RANDOM, field=field, region=zhoushan
+        plan=plan,
+        quarter=4,
+        name="双随机抽查",
+        kind=TaskKind.RANDOM,
+        field=field,
+        region=zhoushan,
+        all_industries=True,
     )
     task.items.add(item)
     reveal = today + dt.timedelta(days=1)

@@ -24,6 +24,7 @@ def item_data(code: str = "WJ-GGCS-01", **overrides: Any) -> dict[str, Any]:
         "method": "onsite",
         "yearly_cap": 1,
         "quiet_period_days": 180,
+        "industries": "61 住宿业；62 餐饮业；80 居民服务业",
     }
     data.update(overrides)
     return data
@@ -43,6 +44,7 @@ def second_item(health_agency, inspector):
             name="职业健康检查",
             legal_basis_law="《中华人民共和国职业病防治法》",
             legal_basis_article="第三十五条",
+            industries="B；C",
         ),
         actor=inspector,
     )

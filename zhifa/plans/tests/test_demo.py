@@ -64,8 +64,14 @@ def test_demo_load_creates_items_and_plans_published_on_the_first_working_day_on
     }
     # Both tasks fall in the quarter the demo is loaded in, where its draws are made.
     assert [(t.quarter, t.name, t.items.count()) for t in plan.tasks.all()] == [
-        (4, "公共场所卫生双随机抽查", 3),
-        (4, "职业卫生和生活饮用水双随机抽查", 3),
+        (4, "公共场所卫生双随机抽查", 4),
+        (4, "职业卫生和生活饮用水双随机抽查", 2),
+    ]
+    assert [t.industry_scope.describe() for t in plan.tasks.all()] == [
+        "限于检查事项适用的行业（GB/T 4754-2017）：61 住宿业、62 餐饮业、80 居民服务业、"
+        "88 文化艺术业、89 体育、90 娱乐业",
+        "限于检查事项适用的行业（GB/T 4754-2017）：B 采矿业（门类）、C 制造业（门类）、"
+        "46 水的生产和供应业",
     ]
     record = AuditRecord.objects.get(action="plans.demo.load")
     assert record.after == {"created": {"items": 130, "plans": 21, "tasks": 42}, "year": 2026}

@@ -101,6 +101,7 @@ def test_a_detail_is_returned_with_contacts_and_override(client_for, approver, d
         "region_code": "330902",
         "region_name": "定海区",
         "industry": "",
+        "industry_code": "",
         "credit_grade": "C",
         "credit_grade_label": "C 类（信用风险较高）",
         "uscc_override": {"reason": "已核对营业执照原件", "reviewed_by": "李主任"},

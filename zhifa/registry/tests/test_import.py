@@ -63,6 +63,7 @@ def test_an_xlsx_file_is_imported_in_one_batch_with_one_audit_record(inspector, 
         first.address,
         first.region_id,
         first.industry,
+        first.industry_code,
         first.credit_grade,
         first.import_batch,
     ) == (
@@ -71,6 +72,7 @@ def test_an_xlsx_file_is_imported_in_one_batch_with_one_audit_record(inspector, 
         "浙江省舟山市定海区测试路 1 号",
         "330902",
         "水产品加工",
+        "13",
         "B",
         batch,
     )
@@ -310,7 +312,7 @@ def test_a_repeated_header_is_refused(inspector, dinghai):
     headers = (*importing.HEADERS, "企业名称")
     outcome = run(inspector, csv_bytes([row(1)], headers=headers), "x.csv")
     assert outcome.report.file_error == (
-        "表头中“企业名称”出现了两次（第 2 列和第 12 列），请删除重复的列。"
+        "表头中“企业名称”出现了两次（第 2 列和第 13 列），请删除重复的列。"
     )
 
 
@@ -335,7 +337,7 @@ def test_the_template_has_the_headers_one_example_row_and_a_guide():
     assert len(rows) == 2
     assert rules.check_uscc(rows[1][0]).needs_override is False
     guide = workbook["填写说明"]
-    assert [r[:2] for r in guide.iter_rows(min_row=2, max_row=12, values_only=True)] == [
+    assert [r[:2] for r in guide.iter_rows(min_row=2, max_row=13, values_only=True)] == [
         (c.header, "必填" if c.required else "选填") for c in importing.COLUMNS
     ]
 

@@ -26,6 +26,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--steps", action="store_true", help="另在标准错误输出密钥串和每一步的 MD5"
         )
+        parser.add_argument(
+            "--key-format",
+            type=int,
+            choices=rfc3797.KEY_FORMATS,
+            default=rfc3797.KEY_FORMAT,
+            help="密钥串格式版本（抽取记录的 key_format）：2 按 RFC 3797 原文，字母数字取值后接 ./"
+            "（默认）；1 为此前的抽取记录所用，字母数字取值后接 /",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["pool"]
@@ -39,7 +47,7 @@ class Command(BaseCommand):
         if count < 1:
             raise CommandError("--count 应为正整数。")
         try:
-            key = rfc3797.key_string(options["source"])
+            key = rfc3797.key_string(options["source"], options["key_format"])
             selection = rfc3797.select(key, len(lines), min(count, len(lines)))
         except ValueError as exc:
             raise CommandError(str(exc)) from None
