@@ -58,6 +58,14 @@ def day_of(value: dt.date | dt.datetime) -> dt.date:
     return value
 
 
+def wall_date(value: dt.datetime) -> dt.date:
+    """The day of a wall-clock reading with no zone (a spreadsheet cell's date, as openpyxl gives
+    it); an aware instant is read on Beijing's clock."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        return dt.date(value.year, value.month, value.day)
+    return beijing_date(value)
+
+
 def _clock(value: dt.datetime | dt.time) -> dt.time:
     if isinstance(value, dt.datetime):
         return beijing(value).time()

@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from zhifa import timefmt
 from zhifa.tabular import clean_text
 from zhifa.workdays import statutory
 from zhifa.workdays.models import WEEKDAY_NAMES, HolidayKind
@@ -119,7 +120,7 @@ class _Reader:
 
     def date(self, value: Any, where: str, label: str) -> dt.date | None:
         if isinstance(value, dt.datetime):
-            return value.date()
+            return timefmt.wall_date(value)
         if isinstance(value, dt.date):
             return value
         text = clean_text(value)

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from zhifa import timefmt
 from zhifa.audit.services import record_change, snapshot
 from zhifa.workdays import entry, package, selectors
 from zhifa.workdays.models import (
@@ -254,7 +255,7 @@ def enter_arrangement(
                 % {
                     "year": data.year,
                     "who": pending.entered_by or gettext("命令行"),
-                    "at": timezone.localtime(pending.entered_at).strftime("%Y-%m-%d %H:%M"),
+                    "at": timefmt.fmt_datetime(pending.entered_at),
                 }
             )
         arrangement = HolidayArrangement.objects.create(

@@ -15,7 +15,7 @@ from zhifa.audit.models import AuditRecord
 from zhifa.draws import eligibility, pools, services
 from zhifa.draws import record as draw_record
 from zhifa.draws.models import DrawMode, DrawStatus, DrawTask
-from zhifa.draws.tests.conftest import VALUES
+from zhifa.draws.tests.conftest import VALUES, perform_on
 from zhifa.org.models import User
 from zhifa.plans.models import PlanTask
 from zhifa.registry.models import Enterprise
@@ -79,7 +79,7 @@ def test_the_record_states_the_filter_and_verify_draw_reproduces_the_pool(
     task, registry, others, officers, inspector, approver, reveal_date, sources
 ):
     draw = services.announce_draw(create(task, inspector, reveal_date, sources), actor=approver)
-    draw = services.perform_draw(draw, values=VALUES, actor=inspector, today=reveal_date)
+    draw = perform_on(reveal_date, draw, values=VALUES, actor=inspector)
 
     assert draw.record["draw"]["industry_filter"] == HOTELS_AND_RESTAURANTS
     draw_record.verify(

@@ -15,7 +15,7 @@ from django.urls import reverse
 from zhifa.draws import pools, services
 from zhifa.draws import record as draw_record
 from zhifa.draws.models import DrawMode, DrawTask
-from zhifa.draws.tests.conftest import VALUES
+from zhifa.draws.tests.conftest import VALUES, perform_on
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,7 @@ def drawn(task, inspector, approver, reveal_date, sources, *, key_format=None) -
         DrawTask.objects.filter(pk=draw.pk).update(key_format=key_format)
         draw.refresh_from_db()
     draw = services.announce_draw(draw, actor=approver)
-    return services.perform_draw(draw, values=VALUES, actor=inspector, today=reveal_date)
+    return perform_on(reveal_date, draw, values=VALUES, actor=inspector)
 
 
 def pool_files(draw: DrawTask) -> tuple[bytes, bytes]:

@@ -186,7 +186,8 @@ def test_the_rectification_order_and_the_review_opinion_are_dated_in_beijing(
                 2: {
                     "chosen": PenaltyChoice.NONE,
                     "harm_level": "minor",
-                    "legal_basis": "《公共场所卫生管理条例》第十四条",
+                    "violated_provision": "《公共场所卫生管理条例》第七条",
+                    "penalty_provision": "《公共场所卫生管理条例》第十四条",
                     "deviation_reason": "该条规定先责令限期改正，逾期不改正的方予处罚。",
                 }
             },
@@ -218,7 +219,8 @@ def test_the_no_penalty_decision_names_the_beijing_day_of_the_inspection(inspect
                     "chosen": PenaltyChoice.NONE,
                     "harm_level": "minor",
                     "corrected_on_site": True,
-                    "legal_basis": "《中华人民共和国行政处罚法》第三十三条第一款",
+                    "violated_provision": "《公共场所卫生管理条例》第七条",
+                    "penalty_provision": "《中华人民共和国行政处罚法》第三十三条第一款",
                 }
             },
         )
