@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, cast
+from typing import Annotated, Any, Literal, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -236,6 +236,9 @@ class BookingOut(Schema):
 
 
 class CaseDetailOut(_CaseFields):
+    audience: Literal["agency"] = Field(
+        description="agency：执法机关与执法监督机关看到的完整案件记录"
+    )
     reason: str
     exemption_reason: str = Field(description="免于预告理由")
     verify_code: str = Field(description="扫码入企核验码（企业出示，执法人员扫码签到）")
@@ -268,6 +271,56 @@ class CaseDetailOut(_CaseFields):
     objections: list[ObjectionOut]
     bookings: list[BookingOut]
     cancel_reason: str
+
+
+class ExternalFindingOut(Schema):
+    position: int
+    item_code: str = Field(description="检查事项编码；“其他情况”为空")
+    item_name: str
+    result: str = Field(description="compliant 符合、problem 发现问题、na 不适用")
+    result_label: str
+    description: str
+
+
+class ExternalRecheckOut(Schema):
+    rechecked_on: dt.date
+    passed: bool
+
+
+class ExternalCaseOut(_CaseFields):
+    """What the enterprise and a social supervisor read: the cut the enterprise's own page makes.
+    The agency's internal record (its 检查事由, the exemption reason, who requested and approved
+    with what opinion, findings before the decision, the discretion proposal and any reason for
+    departing from it, the oral notice record, the decision note) is not part of it."""
+
+    audience: Literal["external"] = Field(
+        description="external：被检查企业和社会监督员看到的对外内容，不含机关内部记录"
+    )
+    reason: str = Field(description="检查事由（对外说明，按检查类型；不含举报人等机关内部记录）")
+    verify_code: str = Field(description="扫码核验码（公开核验页 /inspections/v/{核验码}/）")
+    items: list[ItemRef]
+    officers: list[CaseOfficerOut]
+    findings: list[ExternalFindingOut] = Field(description="检查记录；作出处理决定后才列出")
+    documents: list[DocumentRef] = Field(description="送达本企业的文书")
+    notified_at: dt.datetime | None
+    started_at: dt.datetime | None
+    inspected_at: dt.datetime | None
+    decided_at: dt.datetime | None
+    rectify_deadline: dt.date | None
+    rechecks: list[ExternalRecheckOut]
+    closed_at: dt.datetime | None
+    published_at: dt.datetime | None
+    result_summary: str
+    rating: int | None
+    rating_comment: str
+    rated_at: dt.datetime | None
+    objections: list[ObjectionOut] = Field(description="本企业提出的异议（仅企业本身可见）")
+    bookings: list[BookingOut] = Field(description="本企业的指导预约（仅企业本身可见）")
+    cancel_reason: str
+
+
+# One endpoint, two readers: ``audience`` says which output a response is.
+CaseView = Annotated[CaseDetailOut | ExternalCaseOut, Field(discriminator="audience")]
 
 
 class TimelineEntryOut(Schema):
@@ -670,13 +723,58 @@ def _objection(objection: Objection) -> dict[str, Any]:
     }
 
 
-def _case_payload(case: InspectionCase, user: User) -> dict[str, Any]:
+def _external_payload(case: InspectionCase, user: User) -> dict[str, Any]:
+    """The external cut of a case (``ExternalCaseOut``), built from the reader's own scope:
+    documents through ``visible_to``, objections and bookings only for the enterprise."""
     links = (
         CaseDocument.objects.filter(case=case)
         .filter(document__in=visible_to(user, Document.objects.all()))
         .select_related("document__kind", "document__number")
     )
-    oral = OralNotice.objects.filter(case=case).select_related("told_by", "head").first()
+    own = user.role == Role.ENTERPRISE
+    decided = case.decided_at is not None
+    return {
+        **_case_fields(case),
+        "audience": "external",
+        "reason": selectors.external_reason(case),
+        "verify_code": case.verify_code,
+        "items": [{"code": i.code, "name": i.name} for i in case.items.order_by("code")],
+        "officers": _case_officers(case),
+        "findings": [
+            {
+                "position": f.position,
+                "item_code": f.item.code if f.item else "",
+                "item_name": f.item.name if f.item else "其他情况",
+                "result": f.result,
+                "result_label": str(FindingResult(f.result).label),
+                "description": f.description,
+            }
+            for f in (selectors.findings_of(case) if decided else [])
+        ],
+        "documents": [_document_ref(link.document, link.step) for link in links],
+        "notified_at": case.notified_at,
+        "started_at": case.started_at,
+        "inspected_at": case.inspected_at,
+        "decided_at": case.decided_at,
+        "rectify_deadline": case.rectify_deadline,
+        "rechecks": [
+            {"rechecked_on": r.rechecked_on, "passed": r.passed} for r in case.rechecks.all()
+        ],
+        "closed_at": case.closed_at,
+        "published_at": case.published_at,
+        "result_summary": case.result_summary,
+        "rating": case.rating,
+        "rating_comment": case.rating_comment,
+        "rated_at": case.rated_at,
+        "objections": [_objection(o) for o in case.objections.order_by("submitted_at", "pk")]
+        if own
+        else [],
+        "bookings": list(case.bookings.select_related("slot__officer", "case")) if own else [],
+        "cancel_reason": case.cancel_reason,
+    }
+
+
+def _case_fields(case: InspectionCase) -> dict[str, Any]:
     return {
         "id": case.pk,
         "reference": case.reference,
@@ -696,19 +794,40 @@ def _case_payload(case: InspectionCase, user: User) -> dict[str, Any]:
         "is_emergency": case.is_emergency,
         "outcome": case.outcome,
         "outcome_label": case.get_outcome_display() if case.outcome else "",
+    }
+
+
+def _case_officers(case: InspectionCase) -> list[dict[str, Any]]:
+    return [
+        {
+            "position": a.position,
+            "name": a.officer.name,
+            "cert_no": a.officer.cert_no,
+            "checked_in_at": a.checked_in_at,
+        }
+        for a in case.assignments.select_related("officer").order_by("position")
+    ]
+
+
+def _case_payload(case: InspectionCase, user: User) -> dict[str, Any]:
+    """The case as ``user`` may read it: the full record for the agencies and supervising
+    bureaus, the external cut for the enterprise and a social supervisor."""
+    if selectors.is_external(user):
+        return _external_payload(case, user)
+    links = (
+        CaseDocument.objects.filter(case=case)
+        .filter(document__in=visible_to(user, Document.objects.all()))
+        .select_related("document__kind", "document__number")
+    )
+    oral = OralNotice.objects.filter(case=case).select_related("told_by", "head").first()
+    return {
+        **_case_fields(case),
+        "audience": "agency",
         "reason": case.reason,
         "exemption_reason": case.exemption_reason,
         "verify_code": case.verify_code,
         "items": [{"code": i.code, "name": i.name} for i in case.items.order_by("code")],
-        "officers": [
-            {
-                "position": a.position,
-                "name": a.officer.name,
-                "cert_no": a.officer.cert_no,
-                "checked_in_at": a.checked_in_at,
-            }
-            for a in case.assignments.select_related("officer").order_by("position")
-        ],
+        "officers": _case_officers(case),
         "findings": [
             {
                 "position": f.position,
@@ -872,7 +991,14 @@ def list_cases(
     return selectors.search_cases(cases, q=q.strip(), status=status, kind=kind, year=year)
 
 
-@router.get("/cases/{case_id}", response={200: CaseDetailOut, 404: Message}, summary="检查案件详情")
+@router.get(
+    "/cases/{case_id}",
+    response={200: CaseView, 404: Message},
+    summary="检查案件详情",
+    description="执法机关和执法监督机关得到完整记录（audience=agency）；被检查企业和社会监督员"
+    "得到对外内容（audience=external），不含检查事由原文、免于预告理由、审批、决定前的检查记录、"
+    "裁量建议与未采纳理由、口头通知记录和处理说明。",
+)
 def get_case(request: HttpRequest, case_id: int) -> Status[Any]:
     user = _user(request)
     return Status(200, _case_payload(_case(user, case_id), user))
@@ -1003,7 +1129,7 @@ def update_case(request: HttpRequest, case_id: int, payload: CaseChangeIn) -> St
 
 
 _STEP_RESPONSES: dict[int, Any] = {
-    200: CaseDetailOut,
+    200: CaseView,
     403: Message,
     404: Message,
     400: FieldErrors,

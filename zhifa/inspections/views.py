@@ -83,7 +83,22 @@ def _case(request: HttpRequest, pk: int) -> tuple[User, InspectionCase]:
 def _case_url(user: Any, case: InspectionCase) -> str:
     if getattr(user, "role", None) == Role.ENTERPRISE:
         return reverse("inspections:my_case", args=[case.pk])
+    if getattr(user, "role", None) == Role.SOCIAL_SUPERVISOR:
+        return reverse("inspections:accompany_case", args=[case.pk])
     return reverse("inspections:case_detail", args=[case.pk])
+
+
+AGENCY_PAGE_ONLY = (
+    "检查案件的机关内部记录只供执法机关和执法监督机关查看；"
+    "社会监督员请在“伴随监督”中查看所伴随的检查。"
+)
+
+
+def _require_internal_reader(user: User) -> None:
+    """The agency's pages and exports carry its internal record (检查事由, exemption reasons,
+    approvals, the discretion proposals): the enterprise and social supervisors have their own."""
+    if selectors.is_external(user):
+        raise PermissionDenied(AGENCY_PAGE_ONLY)
 
 
 def _notice_dates(case: InspectionCase) -> dict[str, Any]:
@@ -138,6 +153,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     if user.role == Role.ENTERPRISE:
         return redirect("inspections:my_cases")
+    if user.role == Role.SOCIAL_SUPERVISOR:
+        return redirect("inspections:accompany_list")
     form, cases = _filtered(request, user)
     page = Paginator(cases, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
     year = (form.filters() or {}).get("year") or timezone.localdate().year
@@ -161,6 +178,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def case_export(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
+    _require_internal_reader(user)
     _, cases = _filtered(request, user)
     cases = cases.prefetch_related(
         "items", Prefetch("assignments", queryset=CaseOfficer.objects.select_related("officer"))
@@ -347,6 +365,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user, case = _case(request, pk)
     if user.role == Role.ENTERPRISE:
         return redirect("inspections:my_case", pk=case.pk)
+    _require_internal_reader(user)
     return render(request, "inspections/case_detail.html", _detail_context(user, case))
 
 
@@ -1117,6 +1136,45 @@ def my_object(request: HttpRequest, pk: int) -> HttpResponse:
 
     return _my_step(
         request, pk, lambda case: forms.ObjectionForm(request.POST), step, "objection_form"
+    )
+
+
+# --- Social supervisors (伴随监督): the external cut, read only --------------------------------
+
+
+def _social_supervisor(request: HttpRequest) -> User:
+    user = request_user(request)
+    require_role(user, Role.SOCIAL_SUPERVISOR, message="“伴随监督”仅供社会监督员使用。")
+    return user
+
+
+@login_required
+@require_GET
+def accompany_list(request: HttpRequest) -> HttpResponse:
+    user = _social_supervisor(request)
+    cases = selectors.cases_for(user).order_by("-inspection_date", "-pk")
+    page = Paginator(cases, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "inspections/accompany_list.html", {"page": page})
+
+
+@login_required
+@require_GET
+def accompany_case(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _social_supervisor(request)
+    case = selectors.get_case_or_404(user, pk)
+    decided = case.decided_at is not None
+    return render(
+        request,
+        "inspections/accompany_case.html",
+        {
+            "case": case,
+            "reason": selectors.external_reason(case),
+            "assignments": list(case.assignments.select_related("officer").order_by("position")),
+            "items": list(case.items.order_by("code")),
+            "decided": decided,
+            "findings": list(selectors.findings_of(case)) if decided else [],
+            "timeline": selectors.timeline(case, user),
+        },
     )
 
 

@@ -1062,7 +1062,7 @@ def test_the_inspector_assigns_a_social_supervisor_who_then_sees_the_case(
     client_for, inspector, social_supervisor, zhoushan, approved_case
 ):
     other = testing.user("social2", role=Role.SOCIAL_SUPERVISOR, region=zhoushan)
-    page = url("case_detail", approved_case.pk)
+    page = url("accompany_case", approved_case.pk)
     with at(dt.date(2026, 3, 3)):
         before = client_for(social_supervisor).get(page)
         response = client_for(inspector).post(
@@ -1078,7 +1078,7 @@ def test_the_inspector_assigns_a_social_supervisor_who_then_sees_the_case(
     assert approved_case.social_supervisor == social_supervisor
     assert [e["section"].key for e in inbox.context["sections"]] == ["accompany"]
     assert after.status_code == 200
-    assert after.context["may_write"] is False
+    assert after.context["case"] == approved_case
     assert stranger.status_code == 404
 
 
