@@ -153,8 +153,10 @@ def inbox(user: Any, today: dt.date | None = None) -> list[InboxSection]:
                 _section(
                     "approve",
                     "待我审批",
-                    "凡检查必审批：审批人不能是申请人。",
-                    mine.filter(status=CaseStatus.SUBMITTED).exclude(requested_by=user),
+                    "凡检查必审批：审批人不能是申请人，也不能是参加检查的执法人员。",
+                    mine.filter(status=CaseStatus.SUBMITTED)
+                    .exclude(requested_by=user)
+                    .exclude(assignments__officer__user=user),
                 )
             )
             sections.append(

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from zhifa.audit.models import AuditRecord
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
 from zhifa.discretion.conditions import Circumstance
@@ -495,14 +496,57 @@ def revise_case(case: InspectionCase, *, actor: Any) -> InspectionCase:
     return case
 
 
+# Steps that write what an approval approves (the enterprise, items, officers, date, reasons).
+CONTENT_ACTIONS = (
+    "inspections.case.create",
+    "inspections.case.update",
+    "inspections.case.submit",
+    "inspections.case.join",
+)
+APPROVAL_ACTIONS = ("inspections.case.approve", "inspections.case.makeup")
+ANOTHER_APPROVER = "请由本机关另一名执法机关负责人审批。"
+
+
+def approval_refusal(case: InspectionCase, actor: Any) -> str | None:
+    """Why ``actor``, an approver of the case's agency, may still not approve it, or None.
+
+    Separation of duties: no one approves an inspection he takes part in (one of its officers),
+    nor content he wrote himself — he requested the case, or since its last approval he changed
+    its content or submitted it."""
+    if case.requested_by_id == actor.pk:
+        return f"案件 {case.reference} 由您提请，申请人不能审批自己提请的检查，{ANOTHER_APPROVER}"
+    mine = case.assignments.filter(officer__user_id=actor.pk).select_related("officer").first()
+    if mine is not None:
+        return (
+            f"您（{mine.officer.name}，执法证 {mine.officer.cert_no}）是案件 {case.reference} 的"
+            f"执法人员，参加检查的人员不能审批本次检查，{ANOTHER_APPROVER}"
+        )
+    records = AuditRecord.objects.for_object(case)
+    approved_at = (
+        records.filter(action__in=APPROVAL_ACTIONS)
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    edits = records.filter(actor_id=actor.pk, action__in=CONTENT_ACTIONS)
+    if approved_at is not None:
+        edits = edits.filter(seq__gt=approved_at)
+    edit = edits.order_by("-seq").first()
+    if edit is not None:
+        doing = "提请审批" if edit.action == "inspections.case.submit" else "修改了检查内容"
+        return (
+            f"案件 {case.reference} 由您{doing}，修改或提请检查内容的人不能审批该检查，"
+            f"{ANOTHER_APPROVER}"
+        )
+    return None
+
+
 def _approve_one(
     current: InspectionCase, *, actor: Any, opinion: str, batch: ApprovalBatch | None
 ) -> None:
-    if current.requested_by_id == actor.pk:
-        raise PermissionDenied(
-            f"案件 {current.reference} 由您提请，申请人不能审批自己提请的检查，"
-            "请由本机关另一名执法机关负责人审批。"
-        )
+    refusal = approval_refusal(current, actor)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
     _transition(current, CaseStatus.APPROVED, doing="审批")
     problems = officer_problems(
         [a.officer for a in current.assignments.select_related("officer")],
@@ -924,6 +968,9 @@ def complete_makeup(case: InspectionCase, *, actor: Any, opinion: str = "") -> D
         raise PermissionDenied(
             "申请人不能为自己提请的紧急检查补办审批，请由另一名执法机关负责人办理。"
         )
+    refusal = approval_refusal(case, actor)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
     opinion = _text(opinion, label="审批意见", limit=500) or "同意，补办审批手续。"
     today = _today()
     late = "（已超过补办期限）" if today > oral.makeup_due else ""

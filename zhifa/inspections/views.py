@@ -300,6 +300,14 @@ def _detail_context(user: User, case: InspectionCase) -> dict[str, Any]:
     write = _may_write(user, case)
     approve = _may_approve(user, case)
     oral = OralNotice.objects.filter(case=case).select_related("told_by", "head").first()
+    # Separation of duties: an approver who takes part in the case or wrote its content is told
+    # why he may not approve it instead of being offered the button.
+    makeup_due = oral is not None and oral.makeup_done_at is None
+    approval_refusal = (
+        services.approval_refusal(case, user)
+        if approve and (status == CaseStatus.SUBMITTED or makeup_due)
+        else None
+    )
     before_site = status in (
         CaseStatus.DRAFT,
         CaseStatus.REJECTED,
@@ -310,14 +318,14 @@ def _detail_context(user: User, case: InspectionCase) -> dict[str, Any]:
         "edit": write and before_site,
         "submit": write and status == CaseStatus.DRAFT,
         "revise": write and status == CaseStatus.REJECTED,
-        "approve": approve and status == CaseStatus.SUBMITTED,
+        "approve": approve and status == CaseStatus.SUBMITTED and approval_refusal is None,
         "approval_form": write and case.approved_by_id is not None and not case.approval_batch_id,
         "notice": write and status == CaseStatus.APPROVED and case.needs_notice,
         "oral_notice": write
         and case.is_emergency
         and oral is None
         and status in (CaseStatus.DRAFT, CaseStatus.APPROVED, CaseStatus.NOTIFIED),
-        "makeup": approve and oral is not None and oral.makeup_done_at is None,
+        "makeup": approve and makeup_due and approval_refusal is None,
         "social_supervisor": write
         and status not in (CaseStatus.CLOSED, CaseStatus.CANCELLED, CaseStatus.INSPECTED),
         "site": write and status == CaseStatus.ON_SITE,
@@ -340,6 +348,7 @@ def _detail_context(user: User, case: InspectionCase) -> dict[str, Any]:
         if case.joint_visit_id
         else [],
         "may_write": write,
+        "approval_refusal": approval_refusal,
         "oral": oral,
         "assignments": list(case.assignments.select_related("officer").order_by("position")),
         "items": list(case.items.order_by("code")),
@@ -861,11 +870,15 @@ def batch_approve(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     if not (rules.can_approve(user) and user.organisation_id):
         raise PermissionDenied(services.APPROVE_DENIED)
-    waiting = (
+    submitted = (
         selectors.cases_for(user)
         .filter(organisation_id=user.organisation_id, status=CaseStatus.SUBMITTED)
         .exclude(requested_by=user)
         .order_by("inspection_date", "pk")
+    )
+    # Only what this approver may approve (separation of duties); the service checks again.
+    waiting = submitted.exclude(
+        pk__in=[c.pk for c in submitted if services.approval_refusal(c, user) is not None]
     )
     form = forms.BatchForm(posted(request), cases=waiting)
     if request.method == "POST" and form.is_valid():
