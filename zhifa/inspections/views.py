@@ -1227,7 +1227,8 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     officers = [
         {
             "officer": a.officer,
-            "problem": a.officer.ineligibility_reason(today),
+            # A public page: the category of the problem, never a disciplinary reason.
+            "problem": a.officer.public_ineligibility(today),
             "checked_in_at": a.checked_in_at,
         }
         for a in case.assignments.select_related("officer").order_by("position")
