@@ -202,6 +202,9 @@ ZHIFA_YEARLY_INSPECTION_CAP = int(os.environ.get("ZHIFA_YEARLY_INSPECTION_CAP", 
 ZHIFA_ORAL_NOTICE_MAKEUP_WORKING_DAYS = int(
     os.environ.get("ZHIFA_ORAL_NOTICE_MAKEUP_WORKING_DAYS", "3")
 )
+# Days after the approved (notified) inspection date on which officers may still check in; 0:
+# that date only. Before the date no check-in is accepted.
+ZHIFA_CHECKIN_WINDOW_DAYS = int(os.environ.get("ZHIFA_CHECKIN_WINDOW_DAYS", "0"))
 # Rows per page in list views.
 ZHIFA_PAGE_SIZE = int(os.environ.get("ZHIFA_PAGE_SIZE", "25"))
 

@@ -132,6 +132,18 @@ class CaseOfficerOut(Schema):
     checked_in_at: dt.datetime | None = Field(description="扫码签到时间；未签到为空")
 
 
+class CheckInLocationOut(Schema):
+    latitude: float = Field(description="纬度（WGS-84，手机浏览器定位）")
+    longitude: float = Field(description="经度")
+    accuracy: int | None = Field(description="定位精度（米）")
+
+
+class AgencyCaseOfficerOut(CaseOfficerOut):
+    checkin_location: CheckInLocationOut | None = Field(
+        description="签到时手机给出的位置；未签到或手机未提供位置为空"
+    )
+
+
 class EvidenceOut(Schema):
     id: int = Field(description="下载：GET /api/inspections/evidence/{id}")
     name: str
@@ -241,9 +253,12 @@ class CaseDetailOut(_CaseFields):
     )
     reason: str
     exemption_reason: str = Field(description="免于预告理由")
-    verify_code: str = Field(description="扫码入企核验码（企业出示，执法人员扫码签到）")
+    verify_code: str = Field(
+        description="扫码核验码（执法人员出示，企业在公开核验页 /inspections/v/{核验码}/ "
+        "核验检查真伪）；签到码只向被检查企业显示，不在本输出中"
+    )
     items: list[ItemRef]
-    officers: list[CaseOfficerOut]
+    officers: list[AgencyCaseOfficerOut]
     findings: list[FindingOut]
     documents: list[DocumentRef] = Field(description="各环节产生的文书（仅列您有权查看的）")
     requested_by: str
@@ -298,6 +313,9 @@ class ExternalCaseOut(_CaseFields):
     )
     reason: str = Field(description="检查事由（对外说明，按检查类型；不含举报人等机关内部记录）")
     verify_code: str = Field(description="扫码核验码（公开核验页 /inspections/v/{核验码}/）")
+    checkin_code: str | None = Field(
+        description="签到码：执法人员到场时由企业出示、供其扫码签到（仅被检查企业本身可见）"
+    )
     items: list[ItemRef]
     officers: list[CaseOfficerOut]
     findings: list[ExternalFindingOut] = Field(description="检查记录；作出处理决定后才列出")
@@ -480,7 +498,10 @@ class OralNoticeIn(Schema):
 
 
 class CheckInIn(Schema):
-    code: str = Field(description="扫描企业出示的检查码得到的核验码")
+    code: str = Field(description="扫描企业出示的签到码得到的码（只在企业的页面上显示）")
+    latitude: float | None = Field(None, description="手机定位的纬度（WGS-84），可不填")
+    longitude: float | None = Field(None, description="手机定位的经度，可不填")
+    accuracy: float | None = Field(None, description="定位精度（米），可不填")
 
 
 class SocialSupervisorIn(Schema):
@@ -738,6 +759,7 @@ def _external_payload(case: InspectionCase, user: User) -> dict[str, Any]:
         "audience": "external",
         "reason": selectors.external_reason(case),
         "verify_code": case.verify_code,
+        "checkin_code": case.checkin_code if own else None,
         "items": [{"code": i.code, "name": i.name} for i in case.items.order_by("code")],
         "officers": _case_officers(case),
         "findings": [
@@ -797,16 +819,27 @@ def _case_fields(case: InspectionCase) -> dict[str, Any]:
     }
 
 
-def _case_officers(case: InspectionCase) -> list[dict[str, Any]]:
-    return [
-        {
+def _case_officers(case: InspectionCase, *, located: bool = False) -> list[dict[str, Any]]:
+    rows = []
+    for a in case.assignments.select_related("officer").order_by("position"):
+        row: dict[str, Any] = {
             "position": a.position,
             "name": a.officer.name,
             "cert_no": a.officer.cert_no,
             "checked_in_at": a.checked_in_at,
         }
-        for a in case.assignments.select_related("officer").order_by("position")
-    ]
+        if located:
+            row["checkin_location"] = (
+                None
+                if a.checkin_latitude is None or a.checkin_longitude is None
+                else {
+                    "latitude": float(a.checkin_latitude),
+                    "longitude": float(a.checkin_longitude),
+                    "accuracy": a.checkin_accuracy,
+                }
+            )
+        rows.append(row)
+    return rows
 
 
 def _case_payload(case: InspectionCase, user: User) -> dict[str, Any]:
@@ -827,7 +860,7 @@ def _case_payload(case: InspectionCase, user: User) -> dict[str, Any]:
         "exemption_reason": case.exemption_reason,
         "verify_code": case.verify_code,
         "items": [{"code": i.code, "name": i.name} for i in case.items.order_by("code")],
-        "officers": _case_officers(case),
+        "officers": _case_officers(case, located=True),
         "findings": [
             {
                 "position": f.position,
@@ -1316,9 +1349,20 @@ def complete_makeup(request: HttpRequest, case_id: int, payload: OpinionIn) -> S
     "/cases/{case_id}/check-in",
     response=_STEP_RESPONSES,
     summary="执法人员扫码签到；两名持有效执法证的执法人员签到后进入现场检查",
+    description="只能用被检查企业出示的签到码，只能在批准（预告）的检查日期签到（或其后 "
+    "ZHIFA_CHECKIN_WINDOW_DAYS 天内），提前或逾期一律拒绝；记录签到时间和手机提供的位置。",
 )
 def check_in(request: HttpRequest, case_id: int, payload: CheckInIn) -> Status[Any]:
-    return _step(request, case_id, lambda c, u: services.check_in(c, actor=u, code=payload.code))
+    return _step(
+        request,
+        case_id,
+        lambda c, u: services.check_in(
+            c,
+            actor=u,
+            code=payload.code,
+            location=services.clean_location(payload.latitude, payload.longitude, payload.accuracy),
+        ),
+    )
 
 
 @router.post(

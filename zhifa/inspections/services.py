@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -363,6 +364,7 @@ def create_case(
         case = InspectionCase.objects.create(
             reference=code,
             verify_code=code,
+            checkin_code=_new_checkin_code(),
             organisation=organisation,
             region_id=enterprise.region_id,
             enterprise=enterprise,
@@ -1011,13 +1013,82 @@ def complete_makeup(case: InspectionCase, *, actor: Any, opinion: str = "") -> D
 # --- On site: 扫码入企 ----------------------------------------------------------------------------
 
 
-def check_in(case: InspectionCase, *, actor: Any, code: str) -> CaseOfficer:
-    """An officer checks in by scanning the enterprise's code; with two valid officers in, the
-    inspection is on site."""
+def _new_checkin_code() -> str:
+    while True:
+        code = documents.new_verification_code()
+        if not InspectionCase.objects.filter(checkin_code=code).exists():
+            return code
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where an officer's phone placed him at check-in (browser geolocation), when it said."""
+
+    latitude: Decimal
+    longitude: Decimal
+    accuracy: int | None = None
+
+
+def clean_location(latitude: Any, longitude: Any, accuracy: Any = None) -> Location | None:
+    """A location from the phone's figures; None when it gave none (geolocation is optional:
+    the officer may have refused it or the phone may have no fix)."""
+    if latitude in (None, "") and longitude in (None, ""):
+        return None
+    try:
+        lat = Decimal(str(latitude)).quantize(Decimal("0.000001"))
+        lon = Decimal(str(longitude)).quantize(Decimal("0.000001"))
+        acc = None if accuracy in (None, "") else round(float(accuracy))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationError(
+            {"location": ["签到位置的经纬度不是数字，请重新获取位置后签到，或不提供位置。"]}
+        ) from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or (acc is not None and acc < 0):
+        raise ValidationError(
+            {"location": ["签到位置超出经纬度范围，请重新获取位置后签到，或不提供位置。"]}
+        )
+    return Location(lat, lon, acc)
+
+
+def checkin_days(case: InspectionCase) -> tuple[dt.date, dt.date]:
+    """The first and last day officers may check in: the approved (and notified) inspection
+    date and ``ZHIFA_CHECKIN_WINDOW_DAYS`` days after it; an emergency inspection, begun by its
+    oral notice, counts from the day it began."""
+    first = case.inspection_date
+    if case.is_emergency and case.started_at is not None:
+        first = timezone.localdate(case.started_at)
+    return first, first + dt.timedelta(days=int(settings.ZHIFA_CHECKIN_WINDOW_DAYS))
+
+
+def _checkin_day_refusal(case: InspectionCase, today: dt.date) -> str | None:
+    first, last = checkin_days(case)
+    approved = "预告" if case.needs_notice else "批准"
+    span = paperwork.chinese_date(first)
+    if last != first:
+        span += f"至{paperwork.chinese_date(last)}"
+    if today < first:
+        return (
+            f"{approved}的检查日期为{paperwork.chinese_date(first)}，今天不能提前进入现场；"
+            "确需提前检查的，请修改检查日期并重新报批。"
+        )
+    if today > last:
+        return (
+            f"{approved}的检查日期为{span}，已过签到期限，不能再进入现场；"
+            "仍需检查的，请修改检查日期并重新报批。"
+        )
+    return None
+
+
+def check_in(
+    case: InspectionCase, *, actor: Any, code: str, location: Location | None = None
+) -> CaseOfficer:
+    """An officer checks in by scanning the code the enterprise shows (its check-in code, which
+    no agency page or output carries), on the approved date or within the configured window;
+    the time and, when the phone gives it, the place are recorded. With two valid officers
+    in, the inspection is on site."""
     officer = Officer.objects.filter(user=actor).first() if actor.is_authenticated else None
     if officer is None:
         raise PermissionDenied("只有绑定了执法证的执法人员账号可以签到。")
-    if code.strip().upper() != case.verify_code:
+    if code.strip().upper() != case.checkin_code:
         raise ValidationError({"code": ["核验码与本次检查不符，请扫描被检查企业出示的检查码。"]})
     assignment = case.assignments.filter(officer=officer).first()
     if assignment is None:
@@ -1038,10 +1109,9 @@ def check_in(case: InspectionCase, *, actor: Any, code: str) -> CaseOfficer:
         raise ValidationError(
             f"案件 {case.reference} 当前状态为“{case.get_status_display()}”，须经批准才能进入现场。"
         )
-    if case.needs_notice and today < case.inspection_date:
-        raise ValidationError(
-            f"预告的检查日期为{paperwork.chinese_date(case.inspection_date)}，今天不能提前进入现场。"
-        )
+    day_refusal = _checkin_day_refusal(case, today)
+    if day_refusal is not None:
+        raise ValidationError(day_refusal)
     problems = officer_problems(
         [officer],
         enterprise=case.enterprise,
@@ -1058,6 +1128,10 @@ def check_in(case: InspectionCase, *, actor: Any, code: str) -> CaseOfficer:
         before = case_snapshot(current)
         now = timezone.now()
         assignment.checked_in_at = now
+        if location is not None:
+            assignment.checkin_latitude = location.latitude
+            assignment.checkin_longitude = location.longitude
+            assignment.checkin_accuracy = location.accuracy
         assignment.save()
         checked = current.assignments.filter(checked_in_at__isnull=False).count()
         summary = f"{officer.name}（{officer.cert_no}）在案件 {current.reference} 扫码签到"
@@ -1071,7 +1145,17 @@ def check_in(case: InspectionCase, *, actor: Any, code: str) -> CaseOfficer:
             action="inspections.case.check_in",
             obj=current,
             before=before,
-            after={**case_snapshot(current), "checked_in": officer.cert_no},
+            after={
+                **case_snapshot(current),
+                "checked_in": officer.cert_no,
+                "location": None
+                if location is None
+                else {
+                    "latitude": str(location.latitude),
+                    "longitude": str(location.longitude),
+                    "accuracy": location.accuracy,
+                },
+            },
             summary=summary,
         )
     _refresh(case, current)

@@ -1050,7 +1050,9 @@ def _my_context(user: User, case: InspectionCase) -> dict[str, Any]:
 @require_GET
 def my_case(request: HttpRequest, pk: int) -> HttpResponse:
     user, case = _my_case(request, pk)
-    return render(request, "inspections/my_case.html", _my_context(user, case))
+    context = _my_context(user, case)
+    context.update(_checkin_qr(request, case))
+    return render(request, "inspections/my_case.html", context)
 
 
 def _my_step(
@@ -1077,6 +1079,7 @@ def _my_step(
     if form is None:
         return redirect("inspections:my_case", pk=case.pk)
     context = _my_context(user, case)
+    context.update(_checkin_qr(request, case))
     context[form_name] = form
     return render(request, "inspections/my_case.html", context, status=400)
 
@@ -1201,6 +1204,34 @@ def _by_code(code: str) -> InspectionCase:
     )
 
 
+def _by_checkin_code(code: str) -> InspectionCase:
+    return get_object_or_404(
+        InspectionCase.objects.select_related("organisation", "enterprise", "region"),
+        checkin_code=code.strip().upper(),
+    )
+
+
+def _is_its_enterprise(user: Any, case: InspectionCase) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.role == Role.ENTERPRISE
+        and user.enterprise_id == case.enterprise_id
+    )
+
+
+def _checkin_qr(request: HttpRequest, case: InspectionCase) -> dict[str, str]:
+    """The check-in code the enterprise shows the officers at its door, as a QR code. Only the
+    enterprise's own pages carry it: scanning it is what proves an officer is there."""
+    if case.status not in APPROVED_STATES or case.status in (
+        CaseStatus.INSPECTED,
+        CaseStatus.RECTIFYING,
+        CaseStatus.CLOSED,
+    ):
+        return {}
+    url = request.build_absolute_uri(reverse("inspections:checkin", args=[case.checkin_code]))
+    return {"checkin_url": url, "qr_svg": _qr_svg(url)}
+
+
 def _qr_svg(url: str) -> str:
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
     text = image.to_string(encoding="unicode")
@@ -1233,9 +1264,10 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         }
         for a in case.assignments.select_related("officer").order_by("position")
     ]
-    checkin_url = request.build_absolute_uri(
-        reverse("inspections:checkin", args=[case.verify_code])
-    )
+    # The check-in code is the enterprise's to show: this public page carries it only for a
+    # signed-in user of the inspected enterprise (an unannounced inspection's enterprise reaches
+    # the case here first, from the code the officers present).
+    own = _is_its_enterprise(request.user, case)
     return render(
         request,
         "inspections/verify.html",
@@ -1246,8 +1278,8 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
             "officers": officers,
             "items": list(case.items.order_by("code")),
             "prohibitions": document_selectors.current_prohibitions(today),
-            "checkin_url": checkin_url,
-            "qr_svg": _qr_svg(checkin_url) if approved or emergency else "",
+            "is_its_enterprise": own,
+            **(_checkin_qr(request, case) if own and (approved or emergency) else {}),
             "today": today,
         },
     )
@@ -1257,7 +1289,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def checkin(request: HttpRequest, code: str) -> HttpResponse:
     user = request_user(request)
-    case = _by_code(code)
+    case = _by_checkin_code(code)
     officer = Officer.objects.filter(user=user).first()
     if officer is None:
         raise PermissionDenied("只有绑定了执法证的执法人员账号可以签到。")
@@ -1269,13 +1301,18 @@ def checkin(request: HttpRequest, code: str) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         try:
-            services.check_in(case, actor=user, code=code)
+            location = services.clean_location(
+                request.POST.get("latitude"),
+                request.POST.get("longitude"),
+                request.POST.get("accuracy"),
+            )
+            services.check_in(case, actor=user, code=code, location=location)
         except ValidationError as error:
             errors = error.messages
         else:
             case.refresh_from_db()
             messages.success(request, f"{officer.name} 已签到。")
-            return redirect("inspections:checkin", code=case.verify_code)
+            return redirect("inspections:checkin", code=case.checkin_code)
     assignment.refresh_from_db()
     return render(
         request,

@@ -52,8 +52,8 @@ def _private_media(settings, tmp_path):
 def open_as(chromium, live_server):
     """``open_as(user, phone=False)`` → that persona's browser page at the home page, signed in.
 
-    Each persona keeps its browser; it signs in again when the days travelled have outlived its
-    session (two weeks)."""
+    Each persona keeps its browser; it signs in again when the time travelled has outlived its
+    session (the idle timeout)."""
     pages = {}
 
     def _open(user, *, phone: bool = False):
@@ -190,9 +190,10 @@ def test_one_case_walks_through_every_step_as_the_real_personas(
         submit(firm, "预约")
         assert "已预约" in firm.get_by_test_id("booking").inner_text()
 
-    # Inspection day: the enterprise shows its code, the officer pair checks in on their phones.
+    # Inspection day: the enterprise verifies the inspection and shows its check-in code on its
+    # own phone, signed in; the officer pair checks in on theirs.
     with at(dt.date(2026, 3, 17), 9):
-        door = open_as(None, phone=True)
+        door = open_as(enterprise, phone=True)
         door.goto(reverse("inspections:verify", args=[case.verify_code]))
         assert door.get_by_test_id("verdict").inner_text().startswith("真实有效 · 已经批准")
         assert door.get_by_test_id("officer").count() == 2
@@ -312,6 +313,7 @@ def test_an_exempt_complaint_case_goes_on_site_without_a_notice(
     inspector,
     second_inspector,
     approver,
+    enterprise,
     zhoushan_enterprise,
     items,
     officer_one,
@@ -343,7 +345,7 @@ def test_an_exempt_complaint_case_goes_on_site_without_a_notice(
         submit(boss, "批准")
         assert status(boss) == "已批准"
 
-        door = open_as(None, phone=True)
+        door = open_as(enterprise, phone=True)
         door.goto(reverse("inspections:verify", args=[case.verify_code]))
         assert door.get_by_test_id("verdict").inner_text().startswith("真实有效 · 已经批准")
         checkin = door.get_by_test_id("checkin-qr").get_by_role("link").get_attribute("href")

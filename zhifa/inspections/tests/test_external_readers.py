@@ -79,8 +79,8 @@ def complaint_case(
         services.submit_case(case, actor=inspector)
         services.approve_case(case, actor=approver, opinion=OPINION)
         services.assign_social_supervisor(case, actor=inspector, supervisor=social_supervisor)
-        services.check_in(case, actor=inspector, code=case.verify_code)
-        services.check_in(case, actor=second_inspector, code=case.verify_code)
+        services.check_in(case, actor=inspector, code=case.checkin_code)
+        services.check_in(case, actor=second_inspector, code=case.checkin_code)
         services.record_finding(
             case,
             actor=inspector,
