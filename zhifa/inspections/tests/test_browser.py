@@ -150,7 +150,7 @@ def test_one_case_walks_through_every_step_as_the_real_personas(
 
         # The date moves to the 17th: the page warns, the case goes back for approval.
         page.get_by_role("link", name="返回").click()
-        page.get_by_role("link", name="修改").click()
+        page.get_by_role("link", name="修改", exact=True).click()
         assert "案件将退回重新审批" in page.get_by_test_id("reapproval-warning").inner_text()
         page.get_by_label("检查日期").fill("2026-03-17")
         submit(page, "保存修改")
