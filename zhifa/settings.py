@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "axes",
     "zhifa.audit",
     "zhifa.org",
     "zhifa.registry",
@@ -80,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a refused (locked-out) login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "zhifa.urls"
@@ -128,9 +132,30 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "zhifa.org.passwords.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login lockout (django-axes): ZHIFA_LOGIN_FAILURE_LIMIT wrong passwords for one user name from
+# one address lock that pair out for ZHIFA_LOGIN_LOCKOUT_MINUTES, on the login page and the admin
+# alike; a successful login clears the count. An administrator lifts a lockout early in the admin
+# (用户 → 解除登录锁定) or with ``zhifa unlock USERNAME``.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("ZHIFA_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("ZHIFA_LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "zhifa.web.views.locked_out"
+# The admin unlocks through zhifa's own user admin (in Chinese, audited), not axes' pages.
+AXES_ENABLE_ADMIN = False
+# Behind a reverse proxy, the number of proxies in front of Django, so that the client's own
+# address (not the proxy's) is what a lockout is keyed by.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("ZHIFA_PROXY_COUNT", "0")) or None
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -151,6 +176,10 @@ EMAIL_BACKEND = os.environ.get(
 )
 
 SESSION_COOKIE_HTTPONLY = True
+# Idle timeout: a session ends ZHIFA_SESSION_IDLE_MINUTES after the user's last request (each
+# request saves the session and so moves its expiry on).
+SESSION_COOKIE_AGE = int(os.environ.get("ZHIFA_SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
 # Set ZHIFA_SECURE_COOKIES=1 behind HTTPS; the demo on http://127.0.0.1 needs them off.
 SESSION_COOKIE_SECURE = _env_bool("ZHIFA_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -173,6 +202,9 @@ ZHIFA_YEARLY_INSPECTION_CAP = int(os.environ.get("ZHIFA_YEARLY_INSPECTION_CAP", 
 ZHIFA_ORAL_NOTICE_MAKEUP_WORKING_DAYS = int(
     os.environ.get("ZHIFA_ORAL_NOTICE_MAKEUP_WORKING_DAYS", "3")
 )
+# Days after the approved (notified) inspection date on which officers may still check in; 0:
+# that date only. Before the date no check-in is accepted.
+ZHIFA_CHECKIN_WINDOW_DAYS = int(os.environ.get("ZHIFA_CHECKIN_WINDOW_DAYS", "0"))
 # Rows per page in list views.
 ZHIFA_PAGE_SIZE = int(os.environ.get("ZHIFA_PAGE_SIZE", "25"))
 

@@ -150,11 +150,14 @@ def reserve_number(
     kind: DocumentKind | str,
     year: int | None = None,
     actor: Any,
+    purpose: models.Model | None = None,
 ) -> DocumentNumber:
     """Take the next number of the sequence and commit it at once as reserved.
 
     Runs in its own transaction so the number is never given out twice, whatever becomes of the
-    caller's work; it therefore refuses to run inside the caller's open transaction.
+    caller's work; it therefore refuses to run inside the caller's open transaction. ``purpose``
+    names the document the number is reserved for, so that a reservation left behind by a
+    process that died is found and voided (``void_abandoned_reservations``).
     """
     if _outer_transaction_open():
         raise NumberingError(
@@ -179,6 +182,8 @@ def reserve_number(
             text=format_number(designator, year, sequence.last_number),
             status=NumberStatus.RESERVED,
             reserved_by=actor if getattr(actor, "pk", None) else None,
+            object_type=purpose._meta.label_lower if purpose is not None else "",
+            object_id=str(purpose.pk) if purpose is not None else "",
         )
         record_change(
             actor=actor,
@@ -257,6 +262,44 @@ def void_number(number: DocumentNumber, *, reason: str, actor: Any) -> DocumentN
     return current
 
 
+# A reservation is in flight for the seconds one document takes to issue; one older than this
+# was left behind by a process that died between reserving and using it (kill -9, a crash).
+RESERVATION_ABANDONED_AFTER = dt.timedelta(minutes=10)
+
+
+def void_abandoned_reservations(
+    *,
+    documents: Iterable[int] | None = None,
+    older_than: dt.timedelta | None = RESERVATION_ABANDONED_AFTER,
+    reason: str = "",
+    actor: Any = None,
+) -> list[DocumentNumber]:
+    """Void the numbers reserved and never used because the issuing process died, each with
+    its reason in the 文号台账, so that the ledger has no gap that is not a recorded void.
+
+    ``documents`` limits it to the reservations made for those drafts (a resumed batch: its
+    worker is known dead, whatever the age); ``older_than`` to reservations older than that."""
+    numbers = DocumentNumber.objects.filter(status=NumberStatus.RESERVED).select_related("kind")
+    if documents is not None:
+        ids = [str(pk) for pk in documents]
+        numbers = numbers.filter(object_type="documents.document", object_id__in=ids)
+    if older_than is not None:
+        numbers = numbers.filter(reserved_at__lt=timezone.now() - older_than)
+        if not reason:
+            minutes = int(older_than.total_seconds() // 60)
+            reason = (
+                f"预留后超过 {minutes} 分钟未使用：签发过程中断（进程终止），自动作废；"
+                "相关文书重新签发时另取新号。"
+            )
+    voided = []
+    for number in list(numbers.order_by("pk")):
+        try:
+            voided.append(void_number(number, reason=reason, actor=actor))
+        except NumberingError:
+            continue  # used or voided meanwhile by the process that reserved it
+    return voided
+
+
 def _refresh(stale: DocumentNumber, current: DocumentNumber) -> None:
     """Bring the caller's instance up to date, so it need not reload."""
     for name in ("status", "used_at", "voided_at", "void_reason", "object_type", "object_id"):
@@ -286,11 +329,16 @@ def allocate_number(
     kind: DocumentKind | str,
     year: int | None = None,
     actor: Any,
+    purpose: models.Model | None = None,
 ) -> Iterator[NumberAllocation]:
     """Reserve a number (committed), run the body in ``transaction.atomic()`` and mark the
     number used in that same transaction. If the body raises, its work rolls back, the number is
-    recorded as voided in a transaction of its own, and the exception propagates."""
-    number = reserve_number(organisation=organisation, kind=kind, year=year, actor=actor)
+    recorded as voided in a transaction of its own, and the exception propagates. If the process
+    dies instead, the reservation (for ``purpose``) is voided later by
+    ``void_abandoned_reservations``."""
+    number = reserve_number(
+        organisation=organisation, kind=kind, year=year, actor=actor, purpose=purpose
+    )
     allocation = NumberAllocation(number=number)
     try:
         with transaction.atomic():
@@ -604,6 +652,7 @@ def issue_document(
             kind=current.kind,
             year=issue_date.year,
             actor=actor,
+            purpose=current,
         ) as allocation:
             locked = _locked_document(current)
             _check_transition(locked, DocumentStatus.ISSUED, doing="签发")
@@ -1115,25 +1164,22 @@ def issue_documents_in_batch(
             raise ValidationError(
                 f"{_item_label(document)}当前为“{state}”，只有草稿可以签发；请取消勾选后再试。"
             )
-    queued = (
-        Document.objects.filter(
-            pk__in=ids,
-            batch_items__status=BatchItemStatus.PENDING,
-            batch_items__batch__status__in=(BatchStatus.QUEUED, BatchStatus.RUNNING),
-        )
-        .select_related("kind")
-        .first()
-    )
-    if queued is not None:
-        raise ValidationError(
-            f"{_item_label(queued)}已在另一批次中等待签发，请取消勾选或等该批次完成后再试。"
-        )
     kinds = {d.kind_id for d in documents}
     kind = documents[0].kind if len(kinds) == 1 else None
     title = _clean_text(title, label="批次名称", required=False, limit=200) or (
         f"批量签发{kind.name if kind else '文书'}（{len(documents)} 份）"
     )
     with transaction.atomic():
+        # Simultaneous requests for the same drafts queue here (the drafts' rows are locked, in
+        # one order, until commit; SQLite's writers queue at BEGIN IMMEDIATE), so the second
+        # finds the first's batch only now, inside its transaction, and is refused.
+        list(
+            Document.objects.select_for_update(no_key=True)
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        _refuse_drafts_already_queued(ids)
         now = timezone.now()
         batch = DocumentBatch.objects.create(
             organisation=organisation,
@@ -1161,6 +1207,23 @@ def issue_documents_in_batch(
             summary=f"发起批量签发“{title}”，共 {len(documents)} 份文书",
         )
     return batch
+
+
+def _refuse_drafts_already_queued(ids: list[int]) -> None:
+    queued = (
+        Document.objects.filter(
+            pk__in=ids,
+            batch_items__status=BatchItemStatus.PENDING,
+            batch_items__batch__status__in=(BatchStatus.QUEUED, BatchStatus.RUNNING),
+        )
+        .select_related("kind")
+        .order_by("pk")
+        .first()
+    )
+    if queued is not None:
+        raise ValidationError(
+            f"{_item_label(queued)}已在另一批次中等待签发，请取消勾选或等该批次完成后再试。"
+        )
 
 
 def enqueue_batch(batch_id: int) -> None:
@@ -1331,6 +1394,20 @@ def run_batch(
         .order_by("position")
         .values_list("pk", flat=True)
     )
+    if batch.attempts > 1:
+        # Resuming: the worker before died, perhaps between reserving a 文号 for a draft and
+        # using it. Its reservations are voided with the reason; the drafts take new numbers.
+        void_abandoned_reservations(
+            documents=batch.items.filter(
+                pk__in=pending_ids, document__status=DocumentStatus.DRAFT
+            ).values_list("document_id", flat=True),
+            older_than=None,
+            reason=(
+                f"批量签发“{batch.title}”中断（执行进程终止），该文号已预留但未用于文书；"
+                "续办时作废，文书另取新号。"
+            ),
+            actor=actor,
+        )
     for item_id in pending_ids:
         item = (
             DocumentBatchItem.objects.select_related("document__kind")

@@ -633,7 +633,8 @@ def perform_draw(draw: DrawTask, *, values: list[str], actor: Any) -> DrawTask:
             if officer.organisation_id != draw.organisation_id:
                 return "已调离本机关"
             if cert_no not in officer_reason_today:
-                officer_reason_today[cert_no] = officer.ineligibility_reason(day)
+                # The record is public: the category only, never a disciplinary reason.
+                officer_reason_today[cert_no] = officer.public_ineligibility(day)
             if officer_reason_today[cert_no]:
                 return officer_reason_today[cert_no]
             if officer.pk in conflicts.get(enterprise_id, {}):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, cast
+from typing import Annotated, Any, Literal, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -132,6 +132,18 @@ class CaseOfficerOut(Schema):
     checked_in_at: dt.datetime | None = Field(description="扫码签到时间；未签到为空")
 
 
+class CheckInLocationOut(Schema):
+    latitude: float = Field(description="纬度（WGS-84，手机浏览器定位）")
+    longitude: float = Field(description="经度")
+    accuracy: int | None = Field(description="定位精度（米）")
+
+
+class AgencyCaseOfficerOut(CaseOfficerOut):
+    checkin_location: CheckInLocationOut | None = Field(
+        description="签到时手机给出的位置；未签到或手机未提供位置为空"
+    )
+
+
 class EvidenceOut(Schema):
     id: int = Field(description="下载：GET /api/inspections/evidence/{id}")
     name: str
@@ -239,11 +251,17 @@ class BookingOut(Schema):
 
 
 class CaseDetailOut(_CaseFields):
+    audience: Literal["agency"] = Field(
+        description="agency：执法机关与执法监督机关看到的完整案件记录"
+    )
     reason: str
     exemption_reason: str = Field(description="免于预告理由")
-    verify_code: str = Field(description="扫码入企核验码（企业出示，执法人员扫码签到）")
+    verify_code: str = Field(
+        description="扫码核验码（执法人员出示，企业在公开核验页 /inspections/v/{核验码}/ "
+        "核验检查真伪）；签到码只向被检查企业显示，不在本输出中"
+    )
     items: list[ItemRef]
-    officers: list[CaseOfficerOut]
+    officers: list[AgencyCaseOfficerOut]
     findings: list[FindingOut]
     documents: list[DocumentRef] = Field(description="各环节产生的文书（仅列您有权查看的）")
     requested_by: str
@@ -271,6 +289,59 @@ class CaseDetailOut(_CaseFields):
     objections: list[ObjectionOut]
     bookings: list[BookingOut]
     cancel_reason: str
+
+
+class ExternalFindingOut(Schema):
+    position: int
+    item_code: str = Field(description="检查事项编码；“其他情况”为空")
+    item_name: str
+    result: str = Field(description="compliant 符合、problem 发现问题、na 不适用")
+    result_label: str
+    description: str
+
+
+class ExternalRecheckOut(Schema):
+    rechecked_on: dt.date
+    passed: bool
+
+
+class ExternalCaseOut(_CaseFields):
+    """What the enterprise and a social supervisor read: the cut the enterprise's own page makes.
+    The agency's internal record (its 检查事由, the exemption reason, who requested and approved
+    with what opinion, findings before the decision, the discretion proposal and any reason for
+    departing from it, the oral notice record, the decision note) is not part of it."""
+
+    audience: Literal["external"] = Field(
+        description="external：被检查企业和社会监督员看到的对外内容，不含机关内部记录"
+    )
+    reason: str = Field(description="检查事由（对外说明，按检查类型；不含举报人等机关内部记录）")
+    verify_code: str = Field(description="扫码核验码（公开核验页 /inspections/v/{核验码}/）")
+    checkin_code: str | None = Field(
+        description="签到码：执法人员到场时由企业出示、供其扫码签到（仅被检查企业本身可见）"
+    )
+    items: list[ItemRef]
+    officers: list[CaseOfficerOut]
+    findings: list[ExternalFindingOut] = Field(description="检查记录；作出处理决定后才列出")
+    documents: list[DocumentRef] = Field(description="送达本企业的文书")
+    notified_at: dt.datetime | None
+    started_at: dt.datetime | None
+    inspected_at: dt.datetime | None
+    decided_at: dt.datetime | None
+    rectify_deadline: dt.date | None
+    rechecks: list[ExternalRecheckOut]
+    closed_at: dt.datetime | None
+    published_at: dt.datetime | None
+    result_summary: str
+    rating: int | None
+    rating_comment: str
+    rated_at: dt.datetime | None
+    objections: list[ObjectionOut] = Field(description="本企业提出的异议（仅企业本身可见）")
+    bookings: list[BookingOut] = Field(description="本企业的指导预约（仅企业本身可见）")
+    cancel_reason: str
+
+
+# One endpoint, two readers: ``audience`` says which output a response is.
+CaseView = Annotated[CaseDetailOut | ExternalCaseOut, Field(discriminator="audience")]
 
 
 class TimelineEntryOut(Schema):
@@ -430,7 +501,10 @@ class OralNoticeIn(Schema):
 
 
 class CheckInIn(Schema):
-    code: str = Field(description="扫描企业出示的检查码得到的核验码")
+    code: str = Field(description="扫描企业出示的签到码得到的码（只在企业的页面上显示）")
+    latitude: float | None = Field(None, description="手机定位的纬度（WGS-84），可不填")
+    longitude: float | None = Field(None, description="手机定位的经度，可不填")
+    accuracy: float | None = Field(None, description="定位精度（米），可不填")
 
 
 class SocialSupervisorIn(Schema):
@@ -689,13 +763,59 @@ def _objection(objection: Objection) -> dict[str, Any]:
     }
 
 
-def _case_payload(case: InspectionCase, user: User) -> dict[str, Any]:
+def _external_payload(case: InspectionCase, user: User) -> dict[str, Any]:
+    """The external cut of a case (``ExternalCaseOut``), built from the reader's own scope:
+    documents through ``visible_to``, objections and bookings only for the enterprise."""
     links = (
         CaseDocument.objects.filter(case=case)
         .filter(document__in=visible_to(user, Document.objects.all()))
         .select_related("document__kind", "document__number")
     )
-    oral = OralNotice.objects.filter(case=case).select_related("told_by", "head").first()
+    own = user.role == Role.ENTERPRISE
+    decided = case.decided_at is not None
+    return {
+        **_case_fields(case),
+        "audience": "external",
+        "reason": selectors.external_reason(case),
+        "verify_code": case.verify_code,
+        "checkin_code": case.checkin_code if own else None,
+        "items": [{"code": i.code, "name": i.name} for i in case.items.order_by("code")],
+        "officers": _case_officers(case),
+        "findings": [
+            {
+                "position": f.position,
+                "item_code": f.item.code if f.item else "",
+                "item_name": f.item.name if f.item else "其他情况",
+                "result": f.result,
+                "result_label": str(FindingResult(f.result).label),
+                "description": f.description,
+            }
+            for f in (selectors.findings_of(case) if decided else [])
+        ],
+        "documents": [_document_ref(link.document, link.step) for link in links],
+        "notified_at": case.notified_at,
+        "started_at": case.started_at,
+        "inspected_at": case.inspected_at,
+        "decided_at": case.decided_at,
+        "rectify_deadline": case.rectify_deadline,
+        "rechecks": [
+            {"rechecked_on": r.rechecked_on, "passed": r.passed} for r in case.rechecks.all()
+        ],
+        "closed_at": case.closed_at,
+        "published_at": case.published_at,
+        "result_summary": case.result_summary,
+        "rating": case.rating,
+        "rating_comment": case.rating_comment,
+        "rated_at": case.rated_at,
+        "objections": [_objection(o) for o in case.objections.order_by("submitted_at", "pk")]
+        if own
+        else [],
+        "bookings": list(case.bookings.select_related("slot__officer", "case")) if own else [],
+        "cancel_reason": case.cancel_reason,
+    }
+
+
+def _case_fields(case: InspectionCase) -> dict[str, Any]:
     return {
         "id": case.pk,
         "reference": case.reference,
@@ -715,19 +835,51 @@ def _case_payload(case: InspectionCase, user: User) -> dict[str, Any]:
         "is_emergency": case.is_emergency,
         "outcome": case.outcome,
         "outcome_label": case.get_outcome_display() if case.outcome else "",
+    }
+
+
+def _case_officers(case: InspectionCase, *, located: bool = False) -> list[dict[str, Any]]:
+    rows = []
+    for a in case.assignments.select_related("officer").order_by("position"):
+        row: dict[str, Any] = {
+            "position": a.position,
+            "name": a.officer.name,
+            "cert_no": a.officer.cert_no,
+            "checked_in_at": a.checked_in_at,
+        }
+        if located:
+            row["checkin_location"] = (
+                None
+                if a.checkin_latitude is None or a.checkin_longitude is None
+                else {
+                    "latitude": float(a.checkin_latitude),
+                    "longitude": float(a.checkin_longitude),
+                    "accuracy": a.checkin_accuracy,
+                }
+            )
+        rows.append(row)
+    return rows
+
+
+def _case_payload(case: InspectionCase, user: User) -> dict[str, Any]:
+    """The case as ``user`` may read it: the full record for the agencies and supervising
+    bureaus, the external cut for the enterprise and a social supervisor."""
+    if selectors.is_external(user):
+        return _external_payload(case, user)
+    links = (
+        CaseDocument.objects.filter(case=case)
+        .filter(document__in=visible_to(user, Document.objects.all()))
+        .select_related("document__kind", "document__number")
+    )
+    oral = OralNotice.objects.filter(case=case).select_related("told_by", "head").first()
+    return {
+        **_case_fields(case),
+        "audience": "agency",
         "reason": case.reason,
         "exemption_reason": case.exemption_reason,
         "verify_code": case.verify_code,
         "items": [{"code": i.code, "name": i.name} for i in case.items.order_by("code")],
-        "officers": [
-            {
-                "position": a.position,
-                "name": a.officer.name,
-                "cert_no": a.officer.cert_no,
-                "checked_in_at": a.checked_in_at,
-            }
-            for a in case.assignments.select_related("officer").order_by("position")
-        ],
+        "officers": _case_officers(case, located=True),
         "findings": [
             {
                 "position": f.position,
@@ -894,7 +1046,14 @@ def list_cases(
     return selectors.search_cases(cases, q=q.strip(), status=status, kind=kind, year=year)
 
 
-@router.get("/cases/{case_id}", response={200: CaseDetailOut, 404: Message}, summary="检查案件详情")
+@router.get(
+    "/cases/{case_id}",
+    response={200: CaseView, 404: Message},
+    summary="检查案件详情",
+    description="执法机关和执法监督机关得到完整记录（audience=agency）；被检查企业和社会监督员"
+    "得到对外内容（audience=external），不含检查事由原文、免于预告理由、审批、决定前的检查记录、"
+    "裁量建议与未采纳理由、口头通知记录和处理说明。",
+)
 def get_case(request: HttpRequest, case_id: int) -> Status[Any]:
     user = _user(request)
     return Status(200, _case_payload(_case(user, case_id), user))
@@ -1025,7 +1184,7 @@ def update_case(request: HttpRequest, case_id: int, payload: CaseChangeIn) -> St
 
 
 _STEP_RESPONSES: dict[int, Any] = {
-    200: CaseDetailOut,
+    200: CaseView,
     403: Message,
     404: Message,
     400: FieldErrors,
@@ -1212,9 +1371,20 @@ def complete_makeup(request: HttpRequest, case_id: int, payload: OpinionIn) -> S
     "/cases/{case_id}/check-in",
     response=_STEP_RESPONSES,
     summary="执法人员扫码签到；两名持有效执法证的执法人员签到后进入现场检查",
+    description="只能用被检查企业出示的签到码，只能在批准（预告）的检查日期签到（或其后 "
+    "ZHIFA_CHECKIN_WINDOW_DAYS 天内），提前或逾期一律拒绝；记录签到时间和手机提供的位置。",
 )
 def check_in(request: HttpRequest, case_id: int, payload: CheckInIn) -> Status[Any]:
-    return _step(request, case_id, lambda c, u: services.check_in(c, actor=u, code=payload.code))
+    return _step(
+        request,
+        case_id,
+        lambda c, u: services.check_in(
+            c,
+            actor=u,
+            code=payload.code,
+            location=services.clean_location(payload.latitude, payload.longitude, payload.accuracy),
+        ),
+    )
 
 
 @router.post(

@@ -147,6 +147,15 @@ class InspectionCase(models.Model):
     verify_code = models.CharField(
         "扫码核验码", max_length=16, unique=True, help_text="企业扫码核验检查真伪用。"
     )
+    # Shown only to the enterprise (its own pages): officers scanning it prove they stand at its
+    # door. Never part of the agency's pages or API output, which is what makes it proof.
+    checkin_code = models.CharField(
+        "签到码",
+        max_length=16,
+        unique=True,
+        editable=False,
+        help_text="企业出示、执法人员扫码签到用，只向被检查企业显示。",
+    )
     organisation = models.ForeignKey(
         Organisation, verbose_name="执法机关", on_delete=models.PROTECT, related_name="cases"
     )
@@ -329,6 +338,14 @@ class CaseOfficer(models.Model):
     )
     position = models.PositiveSmallIntegerField("顺序")
     checked_in_at = models.DateTimeField("签到时间", null=True, blank=True)
+    # Where the officer's phone said he was when he checked in, if it said (browser geolocation).
+    checkin_latitude = models.DecimalField(
+        "签到位置纬度", max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    checkin_longitude = models.DecimalField(
+        "签到位置经度", max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    checkin_accuracy = models.PositiveIntegerField("签到位置精度（米）", null=True, blank=True)
 
     class Meta:
         verbose_name = "检查人员"

@@ -48,6 +48,37 @@ def cases_for(user: Any) -> QuerySet[InspectionCase]:
     return qs
 
 
+# Readers outside the agencies: they get their own cut of a case (``external_reason``, the
+# API's external output, their own pages), never the agency's internal record.
+EXTERNAL_ROLES = frozenset({Role.ENTERPRISE, Role.SOCIAL_SUPERVISOR})
+
+# What an external reader is told of why a case was opened. The agency's own 检查事由 may name a
+# complainant (a 举报 case), so it never leaves the agency and its supervising bureau.
+EXTERNAL_REASONS = {
+    InspectionKind.PLANNED: "按年度执法计划实施的双随机抽查",
+    InspectionKind.SPECIAL: "按专项检查工作安排实施的检查",
+    InspectionKind.JOINT: "多部门联合检查（综合查一次）",
+    InspectionKind.COMPLAINT: "依举报投诉检查",
+    InspectionKind.COVERT: "依法实施的暗访暗查",
+    InspectionKind.UNANNOUNCED: "依法实施的“四不两直”检查",
+    InspectionKind.SAFETY: "直接涉及人民群众生命财产安全的检查",
+}
+
+
+def is_external(user: Any) -> bool:
+    """True for an enterprise user or a social supervisor (never for an administrator)."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and not user.is_admin
+        and user.role in EXTERNAL_ROLES
+    )
+
+
+def external_reason(case: InspectionCase) -> str:
+    return EXTERNAL_REASONS[InspectionKind(case.kind)]
+
+
 def get_case_or_404(user: Any, pk: int) -> InspectionCase:
     try:
         return cases_for(user).get(pk=pk)
@@ -57,6 +88,9 @@ def get_case_or_404(user: Any, pk: int) -> InspectionCase:
 
 def evidence_for(user: Any, pk: int) -> FindingEvidence:
     """An evidence file of a case ``user`` may see, else 404 (never 403)."""
+    if is_external(user):
+        # Evidence is the agency's file; the enterprise's page and the external output list none.
+        raise Http404("没有找到该证据文件，或您无权查看。")
     evidence = (
         FindingEvidence.objects.select_related("finding")
         .filter(pk=pk, finding__case__in=cases_for(user))
@@ -119,8 +153,10 @@ def inbox(user: Any, today: dt.date | None = None) -> list[InboxSection]:
                 _section(
                     "approve",
                     "待我审批",
-                    "凡检查必审批：审批人不能是申请人。",
-                    mine.filter(status=CaseStatus.SUBMITTED).exclude(requested_by=user),
+                    "凡检查必审批：审批人不能是申请人，也不能是参加检查的执法人员。",
+                    mine.filter(status=CaseStatus.SUBMITTED)
+                    .exclude(requested_by=user)
+                    .exclude(assignments__officer__user=user),
                 )
             )
             sections.append(

@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from zhifa import timefmt
+from zhifa.audit.models import AuditRecord
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
 from zhifa.discretion.conditions import Circumstance
@@ -368,6 +370,7 @@ def create_case(
         case = InspectionCase.objects.create(
             reference=code,
             verify_code=code,
+            checkin_code=_new_checkin_code(),
             organisation=organisation,
             region_id=enterprise.region_id,
             enterprise=enterprise,
@@ -501,14 +504,57 @@ def revise_case(case: InspectionCase, *, actor: Any) -> InspectionCase:
     return case
 
 
+# Steps that write what an approval approves (the enterprise, items, officers, date, reasons).
+CONTENT_ACTIONS = (
+    "inspections.case.create",
+    "inspections.case.update",
+    "inspections.case.submit",
+    "inspections.case.join",
+)
+APPROVAL_ACTIONS = ("inspections.case.approve", "inspections.case.makeup")
+ANOTHER_APPROVER = "请由本机关另一名执法机关负责人审批。"
+
+
+def approval_refusal(case: InspectionCase, actor: Any) -> str | None:
+    """Why ``actor``, an approver of the case's agency, may still not approve it, or None.
+
+    Separation of duties: no one approves an inspection he takes part in (one of its officers),
+    nor content he wrote himself — he requested the case, or since its last approval he changed
+    its content or submitted it."""
+    if case.requested_by_id == actor.pk:
+        return f"案件 {case.reference} 由您提请，申请人不能审批自己提请的检查，{ANOTHER_APPROVER}"
+    mine = case.assignments.filter(officer__user_id=actor.pk).select_related("officer").first()
+    if mine is not None:
+        return (
+            f"您（{mine.officer.name}，执法证 {mine.officer.cert_no}）是案件 {case.reference} 的"
+            f"执法人员，参加检查的人员不能审批本次检查，{ANOTHER_APPROVER}"
+        )
+    records = AuditRecord.objects.for_object(case)
+    approved_at = (
+        records.filter(action__in=APPROVAL_ACTIONS)
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    edits = records.filter(actor_id=actor.pk, action__in=CONTENT_ACTIONS)
+    if approved_at is not None:
+        edits = edits.filter(seq__gt=approved_at)
+    edit = edits.order_by("-seq").first()
+    if edit is not None:
+        doing = "提请审批" if edit.action == "inspections.case.submit" else "修改了检查内容"
+        return (
+            f"案件 {case.reference} 由您{doing}，修改或提请检查内容的人不能审批该检查，"
+            f"{ANOTHER_APPROVER}"
+        )
+    return None
+
+
 def _approve_one(
     current: InspectionCase, *, actor: Any, opinion: str, batch: ApprovalBatch | None
 ) -> None:
-    if current.requested_by_id == actor.pk:
-        raise PermissionDenied(
-            f"案件 {current.reference} 由您提请，申请人不能审批自己提请的检查，"
-            "请由本机关另一名执法机关负责人审批。"
-        )
+    refusal = approval_refusal(current, actor)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
     _transition(current, CaseStatus.APPROVED, doing="审批")
     problems = officer_problems(
         [a.officer for a in current.assignments.select_related("officer")],
@@ -930,6 +976,9 @@ def complete_makeup(case: InspectionCase, *, actor: Any, opinion: str = "") -> D
         raise PermissionDenied(
             "申请人不能为自己提请的紧急检查补办审批，请由另一名执法机关负责人办理。"
         )
+    refusal = approval_refusal(case, actor)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
     opinion = _text(opinion, label="审批意见", limit=500) or "同意，补办审批手续。"
     today = _today()
     late = "（已超过补办期限）" if today > oral.makeup_due else ""
@@ -970,13 +1019,82 @@ def complete_makeup(case: InspectionCase, *, actor: Any, opinion: str = "") -> D
 # --- On site: 扫码入企 ----------------------------------------------------------------------------
 
 
-def check_in(case: InspectionCase, *, actor: Any, code: str) -> CaseOfficer:
-    """An officer checks in by scanning the enterprise's code; with two valid officers in, the
-    inspection is on site."""
+def _new_checkin_code() -> str:
+    while True:
+        code = documents.new_verification_code()
+        if not InspectionCase.objects.filter(checkin_code=code).exists():
+            return code
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where an officer's phone placed him at check-in (browser geolocation), when it said."""
+
+    latitude: Decimal
+    longitude: Decimal
+    accuracy: int | None = None
+
+
+def clean_location(latitude: Any, longitude: Any, accuracy: Any = None) -> Location | None:
+    """A location from the phone's figures; None when it gave none (geolocation is optional:
+    the officer may have refused it or the phone may have no fix)."""
+    if latitude in (None, "") and longitude in (None, ""):
+        return None
+    try:
+        lat = Decimal(str(latitude)).quantize(Decimal("0.000001"))
+        lon = Decimal(str(longitude)).quantize(Decimal("0.000001"))
+        acc = None if accuracy in (None, "") else round(float(accuracy))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationError(
+            {"location": ["签到位置的经纬度不是数字，请重新获取位置后签到，或不提供位置。"]}
+        ) from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or (acc is not None and acc < 0):
+        raise ValidationError(
+            {"location": ["签到位置超出经纬度范围，请重新获取位置后签到，或不提供位置。"]}
+        )
+    return Location(lat, lon, acc)
+
+
+def checkin_days(case: InspectionCase) -> tuple[dt.date, dt.date]:
+    """The first and last day officers may check in: the approved (and notified) inspection
+    date and ``ZHIFA_CHECKIN_WINDOW_DAYS`` days after it; an emergency inspection, begun by its
+    oral notice, counts from the day it began."""
+    first = case.inspection_date
+    if case.is_emergency and case.started_at is not None:
+        first = timezone.localdate(case.started_at)
+    return first, first + dt.timedelta(days=int(settings.ZHIFA_CHECKIN_WINDOW_DAYS))
+
+
+def _checkin_day_refusal(case: InspectionCase, today: dt.date) -> str | None:
+    first, last = checkin_days(case)
+    approved = "预告" if case.needs_notice else "批准"
+    span = paperwork.chinese_date(first)
+    if last != first:
+        span += f"至{paperwork.chinese_date(last)}"
+    if today < first:
+        return (
+            f"{approved}的检查日期为{paperwork.chinese_date(first)}，今天不能提前进入现场；"
+            "确需提前检查的，请修改检查日期并重新报批。"
+        )
+    if today > last:
+        return (
+            f"{approved}的检查日期为{span}，已过签到期限，不能再进入现场；"
+            "仍需检查的，请修改检查日期并重新报批。"
+        )
+    return None
+
+
+def check_in(
+    case: InspectionCase, *, actor: Any, code: str, location: Location | None = None
+) -> CaseOfficer:
+    """An officer checks in by scanning the code the enterprise shows (its check-in code, which
+    no agency page or output carries), on the approved date or within the configured window;
+    the time and, when the phone gives it, the place are recorded. With two valid officers
+    in, the inspection is on site."""
     officer = Officer.objects.filter(user=actor).first() if actor.is_authenticated else None
     if officer is None:
         raise PermissionDenied("只有绑定了执法证的执法人员账号可以签到。")
-    if code.strip().upper() != case.verify_code:
+    if code.strip().upper() != case.checkin_code:
         raise ValidationError({"code": ["核验码与本次检查不符，请扫描被检查企业出示的检查码。"]})
     assignment = case.assignments.filter(officer=officer).first()
     if assignment is None:
@@ -997,10 +1115,9 @@ def check_in(case: InspectionCase, *, actor: Any, code: str) -> CaseOfficer:
         raise ValidationError(
             f"案件 {case.reference} 当前状态为“{case.get_status_display()}”，须经批准才能进入现场。"
         )
-    if case.needs_notice and today < case.inspection_date:
-        raise ValidationError(
-            f"预告的检查日期为{paperwork.chinese_date(case.inspection_date)}，今天不能提前进入现场。"
-        )
+    day_refusal = _checkin_day_refusal(case, today)
+    if day_refusal is not None:
+        raise ValidationError(day_refusal)
     problems = officer_problems(
         [officer],
         enterprise=case.enterprise,
@@ -1019,6 +1136,10 @@ def check_in(case: InspectionCase, *, actor: Any, code: str) -> CaseOfficer:
         before = case_snapshot(current)
         now = timezone.now()
         assignment.checked_in_at = now
+        if location is not None:
+            assignment.checkin_latitude = location.latitude
+            assignment.checkin_longitude = location.longitude
+            assignment.checkin_accuracy = location.accuracy
         assignment.save()
         checked = current.assignments.filter(checked_in_at__isnull=False).count()
         summary = f"{officer.name}（{officer.cert_no}）在案件 {current.reference} 扫码签到"
@@ -1032,7 +1153,17 @@ def check_in(case: InspectionCase, *, actor: Any, code: str) -> CaseOfficer:
             action="inspections.case.check_in",
             obj=current,
             before=before,
-            after={**case_snapshot(current), "checked_in": officer.cert_no},
+            after={
+                **case_snapshot(current),
+                "checked_in": officer.cert_no,
+                "location": None
+                if location is None
+                else {
+                    "latitude": str(location.latitude),
+                    "longitude": str(location.longitude),
+                    "accuracy": location.accuracy,
+                },
+            },
             summary=summary,
         )
     _refresh(case, current)

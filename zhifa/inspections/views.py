@@ -84,7 +84,22 @@ def _case(request: HttpRequest, pk: int) -> tuple[User, InspectionCase]:
 def _case_url(user: Any, case: InspectionCase) -> str:
     if getattr(user, "role", None) == Role.ENTERPRISE:
         return reverse("inspections:my_case", args=[case.pk])
+    if getattr(user, "role", None) == Role.SOCIAL_SUPERVISOR:
+        return reverse("inspections:accompany_case", args=[case.pk])
     return reverse("inspections:case_detail", args=[case.pk])
+
+
+AGENCY_PAGE_ONLY = (
+    "检查案件的机关内部记录只供执法机关和执法监督机关查看；"
+    "社会监督员请在“伴随监督”中查看所伴随的检查。"
+)
+
+
+def _require_internal_reader(user: User) -> None:
+    """The agency's pages and exports carry its internal record (检查事由, exemption reasons,
+    approvals, the discretion proposals): the enterprise and social supervisors have their own."""
+    if selectors.is_external(user):
+        raise PermissionDenied(AGENCY_PAGE_ONLY)
 
 
 def _notice_dates(case: InspectionCase) -> dict[str, Any]:
@@ -139,6 +154,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     if user.role == Role.ENTERPRISE:
         return redirect("inspections:my_cases")
+    if user.role == Role.SOCIAL_SUPERVISOR:
+        return redirect("inspections:accompany_list")
     form, cases = _filtered(request, user)
     page = Paginator(cases, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
     year = (form.filters() or {}).get("year") or timezone.localdate().year
@@ -162,6 +179,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def case_export(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
+    _require_internal_reader(user)
     _, cases = _filtered(request, user)
     cases = cases.prefetch_related(
         "items", Prefetch("assignments", queryset=CaseOfficer.objects.select_related("officer"))
@@ -283,6 +301,14 @@ def _detail_context(user: User, case: InspectionCase) -> dict[str, Any]:
     write = _may_write(user, case)
     approve = _may_approve(user, case)
     oral = OralNotice.objects.filter(case=case).select_related("told_by", "head").first()
+    # Separation of duties: an approver who takes part in the case or wrote its content is told
+    # why he may not approve it instead of being offered the button.
+    makeup_due = oral is not None and oral.makeup_done_at is None
+    approval_refusal = (
+        services.approval_refusal(case, user)
+        if approve and (status == CaseStatus.SUBMITTED or makeup_due)
+        else None
+    )
     before_site = status in (
         CaseStatus.DRAFT,
         CaseStatus.REJECTED,
@@ -293,14 +319,14 @@ def _detail_context(user: User, case: InspectionCase) -> dict[str, Any]:
         "edit": write and before_site,
         "submit": write and status == CaseStatus.DRAFT,
         "revise": write and status == CaseStatus.REJECTED,
-        "approve": approve and status == CaseStatus.SUBMITTED,
+        "approve": approve and status == CaseStatus.SUBMITTED and approval_refusal is None,
         "approval_form": write and case.approved_by_id is not None and not case.approval_batch_id,
         "notice": write and status == CaseStatus.APPROVED and case.needs_notice,
         "oral_notice": write
         and case.is_emergency
         and oral is None
         and status in (CaseStatus.DRAFT, CaseStatus.APPROVED, CaseStatus.NOTIFIED),
-        "makeup": approve and oral is not None and oral.makeup_done_at is None,
+        "makeup": approve and makeup_due and approval_refusal is None,
         "social_supervisor": write
         and status not in (CaseStatus.CLOSED, CaseStatus.CANCELLED, CaseStatus.INSPECTED),
         "site": write and status == CaseStatus.ON_SITE,
@@ -323,6 +349,7 @@ def _detail_context(user: User, case: InspectionCase) -> dict[str, Any]:
         if case.joint_visit_id
         else [],
         "may_write": write,
+        "approval_refusal": approval_refusal,
         "oral": oral,
         "assignments": list(case.assignments.select_related("officer").order_by("position")),
         "items": list(case.items.order_by("code")),
@@ -348,6 +375,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user, case = _case(request, pk)
     if user.role == Role.ENTERPRISE:
         return redirect("inspections:my_case", pk=case.pk)
+    _require_internal_reader(user)
     return render(request, "inspections/case_detail.html", _detail_context(user, case))
 
 
@@ -845,11 +873,15 @@ def batch_approve(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     if not (rules.can_approve(user) and user.organisation_id):
         raise PermissionDenied(services.APPROVE_DENIED)
-    waiting = (
+    submitted = (
         selectors.cases_for(user)
         .filter(organisation_id=user.organisation_id, status=CaseStatus.SUBMITTED)
         .exclude(requested_by=user)
         .order_by("inspection_date", "pk")
+    )
+    # Only what this approver may approve (separation of duties); the service checks again.
+    waiting = submitted.exclude(
+        pk__in=[c.pk for c in submitted if services.approval_refusal(c, user) is not None]
     )
     form = forms.BatchForm(posted(request), cases=waiting)
     if request.method == "POST" and form.is_valid():
@@ -1021,7 +1053,9 @@ def _my_context(user: User, case: InspectionCase) -> dict[str, Any]:
 @require_GET
 def my_case(request: HttpRequest, pk: int) -> HttpResponse:
     user, case = _my_case(request, pk)
-    return render(request, "inspections/my_case.html", _my_context(user, case))
+    context = _my_context(user, case)
+    context.update(_checkin_qr(request, case))
+    return render(request, "inspections/my_case.html", context)
 
 
 def _my_step(
@@ -1048,6 +1082,7 @@ def _my_step(
     if form is None:
         return redirect("inspections:my_case", pk=case.pk)
     context = _my_context(user, case)
+    context.update(_checkin_qr(request, case))
     context[form_name] = form
     return render(request, "inspections/my_case.html", context, status=400)
 
@@ -1123,6 +1158,45 @@ def my_object(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# --- Social supervisors (伴随监督): the external cut, read only --------------------------------
+
+
+def _social_supervisor(request: HttpRequest) -> User:
+    user = request_user(request)
+    require_role(user, Role.SOCIAL_SUPERVISOR, message="“伴随监督”仅供社会监督员使用。")
+    return user
+
+
+@login_required
+@require_GET
+def accompany_list(request: HttpRequest) -> HttpResponse:
+    user = _social_supervisor(request)
+    cases = selectors.cases_for(user).order_by("-inspection_date", "-pk")
+    page = Paginator(cases, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "inspections/accompany_list.html", {"page": page})
+
+
+@login_required
+@require_GET
+def accompany_case(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _social_supervisor(request)
+    case = selectors.get_case_or_404(user, pk)
+    decided = case.decided_at is not None
+    return render(
+        request,
+        "inspections/accompany_case.html",
+        {
+            "case": case,
+            "reason": selectors.external_reason(case),
+            "assignments": list(case.assignments.select_related("officer").order_by("position")),
+            "items": list(case.items.order_by("code")),
+            "decided": decided,
+            "findings": list(selectors.findings_of(case)) if decided else [],
+            "timeline": selectors.timeline(case, user),
+        },
+    )
+
+
 # --- 扫码入企 and check-in (phone-sized) ---------------------------------------------------------
 
 
@@ -1131,6 +1205,34 @@ def _by_code(code: str) -> InspectionCase:
         InspectionCase.objects.select_related("organisation", "enterprise", "region"),
         verify_code=code.strip().upper(),
     )
+
+
+def _by_checkin_code(code: str) -> InspectionCase:
+    return get_object_or_404(
+        InspectionCase.objects.select_related("organisation", "enterprise", "region"),
+        checkin_code=code.strip().upper(),
+    )
+
+
+def _is_its_enterprise(user: Any, case: InspectionCase) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.role == Role.ENTERPRISE
+        and user.enterprise_id == case.enterprise_id
+    )
+
+
+def _checkin_qr(request: HttpRequest, case: InspectionCase) -> dict[str, str]:
+    """The check-in code the enterprise shows the officers at its door, as a QR code. Only the
+    enterprise's own pages carry it: scanning it is what proves an officer is there."""
+    if case.status not in APPROVED_STATES or case.status in (
+        CaseStatus.INSPECTED,
+        CaseStatus.RECTIFYING,
+        CaseStatus.CLOSED,
+    ):
+        return {}
+    url = request.build_absolute_uri(reverse("inspections:checkin", args=[case.checkin_code]))
+    return {"checkin_url": url, "qr_svg": _qr_svg(url)}
 
 
 def _qr_svg(url: str) -> str:
@@ -1159,14 +1261,16 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     officers = [
         {
             "officer": a.officer,
-            "problem": a.officer.ineligibility_reason(today),
+            # A public page: the category of the problem, never a disciplinary reason.
+            "problem": a.officer.public_ineligibility(today),
             "checked_in_at": a.checked_in_at,
         }
         for a in case.assignments.select_related("officer").order_by("position")
     ]
-    checkin_url = request.build_absolute_uri(
-        reverse("inspections:checkin", args=[case.verify_code])
-    )
+    # The check-in code is the enterprise's to show: this public page carries it only for a
+    # signed-in user of the inspected enterprise (an unannounced inspection's enterprise reaches
+    # the case here first, from the code the officers present).
+    own = _is_its_enterprise(request.user, case)
     return render(
         request,
         "inspections/verify.html",
@@ -1177,8 +1281,8 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
             "officers": officers,
             "items": list(case.items.order_by("code")),
             "prohibitions": document_selectors.current_prohibitions(today),
-            "checkin_url": checkin_url,
-            "qr_svg": _qr_svg(checkin_url) if approved or emergency else "",
+            "is_its_enterprise": own,
+            **(_checkin_qr(request, case) if own and (approved or emergency) else {}),
             "today": today,
         },
     )
@@ -1188,7 +1292,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def checkin(request: HttpRequest, code: str) -> HttpResponse:
     user = request_user(request)
-    case = _by_code(code)
+    case = _by_checkin_code(code)
     officer = Officer.objects.filter(user=user).first()
     if officer is None:
         raise PermissionDenied("只有绑定了执法证的执法人员账号可以签到。")
@@ -1200,13 +1304,18 @@ def checkin(request: HttpRequest, code: str) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         try:
-            services.check_in(case, actor=user, code=code)
+            location = services.clean_location(
+                request.POST.get("latitude"),
+                request.POST.get("longitude"),
+                request.POST.get("accuracy"),
+            )
+            services.check_in(case, actor=user, code=code, location=location)
         except ValidationError as error:
             errors = error.messages
         else:
             case.refresh_from_db()
             messages.success(request, f"{officer.name} 已签到。")
-            return redirect("inspections:checkin", code=case.verify_code)
+            return redirect("inspections:checkin", code=case.checkin_code)
     assignment.refresh_from_db()
     return render(
         request,

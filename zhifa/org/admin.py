@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import Model, QuerySet
+from django.db.models import Model, OuterRef, QuerySet, Subquery, Sum
 from django.forms import ModelForm
 from django.http import HttpRequest
 
@@ -223,12 +224,41 @@ class UserAdmin(AdminOnlyMixin, DjangoUserAdmin):  # type: ignore[type-arg]
         "enterprise",
         "is_staff",
         "is_active",
+        "login_failures",
     ]
     list_filter = ["role", "is_staff", "is_superuser", "is_active"]
     search_fields = ["username", "display_name", "email"]
     autocomplete_fields = ["organisation", "region"]
     raw_id_fields = ["enterprise"]
     list_select_related = ["organisation", "enterprise"]
+    actions = ["unlock_login"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        failures = (
+            AccessAttempt.objects.filter(username=OuterRef("username"))
+            .values("username")
+            .annotate(total=Sum("failures_since_start"))
+            .values("total")
+        )
+        return super().get_queryset(request).annotate(failed_logins=Subquery(failures))
+
+    @admin.display(description="登录失败次数")
+    def login_failures(self, obj: Any) -> str:
+        count = getattr(obj, "failed_logins", None)
+        return f"{count} 次" if count else "—"
+
+    @admin.action(description="解除所选用户的登录锁定")
+    def unlock_login(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        failures = services.login_failures()
+        names = []
+        for user in queryset.order_by("username"):
+            if failures.get(user.username):
+                services.unlock_login(user.username, actor=request.user)
+                names.append(user.display_name or user.username)
+        if names:
+            self.message_user(request, f"已解除 {'、'.join(names)} 的登录锁定。", messages.SUCCESS)
+        else:
+            self.message_user(request, "所选用户都没有登录失败记录，无需解锁。", messages.INFO)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         save_with_audit(obj, actor=request.user)

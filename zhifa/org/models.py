@@ -241,6 +241,21 @@ class Officer(models.Model):
             return f"执法证已于 {self.cert_valid_until:%Y-%m-%d} 过期"
         return None
 
+    def public_ineligibility(self, on: dt.date | None = None) -> str | None:
+        """What may be published of why this officer may not inspect on ``on`` (a public draw
+        record, the public 扫码核验 page): the category alone, as for 回避. The stated reason
+        of a suspension or revocation is a disciplinary matter that stays on his record."""
+        day = on or timezone.localdate()
+        if self.cert_status == CertificateStatus.SUSPENDED:
+            return "执法证暂扣"
+        if self.cert_status == CertificateStatus.REVOKED:
+            return "执法证吊销"
+        if day < self.cert_valid_from:
+            return "执法证尚未生效"
+        if day > self.cert_valid_until:
+            return "执法证过期"
+        return None
+
     def is_eligible(self, on: dt.date | None = None) -> bool:
         return self.ineligibility_reason(on) is None
 

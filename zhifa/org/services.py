@@ -8,13 +8,22 @@ import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from axes.models import AccessAttempt
+from axes.utils import reset
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhifa.audit.services import record_change, snapshot
 from zhifa.identifiers import IdentifierError, validate_id_number
-from zhifa.org.models import APIToken, CertificateStatus, EnforcementField, Officer, Organisation
+from zhifa.org.models import (
+    APIToken,
+    CertificateStatus,
+    EnforcementField,
+    Officer,
+    Organisation,
+    User,
+)
 
 TOKEN_PREFIX = "zf_"
 
@@ -271,3 +280,50 @@ def save_organisation(
             summary=f"{'新增' if created else '修改'}机构“{organisation.name}”",
         )
     return organisation
+
+
+# --- Sign-in ----------------------------------------------------------------------------------
+
+
+def unlock_login(username: str, *, actor: Any) -> int:
+    """Lift the login lockout of ``username`` (every address it was locked at) before its
+    cool-off ends; the count of failed attempts cleared is returned and recorded."""
+    username = username.strip()
+    if not username:
+        raise ValidationError({"username": ["请填写要解除登录锁定的用户名。"]})
+    with transaction.atomic():
+        cleared = reset(username=username)
+        user = User.objects.filter(username=username).first()
+        record_change(
+            actor=actor,
+            action="org.user.unlock",
+            object_type="org.user",
+            object_id=str(user.pk) if user is not None else username,
+            after={"username": username, "attempts_cleared": cleared},
+            summary=f"解除 {username} 的登录锁定（清除登录失败记录 {cleared} 条）",
+        )
+    return cleared
+
+
+def login_failures() -> dict[str, int]:
+    """Failed logins on record per user name (summed over the addresses they came from)."""
+    counts: dict[str, int] = {}
+    for name, failures in AccessAttempt.objects.values_list("username", "failures_since_start"):
+        counts[name] = counts.get(name, 0) + failures
+    return counts
+
+
+def change_own_password(user: User, *, new_password: str) -> User:
+    """A signed-in user changes his own password (already checked by the form, against the
+    old one and the password validators); recorded without either password."""
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        record_change(
+            actor=user,
+            action="org.user.password_change",
+            obj=user,
+            after={"username": user.username},
+            summary=f"{user.username} 修改了自己的登录密码",
+        )
+    return user

@@ -45,6 +45,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("收到的文书", reverse("documents:received_list")))
         items.append(("我的检查", reverse("inspections:my_cases")))
         items.append(("企业自查", reverse("compliance:self_check_list")))
+    if user.role == Role.SOCIAL_SUPERVISOR:
+        items.append(("伴随监督", reverse("inspections:accompany_list")))
     items.append(("工作日", reverse("workdays:calendar")))
     items += public
     if user.is_admin or user.role in (Role.LEGAL_REVIEWER, Role.APPROVER):

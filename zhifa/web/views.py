@@ -1,10 +1,19 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse_lazy
 from django.utils import timezone
 
+from zhifa.org import services as org_services
 from zhifa.org.models import Officer, Organisation, Role
 from zhifa.org.scoping import visible_to
 from zhifa.registry.models import Enterprise
@@ -35,3 +44,32 @@ def home(request: HttpRequest) -> HttpResponse:
         "holiday_warning": next_year_warning(timezone.localdate()) if user.is_admin else "",
     }
     return render(request, "web/home.html", context)
+
+
+def locked_out(
+    request: HttpRequest, original_response: Any = None, credentials: Any = None
+) -> HttpResponse:
+    """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE), for the login page and the admin."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request,
+        "registration/locked_out.html",
+        {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
+        status=429,
+    )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """修改密码: every signed-in user changes his own; the change is recorded (without the
+    password) and the user stays signed in."""
+
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        user = org_services.change_own_password(
+            form.user, new_password=form.cleaned_data["new_password1"]
+        )
+        update_session_auth_hash(self.request, user)
+        messages.success(self.request, "密码已修改，下次登录请使用新密码。")
+        return HttpResponseRedirect(str(self.get_success_url()))

@@ -134,7 +134,9 @@ def test_a_case_walks_through_the_api_from_creation_to_a_rated_published_result(
             (1, officer_one.cert_no, None),
             (2, officer_two.cert_no, None),
         ]
-        verify_code = created["verify_code"]
+        # The agency's output never carries the check-in code: the enterprise shows it.
+        assert "checkin_code" not in created
+        checkin_code = InspectionCase.objects.get(pk=case_id).checkin_code
 
         assert call(inspector, "post", f"/cases/{case_id}/submit").json()["status"] == "submitted"
         approved = call(approver, "post", f"/cases/{case_id}/approve", {"opinion": "同意。"})
@@ -205,10 +207,10 @@ def test_a_case_walks_through_the_api_from_creation_to_a_rated_published_result(
         assert done.json()["guidance_note"] == "讲解了健康证明办理流程。"
 
     with at(INSPECTION_DAY, 9):
-        first = call(inspector, "post", f"/cases/{case_id}/check-in", {"code": verify_code})
+        first = call(inspector, "post", f"/cases/{case_id}/check-in", {"code": checkin_code})
         assert first.json()["status"] == "notified"
         second = call(
-            second_inspector, "post", f"/cases/{case_id}/check-in", {"code": verify_code.lower()}
+            second_inspector, "post", f"/cases/{case_id}/check-in", {"code": checkin_code.lower()}
         ).json()
         assert second["status"] == "on_site"
         nine = dt.datetime(2026, 3, 16, 9, tzinfo=SHANGHAI)
@@ -536,7 +538,8 @@ def test_a_decision_error_is_keyed_by_the_position_of_the_finding(
         call(inspector, "post", f"/cases/{case_id}/notice")
     with at(INSPECTION_DAY):
         for officer in (inspector, second_inspector):
-            call(officer, "post", f"/cases/{case_id}/check-in", {"code": approved_case.verify_code})
+            code = approved_case.checkin_code
+            call(officer, "post", f"/cases/{case_id}/check-in", {"code": code})
         client = client_for(inspector)
         client.post(
             f"{URL}/cases/{case_id}/findings", data={"item": "WJ-01", "result": "compliant"}
@@ -592,7 +595,7 @@ def test_a_finding_before_two_officers_checked_in_is_refused(
             inspector,
             "post",
             f"/cases/{approved_case.pk}/check-in",
-            {"code": approved_case.verify_code},
+            {"code": approved_case.checkin_code},
         )
         response = client_for(inspector).post(
             f"{URL}/cases/{approved_case.pk}/findings",
@@ -1033,7 +1036,8 @@ def test_published_results_are_listed_without_login(
     with at(INSPECTION_DAY):
         assert call(None, "get", "/public/results").json()["count"] == 0
         for officer in (inspector, second_inspector):
-            call(officer, "post", f"/cases/{case_id}/check-in", {"code": approved_case.verify_code})
+            code = approved_case.checkin_code
+            call(officer, "post", f"/cases/{case_id}/check-in", {"code": code})
         client = client_for(inspector)
         for code in ("WJ-01", "WJ-02"):
             client.post(
@@ -1132,7 +1136,10 @@ def test_an_exempt_complaint_case_goes_on_site_without_a_notice(
         assert counts() == before
         for officer in (inspector, second_inspector):
             checked = call(
-                officer, "post", f"/cases/{case['id']}/check-in", {"code": case["verify_code"]}
+                officer,
+                "post",
+                f"/cases/{case['id']}/check-in",
+                {"code": InspectionCase.objects.get(pk=case["id"]).checkin_code},
             )
 
     assert notice.status_code == 400

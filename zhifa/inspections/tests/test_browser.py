@@ -52,8 +52,8 @@ def _private_media(settings, tmp_path):
 def open_as(chromium, live_server):
     """``open_as(user, phone=False)`` → that persona's browser page at the home page, signed in.
 
-    Each persona keeps its browser; it signs in again when the days travelled have outlived its
-    session (two weeks)."""
+    Each persona keeps its browser; it signs in again when the time travelled has outlived its
+    session (the idle timeout)."""
     pages = {}
 
     def _open(user, *, phone: bool = False):
@@ -151,7 +151,7 @@ def test_one_case_walks_through_every_step_as_the_real_personas(
 
         # The date moves to the 17th: the page warns, the case goes back for approval.
         page.get_by_role("link", name="返回").click()
-        page.get_by_role("link", name="修改").click()
+        page.get_by_role("link", name="修改", exact=True).click()
         assert "案件将退回重新审批" in page.get_by_test_id("reapproval-warning").inner_text()
         page.get_by_label("检查日期").fill("2026-03-17")
         submit(page, "保存修改")
@@ -192,9 +192,10 @@ def test_one_case_walks_through_every_step_as_the_real_personas(
         booking = firm.get_by_test_id("booking").inner_text()
         assert booking.startswith("2026-03-13 14:00–15:00 线上视频指导（王检查）· 已预约")
 
-    # Inspection day: the enterprise shows its code, the officer pair checks in on their phones.
+    # Inspection day: the enterprise verifies the inspection and shows its check-in code on its
+    # own phone, signed in; the officer pair checks in on theirs.
     with at(dt.date(2026, 3, 17), 9):
-        door = open_as(None, phone=True)
+        door = open_as(enterprise, phone=True)
         door.goto(reverse("inspections:verify", args=[case.verify_code]))
         assert door.get_by_test_id("verdict").inner_text().startswith("真实有效 · 已经批准")
         assert door.get_by_test_id("officer").count() == 2
@@ -351,6 +352,7 @@ def test_an_exempt_complaint_case_goes_on_site_without_a_notice(
     inspector,
     second_inspector,
     approver,
+    enterprise,
     zhoushan_enterprise,
     items,
     officer_one,
@@ -382,7 +384,7 @@ def test_an_exempt_complaint_case_goes_on_site_without_a_notice(
         submit(boss, "批准")
         assert status(boss) == "已批准"
 
-        door = open_as(None, phone=True)
+        door = open_as(enterprise, phone=True)
         door.goto(reverse("inspections:verify", args=[case.verify_code]))
         assert door.get_by_test_id("verdict").inner_text().startswith("真实有效 · 已经批准")
         checkin = door.get_by_test_id("checkin-qr").get_by_role("link").get_attribute("href")

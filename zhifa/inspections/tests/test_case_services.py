@@ -266,17 +266,19 @@ def notified_case(approved_case, inspector):
 
 def test_officers_cannot_check_in_before_the_notified_day(notified_case, inspector):
     with at(dt.date(2026, 3, 13)), pytest.raises(ValidationError) as error:
-        services.check_in(notified_case, actor=inspector, code=notified_case.verify_code)
+        services.check_in(notified_case, actor=inspector, code=notified_case.checkin_code)
 
-    assert error.value.messages == ["预告的检查日期为2026年3月16日，今天不能提前进入现场。"]
+    assert error.value.messages == [
+        "预告的检查日期为2026年3月16日，今天不能提前进入现场；确需提前检查的，请修改检查日期并重新报批。"
+    ]
     assert notified_case.assignments.filter(checked_in_at__isnull=False).count() == 0
 
 
 def test_one_officer_checked_in_is_not_yet_on_site(notified_case, inspector, outsider):
     with at(INSPECTION_DAY):
-        services.check_in(notified_case, actor=inspector, code=notified_case.verify_code.lower())
+        services.check_in(notified_case, actor=inspector, code=notified_case.checkin_code.lower())
         with pytest.raises(PermissionDenied):
-            services.check_in(notified_case, actor=outsider, code=notified_case.verify_code)
+            services.check_in(notified_case, actor=outsider, code=notified_case.checkin_code)
         with pytest.raises(ValidationError) as error:
             services.record_finding(
                 notified_case, actor=inspector, item=None, result=FindingResult.COMPLIANT
@@ -301,8 +303,8 @@ def test_a_case_walks_from_check_in_to_a_published_closed_result(
 ):
     case = notified_case
     with at(INSPECTION_DAY, 9):
-        services.check_in(case, actor=inspector, code=case.verify_code)
-        services.check_in(case, actor=second_inspector, code=case.verify_code)
+        services.check_in(case, actor=inspector, code=case.checkin_code)
+        services.check_in(case, actor=second_inspector, code=case.checkin_code)
         case.refresh_from_db()
         assert case.status == CaseStatus.ON_SITE
 
@@ -383,8 +385,8 @@ def test_a_decision_departing_from_the_proposal_needs_a_reason(
 ):
     case = notified_case
     with at(INSPECTION_DAY):
-        services.check_in(case, actor=inspector, code=case.verify_code)
-        services.check_in(case, actor=second_inspector, code=case.verify_code)
+        services.check_in(case, actor=inspector, code=case.checkin_code)
+        services.check_in(case, actor=second_inspector, code=case.checkin_code)
         services.record_finding(
             case, actor=inspector, item=items[0], result=FindingResult.COMPLIANT
         )
@@ -453,8 +455,8 @@ def test_an_exempt_complaint_case_goes_on_site_without_a_notice(
         )
         services.submit_case(case, actor=inspector)
         services.approve_case(case, actor=approver)
-        services.check_in(case, actor=inspector, code=case.verify_code)
-        services.check_in(case, actor=second_inspector, code=case.verify_code)
+        services.check_in(case, actor=inspector, code=case.checkin_code)
+        services.check_in(case, actor=second_inspector, code=case.checkin_code)
 
     case.refresh_from_db()
     assert case.status == CaseStatus.ON_SITE
@@ -565,7 +567,7 @@ def test_an_officer_whose_certificate_lapsed_after_approval_cannot_check_in(
     officer_one.save()
 
     with at(INSPECTION_DAY), pytest.raises(ValidationError) as error:
-        services.check_in(notified_case, actor=inspector, code=notified_case.verify_code)
+        services.check_in(notified_case, actor=inspector, code=notified_case.checkin_code)
 
     assert error.value.message_dict["officer"] == [
         f"王检查（执法证 {officer_one.cert_no}）在2026年3月16日没有有效的执法证"
@@ -630,8 +632,8 @@ def test_a_self_correction_reported_before_the_inspection_makes_a_first_minor_vi
             actor=enterprise,
         )
     with at(INSPECTION_DAY):
-        services.check_in(case, actor=inspector, code=case.verify_code)
-        services.check_in(case, actor=second_inspector, code=case.verify_code)
+        services.check_in(case, actor=inspector, code=case.checkin_code)
+        services.check_in(case, actor=second_inspector, code=case.checkin_code)
         services.record_finding(
             case, actor=inspector, item=items[0], result=FindingResult.COMPLIANT
         )
@@ -761,8 +763,8 @@ def test_a_decision_whose_document_cannot_be_made_is_not_recorded(
 
     case = notified_case
     with at(INSPECTION_DAY):
-        services.check_in(case, actor=inspector, code=case.verify_code)
-        services.check_in(case, actor=second_inspector, code=case.verify_code)
+        services.check_in(case, actor=inspector, code=case.checkin_code)
+        services.check_in(case, actor=second_inspector, code=case.checkin_code)
         for item in items:
             services.record_finding(
                 case, actor=inspector, item=item, result=FindingResult.PROBLEM, description="问题。"
@@ -820,8 +822,8 @@ def test_a_violation_that_ended_more_than_two_years_before_is_not_penalised(
 
 
 def _inspected_with_old_problem(case, inspector, second_inspector, items):
-    services.check_in(case, actor=inspector, code=case.verify_code)
-    services.check_in(case, actor=second_inspector, code=case.verify_code)
+    services.check_in(case, actor=inspector, code=case.checkin_code)
+    services.check_in(case, actor=second_inspector, code=case.checkin_code)
     services.record_finding(case, actor=inspector, item=items[0], result=FindingResult.COMPLIANT)
     services.record_finding(
         case,

@@ -105,8 +105,8 @@ def notified_case(approved_case, inspector):
 @pytest.fixture
 def on_site_case(notified_case, inspector, second_inspector):
     with at(INSPECTION_DAY, 9):
-        services.check_in(notified_case, actor=inspector, code=notified_case.verify_code)
-        services.check_in(notified_case, actor=second_inspector, code=notified_case.verify_code)
+        services.check_in(notified_case, actor=inspector, code=notified_case.checkin_code)
+        services.check_in(notified_case, actor=second_inspector, code=notified_case.checkin_code)
     notified_case.refresh_from_db()
     return notified_case
 
@@ -795,11 +795,26 @@ def test_anyone_verifies_an_approved_inspection_without_logging_in(
     assert body.count("今日有效") == 2
     assert "公共场所卫生许可证持证情况" in body
     assert "严禁逐利检查" in body
-    assert "<svg" in body
-    assert response.context["checkin_url"] == (
-        "http://testserver" + url("checkin", approved_case.verify_code)
-    )
+    # The check-in code is the enterprise's: the public page leaves it out for anyone else.
+    assert "qr_svg" not in response.context
+    assert approved_case.checkin_code not in body
+    assert 'data-testid="checkin-note"' in body
     assert 'name="viewport"' in body
+
+
+def test_the_enterprise_signed_in_sees_its_check_in_code_on_the_verify_page(
+    client_for, approved_case, enterprise, inspector
+):
+    with at(dt.date(2026, 3, 3)):
+        own = client_for(enterprise).get(url("verify", approved_case.verify_code))
+        agency = client_for(inspector).get(url("verify", approved_case.verify_code))
+
+    assert own.context["checkin_url"] == (
+        "http://testserver" + url("checkin", approved_case.checkin_code)
+    )
+    assert "<svg" in own.content.decode()
+    assert "qr_svg" not in agency.context
+    assert approved_case.checkin_code not in agency.content.decode()
 
 
 def test_a_draft_is_shown_as_not_approved_and_an_unknown_code_is_404(client, new_case):
@@ -809,14 +824,14 @@ def test_a_draft_is_shown_as_not_approved_and_an_unknown_code_is_404(client, new
     unknown = client.get(url("verify", "NOSUCHCODE"))
 
     assert "该检查尚未批准，企业有权拒绝" in draft.content.decode()
-    assert draft.context["qr_svg"] == ""
+    assert "qr_svg" not in draft.context
     assert unknown.status_code == 404
 
 
 def test_the_officer_pair_checks_in_on_the_phone_page(
     client, client_for, inspector, second_inspector, outsider, notified_case
 ):
-    page = url("checkin", notified_case.verify_code)
+    page = url("checkin", notified_case.checkin_code)
     with at(INSPECTION_DAY, 9):
         anonymous = client.get(page)
         stranger = client_for(outsider).post(page)
@@ -838,10 +853,12 @@ def test_the_officer_pair_checks_in_on_the_phone_page(
 
 def test_an_early_check_in_shows_the_refusal(client_for, inspector, notified_case):
     with at(dt.date(2026, 3, 13)):
-        response = client_for(inspector).post(url("checkin", notified_case.verify_code))
+        response = client_for(inspector).post(url("checkin", notified_case.checkin_code))
 
     assert response.status_code == 200
-    assert response.context["errors"] == ["预告的检查日期为2026年3月16日，今天不能提前进入现场。"]
+    assert response.context["errors"] == [
+        "预告的检查日期为2026年3月16日，今天不能提前进入现场；确需提前检查的，请修改检查日期并重新报批。"
+    ]
     assert notified_case.assignments.filter(checked_in_at__isnull=False).count() == 0
 
 
@@ -1064,7 +1081,7 @@ def test_the_inspector_assigns_a_social_supervisor_who_then_sees_the_case(
     client_for, inspector, social_supervisor, zhoushan, approved_case
 ):
     other = testing.user("social2", role=Role.SOCIAL_SUPERVISOR, region=zhoushan)
-    page = url("case_detail", approved_case.pk)
+    page = url("accompany_case", approved_case.pk)
     with at(dt.date(2026, 3, 3)):
         before = client_for(social_supervisor).get(page)
         response = client_for(inspector).post(
@@ -1080,7 +1097,7 @@ def test_the_inspector_assigns_a_social_supervisor_who_then_sees_the_case(
     assert approved_case.social_supervisor == social_supervisor
     assert [e["section"].key for e in inbox.context["sections"]] == ["accompany"]
     assert after.status_code == 200
-    assert after.context["may_write"] is False
+    assert after.context["case"] == approved_case
     assert stranger.status_code == 404
 
 
@@ -1108,14 +1125,14 @@ def test_the_verify_page_shows_a_certificate_that_lapsed_since_approval(
         response = client.get(url("verify", approved_case.verify_code))
 
     problems = [r["problem"] for r in response.context["officers"]]
-    assert problems == [None, "执法证已于 2026-03-10 过期"]
+    assert problems == [None, "执法证过期"]
     assert response.content.decode().count("今日有效") == 1
 
 
 def test_only_an_officer_of_the_case_may_open_the_check_in_page(
     client_for, enterprise, approver, notified_case
 ):
-    page = url("checkin", notified_case.verify_code)
+    page = url("checkin", notified_case.checkin_code)
     with at(INSPECTION_DAY, 9):
         firm = client_for(enterprise).post(page)
         head = client_for(approver).get(page)

@@ -4,7 +4,8 @@
 
 runs every queued batch (批量签发) and resumes every running batch whose worker has shown no
 progress for the given minutes (the web process stopped, say). Safe to run again and again:
-documents already recorded are skipped and none is issued twice.
+documents already recorded are skipped and none is issued twice. 文号 left reserved by an issue
+whose process died are voided first, with the reason.
 """
 
 from __future__ import annotations
@@ -29,7 +30,10 @@ class _SubParser(CommandParser):
 
 
 class Command(BaseCommand):
-    help = "文书后台任务：run-batches 执行排队中的批量签发，并续办中断的批次（可重复运行）。"
+    help = (
+        "文书后台任务：run-batches 执行排队中的批量签发，续办中断的批次，并作废中断遗留的预留文号"
+        "（可重复运行）。"
+    )
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -60,6 +64,10 @@ class Command(BaseCommand):
                     returncode=USAGE_ERROR,
                 )
             stale_after = dt.timedelta(minutes=minutes)
+        # 文号 reserved by an issue whose process died (and never used) are voided with the
+        # reason, so that every gap in the 文号台账 is a recorded void.
+        for number in services.void_abandoned_reservations():
+            self.stdout.write(f"已作废中断遗留的预留文号 {number.text}：{number.void_reason}")
         batches = services.run_batches(stale_after=stale_after)
         if not batches:
             self.stdout.write("没有待执行或需续办的批量签发批次。")
