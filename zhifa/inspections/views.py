@@ -1190,6 +1190,9 @@ def accompany_case(request: HttpRequest, pk: int) -> HttpResponse:
             "reason": selectors.external_reason(case),
             "assignments": list(case.assignments.select_related("officer").order_by("position")),
             "items": list(case.items.order_by("code")),
+            # When guidance is given matters to the one who watches; what the enterprise asked
+            # stays between it and the agency.
+            "bookings": list(case.bookings.select_related("slot__officer")),
             "decided": decided,
             "findings": list(selectors.findings_of(case)) if decided else [],
             "timeline": selectors.timeline(case, user),

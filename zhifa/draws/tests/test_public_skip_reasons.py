@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from zhifa.draws import services
-from zhifa.draws.tests.conftest import VALUES
+from zhifa.draws.tests.conftest import VALUES, perform_on
 from zhifa.org.models import CertificateStatus
 from zhifa.org.services import change_certificate_status
 
@@ -34,7 +34,7 @@ def test_a_suspended_officer_is_skipped_as_suspended_without_the_reason(
             officer, status=CertificateStatus.SUSPENDED, reason=DISCIPLINARY, actor=approver
         )
 
-    drawn = services.perform_draw(draw, values=VALUES, actor=inspector, today=reveal_date)
+    drawn = perform_on(reveal_date, draw, values=VALUES, actor=inspector)
 
     reasons = [
         step["skip_reason"]

@@ -88,8 +88,8 @@ def notified_case(new_case, inspector, approver):
 def inspected_case(notified_case, inspector, second_inspector, items):
     case = notified_case
     with frozen(CHECK_IN_MORNING):
-        services.check_in(case, actor=inspector, code=case.verify_code)
-        services.check_in(case, actor=second_inspector, code=case.verify_code)
+        services.check_in(case, actor=inspector, code=case.checkin_code)
+        services.check_in(case, actor=second_inspector, code=case.checkin_code)
         services.record_finding(case, actor=inspector, item=items[0], result="compliant")
         services.record_finding(
             case,
@@ -160,8 +160,8 @@ def test_a_visit_past_midnight_names_the_day_it_ended(
 ):
     case = notified_case
     with frozen(dt.datetime(2026, 3, 16, 15, 40, tzinfo=UTC)):  # 23:40 Beijing
-        services.check_in(case, actor=inspector, code=case.verify_code)
-        services.check_in(case, actor=second_inspector, code=case.verify_code)
+        services.check_in(case, actor=inspector, code=case.checkin_code)
+        services.check_in(case, actor=second_inspector, code=case.checkin_code)
         for item in items:
             services.record_finding(case, actor=inspector, item=item, result="compliant")
     with frozen(dt.datetime(2026, 3, 16, 16, 20, tzinfo=UTC)):  # 00:20 the next day
@@ -236,9 +236,9 @@ def test_a_second_check_in_is_refused_naming_the_beijing_time_of_the_first(
     notified_case, inspector
 ):
     with frozen(CHECK_IN_MORNING):
-        services.check_in(notified_case, actor=inspector, code=notified_case.verify_code)
+        services.check_in(notified_case, actor=inspector, code=notified_case.checkin_code)
         with pytest.raises(ValidationError) as error:
-            services.check_in(notified_case, actor=inspector, code=notified_case.verify_code)
+            services.check_in(notified_case, actor=inspector, code=notified_case.checkin_code)
 
     assert error.value.messages == ["王检查 已于 07:30 签到。"]
 
@@ -343,7 +343,9 @@ def test_the_booking_pages_show_the_beijing_hours(
         mine = client_for(enterprise).get(reverse("inspections:my_case", args=[notified_case.pk]))
         case_page = reverse("inspections:case_detail", args=[notified_case.pk])
         agency = client_for(inspector).get(case_page)
-        accompanying = client_for(social_supervisor).get(case_page)
+        accompanying = client_for(social_supervisor).get(
+            reverse("inspections:accompany_case", args=[notified_case.pk])
+        )
         slots = client_for(inspector).get(reverse("inspections:slot_list"))
 
     shown = "2026-03-11 14:30–15:30 线上视频指导"
@@ -352,6 +354,7 @@ def test_the_booking_pages_show_the_beijing_hours(
     for page in (agency, accompanying):
         assert page.status_code == 200
         assert f"<td>{shown}</td><td>王检查</td>" in page.content.decode()
+    assert "<td>已预约</td>" in accompanying.content.decode()
     assert "2026-03-11 14:30–15:30</td>" in slots.content.decode()
     booked = AuditRecord.objects.get(action="inspections.booking.create")
     assert booked.summary == f"舟山海鲜酒楼有限公司 预约指导时段 {shown}"

@@ -84,8 +84,8 @@ def inspected(
             services.approve_case(case, actor=approver, opinion="同意。")
             services.issue_notice(case, actor=inspector)
         with at(INSPECTION_DAY, 9):
-            services.check_in(case, actor=inspector, code=case.verify_code)
-            services.check_in(case, actor=second_inspector, code=case.verify_code)
+            services.check_in(case, actor=inspector, code=case.checkin_code)
+            services.check_in(case, actor=second_inspector, code=case.checkin_code)
             services.record_finding(case, actor=inspector, item=items[0], result="compliant")
             services.record_finding(
                 case,

@@ -106,7 +106,8 @@ def _decide(case, inspector):
                 1: {
                     "chosen": PenaltyChoice.NONE,
                     "harm_level": "minor",
-                    "legal_basis": "《公共场所卫生管理条例》第十四条",
+                    "violated_provision": "《公共场所卫生管理条例》第七条",
+                    "penalty_provision": "《公共场所卫生管理条例》第十四条",
                     "deviation_reason": DEVIATION,
                 }
             },
