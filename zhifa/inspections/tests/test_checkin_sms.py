@@ -320,3 +320,25 @@ def test_the_case_page_leads_its_officers_to_check_in(
 
     assert page_url(notified_case) in officer_page.content.decode()
     assert page_url(notified_case) not in approver_page.content.decode()
+
+
+class UnreachableSMSBackend:
+    """A gateway that does not answer, as an SMS provider's client raises then."""
+
+    def send(self, mobile: str, message: str) -> None:
+        raise ConnectionError("短信网关无响应")
+
+
+def test_a_failed_send_is_recorded_without_the_code(
+    settings, notified_case, contact, inspector, django_capture_on_commit_callbacks
+):
+    settings.ZHIFA_SMS_BACKEND = f"{__name__}.UnreachableSMSBackend"
+    with at(INSPECTION_DAY), django_capture_on_commit_callbacks(execute=True):
+        services.send_checkin_code(notified_case, actor=inspector)
+
+    failed = AuditRecord.objects.get(action="inspections.case.checkin_code_sms_failed")
+    assert failed.after == {"mobile": "*******1234", "error": "ConnectionError：短信网关无响应"}
+    assert failed.summary == (
+        f"案件 {notified_case.reference} 的入企核验码短信发送失败（*******1234）"
+    )
+    assert notified_case.checkin_code not in json.dumps(failed.after, ensure_ascii=False)
