@@ -122,3 +122,13 @@ def enterprise(name: str, *, region: Region, serial: int | None = None, **extra:
     return Enterprise.objects.create(
         uscc=make_uscc(serial, region.code[:6]), name=name, region=region, **extra
     )
+
+
+class RecordingSMSBackend:
+    """An SMS gateway that keeps what it was asked to send (``ZHIFA_SMS_BACKEND`` in tests), as
+    Django's locmem mail backend keeps ``mail.outbox``. Clear ``sent`` before each test."""
+
+    sent: list[tuple[str, str]] = []
+
+    def send(self, mobile: str, message: str) -> None:
+        RecordingSMSBackend.sent.append((mobile, message))

@@ -11,6 +11,8 @@ everything, then issues the document, then records the step in its own transacti
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,6 +43,7 @@ from zhifa.discretion.selectors import (
 )
 from zhifa.documents import services as documents
 from zhifa.documents.models import Document, DocumentBatch
+from zhifa.documents.sms import get_sms_backend
 from zhifa.draws.models import DrawResult, DrawResultStatus, DrawStatus, DrawTask, OfficerConflict
 from zhifa.inspections import merging, paperwork
 from zhifa.inspections.models import (
@@ -80,6 +83,8 @@ from zhifa.workdays.selectors import (
     notice_working_days,
     work_calendar,
 )
+
+logger = logging.getLogger(__name__)
 
 MIN_OFFICERS = 2
 PUBLISH_WITHIN_WORKING_DAYS = 20
@@ -1084,6 +1089,25 @@ def _checkin_day_refusal(case: InspectionCase, today: dt.date) -> str | None:
     return None
 
 
+def checkin_refusal(case: InspectionCase, today: dt.date) -> str | None:
+    """Why officers may not go on site (check in) today, or None when they may: the case must be
+    approved (and notified, where notice is due) and today within its check-in days."""
+    if (
+        case.needs_notice
+        and case.status != CaseStatus.NOTIFIED
+        and case.status != CaseStatus.ON_SITE
+    ):
+        return (
+            f"案件 {case.reference} 当前状态为“{case.get_status_display()}”，"
+            "须先批准并发出预告通知书，才能进入现场。"
+        )
+    if not case.needs_notice and case.status not in (CaseStatus.APPROVED, CaseStatus.ON_SITE):
+        return (
+            f"案件 {case.reference} 当前状态为“{case.get_status_display()}”，须经批准才能进入现场。"
+        )
+    return _checkin_day_refusal(case, today)
+
+
 def check_in(
     case: InspectionCase, *, actor: Any, code: str, location: Location | None = None
 ) -> CaseOfficer:
@@ -1102,22 +1126,9 @@ def check_in(
             f"{officer.name} 不是案件 {case.reference} 批准的执法人员，不能签到。"
         )
     today = _today()
-    if (
-        case.needs_notice
-        and case.status != CaseStatus.NOTIFIED
-        and case.status != CaseStatus.ON_SITE
-    ):
-        raise ValidationError(
-            f"案件 {case.reference} 当前状态为“{case.get_status_display()}”，"
-            "须先批准并发出预告通知书，才能进入现场。"
-        )
-    if not case.needs_notice and case.status not in (CaseStatus.APPROVED, CaseStatus.ON_SITE):
-        raise ValidationError(
-            f"案件 {case.reference} 当前状态为“{case.get_status_display()}”，须经批准才能进入现场。"
-        )
-    day_refusal = _checkin_day_refusal(case, today)
-    if day_refusal is not None:
-        raise ValidationError(day_refusal)
+    refusal = checkin_refusal(case, today)
+    if refusal is not None:
+        raise ValidationError(refusal)
     problems = officer_problems(
         [officer],
         enterprise=case.enterprise,
@@ -1168,6 +1179,127 @@ def check_in(
         )
     _refresh(case, current)
     return assignment
+
+
+# --- 入企核验码 by SMS: for the enterprise without a platform account ---------------------------
+
+CHECKIN_SMS_PER_DAY = 3
+CHECKIN_SMS_ACTION = "inspections.case.send_checkin_code"
+_CONTACT_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def checkin_contact_mobile(case: InspectionCase) -> str:
+    """The registry contact's mobile the check-in code may be sent to ("" when none): the
+    primary contact first, as 短信送达 chooses."""
+    for mobile in (
+        case.enterprise.contacts.exclude(mobile="")
+        .order_by("-is_primary", "pk")
+        .values_list("mobile", flat=True)
+    ):
+        if _CONTACT_MOBILE_RE.match(mobile.strip()):
+            return mobile.strip()
+    return ""
+
+
+def masked_mobile(mobile: str) -> str:
+    """The number as agency users see it: the last 4 digits only."""
+    return "*" * max(len(mobile) - 4, 0) + mobile[-4:]
+
+
+def checkin_sms_text(case: InspectionCase) -> str:
+    phone = case.organisation.phone.strip()
+    return (
+        f"【执法检查】{case.organisation.name}执法人员已到达{case.enterprise.name}开展检查，"
+        f"入企核验码：{case.checkin_code}。请仅向到场出示执法证的执法人员提供本码"
+        + (f"；如有疑问请拨打{phone}。" if phone else "。")
+    )
+
+
+def send_checkin_code(case: InspectionCase, *, actor: Any) -> str:
+    """Text the case's check-in code to the enterprise's registry contact, so an enterprise
+    without a platform account can show it to the officers at its door. Only an officer of the
+    case, only on a day he may check in, at most ``CHECKIN_SMS_PER_DAY`` times a day per case.
+
+    The agency never sees the code: the officer is told the masked number, the audit record
+    names who asked, the masked number and the time, and the message goes out only after that
+    record has committed (a rollback never leaves a sent code unrecorded). Returns the masked
+    number."""
+    officer = Officer.objects.filter(user=actor).first() if actor.is_authenticated else None
+    if officer is None:
+        raise PermissionDenied("只有绑定了执法证的执法人员账号可以发送入企核验码。")
+    if not case.assignments.filter(officer=officer).exists():
+        raise PermissionDenied(
+            f"{officer.name} 不是案件 {case.reference} 批准的执法人员，不能发送入企核验码。"
+        )
+    today = _today()
+    refusal = checkin_refusal(case, today)
+    if refusal is not None:
+        raise ValidationError(refusal)
+    problems = officer_problems(
+        [officer],
+        enterprise=case.enterprise,
+        organisation=case.organisation,
+        on=today,
+        whole_team=False,
+    )
+    if problems:
+        raise ValidationError({"officer": problems})
+    mobile = checkin_contact_mobile(case)
+    if not mobile:
+        raise ValidationError(
+            f"{case.enterprise.name}在企业名录中没有联系人手机号，不能发送入企核验码。"
+            "请企业用户登录企业门户出示签到码，或先在企业名录中补全联系人手机号。"
+        )
+    masked = masked_mobile(mobile)
+    with transaction.atomic():
+        current = _locked(case)
+        day_start = dt.datetime.combine(today, dt.time.min, tzinfo=timefmt.SHANGHAI)
+        sent = AuditRecord.objects.filter(
+            action=CHECKIN_SMS_ACTION,
+            object_type=current._meta.label_lower,
+            object_id=str(current.pk),
+            at__gte=day_start,
+        ).count()
+        if sent >= CHECKIN_SMS_PER_DAY:
+            raise ValidationError(
+                f"今天已向企业联系人（尾号 {mobile[-4:]}）发送 {sent} 次入企核验码，"
+                f"每个案件每天最多发送 {CHECKIN_SMS_PER_DAY} 次。请企业联系人查看已收到的短信，"
+                "或由企业用户登录企业门户出示签到码。"
+            )
+        text = checkin_sms_text(current)
+        case_pk = current.pk
+        transaction.on_commit(
+            lambda: _send_checkin_sms(case_pk, mobile, text, actor=actor), robust=True
+        )
+        record_change(
+            actor=actor,
+            action=CHECKIN_SMS_ACTION,
+            obj=current,
+            after={"officer": officer.cert_no, "mobile": masked, "sent": sent + 1},
+            summary=f"{officer.name}（{officer.cert_no}）请求向{current.enterprise.name}联系人"
+            f"（{masked}）发送案件 {current.reference} 的入企核验码（今天第 {sent + 1} 次）",
+        )
+    return masked
+
+
+def _send_checkin_sms(case_pk: int, mobile: str, text: str, *, actor: Any) -> None:
+    """Runs after the request's record committed. A gateway failure is recorded (without the
+    message, which holds the code) so the agency sees why the enterprise got nothing."""
+    try:
+        get_sms_backend().send(mobile, text)
+    except Exception as exc:
+        logger.exception("案件 %s 的入企核验码短信发送失败", case_pk)
+        reason = type(exc).__name__ + (f"：{exc}" if str(exc) else "")
+        case = InspectionCase.objects.get(pk=case_pk)
+        masked = masked_mobile(mobile)
+        with transaction.atomic():
+            record_change(
+                actor=actor,
+                action="inspections.case.checkin_code_sms_failed",
+                obj=case,
+                after={"mobile": masked, "error": reason[:500]},
+                summary=f"案件 {case.reference} 的入企核验码短信发送失败（{masked}）",
+            )
 
 
 def assign_social_supervisor(

@@ -33,6 +33,8 @@ urlpatterns = [
         name="case_social_supervisor",
     ),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("<int:pk>/checkin/", views.case_checkin, name="case_checkin"),
+    path("<int:pk>/checkin/sms/", views.case_checkin_sms, name="case_checkin_sms"),
     path("<int:pk>/site/", views.case_site, name="case_site"),
     path("<int:pk>/finish/", views.case_finish, name="case_finish"),
     path("<int:pk>/decide/", views.case_decide, name="case_decide"),

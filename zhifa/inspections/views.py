@@ -335,6 +335,8 @@ def _detail_context(user: User, case: InspectionCase) -> dict[str, Any]:
         "recheck": write and status == CaseStatus.RECTIFYING,
         "publish": write and case.decided_at is not None and case.published_at is None,
         "cancel": write and case.can_become(CaseStatus.CANCELLED),
+        "checkin": status in (CaseStatus.APPROVED, CaseStatus.NOTIFIED, CaseStatus.ON_SITE)
+        and case.assignments.filter(officer__user=user).exists(),
         "answer": user.is_admin or user.role == Role.SUPERVISOR,
     }
     return {
@@ -1291,11 +1293,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def checkin(request: HttpRequest, code: str) -> HttpResponse:
-    user = request_user(request)
-    case = _by_checkin_code(code)
+def _its_officer(user: User, case: InspectionCase) -> tuple[Officer, CaseOfficer]:
     officer = Officer.objects.filter(user=user).first()
     if officer is None:
         raise PermissionDenied("只有绑定了执法证的执法人员账号可以签到。")
@@ -1304,6 +1302,93 @@ def checkin(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied(
             f"{officer.name} 不是案件 {case.reference} 批准的执法人员，不能签到。"
         )
+    return officer, assignment
+
+
+def _checkin_context(
+    user: User, case: InspectionCase, officer: Officer, assignment: CaseOfficer
+) -> dict[str, Any]:
+    assignment.refresh_from_db()
+    return {
+        "case": case,
+        "officer": officer,
+        "assignment": assignment,
+        "assignments": list(case.assignments.select_related("officer").order_by("position")),
+        "may_record": case.status == CaseStatus.ON_SITE and _may_write(user, case),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_checkin(request: HttpRequest, pk: int) -> HttpResponse:
+    """The officers' check-in page reached from the case, for the enterprise that shows no QR
+    code (most have no platform account): the officer types the 入企核验码 the enterprise reads
+    out, which it may first receive by SMS. The page never carries the code."""
+    user, case = _case(request, pk)
+    officer, assignment = _its_officer(user, case)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            location = services.clean_location(
+                request.POST.get("latitude"),
+                request.POST.get("longitude"),
+                request.POST.get("accuracy"),
+            )
+            services.check_in(
+                case, actor=user, code=request.POST.get("code", ""), location=location
+            )
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, f"{officer.name} 已签到。")
+            return redirect("inspections:case_checkin", pk=case.pk)
+    return _render_case_checkin(request, user, case, officer, assignment, errors)
+
+
+@login_required
+@require_POST
+def case_checkin_sms(request: HttpRequest, pk: int) -> HttpResponse:
+    user, case = _case(request, pk)
+    officer, assignment = _its_officer(user, case)
+    try:
+        masked = services.send_checkin_code(case, actor=user)
+    except ValidationError as error:
+        return _render_case_checkin(request, user, case, officer, assignment, error.messages)
+    messages.success(
+        request,
+        f"已向企业联系人（尾号 {masked[-4:]}）发送入企核验码短信。请企业联系人出示短信或读出"
+        "核验码，填入下方签到。",
+    )
+    return redirect("inspections:case_checkin", pk=case.pk)
+
+
+def _render_case_checkin(
+    request: HttpRequest,
+    user: User,
+    case: InspectionCase,
+    officer: Officer,
+    assignment: CaseOfficer,
+    errors: list[str],
+) -> HttpResponse:
+    mobile = services.checkin_contact_mobile(case)
+    context = _checkin_context(user, case, officer, assignment)
+    context.update(
+        {
+            "ask_code": True,
+            "errors": errors,
+            "refusal": services.checkin_refusal(case, timefmt.today()),
+            "contact_tail": mobile[-4:] if mobile else "",
+        }
+    )
+    return render(request, "inspections/checkin.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin(request: HttpRequest, code: str) -> HttpResponse:
+    user = request_user(request)
+    case = _by_checkin_code(code)
+    officer, assignment = _its_officer(user, case)
     errors: list[str] = []
     if request.method == "POST":
         try:
@@ -1319,19 +1404,9 @@ def checkin(request: HttpRequest, code: str) -> HttpResponse:
             case.refresh_from_db()
             messages.success(request, f"{officer.name} 已签到。")
             return redirect("inspections:checkin", code=case.checkin_code)
-    assignment.refresh_from_db()
-    return render(
-        request,
-        "inspections/checkin.html",
-        {
-            "case": case,
-            "officer": officer,
-            "assignment": assignment,
-            "assignments": list(case.assignments.select_related("officer").order_by("position")),
-            "errors": errors,
-            "may_record": case.status == CaseStatus.ON_SITE and _may_write(user, case),
-        },
-    )
+    context = _checkin_context(user, case, officer, assignment)
+    context["errors"] = errors
+    return render(request, "inspections/checkin.html", context)
 
 
 # --- 公示 (no login) ----------------------------------------------------------------------------
