@@ -312,6 +312,7 @@ class InspectionCase(models.Model):
             "enterprise": self.enterprise_id,
             "kind": self.kind,
             "title": self.title,
+            "reason": self.reason,
             "inspection_date": self.inspection_date.isoformat(),
             "inspection_time": self.inspection_time.isoformat(timespec="minutes"),
             "exemption_reason": self.exemption_reason,
