@@ -75,6 +75,12 @@ def _model_for(object_type: str) -> Any:
         return None
 
 
+def object_type_name(object_type: str) -> str:
+    """The readable name alone, for exports and pages outside the audit chain's own."""
+    model = _model_for(object_type)
+    return str(model._meta.verbose_name) if model is not None else object_type
+
+
 def object_type_label(object_type: str) -> str:
     model = _model_for(object_type)
     return f"{model._meta.verbose_name}（{object_type}）" if model is not None else object_type

@@ -4,6 +4,7 @@ action code, login name or raw snapshot (house rule)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import zoneinfo
 
@@ -11,6 +12,7 @@ import pytest
 import time_machine
 from django.db import transaction
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from zhifa import testing
 from zhifa.audit.models import AuditRecord
@@ -102,3 +104,19 @@ def test_auditors_open_each_record_from_the_history(client_for, supervisor, offi
     for seq in seqs:
         link = reverse("audit:record_detail", args=[seq])
         assert f'<a class="history-seq" href="{link}">审计记录第 {seq} 条</a>' in body
+
+
+def test_the_audit_chain_export_names_people_and_actions_in_chinese(
+    client_for, supervisor, officer
+):
+    record = AuditRecord.objects.get(action="officer.create")
+    AuditRecord.objects.filter(pk=record.pk).update(actor_label="李主任（approver）")
+    response = client_for(supervisor).get(
+        reverse("audit:record_list"), {"object_type": "org.officer", "export": "xlsx"}
+    )
+
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [row[2:5] for row in rows[1:]] == [
+        (APPROVER, "变更执法证状态", "执法人员"),
+        (APPROVER, "登记执法人员", "执法人员"),
+    ]

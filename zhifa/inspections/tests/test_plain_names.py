@@ -156,3 +156,15 @@ def test_changing_only_the_reason_saves_and_audits_it(
         "群众反映该酒楼服务员未持健康证上岗。",
     )
     assert {k for k in record.after if record.before.get(k) != record.after[k]} == {"reason"}
+
+
+def test_a_person_without_a_registered_name_reads_as_the_role_never_the_login_name(
+    client_for, inspector, approver, notified_case
+):
+    type(inspector).objects.filter(pk=inspector.pk).update(display_name="")
+    with at(dt.date(2026, 3, 3)):
+        html = client_for(approver).get(url("case_detail", notified_case.pk)).content.decode()
+
+    assert "<dt>申请人</dt><dd>执法人员（未登记姓名）</dd>" in html
+    assert timeline_lines(html)[0].split(" ")[2] == "舟山市卫生健康委员会·执法人员（未登记姓名）"
+    assert "inspector" not in html.replace('"inspector"', "")
