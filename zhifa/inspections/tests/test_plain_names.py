@@ -91,6 +91,9 @@ def test_the_agency_case_page_names_every_actor_with_organisation_and_role(
 
     actors = [line.split(" ")[2] for line in timeline_lines(html)]
     assert actors == [INSPECTOR, INSPECTOR, APPROVER, INSPECTOR, INSPECTOR]
+    # The 文书 table names the step a document came from in Chinese, not by its code.
+    assert "<tr><td>预告通知</td>" in html
+    assert "<td>notice</td>" not in html
     for login in ("（inspector）", "（approver）", "（social）"):
         assert login not in html
     assert "inspections.case" not in html
