@@ -72,3 +72,16 @@ class AuditRecord(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("审计记录只能追加，不能删除。")
+
+    @property
+    def actor_name(self) -> str:
+        """Who acted as people read it (``zhifa.audit.display``), never the login name."""
+        from zhifa.audit.display import actor_name
+
+        return actor_name(self)
+
+    @property
+    def action_name(self) -> str:
+        from zhifa.audit.display import action_label
+
+        return action_label(self.action, self.summary)

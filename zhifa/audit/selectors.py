@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from zhifa import timefmt
@@ -34,7 +34,13 @@ def records_for(
         qs = qs.filter(object_type=object_type)
     actor = actor.strip()
     if actor:
-        qs = qs.filter(actor_label__icontains=actor)
+        # Older records hold the login name in their text, newer ones only the name and role:
+        # an auditor finds a person's records by either.
+        qs = qs.filter(
+            Q(actor_label__icontains=actor)
+            | Q(actor__display_name__icontains=actor)
+            | Q(actor__username__iexact=actor)
+        )
     object_id = object_id.strip()
     if object_id:
         qs = qs.filter(object_id=object_id)
@@ -67,6 +73,12 @@ def _model_for(object_type: str) -> Any:
         return apps.get_model(object_type)
     except (LookupError, ValueError):
         return None
+
+
+def object_type_name(object_type: str) -> str:
+    """The readable name alone, for exports and pages outside the audit chain's own."""
+    model = _model_for(object_type)
+    return str(model._meta.verbose_name) if model is not None else object_type
 
 
 def object_type_label(object_type: str) -> str:

@@ -97,12 +97,12 @@ def _lock_chain() -> None:
 
 
 def actor_label_for(actor: Any) -> str:
+    """The actor as the record keeps him: name, organisation and role, as at the time of the
+    change. Not the login name: records are read on pages and in exports."""
     if actor is None:
         return "系统"
-    display = getattr(actor, "display_name", "") or ""
-    username = getattr(actor, "username", "") or str(actor)
-    label = f"{display}（{username}）" if display else username
-    return label[:150]
+    label = getattr(actor, "person_label", None) or str(actor)
+    return str(label)[:150]
 
 
 def _follow(obj: Any, path: str) -> Any:

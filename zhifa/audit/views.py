@@ -42,6 +42,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
     records = selectors.records_for(user, **form.filters())
     if request.GET.get("export") == "xlsx":
         return _export(records)
+    records = records.select_related("actor__organisation", "actor__enterprise")
     page = Paginator(records, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -89,14 +90,15 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 def _export(records: QuerySet[AuditRecord]) -> HttpResponse:
     def rows() -> Iterator[Sequence[Any]]:
-        for r in records[:EXPORT_LIMIT].iterator(chunk_size=2000):
+        chosen = records.select_related("actor__organisation", "actor__enterprise")[:EXPORT_LIMIT]
+        for r in chosen.iterator(chunk_size=2000):
             yield (
                 [
                     r.seq,
                     local_time(r.at),
-                    r.actor_label,
-                    r.action,
-                    r.object_type,
+                    r.actor_name,
+                    r.action_name,
+                    selectors.object_type_name(r.object_type),
                     r.object_id,
                     r.summary,
                     r.hash,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -123,13 +122,35 @@ def _content_rows(document: Document) -> list[tuple[str, str, list[str]]]:
         if key in services.STANDARD_KEYS:
             continue
         label = CONTENT_LABELS.get(key, key)
-        if isinstance(value, list) and all(isinstance(i, str) for i in value):
-            rows.append((label, "", value))
-        elif isinstance(value, str):
-            rows.append((label, value, []))
+        if isinstance(value, list):
+            rows.append((label, "", [_plain(i) for i in value]))
         else:
-            rows.append((label, json.dumps(value, ensure_ascii=False), []))
+            rows.append((label, _plain(value), []))
     return rows
+
+
+# The part of a structured entry (an item, an officer, a group of prohibitions) it is known by.
+_LEAD_KEYS = ("title", "name")
+
+
+def _plain(value: Any) -> str:
+    """Structured content as a person reads it, never as JSON: an entry is its name with the
+    rest in brackets, e.g. 王海峰（33090021001234）."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "；".join(_plain(i) for i in value)
+    if isinstance(value, dict):
+        lead = next((_plain(value[k]) for k in _LEAD_KEYS if value.get(k)), "")
+        rest = [
+            _plain(v) for k, v in value.items() if k not in _LEAD_KEYS and v not in ("", None, [])
+        ]
+        if lead and rest:
+            return f"{lead}（{'，'.join(rest)}）"
+        return lead or "，".join(rest)
+    return str(value)
 
 
 def _may_author(user: User, document: Document) -> bool:

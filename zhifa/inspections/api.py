@@ -638,7 +638,7 @@ def _case(user: User, case_id: int) -> InspectionCase:
 def _name(user: Any) -> str:
     if user is None:
         return ""
-    return str(getattr(user, "display_name", "") or user.get_username())
+    return str(user.person_name)
 
 
 # The services key some errors by the Chinese label of the field they check; the API names

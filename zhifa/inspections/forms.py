@@ -225,7 +225,7 @@ class ReasonForm(forms.Form):
 
 class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj.display_name or obj.username)
+        return str(obj.person_name)
 
 
 class OralNoticeForm(forms.Form):

@@ -312,6 +312,7 @@ class InspectionCase(models.Model):
             "enterprise": self.enterprise_id,
             "kind": self.kind,
             "title": self.title,
+            "reason": self.reason,
             "inspection_date": self.inspection_date.isoformat(),
             "inspection_time": self.inspection_time.isoformat(timespec="minutes"),
             "exemption_reason": self.exemption_reason,
@@ -359,6 +360,17 @@ class CaseOfficer(models.Model):
         return f"{self.case.reference}：{self.officer.name}"
 
 
+# The steps a 文书 of a case comes from, as the case page names them.
+CASE_DOCUMENT_STEPS = {
+    "approval": "审批",
+    "notice": "预告通知",
+    "oral_notice": "口头通知",
+    "site_record": "现场检查",
+    "decision": "处理决定",
+    "recheck": "整改复查",
+}
+
+
 class CaseDocument(models.Model):
     """A 文书 produced by a step of the case, in the order the steps produced them."""
 
@@ -378,6 +390,10 @@ class CaseDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.reference}：{self.document}"
+
+    @property
+    def step_label(self) -> str:
+        return CASE_DOCUMENT_STEPS.get(self.step, "其他环节")
 
 
 class OralNotice(models.Model):

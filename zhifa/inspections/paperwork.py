@@ -107,7 +107,7 @@ def preview_notice(case: InspectionCase) -> dict[str, Any]:
 
 def oral_notice_record(case: InspectionCase, oral: OralNotice, *, remedy: str) -> dict[str, Any]:
     head = oral.head
-    head_name = getattr(head, "display_name", "") or head.get_username()
+    head_name = str(head.person_name)
     return {
         "notified_at": chinese_datetime(oral.told_at),
         "notified_person": oral.told_to,

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from zhifa.audit.display import actor_name
 from zhifa.audit.models import AuditRecord
 from zhifa.documents.models import Delivery, DeliveryMethod, Document
 from zhifa.inspections.models import (
@@ -331,7 +332,11 @@ def timeline(case: InspectionCase, user: User | None = None) -> list[TimelineEnt
     """Every recorded step of the case, oldest first, with the 文书 it produced. Given the
     reader: one outside the agencies (``EXTERNAL_STEPS``) sees only the steps that concern him,
     and a step names its 文书 only to whom may open it."""
-    records = AuditRecord.objects.for_object(case).order_by("seq")
+    records = (
+        AuditRecord.objects.for_object(case)
+        .select_related("actor__organisation", "actor__enterprise")
+        .order_by("seq")
+    )
     links = CaseDocument.objects.filter(case=case).select_related("document__number")
     if user is not None:
         steps = None if user.is_admin else EXTERNAL_STEPS.get(user.role)
@@ -347,7 +352,7 @@ def timeline(case: InspectionCase, user: User | None = None) -> list[TimelineEnt
             (pk for text, pk in documents.items() if text and text in record.summary), None
         )
         entries.append(
-            TimelineEntry(record.at, record.actor_label, record.action, record.summary, document_id)
+            TimelineEntry(record.at, actor_name(record), record.action, record.summary, document_id)
         )
     return entries
 

@@ -187,7 +187,8 @@ def _today() -> dt.date:
 
 
 def _name(user: Any) -> str:
-    return str(getattr(user, "display_name", "") or user.get_username())
+    # Summaries and 文书 are read by people: the name, never the login name.
+    return str(user.person_name)
 
 
 # --- Checks shared by creation, change and check-in -------------------------------------------

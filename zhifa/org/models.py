@@ -323,7 +323,24 @@ class User(AbstractUser):
         verbose_name_plural = "用户"
 
     def __str__(self) -> str:
-        return self.display_name or self.username
+        return self.person_name
+
+    @property
+    def person_name(self) -> str:
+        """The name people read. Never the login name (house rule): a user registered without
+        a name reads as his role."""
+        return self.display_name or f"{self.get_role_display()}（未登记姓名）"
+
+    @property
+    def person_label(self) -> str:
+        """The name with where the person stands, e.g. 王检查（舟山市卫生健康委员会·执法人员）: how
+        the audit chain and every case history name who acted."""
+        role = self.get_role_display()
+        if self.is_superuser and self.role != Role.ADMIN:
+            role = Role.ADMIN.label
+        place = self.organisation or self.enterprise
+        where = f"{place.name}·{role}" if place is not None else role
+        return f"{self.display_name}（{where}）" if self.display_name else f"{where}（未登记姓名）"
 
     @property
     def is_admin(self) -> bool:

@@ -44,7 +44,7 @@ def create_api_token(*, user: Any, name: str, actor: Any) -> tuple[APIToken, str
             action="api_token.create",
             obj=token,
             after={"user": user.username, "name": name, "prefix": token.prefix},
-            summary=f"为 {user.username} 创建 API 令牌“{name}”",
+            summary=f"为 {user.person_label} 创建 API 令牌“{name}”",
         )
     return token, raw_key
 
@@ -300,7 +300,9 @@ def unlock_login(username: str, *, actor: Any) -> int:
             object_type="org.user",
             object_id=str(user.pk) if user is not None else username,
             after={"username": username, "attempts_cleared": cleared},
-            summary=f"解除 {username} 的登录锁定（清除登录失败记录 {cleared} 条）",
+            # The summary is read on pages: the person, not the login name, when there is one.
+            summary=f"解除 {user.person_label if user is not None else '未登记账号'} 的登录锁定"
+            f"（清除登录失败记录 {cleared} 条）",
         )
     return cleared
 
@@ -324,6 +326,6 @@ def change_own_password(user: User, *, new_password: str) -> User:
             action="org.user.password_change",
             obj=user,
             after={"username": user.username},
-            summary=f"{user.username} 修改了自己的登录密码",
+            summary=f"{user.person_label} 修改了自己的登录密码",
         )
     return user

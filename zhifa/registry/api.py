@@ -74,7 +74,7 @@ class EnterpriseOut(Schema):
         reviewer = obj.uscc_override_by
         return {
             "reason": obj.uscc_override_reason,
-            "reviewed_by": (reviewer.display_name or reviewer.username) if reviewer else "",
+            "reviewed_by": reviewer.person_name if reviewer else "",
             "reviewed_at": obj.uscc_override_at,
         }
 

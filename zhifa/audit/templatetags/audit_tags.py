@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django import template
 from django.db import models
 
+from zhifa.audit import display
 from zhifa.audit.models import AuditRecord
 from zhifa.org.models import Role
 
@@ -17,8 +20,10 @@ def object_history(context: dict[str, Any], obj: models.Model, limit: int = 50) 
 
     Sequence numbers link to the record's page for those who may open the audit chain.
     """
-    records = list(
-        AuditRecord.objects.for_object(obj).select_related("actor").order_by("-seq")[:limit]
+    records = (
+        AuditRecord.objects.for_object(obj)
+        .select_related("actor__organisation", "actor__enterprise")
+        .order_by("-seq")[:limit]
     )
     user = context.get("user")
     can_open = bool(
@@ -26,4 +31,24 @@ def object_history(context: dict[str, Any], obj: models.Model, limit: int = 50) 
         and user.is_authenticated
         and (user.is_admin or user.role == Role.SUPERVISOR)
     )
-    return {"records": records, "can_open": can_open}
+    entries = [
+        HistoryEntry(
+            seq=r.seq,
+            at=r.at,
+            actor=display.actor_name(r),
+            label=display.action_label(r.action, r.summary),
+            # An action without a name of its own already reads as its summary.
+            summary=r.summary if display.has_own_label(r.action) else "",
+        )
+        for r in records
+    ]
+    return {"records": entries, "can_open": can_open}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    seq: int
+    at: dt.datetime
+    actor: str
+    label: str
+    summary: str

@@ -91,7 +91,7 @@ def test_each_record_links_to_the_previous_one_by_its_sm3_hash(inspector):
     assert third.prev_hash == second.hash
     assert [r.seq for r in AuditRecord.objects.all()] == [first.seq, second.seq, third.seq]
     assert first.actor == inspector
-    assert first.actor_label == "王检查（inspector）"
+    assert first.actor_label == "王检查（舟山市卫生健康委员会·执法人员）"
 
 
 def test_the_hash_is_sm3_of_the_previous_hash_and_the_canonical_record(inspector):
@@ -99,7 +99,7 @@ def test_the_hash_is_sm3_of_the_previous_hash_and_the_canonical_record(inspector
     record.refresh_from_db()
     body = {
         "at": record.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-        "actor": "王检查（inspector）",
+        "actor": "王检查（舟山市卫生健康委员会·执法人员）",
         "action": "test.append",
         "summary": "测试记录 1",
         "object_type": "test.thing",

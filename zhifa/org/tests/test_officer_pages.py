@@ -250,9 +250,10 @@ def test_the_officer_page_shows_its_history(client_for, approver, health_agency)
         cert_valid_until=dt.date(2029, 12, 31),
     )
     body = client_for(approver).get(detail_url(officer)).content.decode()
-    assert "<code>officer.create</code>" in body
+    assert "<strong>登记执法人员</strong>" in body
     assert "登记执法人员 钱新人（执法证号 330900209999）" in body
-    assert "李主任（approver）" in body
+    assert "操作人：李主任（舟山市卫生健康委员会·执法机关负责人）" in body
+    assert "officer.create" not in body
 
 
 def test_the_export_lists_the_filtered_officers_with_masked_id_numbers(

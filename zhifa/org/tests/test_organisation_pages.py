@@ -130,7 +130,8 @@ def test_the_organisation_page_shows_its_parent_and_history(client_for, admin_us
     response = client_for(admin_user).get(detail_url(child))
     body = response.content.decode()
     assert f'<a href="/org/organisations/{parent.pk}/">浙江省卫生健康委员会</a>' in body
-    assert "<code>org.organisation.change</code>" in body
+    assert "<strong>修改机构</strong>" in body
+    assert "org.organisation.change" not in body
     assert "修改机构“舟山市卫生监督所”" in body
 
 

@@ -104,7 +104,8 @@ def test_agency_pages_render(client_for, inspector, approver, draft_plan, item):
     detail = client.get(f"/plans/{draft_plan.pk}/").content.decode()
     assert "《公共场所卫生管理条例》第七条" in detail
     assert "变更记录" in detail
-    assert "plans.plan.add_task" in detail
+    assert "<strong>计划添加抽查任务</strong>" in detail
+    assert "plans.plan.add_task" not in detail
     template = client.get("/plans/items/import/template/")
     assert template.status_code == 200
 
