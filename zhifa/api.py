@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from zhifa.org.services import user_for_token
+from zhifa.params import ParamError
 
 
 class TokenAuth(HttpBearer):
@@ -64,6 +65,12 @@ _LOCATIONS = {"body", "payload", "query", "path", "header", "cookie", "form", "f
 def chinese_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     """404 with the Chinese reason the selector gave (they say "not found or not yours")."""
     return api.create_response(request, {"detail": str(exc) or "未找到。"}, status=404)
+
+
+@api.exception_handler(ParamError)
+def parameter_out_of_range(request: HttpRequest, exc: ParamError) -> HttpResponse:
+    """400 with the Chinese reason: a number no list or row can have (zhifa.params)."""
+    return api.create_response(request, {"detail": str(exc)}, status=400)
 
 
 @api.exception_handler(NinjaValidationError)
