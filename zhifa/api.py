@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
+from pydantic import BaseModel
 
 from zhifa.org.services import user_for_token
 from zhifa.params import ParamError
+from zhifa.textinput import MULTILINE_FIELDS, first_problem
 
 
 class TokenAuth(HttpBearer):
@@ -31,6 +35,31 @@ api = NinjaAPI(
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",
 )
+
+
+def refuse_control_characters(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Every string of every request (query parameters, JSON and form fields, dictionary keys)
+    is checked once here, after validation and before the endpoint runs (zhifa.textinput)."""
+
+    @functools.wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        for name, value in kwargs.items():
+            if isinstance(value, BaseModel):
+                value, label = value.model_dump(), ""
+            else:
+                value, label = {name: value}, ""
+            found = first_problem(value, label=label, multiline_keys=MULTILINE_FIELDS)
+            if found is not None:
+                where, message = found
+                raise NinjaValidationError(
+                    [{"loc": tuple(where.split(".")), "msg": message, "type": "zhifa_text"}]
+                )
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+api.add_decorator(refuse_control_characters, mode="operation")
 
 
 def _register_routers() -> None:
@@ -81,7 +110,9 @@ def chinese_validation_errors(request: HttpRequest, exc: NinjaValidationError) -
         parts = [str(p) for p in error.get("loc", ()) if str(p) not in _LOCATIONS]
         field = ".".join(parts) or "请求体"
         kind = str(error.get("type", ""))
-        if kind == "missing":
+        if kind == "zhifa_text":
+            message = str(error.get("msg", ""))
+        elif kind == "missing":
             message = "缺少此字段，请补充。"
         elif kind.startswith("json"):
             message = "请求体不是有效的 JSON，请检查格式。"

@@ -43,12 +43,13 @@ def page(value: int, *, name: str = "page") -> int:
 
 
 def ids(values: Iterable[int], *, name: str) -> list[int]:
-    """The ids in the order given, each once; refuses one no row can have."""
+    """The ids in the order given, each once; refuses one no database column can hold (an id
+    that merely does not exist, 0 or -1 included, is the caller's "not found")."""
     wanted: list[int] = []
     for value in values:
-        if not 1 <= value <= ID_MAX:
+        if not -ID_MAX - 1 <= value <= ID_MAX:
             raise ParamError(
-                f"参数 {name} 中的编号“{value}”无效，编号应为正整数（不超过 {ID_MAX}）。"
+                f"参数 {name} 中的编号“{value}”无效，超出了编号的取值范围（不超过 {ID_MAX}）。"
             )
         if value not in wanted:
             wanted.append(value)

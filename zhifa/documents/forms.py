@@ -16,9 +16,10 @@ from zhifa.documents.models import (
 from zhifa.org.models import Organisation
 from zhifa.org.scoping import visible_to
 from zhifa.registry.models import Enterprise
+from zhifa.textinput import TextForm
 
 
-class NumberFilterForm(forms.Form):
+class NumberFilterForm(TextForm):
     q = forms.CharField(label="文号", required=False, max_length=64)
     organisation = forms.ModelChoiceField(
         label="机构",
@@ -73,7 +74,7 @@ class NumberFilterForm(forms.Form):
 CONFIRM_REQUIRED = "请勾选确认后再办理。"
 
 
-class DocumentFilterForm(forms.Form):
+class DocumentFilterForm(TextForm):
     q = forms.CharField(label="文号/受送达人", required=False, max_length=100)
     kind = forms.ModelChoiceField(
         label="文书种类",
@@ -112,7 +113,7 @@ class DocumentFilterForm(forms.Form):
         return {name: data[name] for name in self.fields if data.get(name) not in (None, "")}
 
 
-class DraftForm(forms.Form):
+class DraftForm(TextForm):
     """A new draft: kind, recipient (an enterprise by 统一社会信用代码, or just a name)."""
 
     kind = forms.ModelChoiceField(
@@ -237,7 +238,7 @@ def content_shape(kind_code: str) -> dict[str, Any]:
     return {key: value for key, value in sample.items() if key not in STANDARD_KEYS}
 
 
-class DraftEditForm(forms.Form):
+class DraftEditForm(TextForm):
     """Recipient, title and one field per content item of the document's kind: text as text,
     a list of texts one per line, a list of records as JSON."""
 
@@ -309,7 +310,7 @@ class DraftEditForm(forms.Form):
         return data
 
 
-class DocumentConfirmForm(forms.Form):
+class DocumentConfirmForm(TextForm):
     confirm = forms.BooleanField(
         label="我已核对以上内容，确认办理", error_messages={"required": CONFIRM_REQUIRED}
     )
@@ -351,14 +352,14 @@ class CorrectForm(DraftEditForm):
     pass
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(TextForm):
     file = forms.FileField(
         label="待核验的文件（PDF 或 DOCX）",
         error_messages={"required": "请选择要核验的文件。", "empty": "所选文件是空文件。"},
     )
 
 
-class BatchFilterForm(forms.Form):
+class BatchFilterForm(TextForm):
     status = forms.ChoiceField(
         label="状态",
         required=False,

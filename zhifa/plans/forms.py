@@ -17,6 +17,7 @@ from zhifa.plans.models import (
     TaskKind,
 )
 from zhifa.registry.models import CreditGrade
+from zhifa.textinput import TextForm
 
 CONFIRM_REQUIRED = "请勾选确认后再提交。"
 
@@ -26,7 +27,7 @@ def _choices(field: Any, choices: list[tuple[Any, str]]) -> None:
     field.choices = choices
 
 
-class ItemFilterForm(forms.Form):
+class ItemFilterForm(TextForm):
     q = forms.CharField(label="编码、名称或法律法规", required=False, max_length=64)
     field = forms.ChoiceField(label="执法领域", required=False)
     method = forms.ChoiceField(
@@ -59,7 +60,7 @@ class ItemFilterForm(forms.Form):
         return {key: self.cleaned_data.get(key, "") for key in ("q", "field", "method", "active")}
 
 
-class ItemForm(forms.Form):
+class ItemForm(TextForm):
     code = forms.CharField(label="事项编码", max_length=32)
     name = forms.CharField(label="检查事项名称", max_length=200)
     field = forms.ChoiceField(label="执法领域")
@@ -114,7 +115,7 @@ class ItemForm(forms.Form):
                 field.error_messages["invalid_choice"] = f"{field.label}：请从列表中选择。"
 
 
-class ItemImportForm(forms.Form):
+class ItemImportForm(TextForm):
     organisation = forms.ModelChoiceField(
         label="导入到机关", queryset=Organisation.objects.none(), required=False
     )
@@ -147,7 +148,7 @@ class ItemImportForm(forms.Form):
         return upload
 
 
-class PlanFilterForm(forms.Form):
+class PlanFilterForm(TextForm):
     year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
     status = forms.ChoiceField(
         label="状态", required=False, choices=[("", "全部状态"), *PlanStatus.choices]
@@ -164,7 +165,7 @@ class PlanFilterForm(forms.Form):
         }
 
 
-class PlanForm(forms.Form):
+class PlanForm(TextForm):
     organisation = forms.ModelChoiceField(
         label="执法机关", queryset=Organisation.objects.none(), required=False
     )
@@ -197,7 +198,7 @@ class PlanForm(forms.Form):
             field.error_messages["required"] = f"{field.label}：此项必填。"
 
 
-class PlanItemsForm(forms.Form):
+class PlanItemsForm(TextForm):
     items = forms.ModelMultipleChoiceField(
         label="增加检查事项",
         queryset=InspectionItem.objects.none(),
@@ -219,7 +220,7 @@ class PlanItemsForm(forms.Form):
 GRADES = tuple(CreditGrade.values)
 
 
-class StrataForm(forms.Form):
+class StrataForm(TextForm):
     def __init__(self, *args: Any, plan: AnnualPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         current = {s.code: s.sampling_ratio for s in plan.strata.all()}
@@ -235,7 +236,7 @@ class StrataForm(forms.Form):
         return {g: self.cleaned_data.get(f"ratio_{g}", "") for g in GRADES}
 
 
-class TaskForm(forms.Form):
+class TaskForm(TextForm):
     quarter = forms.TypedChoiceField(
         label="季度", coerce=int, choices=[(q, f"第{q}季度") for q in (1, 2, 3, 4)]
     )
@@ -274,7 +275,7 @@ class TaskForm(forms.Form):
         return data
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(TextForm):
     confirm = forms.BooleanField(
         label="我已核对以上内容，确认办理", error_messages={"required": CONFIRM_REQUIRED}
     )
@@ -286,7 +287,7 @@ class ReturnForm(ConfirmForm):
     )
 
 
-class AmendmentForm(forms.Form):
+class AmendmentForm(TextForm):
     """One amendment may combine several operations; each part left empty adds nothing."""
 
     reason = forms.CharField(
@@ -393,7 +394,7 @@ class AmendmentForm(forms.Form):
         return ops
 
 
-class PublicPlanFilterForm(forms.Form):
+class PublicPlanFilterForm(TextForm):
     year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)
     organisation = forms.TypedChoiceField(
         label="执法机关", required=False, coerce=int, empty_value=None

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.textinput import TextForm, TextModelForm
 from zhifa.workdays.models import Holiday, HolidayYear
 
 
@@ -23,7 +24,7 @@ def _date_field(label: str, example: str) -> forms.DateField:
     )
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(TextForm):
     """Inspection date → the latest date the advance notice may be issued."""
 
     inspection_date = _date_field(gettext("检查日期"), "2025-10-09")
@@ -41,7 +42,7 @@ class NoticeForm(forms.Form):
     )
 
 
-class AddForm(forms.Form):
+class AddForm(TextForm):
     """A date plus (or minus) N working days."""
 
     start = _date_field(gettext("起算日期"), "2025-09-30")
@@ -59,7 +60,7 @@ class AddForm(forms.Form):
     )
 
 
-class HolidayAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class HolidayAdminForm(TextModelForm):  # type: ignore[type-arg]
     """The year follows from the date; it must have been registered first."""
 
     class Meta:

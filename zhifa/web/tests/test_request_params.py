@@ -12,7 +12,7 @@ from zhifa.inspections.models import ApprovalBatch
 
 HUGE = "99999999999999999999"
 PAGE_REFUSED = {"detail": f"参数 page 的取值“{HUGE}”无效，页码应为 1–1000000 之间的整数。"}
-ID_RULE = "无效，编号应为正整数（不超过 9223372036854775807）。"
+ID_RULE = "无效，超出了编号的取值范围（不超过 9223372036854775807）。"
 YEAR_REFUSED = {"detail": "参数 year 的取值“-58”无效，请填写 2000–2100 之间的年度。"}
 
 PAGINATED = [
