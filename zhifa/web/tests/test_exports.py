@@ -36,7 +36,7 @@ def test_numbers_dates_and_plain_text_are_left_as_they_are():
     sheet = _cells(
         xlsx_response("测试", ["名称", "差额", "比例", "日期", "编码", "空"], rows).content
     )
-    cells = list(sheet.iter_rows(min_row=2))[0]
+    cells = next(iter(sheet.iter_rows(min_row=2)))
     assert [(c.value, c.data_type, c.quotePrefix) for c in cells[:3]] == [
         ("舟山海鲜酒楼有限公司", "s", False),
         (-58, "n", False),
