@@ -88,10 +88,10 @@ def _mb(size: int) -> str:
     return f"{size / MB:.0f} MB" if size >= MB else f"{size / 1024:.0f} KB"
 
 
-def _too_long_text(name: str) -> ImportFileError:
+def _refused_archive(reason: str) -> ImportFileError:
     return ImportFileError(
-        f"该 Excel 文件中有单元格的内容超过 {MAX_CELL_CHARS} 个字符（Excel 单元格的上限），"
-        f"不像是正常填写的数据（见文件内的“{name}”），已拒绝读取。请检查并缩短后重新导入。"
+        f"{reason}，不像是正常的导入文件，已拒绝读取。"
+        "请只保留要导入的数据，另存为新的 .xlsx 文件后再导入。"
     )
 
 
@@ -109,13 +109,14 @@ def check_xlsx_archive(content: bytes) -> None:
         for info in members:
             total += info.file_size
             data_part = bool(_DATA_PART.fullmatch(info.filename))
-            part_limit = limit if data_part or info.is_dir() else min(limit, _MAX_OTHER_PART)
-            if info.file_size > part_limit or total > limit:
-                raise ImportFileError(
-                    f"该 Excel 文件解压后过大（其中“{info.filename[:60]}”一项即有 "
-                    f"{_mb(info.file_size)}，全部内容不得超过 {_mb(limit)}），不像是正常的"
-                    "导入文件，已拒绝读取。请只保留要导入的数据，另存为新的 .xlsx 文件后再导入。"
+            part_limit = limit if data_part else min(limit, _MAX_OTHER_PART)
+            if info.file_size > part_limit:
+                raise _refused_archive(
+                    f"该 Excel 文件中有一部分解压后有 {_mb(info.file_size)}，"
+                    f"超过 {_mb(part_limit)} 的上限"
                 )
+            if total > limit:
+                raise _refused_archive(f"该 Excel 文件解压后超过 {_mb(limit)} 的上限")
             if data_part:
                 _scan_text_lengths(archive, info)
 
@@ -127,9 +128,14 @@ def _scan_text_lengths(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
             while True:
                 block = part.read(_MAX_XML_TEXT)
                 if len(block) == _MAX_XML_TEXT and b"<" not in block:
-                    raise _too_long_text(info.filename)
+                    raise _refused_archive(
+                        f"该 Excel 文件中有单元格的内容超过 {MAX_CELL_CHARS} 个字符"
+                        "（Excel 单元格的上限）"
+                    )
                 if len(block) < _MAX_XML_TEXT:
                     return
+    except ImportFileError:
+        raise
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
         raise ImportFileError(_CORRUPT_XLSX) from None
 
