@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
-from zhifa.compliance import selectors
+from zhifa import uploads
+from zhifa.compliance import importing, selectors
 from zhifa.compliance.models import Answer
 from zhifa.org.models import EnforcementField, Region
 from zhifa.textinput import TextForm
+from zhifa.uploads import UploadField
 
 CONFIRM_REQUIRED = "请勾选确认后再提交。"
 
@@ -64,7 +67,9 @@ class VersionForm(TextForm):
 
 
 class ItemImportForm(TextForm):
-    file = forms.FileField(
+    file = UploadField(
+        types=uploads.IMPORT,
+        max_bytes=importing.MAX_FILE_BYTES,
         label="合规指导清单文件（.xlsx 或 .csv）",
         error_messages={
             "required": "请选择要导入的 .xlsx 或 .csv 文件。",
@@ -107,9 +112,11 @@ class CorrectionForm(TextForm):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "请填写整改完成日期。", "invalid": "日期格式应为 2025-06-30。"},
     )
-    evidence = forms.FileField(
+    evidence = UploadField(
+        types=uploads.EVIDENCE,
         label="整改证明材料",
-        help_text="照片、票据或报告：PDF、JPG、PNG、DOCX、XLSX、OFD，不超过 20 MB。",
+        help_text="照片、票据或报告：PDF、JPG、PNG、DOCX、XLSX、OFD，"
+        f"不超过 {settings.ZHIFA_UPLOAD_MAX_MB} MB。",
         error_messages={"required": "请上传整改证明材料（照片、票据或报告）。"},
     )
     note = forms.CharField(label="整改说明", required=False, widget=forms.Textarea, max_length=2000)

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from zhifa import uploads
 from zhifa.discretion import importing, selectors
 from zhifa.discretion.conditions import (
     CIRCUMSTANCE_SHORT,
@@ -27,6 +28,7 @@ from zhifa.discretion.engine import Finding, MentalState, PartyKind, PriorViolat
 from zhifa.discretion.models import DiscretionItem, DiscretionVersion, ListKind
 from zhifa.org.models import Organisation
 from zhifa.textinput import TextForm
+from zhifa.uploads import UploadField
 
 CONFIRM_REQUIRED = "请勾选确认后再提交。"
 _DATE = forms.DateInput(attrs={"type": "date"})
@@ -244,7 +246,9 @@ class ReviseForm(TextForm):
 
 
 class ImportForm(TextForm):
-    file = forms.FileField(label="清单文件（.xlsx 或 .csv）")
+    file = UploadField(
+        types=uploads.IMPORT, max_bytes=importing.MAX_FILE_BYTES, label="清单文件（.xlsx 或 .csv）"
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from zhifa import params
+from zhifa import params, uploads
 from zhifa.documents import selectors, services
 from zhifa.documents.models import BatchItemStatus, Document, DocumentBatch, DocumentStatus
 from zhifa.documents.services import NumberingError
@@ -271,7 +271,7 @@ def verify(request: HttpRequest, code: str) -> Status[Any]:
 
 @router.post(
     "/verify/{code}",
-    response={200: FileCheckOut, 404: Message},
+    response={200: FileCheckOut, 400: Message, 404: Message},
     auth=None,
     summary="核验文件与签发时记录的 SM3 是否一致（无需登录）",
 )
@@ -279,7 +279,11 @@ def verify_file(request: HttpRequest, code: str, file: File[UploadedFile]) -> St
     document = selectors.document_by_code(code)
     if document is None:
         return Status(404, {"detail": "核验码不存在，请核对文书上的核验码。"})
-    matched = services.verify_file(document, file.read()) or ""
+    try:
+        uploads.check_upload(file, types=uploads.VERIFIABLE, label="待核验的文件")
+    except uploads.UploadError as error:
+        return Status(400, {"detail": str(error)})
+    matched = services.verify_file(document, uploads.chunks(file)) or ""
     return Status(
         200,
         {**_verification(document), "result": "一致" if matched else "不一致", "matched": matched},

@@ -4,7 +4,9 @@ import json
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
+from zhifa import uploads
 from zhifa.documents import selectors
 from zhifa.documents.models import (
     BatchStatus,
@@ -17,6 +19,7 @@ from zhifa.org.models import Organisation
 from zhifa.org.scoping import visible_to
 from zhifa.registry.models import Enterprise
 from zhifa.textinput import TextForm
+from zhifa.uploads import UploadField
 
 
 class NumberFilterForm(TextForm):
@@ -338,8 +341,12 @@ class DeliverForm(DocumentConfirmForm):
         max_length=200,
         help_text="电子邮件送达填邮箱、短信送达填手机号；不填则用企业首要联系人的。",
     )
-    scan = forms.FileField(
-        label="送达回证扫描件", required=False, help_text="纸质送达时上传签收后的送达回证。"
+    scan = UploadField(
+        types=uploads.RECEIPT,
+        label="送达回证扫描件",
+        required=False,
+        help_text="纸质送达时上传签收后的送达回证：PDF、JPG、PNG 或 OFD，"
+        f"不超过 {settings.ZHIFA_UPLOAD_MAX_MB} MB。",
     )
     note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -353,7 +360,8 @@ class CorrectForm(DraftEditForm):
 
 
 class VerifyForm(TextForm):
-    file = forms.FileField(
+    file = UploadField(
+        types=uploads.VERIFIABLE,
         label="待核验的文件（PDF 或 DOCX）",
         error_messages={"required": "请选择要核验的文件。", "empty": "所选文件是空文件。"},
     )

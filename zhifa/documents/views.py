@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from zhifa import uploads
 from zhifa.documents import selectors, services
 from zhifa.documents.forms import (
     CONTENT_LABELS,
@@ -488,7 +489,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     matched = ""
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        matched = services.verify_file(document, upload.read()) or ""
+        matched = services.verify_file(document, uploads.chunks(upload)) or ""
         result = "一致" if matched else "不一致"
     return render(
         request,

@@ -6,9 +6,11 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from zhifa import uploads
 from zhifa.discretion.conditions import CIRCUMSTANCE_LABELS
 from zhifa.draws.models import DrawTask
 from zhifa.inspections.models import (
@@ -27,6 +29,7 @@ from zhifa.org.models import Officer, Role, User
 from zhifa.plans.models import InspectionItem
 from zhifa.registry.models import Enterprise
 from zhifa.textinput import TextForm
+from zhifa.uploads import UploadField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -273,7 +276,9 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class MultipleFileField(forms.FileField):
+class MultipleFileField(UploadField):
+    """Several files in one field, each checked by ``zhifa.uploads``."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
@@ -292,7 +297,13 @@ class FindingForm(TextForm):
     description = forms.CharField(
         label="检查情况", required=False, widget=forms.Textarea({"rows": 2})
     )
-    evidence = MultipleFileField(label="证据照片或文件", required=False)
+    evidence = MultipleFileField(
+        types=uploads.EVIDENCE,
+        label="证据照片或文件",
+        required=False,
+        help_text="JPG、PNG、PDF、DOCX、XLSX 或 OFD，"
+        f"每个不超过 {settings.ZHIFA_UPLOAD_MAX_MB} MB。",
+    )
 
 
 class FinishForm(TextForm):

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from zhifa import uploads
 from zhifa.org.models import Organisation
 from zhifa.plans import importing, selectors
 from zhifa.plans.models import (
@@ -18,6 +19,7 @@ from zhifa.plans.models import (
 )
 from zhifa.registry.models import CreditGrade
 from zhifa.textinput import TextForm
+from zhifa.uploads import UploadField
 
 CONFIRM_REQUIRED = "请勾选确认后再提交。"
 
@@ -119,7 +121,9 @@ class ItemImportForm(TextForm):
     organisation = forms.ModelChoiceField(
         label="导入到机关", queryset=Organisation.objects.none(), required=False
     )
-    file = forms.FileField(
+    file = UploadField(
+        types=uploads.IMPORT,
+        max_bytes=importing.MAX_FILE_BYTES,
         label="检查事项清单文件（.xlsx 或 .csv）",
         error_messages={
             "required": "请选择要导入的 .xlsx 或 .csv 文件。",
@@ -137,15 +141,6 @@ class ItemImportForm(TextForm):
             org_field.error_messages["required"] = "导入到机关：请选择检查事项所属的执法机关。"
         else:
             del self.fields["organisation"]
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > importing.MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                f"文件超过 {importing.MAX_FILE_BYTES // (1024 * 1024)} MB，"
-                "请拆分为多个文件分批导入。"
-            )
-        return upload
 
 
 class PlanFilterForm(TextForm):

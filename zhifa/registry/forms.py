@@ -6,10 +6,12 @@ from typing import Any
 
 from django import forms
 
+from zhifa import uploads
 from zhifa.org.models import Region
 from zhifa.registry import importing, rules, selectors
 from zhifa.registry.models import Contact, CreditGrade, Enterprise
 from zhifa.textinput import TextForm
+from zhifa.uploads import UploadField
 
 
 class EnterpriseFilterForm(TextForm):
@@ -175,19 +177,12 @@ class OverrideForm(TextForm):
 
 
 class ImportForm(TextForm):
-    file = forms.FileField(
+    file = UploadField(
+        types=uploads.IMPORT,
+        max_bytes=importing.MAX_FILE_BYTES,
         label="企业名录文件（.xlsx 或 .csv）",
         error_messages={
             "required": "请选择要导入的 .xlsx 或 .csv 文件。",
             "empty": "上传的文件是空的，请选择填好的企业名录文件。",
         },
     )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > importing.MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                f"文件超过 {importing.MAX_FILE_BYTES // (1024 * 1024)} MB，"
-                "请拆分为多个文件分批导入。"
-            )
-        return upload
