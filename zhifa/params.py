@@ -61,6 +61,21 @@ def one_id(value: int | None, *, name: str) -> int | None:
     return None if value is None else ids([value], name=name)[0]
 
 
+def is_digits(text: str) -> bool:
+    """Only the ASCII digits 0–9: ``str.isdigit`` also takes "²" and "٣", which ``int`` refuses
+    or reads as another number."""
+    return text.isascii() and text.isdigit()
+
+
+def page_from_text(raw: str | None) -> int:
+    """A page number typed into a page's address, the way Django's ``Paginator.get_page``
+    takes one: anything that is not a page number is page 1, a huge one the last page there is."""
+    text = (raw or "").strip()
+    if not is_digits(text) or int(text) < 1:
+        return 1
+    return min(int(text), PAGE_MAX)
+
+
 def int_from_text(raw: str | None, *, name: str, minimum: int, maximum: int) -> int | None:
     """A whole number typed into a query string (None when blank), within the bounds."""
     text = (raw or "").strip()

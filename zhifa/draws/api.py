@@ -172,8 +172,9 @@ def list_draws(
     draws = visible_to(_user(request), _draws())
     if status:
         draws = draws.filter(status=status)
-    if params.year(year) is not None:
-        draws = draws.filter(task__plan__year=year)
+    plan_year = params.year(year)
+    if plan_year is not None:
+        draws = draws.filter(task__plan__year=plan_year)
     return draws
 
 

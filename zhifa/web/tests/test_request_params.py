@@ -113,3 +113,25 @@ def test_a_document_batch_naming_an_id_beyond_64_bits_is_refused(client_for, ins
     assert response.status_code == 400
     assert _json(response) == {"detail": f"参数 documents 中的编号“{HUGE}”{ID_RULE}"}
     assert DocumentBatch.objects.count() == 0
+
+
+# --- Pages --------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_search_page_number_in_other_digits_is_page_one(client):
+    response = client.get("/compliance/search/", {"q": "健康", "page": "²"})
+    assert response.status_code == 200
+    assert response.context["page_number"] == 1
+
+
+@pytest.mark.django_db
+def test_an_agency_number_in_other_digits_is_not_found(client_for, admin_user):
+    response = client_for(admin_user).get("/plans/items/new/", {"org": "²"})
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_batch_page_naming_an_id_beyond_64_bits_is_not_found(client_for, inspector):
+    response = client_for(inspector).get("/documents/batches/new/", {"ids": HUGE})
+    assert response.status_code == 404
