@@ -105,7 +105,16 @@ class RequestGuardMiddleware:
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """``handler400``: Django's refusals of a request it could not read, in Chinese."""
     if isinstance(exception, RequestDataTooBig):
-        return refusal(request, 413, too_large_message(_content_length(request)))
+        # Form fields and JSON bodies (files aside) are held in memory, hence their own limit.
+        length = _content_length(request)
+        size = f"（约 {length / MB:.1f} MB）" if length else ""
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / MB
+        return refusal(
+            request,
+            413,
+            f"提交的文字内容过大{size}，表单或 JSON 内容一次不能超过 {limit:.0f} MB，"
+            "请分批提交；文件请作为附件上传。",
+        )
     if isinstance(exception, TooManyFilesSent):
         return refusal(
             request,

@@ -135,3 +135,25 @@ def test_an_agency_number_in_other_digits_is_not_found(client_for, admin_user):
 def test_a_batch_page_naming_an_id_beyond_64_bits_is_not_found(client_for, inspector):
     response = client_for(inspector).get("/documents/batches/new/", {"ids": HUGE})
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_json_body_over_the_in_memory_limit_is_413_in_chinese(client_for, inspector, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    body = json.dumps({"name": "舟" * 600_000})
+    response = client_for(inspector).post(
+        "/api/registry/enterprises", body, content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert _json(response) == {
+        "detail": "提交的文字内容过大（约 3.4 MB），表单或 JSON 内容一次不能超过 1 MB，"
+        "请分批提交；文件请作为附件上传。"
+    }
+
+
+@pytest.mark.django_db
+def test_a_form_over_the_in_memory_limit_is_413_in_chinese(client_for, inspector, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    response = client_for(inspector).post("/registry/enterprises/new/", {"name": "x" * 2_000_000})
+    assert response.status_code == 413
+    assert "表单或 JSON 内容一次不能超过 1 MB" in response.content.decode()
