@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.forms.utils import ErrorDict
 
 _DIRECTION = "\u202a-\u202e\u2066-\u2069"
 # C0 controls except tab, line feed and carriage return; DEL and the C1 controls; lone
@@ -130,29 +131,43 @@ def first_problem(
 
 
 class CleanTextMixin:
-    """Every text field of the form refuses control characters and direction overrides, naming
-    the field; only a Textarea may hold line breaks and tabs. Dynamic fields are covered too,
-    because the check runs over ``self.fields`` after the fields are cleaned."""
+    """Every field of the form refuses control characters and direction overrides, naming the
+    field; only a Textarea may hold line breaks and tabs. The submitted values are checked before
+    any field is cleaned: a choice field would otherwise look a NUL up in the database, which
+    PostgreSQL answers with an error. While any value is refused, only those errors are shown."""
 
     fields: dict[str, forms.Field]
 
-    def _clean_fields(self) -> None:
-        super()._clean_fields()  # type: ignore[misc]
+    def refused_values(self) -> dict[str, str]:
         form: Any = self
+        refused: dict[str, str] = {}
         for name, field in self.fields.items():
-            if not isinstance(field, forms.CharField) or field.disabled:
+            if field.disabled:
                 continue
             raw = form[name].data
-            multiline = isinstance(field.widget, forms.Textarea)
+            text = isinstance(field, forms.CharField)
+            strip = text and bool(getattr(field, "strip", False))
+            # Line breaks in a date or a choice are for the field itself to refuse.
+            multiline = not text or isinstance(field.widget, forms.Textarea)
             for value in raw if isinstance(raw, list | tuple) else [raw]:
                 if not isinstance(value, str):
                     continue
-                reason = problem(value.strip() if field.strip else value, multiline=multiline)
+                reason = problem(value.strip() if strip else value, multiline=multiline)
                 if reason:
-                    # Replaces Django's own NUL message, which does not name the field.
-                    form._errors.pop(name, None)
-                    form.add_error(name, f"{field.label or name}：{reason}")
+                    refused[name] = f"{field.label or name}：{reason}"
                     break
+        return refused
+
+    def full_clean(self) -> None:
+        form: Any = self
+        refused = self.refused_values() if form.is_bound else {}
+        if not refused:
+            super().full_clean()  # type: ignore[misc]
+            return
+        form._errors = ErrorDict(renderer=form.renderer)
+        form.cleaned_data = {}
+        for name, message in refused.items():
+            form.add_error(name, message)
 
 
 class TextForm(CleanTextMixin, forms.Form):

@@ -42,6 +42,18 @@ def test_the_form_refuses_a_direction_override_in_the_name(client_for, inspector
     assert counts() == (0, 0, 0)
 
 
+def test_a_nul_in_a_choice_is_refused_before_it_is_looked_up(
+    client_for, inspector, dinghai, counts
+):
+    # PostgreSQL answers a NUL in a query with an error: the value must not reach the lookup.
+    response = client_for(inspector).post(CREATE_URL, form_post(region="3309\x0002"))
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "region": ["所在区划：含有不可见的控制字符（第 5 个字符，U+0000），请删除后重新填写。"]
+    }
+    assert counts() == (0, 0, 0)
+
+
 def test_the_form_refuses_a_line_break_in_a_one_line_field(client_for, inspector, dinghai, counts):
     response = client_for(inspector).post(CREATE_URL, form_post(address="定海区\n新路 3 号"))
     assert response.context["form"].errors == {
