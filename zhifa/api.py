@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,9 +13,12 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer, django_auth
+from pydantic import BaseModel
 
 from zhifa import timefmt
 from zhifa.org.services import user_for_token
+from zhifa.params import ParamError
+from zhifa.textinput import MULTILINE_FIELDS, first_problem
 
 
 class TokenAuth(HttpBearer):
@@ -51,6 +56,31 @@ api = NinjaAPI(
 )
 
 
+def refuse_control_characters(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Every string of every request (query parameters, JSON and form fields, dictionary keys)
+    is checked once here, after validation and before the endpoint runs (zhifa.textinput)."""
+
+    @functools.wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        for name, value in kwargs.items():
+            if isinstance(value, BaseModel):
+                value, label = value.model_dump(), ""
+            else:
+                value, label = {name: value}, ""
+            found = first_problem(value, label=label, multiline_keys=MULTILINE_FIELDS)
+            if found is not None:
+                where, message = found
+                raise NinjaValidationError(
+                    [{"loc": tuple(where.split(".")), "msg": message, "type": "zhifa_text"}]
+                )
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+api.add_decorator(refuse_control_characters, mode="operation")
+
+
 def _register_routers() -> None:
     from zhifa.compliance.api import router as compliance_router
     from zhifa.discretion.api import router as discretion_router
@@ -85,6 +115,12 @@ def chinese_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc) or "未找到。"}, status=404)
 
 
+@api.exception_handler(ParamError)
+def parameter_out_of_range(request: HttpRequest, exc: ParamError) -> HttpResponse:
+    """400 with the Chinese reason: a number no list or row can have (zhifa.params)."""
+    return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
 @api.exception_handler(NinjaValidationError)
 def chinese_validation_errors(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     """422 with Chinese messages per field instead of pydantic's English ones."""
@@ -93,7 +129,9 @@ def chinese_validation_errors(request: HttpRequest, exc: NinjaValidationError) -
         parts = [str(p) for p in error.get("loc", ()) if str(p) not in _LOCATIONS]
         field = ".".join(parts) or "请求体"
         kind = str(error.get("type", ""))
-        if kind == "missing":
+        if kind == "zhifa_text":
+            message = str(error.get("msg", ""))
+        elif kind == "missing":
             message = "缺少此字段，请补充。"
         elif kind.startswith("json"):
             message = "请求体不是有效的 JSON，请检查格式。"

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view (or CSRF's check) reads the body: a too-large request is refused unread.
+    "zhifa.web.middleware.RequestGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns a refused (locked-out) login into the lockout page.
@@ -207,6 +209,17 @@ ZHIFA_ORAL_NOTICE_MAKEUP_WORKING_DAYS = int(
 ZHIFA_CHECKIN_WINDOW_DAYS = int(os.environ.get("ZHIFA_CHECKIN_WINDOW_DAYS", "0"))
 # Rows per page in list views.
 ZHIFA_PAGE_SIZE = int(os.environ.get("ZHIFA_PAGE_SIZE", "25"))
+# Uploads (zhifa/uploads.py): the largest single file (evidence, a scanned delivery receipt, a
+# file to verify), and the largest request body, refused unread (413) above it.
+ZHIFA_UPLOAD_MAX_MB = int(os.environ.get("ZHIFA_UPLOAD_MAX_MB", "20"))
+ZHIFA_REQUEST_MAX_MB = int(os.environ.get("ZHIFA_REQUEST_MAX_MB", "60"))
+# Spreadsheet imports (zhifa/tabular.py): the most an .xlsx may inflate to (each part, and all
+# parts together), checked before the file is opened.
+ZHIFA_IMPORT_MAX_UNZIPPED_MB = int(os.environ.get("ZHIFA_IMPORT_MAX_UNZIPPED_MB", "200"))
+# Django's own limits: form and JSON fields held in memory (answered 413 above it), and the
+# size above which an uploaded file is spooled to a temporary file instead of memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 
 # Faces of official documents (文书), per role. Each ZHIFA_FONT_<ROLE> is a font family name known

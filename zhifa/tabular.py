@@ -4,20 +4,49 @@ Every import (enterprises, inspection items, …) reads its file the same way: t
 matched by name, in any order, tolerating “*” and “（必填）” marks; blank rows are passed over;
 each row becomes a dict by column key with the spreadsheet's own row number, so that every
 error a validator finds names the row a person sees. Nothing here writes anything.
+
+An .xlsx is a zip archive, and a small one can inflate to gigabytes (one 1 GiB string in a
+1 MB file): before it is opened, every part's inflated size is checked against
+``ZHIFA_IMPORT_MAX_UNZIPPED_MB`` and the sheets are streamed once looking for text longer than
+a cell can hold. No cell may exceed Excel's own limit of 32,767 characters, nor hold a control
+character (zhifa.textinput).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, Generic, TypeVar
 
+from django.conf import settings
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
+
+from zhifa.textinput import MULTILINE_FIELDS, problem
+
+MB = 1024 * 1024
+# Excel's own limit for the text of one cell.
+MAX_CELL_CHARS = 32_767
+# The most bytes a cell of MAX_CELL_CHARS can take in the sheet's XML (a character escaped as
+# &#x10FFFF; is 10 bytes): a longer stretch without a tag is no cell anyone typed.
+_MAX_XML_TEXT = MAX_CELL_CHARS * 10
+# Parts openpyxl parses whole (styles, workbook, themes, relationships …) are small in every
+# real workbook; only the sheets and the shared strings grow with the data.
+_MAX_OTHER_PART = 20 * MB
+_DATA_PART = re.compile(r"xl/(worksheets/[^/]+|sharedStrings)\.xml", re.IGNORECASE)
+_CORRUPT_XLSX = (
+    "无法读取该 Excel 文件：文件已损坏或不是 .xlsx 格式。请用 Excel 打开后另存为 .xlsx 再导入。"
+)
 
 
 def clean_text(value: Any) -> str:
@@ -55,19 +84,77 @@ def _kind(file_name: str) -> str:
     )
 
 
+def _mb(size: int) -> str:
+    return f"{size / MB:.0f} MB" if size >= MB else f"{size / 1024:.0f} KB"
+
+
+def _refused_archive(reason: str) -> ImportFileError:
+    return ImportFileError(
+        f"{reason}，不像是正常的导入文件，已拒绝读取。"
+        "请只保留要导入的数据，另存为新的 .xlsx 文件后再导入。"
+    )
+
+
+def check_xlsx_archive(content: bytes) -> None:
+    """Refuse an .xlsx that would inflate beyond the configured limit, or whose sheets hold a
+    stretch of text no cell can; reads each sheet as a stream, never whole."""
+    limit = settings.ZHIFA_IMPORT_MAX_UNZIPPED_MB * MB
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ImportFileError(_CORRUPT_XLSX) from None
+    total = 0
+    with archive:
+        for info in members:
+            total += info.file_size
+            data_part = bool(_DATA_PART.fullmatch(info.filename))
+            part_limit = limit if data_part else min(limit, _MAX_OTHER_PART)
+            if info.file_size > part_limit:
+                raise _refused_archive(
+                    f"该 Excel 文件中有一部分解压后有 {_mb(info.file_size)}，"
+                    f"超过 {_mb(part_limit)} 的上限"
+                )
+            if total > limit:
+                raise _refused_archive(f"该 Excel 文件解压后超过 {_mb(limit)} 的上限")
+            if data_part:
+                _scan_text_lengths(archive, info)
+
+
+def _scan_text_lengths(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    # Any text of 2 × _MAX_XML_TEXT bytes covers one whole aligned block without "<".
+    try:
+        with archive.open(info) as part:
+            while True:
+                block = part.read(_MAX_XML_TEXT)
+                if len(block) == _MAX_XML_TEXT and b"<" not in block:
+                    raise _refused_archive(
+                        f"该 Excel 文件中有单元格的内容超过 {MAX_CELL_CHARS} 个字符"
+                        "（Excel 单元格的上限）"
+                    )
+                if len(block) < _MAX_XML_TEXT:
+                    return
+    except ImportFileError:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        raise ImportFileError(_CORRUPT_XLSX) from None
+
+
 def _xlsx_rows(content: bytes) -> Iterator[tuple[Any, ...]]:
+    check_xlsx_archive(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ImportFileError(
-            "无法读取该 Excel 文件：文件已损坏或不是 .xlsx 格式。"
-            "请用 Excel 打开后另存为 .xlsx 再导入。"
-        ) from None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError):
+        raise ImportFileError(_CORRUPT_XLSX) from None
     try:
         sheet = workbook.worksheets[0]
         # Some programs write a wrong sheet size; read whatever rows are there.
         sheet.reset_dimensions()  # type: ignore[union-attr]
-        yield from sheet.iter_rows(values_only=True)
+        try:
+            yield from sheet.iter_rows(values_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError):
+            # A sheet that stops parsing midway (expat and lxml errors are SyntaxErrors).
+            raise ImportFileError(_CORRUPT_XLSX) from None
     finally:
         workbook.close()
 
@@ -88,9 +175,15 @@ def decode_csv(content: bytes) -> str:
 
 def _csv_rows(content: bytes) -> Iterator[list[str]]:
     text = decode_csv(content)
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        yield from csv.reader(io.StringIO(text, newline=""))
+        yield from reader
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise ImportFileError(
+                f"CSV 文件第 {reader.line_num} 行附近有单元格的内容超过 {MAX_CELL_CHARS} 个字符"
+                "（Excel 单元格的上限），请检查引号是否成对，或缩短后重新导入。"
+            ) from None
         raise ImportFileError(f"CSV 文件格式有误：{error}。请检查引号是否成对。") from None
 
 
@@ -99,7 +192,28 @@ def read_table(file_name: str, content: bytes) -> Iterator[tuple[int, list[str]]
     kind = _kind(file_name)
     rows: Iterator[Any] = _xlsx_rows(content) if kind == "xlsx" else _csv_rows(content)
     for number, row in enumerate(rows, start=1):
-        yield number, [clean_text(cell) for cell in row]
+        cells = [clean_text(cell) for cell in row]
+        for index, cell in enumerate(cells):
+            if len(cell) > MAX_CELL_CHARS:
+                raise ImportFileError(
+                    f"第 {number} 行第 {index + 1} 列（{get_column_letter(index + 1)} 列）有 "
+                    f"{len(cell)} 个字符，超过单元格上限 {MAX_CELL_CHARS} 个字符，"
+                    "请缩短后重新导入。"
+                )
+        yield number, cells
+
+
+def _text_problems(rows: list[tuple[int, dict[str, str]]], spec: SheetSpec) -> list[str]:
+    """“第 N 行“列名”：原因” for each cell holding a character no text may (zhifa.textinput)."""
+    header_of = {key: header for header, key in spec.keys.items()}
+    multiline = spec.multiline if spec.multiline is not None else MULTILINE_FIELDS
+    found: list[str] = []
+    for number, values in rows:
+        for key, value in values.items():
+            reason = problem(value, multiline=key in multiline)
+            if reason:
+                found.append(f"第 {number} 行“{header_of.get(key, key)}”{reason.rstrip('。')}")
+    return found
 
 
 R = TypeVar("R")
@@ -152,6 +266,8 @@ class SheetSpec:
     max_rows: int
     # Header spellings taken as another header, e.g. "(日)" written for "（日）".
     aliases: Mapping[str, str] = field(default_factory=dict)
+    # Keys whose cells may hold line breaks; None: those of zhifa.textinput.MULTILINE_FIELDS.
+    multiline: frozenset[str] | None = None
 
 
 def header_name(raw: str, aliases: Mapping[str, str] | None = None) -> str:
@@ -221,7 +337,51 @@ def read_rows(file_name: str, content: bytes, spec: SheetSpec) -> list[tuple[int
         raise ImportFileError(
             f"文件中只有表头，没有{spec.row_noun}。请从第 2 行起{spec.one_per_row}。"
         )
+    problems = _text_problems(rows, spec)
+    if problems:
+        shown = "；".join(problems[:10])
+        more = f"；另有 {len(problems) - 10} 处" if len(problems) > 10 else ""
+        raise ImportFileError(
+            f"文件中有 {len(problems)} 处含有不能保存的字符，未导入任何数据：{shown}{more}。"
+        )
     return rows
+
+
+# Text a spreadsheet program would take for a formula (or, after a tab or carriage return, a
+# cell it re-parses) when the cell is typed or edited: “=HYPERLINK(…)” in a name is injection.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _export_text(value: str) -> str:
+    # A control character left from before the input checks would make the file unwritable.
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+
+
+def append_row(sheet: Worksheet | WriteOnlyWorksheet, values: Iterable[Any]) -> None:
+    """Append one row to a sheet written for people to open. Text that a spreadsheet would take
+    for a formula stays text (data type “s” with Excel's quote prefix, the same as typing a
+    leading apostrophe), so it shows and re-imports as written and never runs; numbers, dates
+    and negative numbers stay what they are."""
+    cells: list[Any] = []
+    guarded: list[int] = []
+    for index, value in enumerate(values):
+        if isinstance(value, str):
+            value = _export_text(value)
+            if value.startswith(_FORMULA_START):
+                guarded.append(index)
+                if isinstance(sheet, WriteOnlyWorksheet):
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+                    value = cell
+        cells.append(value)
+    sheet.append(cells)
+    if guarded and isinstance(sheet, Worksheet):
+        for index in guarded:
+            cell = sheet.cell(row=sheet.max_row, column=index + 1)
+            cell.value = cells[index]
+            cell.data_type = "s"
+            cell.quotePrefix = True
 
 
 def template_workbook(title: str, columns: tuple[Column, ...]) -> bytes:
@@ -230,8 +390,8 @@ def template_workbook(title: str, columns: tuple[Column, ...]) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = title
-    sheet.append([c.header for c in columns])
-    sheet.append([c.example for c in columns])
+    append_row(sheet, [c.header for c in columns])
+    append_row(sheet, [c.example for c in columns])
     for index, column in enumerate(columns):
         letter = sheet.cell(row=1, column=index + 1).column_letter
         dimension = sheet.column_dimensions[letter]
@@ -240,20 +400,20 @@ def template_workbook(title: str, columns: tuple[Column, ...]) -> bytes:
         # typed into a number cell would lose its last digits).
         dimension.number_format = "@"
     guide = workbook.create_sheet("填写说明")
-    guide.append(["列名", "是否必填", "填写要求", "示例"])
+    append_row(guide, ["列名", "是否必填", "填写要求", "示例"])
     for column in columns:
-        guide.append(
-            [column.header, "必填" if column.required else "选填", column.rule, column.example]
-        )
+        required = "必填" if column.required else "选填"
+        append_row(guide, [column.header, required, column.rule, column.example])
     guide.append([])
-    guide.append(
+    append_row(
+        guide,
         [
             "说明",
             "",
             "表头须在第 1 行；第 2 行为示例，导入前请删除或改写。整个文件先全部校验，"
             "有任何一行出错则不导入任何数据，并列出每一处错误的行号、列名和原因。",
             "",
-        ]
+        ],
     )
     buffer = io.BytesIO()
     workbook.save(buffer)

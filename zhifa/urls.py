@@ -9,6 +9,9 @@ admin.site.site_header = "zhifa 执法 · 系统管理"
 admin.site.site_title = "zhifa 系统管理"
 admin.site.index_title = "基础数据"
 
+# Django's refusals of a request it cannot read (too large, too many fields), in Chinese.
+handler400 = "zhifa.web.middleware.bad_request"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -5,9 +5,10 @@ from typing import Any
 from django import forms
 
 from zhifa.audit import selectors
+from zhifa.textinput import TextForm
 
 
-class RecordFilterForm(forms.Form):
+class RecordFilterForm(TextForm):
     action = forms.ChoiceField(
         label="操作",
         required=False,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 
 def _openssl_sm3(data: bytes) -> str:
@@ -30,6 +30,14 @@ SM3_IMPLEMENTATION, _impl = _pick()
 def sm3_hex(data: bytes) -> str:
     """Lower-case hexadecimal SM3 digest of ``data``."""
     return _impl(data)
+
+
+def sm3_of_chunks(chunks: Iterable[bytes]) -> str:
+    """SM3 of data read piece by piece (an uploaded file's ``chunks()``), never held whole."""
+    stream = SM3Stream()
+    for chunk in chunks:
+        stream.update(chunk)
+    return stream.hexdigest()
 
 
 class SM3Stream:

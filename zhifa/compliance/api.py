@@ -10,8 +10,9 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from zhifa import params
 from zhifa.compliance import search, selectors
 from zhifa.compliance.models import GuidanceItem, GuidanceVersion, SelfCheck, SelfCheckAnswer
 from zhifa.org.scoping import visible_to
@@ -131,7 +132,7 @@ def search_items(
 
 
 @router.get("/versions", response=list[VersionOut], auth=None, summary="已公布的清单版本")
-@paginate(PageNumberPagination, page_size=settings.ZHIFA_PAGE_SIZE)
+@paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
 def list_versions(request: HttpRequest) -> QuerySet[GuidanceVersion]:
     return selectors.public_versions()
 
@@ -155,7 +156,7 @@ def get_version(request: HttpRequest, version_id: int) -> Status[Any]:
     auth=None,
     summary="已公布清单的条目",
 )
-@paginate(PageNumberPagination, page_size=settings.ZHIFA_PAGE_SIZE)
+@paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
 def list_items(
     request: HttpRequest,
     version_id: int,
@@ -226,7 +227,7 @@ class SelfCheckOut(Schema):
 
 
 @router.get("/self-checks", response=list[SelfCheckOut], summary="本企业的自查（企业用户）")
-@paginate(PageNumberPagination, page_size=settings.ZHIFA_PAGE_SIZE)
+@paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
 def list_self_checks(request: HttpRequest) -> QuerySet[SelfCheck]:
     return visible_to(request.user, SelfCheck.objects.all()).order_by("-created_at")
 

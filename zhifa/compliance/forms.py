@@ -5,10 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
-from zhifa.compliance import selectors
+from zhifa import uploads
+from zhifa.compliance import importing, selectors
 from zhifa.compliance.models import Answer
 from zhifa.org.models import EnforcementField, Region
+from zhifa.textinput import TextForm
+from zhifa.uploads import UploadField
 
 CONFIRM_REQUIRED = "请勾选确认后再提交。"
 
@@ -18,7 +22,7 @@ def _choices(field: Any, choices: list[tuple[Any, str]]) -> None:
     field.choices = choices
 
 
-class SearchForm(forms.Form):
+class SearchForm(TextForm):
     q = forms.CharField(
         label="您想了解什么",
         required=False,
@@ -40,7 +44,7 @@ class SearchForm(forms.Form):
             self.fields[name].error_messages["invalid_choice"] = "所选条件不存在，请从列表中选择。"
 
 
-class VersionForm(forms.Form):
+class VersionForm(TextForm):
     region = forms.ModelChoiceField(label="适用区划", queryset=Region.objects.none())
     publisher = forms.CharField(label="发布机关", max_length=100)
     label = forms.CharField(label="版本", max_length=32, help_text="如 2025版")
@@ -62,8 +66,10 @@ class VersionForm(forms.Form):
             self.fields["publisher"].initial = organisation.name
 
 
-class ItemImportForm(forms.Form):
-    file = forms.FileField(
+class ItemImportForm(TextForm):
+    file = UploadField(
+        types=uploads.IMPORT,
+        max_bytes=importing.MAX_FILE_BYTES,
         label="合规指导清单文件（.xlsx 或 .csv）",
         error_messages={
             "required": "请选择要导入的 .xlsx 或 .csv 文件。",
@@ -72,7 +78,7 @@ class ItemImportForm(forms.Form):
     )
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(TextForm):
     confirm = forms.BooleanField(
         label="我已核对以上内容，确认办理",
         required=True,
@@ -80,7 +86,7 @@ class ConfirmForm(forms.Form):
     )
 
 
-class SelfCheckStartForm(forms.Form):
+class SelfCheckStartForm(TextForm):
     industry = forms.CharField(label="按行业生成", required=False, max_length=64)
     inspection_item_codes = forms.CharField(
         label="或按检查事项编码生成",
@@ -90,7 +96,7 @@ class SelfCheckStartForm(forms.Form):
     )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(TextForm):
     answer = forms.ChoiceField(
         label="自查结论",
         choices=[c for c in Answer.choices if c[0]],
@@ -100,21 +106,23 @@ class AnswerForm(forms.Form):
     note = forms.CharField(label="说明", required=False, max_length=1000)
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(TextForm):
     corrected_on = forms.DateField(
         label="整改完成日期",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "请填写整改完成日期。", "invalid": "日期格式应为 2025-06-30。"},
     )
-    evidence = forms.FileField(
+    evidence = UploadField(
+        types=uploads.EVIDENCE,
         label="整改证明材料",
-        help_text="照片、票据或报告：PDF、JPG、PNG、DOCX、XLSX、OFD，不超过 20 MB。",
+        help_text="照片、票据或报告：PDF、JPG、PNG、DOCX、XLSX、OFD，"
+        f"不超过 {settings.ZHIFA_UPLOAD_MAX_MB} MB。",
         error_messages={"required": "请上传整改证明材料（照片、票据或报告）。"},
     )
     note = forms.CharField(label="整改说明", required=False, widget=forms.Textarea, max_length=2000)
 
 
-class ItemForm(forms.Form):
+class ItemForm(TextForm):
     code = forms.CharField(label="条目编码", max_length=32)
     field = forms.ChoiceField(label="执法领域")
     title = forms.CharField(label="合规事项", max_length=200)

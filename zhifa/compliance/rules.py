@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from zhifa import params
 from zhifa.org.models import Region, Role
 from zhifa.tabular import clean_text
 
@@ -121,7 +122,7 @@ def check_item(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     raw_position = clean_text(data.get("position", ""))
     if raw_position == "":
         cleaned["position"] = 0
-    elif raw_position.isdigit() and int(raw_position) < 1_000_000:
+    elif params.is_digits(raw_position) and int(raw_position) < 1_000_000:
         cleaned["position"] = int(raw_position)
     else:
         errors["position"] = "排序应为不超过 999999 的非负整数，可留空。"

@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from zhifa import timefmt
+from zhifa import timefmt, uploads
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
 from zhifa.compliance import importing, rules
@@ -42,8 +42,6 @@ from zhifa.repealed import require_current_law
 from zhifa.tabular import upsert_by_code
 
 NOTHING_CHANGED = "未作任何修改，无需保存。"
-MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
-EVIDENCE_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".ofd")
 
 
 # --- Permissions and states --------------------------------------------------------------------
@@ -586,12 +584,10 @@ def record_correction(
     if evidence is None or not name:
         errors["evidence"] = ["请上传整改证明材料（照片、票据或报告）。"]
     else:
-        if not name.lower().endswith(EVIDENCE_TYPES):
-            errors["evidence"] = [
-                "整改证明材料只接受 " + "、".join(EVIDENCE_TYPES) + " 格式的文件。"
-            ]
-        elif (getattr(evidence, "size", 0) or 0) > MAX_EVIDENCE_BYTES:
-            errors["evidence"] = ["整改证明材料不能超过 20 MB。"]
+        try:
+            uploads.check_upload(evidence, types=uploads.EVIDENCE, label="整改证明材料")
+        except uploads.UploadError as error:
+            errors["evidence"] = [str(error)]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from zhifa import params
 from zhifa.compliance import importing, rules, search, selectors, services
 from zhifa.compliance.forms import (
     AnswerForm,
@@ -151,8 +152,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     results: search.SearchResults | None = None
     page_number = 1
     if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
-        raw = request.GET.get("page", "1")
-        page_number = int(raw) if raw.isdigit() and int(raw) > 0 else 1
+        page_number = params.page_from_text(request.GET.get("page"))
         results = search.search(
             form.cleaned_data["q"],
             field=form.cleaned_data["field"] or None,

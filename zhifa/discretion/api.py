@@ -11,8 +11,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from zhifa import params
 from zhifa.discretion import engine, rules, selectors
 from zhifa.discretion.conditions import AmountMeasure, Circumstance, HarmLevel
 from zhifa.discretion.models import DiscretionItem, DiscretionVersion, ListKind
@@ -169,7 +170,7 @@ def list_versions(request: HttpRequest) -> QuerySet[DiscretionVersion]:
 
 
 @router.get("/items", response=list[ItemOut], auth=None, summary="已公布的清单事项（无需登录）")
-@paginate(PageNumberPagination, page_size=settings.ZHIFA_PAGE_SIZE)
+@paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
 def list_items(
     request: HttpRequest,
     kind: str = Query("", description="exempt、lighter、mitigated"),
@@ -183,7 +184,11 @@ def list_items(
             400, f"参数 kind 的取值“{kind}”无效，可用的取值为：exempt、lighter、mitigated。"
         )
     return selectors.published_items(
-        kind=kind, field=field, version=version, q=q, violation_code=violation_code
+        kind=kind,
+        field=field,
+        version=params.one_id(version, name="version"),
+        q=q,
+        violation_code=violation_code,
     )
 
 

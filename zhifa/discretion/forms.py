@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from zhifa import uploads
 from zhifa.discretion import importing, selectors
 from zhifa.discretion.conditions import (
     CIRCUMSTANCE_SHORT,
@@ -26,6 +27,8 @@ from zhifa.discretion.conditions import (
 from zhifa.discretion.engine import Finding, MentalState, PartyKind, PriorViolation
 from zhifa.discretion.models import DiscretionItem, DiscretionVersion, ListKind
 from zhifa.org.models import Organisation
+from zhifa.textinput import TextForm
+from zhifa.uploads import UploadField
 
 CONFIRM_REQUIRED = "请勾选确认后再提交。"
 _DATE = forms.DateInput(attrs={"type": "date"})
@@ -48,7 +51,7 @@ def _chinese_required(form: forms.Form) -> None:
         field.error_messages["invalid"] = f"{field.label}：格式不正确。"
 
 
-class PublicFilterForm(forms.Form):
+class PublicFilterForm(TextForm):
     q = forms.CharField(label="违法行为或编号", required=False, max_length=64)
     kind = forms.ChoiceField(
         label="清单", required=False, choices=[("", "全部清单"), *ListKind.choices]
@@ -85,7 +88,7 @@ class PublicFilterForm(forms.Form):
         }
 
 
-class VersionForm(forms.Form):
+class VersionForm(TextForm):
     organisation = forms.ModelChoiceField(
         label="编制机关", queryset=Organisation.objects.none(), required=False
     )
@@ -124,7 +127,7 @@ class VersionForm(forms.Form):
         _chinese_required(self)
 
 
-class ItemForm(forms.Form):
+class ItemForm(TextForm):
     code = forms.CharField(label="事项编号", max_length=32)
     kind = forms.ChoiceField(label="清单", choices=ListKind.choices)
     field = forms.ChoiceField(label="执法领域")
@@ -226,7 +229,7 @@ class ItemForm(forms.Form):
         return data
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(TextForm):
     confirm = forms.BooleanField(label="我已核对，确认办理", required=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -234,7 +237,7 @@ class ConfirmForm(forms.Form):
         self.fields["confirm"].error_messages["required"] = CONFIRM_REQUIRED
 
 
-class ReviseForm(forms.Form):
+class ReviseForm(TextForm):
     label = forms.CharField(label="修订版本名称", max_length=100)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -242,8 +245,10 @@ class ReviseForm(forms.Form):
         _chinese_required(self)
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label="清单文件（.xlsx 或 .csv）")
+class ImportForm(TextForm):
+    file = UploadField(
+        types=uploads.IMPORT, max_bytes=importing.MAX_FILE_BYTES, label="清单文件（.xlsx 或 .csv）"
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -255,7 +260,7 @@ class ImportForm(forms.Form):
 _HISTORY_LINE = re.compile(r"^\s*(\S+)\s+(\d{4}-\d{2}-\d{2})\s*$")
 
 
-class EvaluateForm(forms.Form):
+class EvaluateForm(TextForm):
     version = forms.ChoiceField(label="适用的裁量清单", required=False)
     violation_code = forms.CharField(
         label="违法行为编码",

@@ -13,8 +13,9 @@ from django.http import FileResponse, Http404, HttpRequest
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from zhifa import params, uploads
 from zhifa.documents import selectors, services
 from zhifa.documents.models import BatchItemStatus, Document, DocumentBatch, DocumentStatus
 from zhifa.documents.services import NumberingError
@@ -101,7 +102,7 @@ def _user(request: HttpRequest) -> User:
 
 
 @router.get("/", response=list[DocumentOut], summary="文书列表")
-@paginate(PageNumberPagination, page_size=settings.ZHIFA_PAGE_SIZE)
+@paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
 def list_documents(
     request: HttpRequest,
     q: str = Query("", description="按文号、受送达人、标题或核验码查找"),
@@ -113,7 +114,7 @@ def list_documents(
             400,
             f"参数 status 的取值“{status}”无效，可用的取值为：draft、issued、delivered、archived。",
         )
-    return selectors.documents_for(_user(request), q=q, status=status, year=year)
+    return selectors.documents_for(_user(request), q=q, status=status, year=params.year(year))
 
 
 # Registered before "/{document_id}", which would otherwise take "batches" as an id.
@@ -171,7 +172,7 @@ def _batch(batch: DocumentBatch) -> dict[str, Any]:
 )
 def create_batch(request: HttpRequest, payload: BatchIn) -> Status[Any]:
     user = _user(request)
-    ids = list(dict.fromkeys(payload.documents))
+    ids = params.ids(payload.documents, name="documents")
     found = selectors.documents_visible(user).in_bulk(ids)
     missing = [pk for pk in ids if pk not in found]
     if missing:
@@ -270,7 +271,7 @@ def verify(request: HttpRequest, code: str) -> Status[Any]:
 
 @router.post(
     "/verify/{code}",
-    response={200: FileCheckOut, 404: Message},
+    response={200: FileCheckOut, 400: Message, 404: Message},
     auth=None,
     summary="核验文件与签发时记录的 SM3 是否一致（无需登录）",
 )
@@ -278,7 +279,11 @@ def verify_file(request: HttpRequest, code: str, file: File[UploadedFile]) -> St
     document = selectors.document_by_code(code)
     if document is None:
         return Status(404, {"detail": "核验码不存在，请核对文书上的核验码。"})
-    matched = services.verify_file(document, file.read()) or ""
+    try:
+        uploads.check_upload(file, types=uploads.VERIFIABLE, label="待核验的文件")
+    except uploads.UploadError as error:
+        return Status(400, {"detail": str(error)})
+    matched = services.verify_file(document, uploads.chunks(file)) or ""
     return Status(
         200,
         {**_verification(document), "result": "一致" if matched else "不一致", "matched": matched},

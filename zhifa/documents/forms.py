@@ -4,7 +4,9 @@ import json
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
+from zhifa import uploads
 from zhifa.documents import selectors
 from zhifa.documents.models import (
     BatchStatus,
@@ -16,9 +18,11 @@ from zhifa.documents.models import (
 from zhifa.org.models import Organisation
 from zhifa.org.scoping import visible_to
 from zhifa.registry.models import Enterprise
+from zhifa.textinput import TextForm
+from zhifa.uploads import UploadField
 
 
-class NumberFilterForm(forms.Form):
+class NumberFilterForm(TextForm):
     q = forms.CharField(label="文号", required=False, max_length=64)
     organisation = forms.ModelChoiceField(
         label="机构",
@@ -73,7 +77,7 @@ class NumberFilterForm(forms.Form):
 CONFIRM_REQUIRED = "请勾选确认后再办理。"
 
 
-class DocumentFilterForm(forms.Form):
+class DocumentFilterForm(TextForm):
     q = forms.CharField(label="文号/受送达人", required=False, max_length=100)
     kind = forms.ModelChoiceField(
         label="文书种类",
@@ -112,7 +116,7 @@ class DocumentFilterForm(forms.Form):
         return {name: data[name] for name in self.fields if data.get(name) not in (None, "")}
 
 
-class DraftForm(forms.Form):
+class DraftForm(TextForm):
     """A new draft: kind, recipient (an enterprise by 统一社会信用代码, or just a name)."""
 
     kind = forms.ModelChoiceField(
@@ -237,7 +241,7 @@ def content_shape(kind_code: str) -> dict[str, Any]:
     return {key: value for key, value in sample.items() if key not in STANDARD_KEYS}
 
 
-class DraftEditForm(forms.Form):
+class DraftEditForm(TextForm):
     """Recipient, title and one field per content item of the document's kind: text as text,
     a list of texts one per line, a list of records as JSON."""
 
@@ -309,7 +313,7 @@ class DraftEditForm(forms.Form):
         return data
 
 
-class DocumentConfirmForm(forms.Form):
+class DocumentConfirmForm(TextForm):
     confirm = forms.BooleanField(
         label="我已核对以上内容，确认办理", error_messages={"required": CONFIRM_REQUIRED}
     )
@@ -337,8 +341,12 @@ class DeliverForm(DocumentConfirmForm):
         max_length=200,
         help_text="电子邮件送达填邮箱、短信送达填手机号；不填则用企业首要联系人的。",
     )
-    scan = forms.FileField(
-        label="送达回证扫描件", required=False, help_text="纸质送达时上传签收后的送达回证。"
+    scan = UploadField(
+        types=uploads.RECEIPT,
+        label="送达回证扫描件",
+        required=False,
+        help_text="纸质送达时上传签收后的送达回证：PDF、JPG、PNG 或 OFD，"
+        f"不超过 {settings.ZHIFA_UPLOAD_MAX_MB} MB。",
     )
     note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -351,14 +359,15 @@ class CorrectForm(DraftEditForm):
     pass
 
 
-class VerifyForm(forms.Form):
-    file = forms.FileField(
+class VerifyForm(TextForm):
+    file = UploadField(
+        types=uploads.VERIFIABLE,
         label="待核验的文件（PDF 或 DOCX）",
         error_messages={"required": "请选择要核验的文件。", "empty": "所选文件是空文件。"},
     )
 
 
-class BatchFilterForm(forms.Form):
+class BatchFilterForm(TextForm):
     status = forms.ChoiceField(
         label="状态",
         required=False,

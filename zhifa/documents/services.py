@@ -24,7 +24,6 @@ import secrets
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -39,8 +38,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from zhifa import uploads
 from zhifa.audit.services import record_change, snapshot, to_jsonable
-from zhifa.audit.sm3 import sm3_hex
+from zhifa.audit.sm3 import sm3_hex, sm3_of_chunks
 from zhifa.documents import selectors
 from zhifa.documents.models import (
     INSPECTION_KIND_CODES,
@@ -855,18 +855,19 @@ def deliver_document(
                     raise ValidationError(
                         {"scan": ["纸质送达须上传受送达人签收的送达回证扫描件。"]}
                     )
-                content = scan.read()
-                if not content:
-                    raise ValidationError({"scan": ["送达回证扫描件是空文件，请重新上传。"]})
-                suffix = Path(scan.name or "").suffix.lower()[:8] or ".pdf"
+                try:
+                    kind = uploads.check_upload(scan, types=uploads.RECEIPT, label="送达回证扫描件")
+                except uploads.UploadError as error:
+                    raise ValidationError({"scan": [str(error)]}) from None
+                # Hashed before saving: the storage may move a spooled upload's file away.
+                delivery.receipt_file_sm3 = sm3_of_chunks(uploads.chunks(scan))
                 name = default_storage.save(
                     f"documents/receipts/{timezone.localdate():%Y}/"
-                    f"{current.verification_code}{suffix}",
-                    ContentFile(content),
+                    f"{current.verification_code}{kind.extensions[0]}",
+                    scan,
                 )
                 stored.append(name)
                 delivery.receipt_file.name = name
-                delivery.receipt_file_sm3 = sm3_hex(content)
             delivery.save()
             if method == DeliveryMethod.PAPER:
                 current.status = DocumentStatus.DELIVERED
@@ -1091,9 +1092,10 @@ def archive_document(document: Document, *, actor: Any, reference: str = "") -> 
     return current
 
 
-def verify_file(document: Document, content: bytes) -> str | None:
-    """Which issued file ``content`` is byte for byte (``"pdf"`` or ``"docx"``), else None."""
-    digest = sm3_hex(content)
+def verify_file(document: Document, content: bytes | Iterable[bytes]) -> str | None:
+    """Which issued file ``content`` is byte for byte (``"pdf"`` or ``"docx"``), else None;
+    ``content`` may be the pieces of an upload (``uploads.chunks``), hashed as they come."""
+    digest = sm3_hex(content) if isinstance(content, bytes) else sm3_of_chunks(content)
     if document.pdf_sm3 and digest == document.pdf_sm3:
         return "pdf"
     if document.docx_sm3 and digest == document.docx_sm3:

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from zhifa import params, uploads
 from zhifa.documents import selectors, services
 from zhifa.documents.forms import (
     CONTENT_LABELS,
@@ -509,7 +510,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     matched = ""
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        matched = services.verify_file(document, upload.read()) or ""
+        matched = services.verify_file(document, uploads.chunks(upload)) or ""
         result = "一致" if matched else "不一致"
     return render(
         request,
@@ -534,7 +535,8 @@ def _selected_ids(request: HttpRequest) -> list[int]:
     ids: list[int] = []
     for raw in source.getlist("ids"):
         try:
-            pk = int(raw)
+            # ParamError (a ValueError) for an id beyond 64 bits, which no query can take.
+            [pk] = params.ids([int(raw)], name="ids")
         except ValueError:
             raise Http404("所选文书编号不正确。") from None
         if pk not in ids:

@@ -11,8 +11,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from zhifa import params
 from zhifa.draws import services
 from zhifa.draws.models import DrawStatus, DrawTask
 from zhifa.org.models import User
@@ -162,7 +163,7 @@ def _run(action: Any) -> Status[Any]:
 
 
 @router.get("/draws", response=list[DrawOut], summary="抽取任务列表")
-@paginate(PageNumberPagination, page_size=settings.ZHIFA_PAGE_SIZE)
+@paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
 def list_draws(
     request: HttpRequest,
     status: str = Query("", description="draft、announced、drawn、cancelled"),
@@ -171,8 +172,9 @@ def list_draws(
     draws = visible_to(_user(request), _draws())
     if status:
         draws = draws.filter(status=status)
-    if year:
-        draws = draws.filter(task__plan__year=year)
+    plan_year = params.year(year)
+    if plan_year is not None:
+        draws = draws.filter(task__plan__year=plan_year)
     return draws
 
 

@@ -12,6 +12,7 @@ from zhifa.org.models import Officer
 from zhifa.org.scoping import visible_to
 from zhifa.plans.models import PlanStatus, PlanTask
 from zhifa.registry.models import Enterprise
+from zhifa.textinput import TextForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CONFIRM_ANNOUNCE = "我已知悉：公告后名录文件及其 SM3、各分层抽取户数和随机源即对外公开，不能更改。"
@@ -19,7 +20,7 @@ CONFIRM_DRAW = "我已核对各随机源的公布取值：抽取结果和公开�
 CONFIRM_CANCEL = "我确认撤销本抽取任务；已公告的抽取，撤销及其理由将公开。"
 
 
-class DrawFilterForm(forms.Form):
+class DrawFilterForm(TextForm):
     q = forms.CharField(label="名称", required=False, max_length=64)
     status = forms.ChoiceField(
         label="状态", required=False, choices=[("", "全部状态"), *DrawStatus.choices]
@@ -40,7 +41,7 @@ class TaskChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.plan.title} · 第{obj.quarter}季度 · {obj.name}"
 
 
-class DrawForm(forms.Form):
+class DrawForm(TextForm):
     task = TaskChoiceField(
         label="计划任务",
         queryset=PlanTask.objects.none(),
@@ -85,7 +86,7 @@ class DrawForm(forms.Form):
         return counts
 
 
-class SourceForm(forms.Form):
+class SourceForm(TextForm):
     name = forms.CharField(
         label="随机源",
         max_length=200,
@@ -128,14 +129,14 @@ def sources_from(formset: Any) -> list[dict[str, Any]]:
     return rows
 
 
-class AnnounceForm(forms.Form):
+class AnnounceForm(TextForm):
     confirm = forms.BooleanField(
         label=CONFIRM_ANNOUNCE,
         error_messages={"required": "请勾选确认：公告后名录和随机源即公开，不能更改。"},
     )
 
 
-class PerformForm(forms.Form):
+class PerformForm(TextForm):
     confirm = forms.BooleanField(
         label=CONFIRM_DRAW,
         error_messages={"required": "请勾选确认：抽取结果生成后不能更改、不能重抽。"},
@@ -162,7 +163,7 @@ class PerformForm(forms.Form):
         return [self.cleaned_data[f"value_{s.position}"] for s in self.draw_sources]
 
 
-class CancelForm(forms.Form):
+class CancelForm(TextForm):
     reason = forms.CharField(label="撤销理由", max_length=255)
     confirm = forms.BooleanField(
         label=CONFIRM_CANCEL, error_messages={"required": "请勾选确认撤销。"}
@@ -175,7 +176,7 @@ class OfficerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.name}（{obj.cert_no}）"
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(TextForm):
     officer = OfficerChoiceField(label="执法人员", queryset=Officer.objects.none())
     uscc = forms.CharField(label="企业统一社会信用代码", max_length=18, min_length=18)
     reason = forms.CharField(label="回避事由", max_length=255)

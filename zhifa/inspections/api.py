@@ -22,8 +22,9 @@ from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from zhifa import params
 from zhifa.documents.models import Document, DocumentStatus
 from zhifa.documents.selectors import current_prohibitions
 from zhifa.draws.models import DrawResult
@@ -1022,7 +1023,7 @@ def _not_a_writer(user: User, case: InspectionCase) -> Status[Any] | None:
 
 
 @router.get("/cases", response=list[CaseOut], summary="检查案件列表")
-@paginate(PageNumberPagination, page_size=settings.ZHIFA_PAGE_SIZE)
+@paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
 def list_cases(
     request: HttpRequest,
     q: str = Query("", description="按案件编号、企业名称、统一社会信用代码或检查名称查找"),
@@ -1040,10 +1041,10 @@ def list_cases(
             400,
             f"参数 kind 的取值“{kind}”无效，可用的取值为：{'、'.join(InspectionKind.values)}。",
         )
-    if year is not None and not 2000 <= year <= 2100:
-        raise HttpError(400, f"参数 year 的取值“{year}”无效，请填写 2000–2100 之间的年度。")
     cases = _cases(_user(request))
-    return selectors.search_cases(cases, q=q.strip(), status=status, kind=kind, year=year)
+    return selectors.search_cases(
+        cases, q=q.strip(), status=status, kind=kind, year=params.year(year)
+    )
 
 
 @router.get(
@@ -1235,7 +1236,7 @@ def cancel_case(request: HttpRequest, case_id: int, payload: ReasonIn) -> Status
 )
 def approve_batch(request: HttpRequest, payload: BatchIn) -> Status[Any]:
     user = _user(request)
-    listed = _listed_cases(user, payload.cases)
+    listed = _listed_cases(user, params.ids(payload.cases, name="cases"))
     if isinstance(listed, Status):
         return listed
     return _run(
@@ -1267,7 +1268,7 @@ def approve_batch(request: HttpRequest, payload: BatchIn) -> Status[Any]:
 )
 def issue_notices_in_batch(request: HttpRequest, payload: NoticeBatchIn) -> Status[Any]:
     user = _user(request)
-    listed = _listed_cases(user, payload.cases)
+    listed = _listed_cases(user, params.ids(payload.cases, name="cases"))
     if isinstance(listed, Status):
         return listed
     return _run(
@@ -1688,15 +1689,13 @@ def record_guidance(request: HttpRequest, booking_id: int, payload: GuidanceNote
     auth=None,
     summary="已公示的检查结果（无需登录）",
 )
-@paginate(PageNumberPagination, page_size=settings.ZHIFA_PAGE_SIZE)
+@paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
 def list_public_results(
     request: HttpRequest,
     q: str = Query("", description="按企业名称或执法机关名称查找"),
     year: int | None = Query(None, description="检查日期所在年度"),
 ) -> QuerySet[InspectionCase]:
-    if year is not None and not 2000 <= year <= 2100:
-        raise HttpError(400, f"参数 year 的取值“{year}”无效，请填写 2000–2100 之间的年度。")
-    return selectors.published_results(q=q.strip(), year=year)
+    return selectors.published_results(q=q.strip(), year=params.year(year))
 
 
 # A case not yet approved (nor begun by an emergency oral notice) is no inspection: its code

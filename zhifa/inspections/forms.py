@@ -6,9 +6,11 @@ import datetime as dt
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from zhifa import uploads
 from zhifa.discretion.conditions import CIRCUMSTANCE_LABELS
 from zhifa.discretion.selectors import ViolationChoice, unknown_violation, violation_in_force
 from zhifa.draws.models import DrawTask
@@ -27,6 +29,8 @@ from zhifa.inspections.services import special_limitation
 from zhifa.org.models import Officer, Role, User
 from zhifa.plans.models import InspectionItem
 from zhifa.registry.models import Enterprise
+from zhifa.textinput import TextForm
+from zhifa.uploads import UploadField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -39,7 +43,7 @@ def _confirm(what: str) -> forms.BooleanField:
     return forms.BooleanField(label=CONFIRM, error_messages={"required": f"请勾选确认后再{what}。"})
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(TextForm):
     q = forms.CharField(label="案件编号、企业名称或统一社会信用代码", required=False, max_length=64)
     status = forms.ChoiceField(
         label="状态", required=False, choices=[("", "全部状态"), *CaseStatus.choices]
@@ -100,7 +104,7 @@ def _agency_querysets(form: forms.Form, organisation_id: int | None) -> None:
     lead.queryset = officers.queryset
 
 
-class CaseContentForm(forms.Form):
+class CaseContentForm(TextForm):
     """What an approval covers: items, officers, date and time; plus title and reason."""
 
     items = ItemMultipleField(
@@ -204,21 +208,21 @@ class CaseForm(CaseContentForm):
         return enterprise
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(TextForm):
     opinion = forms.CharField(label="审批意见", max_length=500, required=False)
     confirm = _confirm("批准")
 
 
-class RejectForm(forms.Form):
+class RejectForm(TextForm):
     reason = forms.CharField(label="不予批准的理由", max_length=500)
     confirm = _confirm("不予批准")
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(TextForm):
     confirm = _confirm("办理")
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(TextForm):
     reason = forms.CharField(label="撤销理由", max_length=255)
     confirm = _confirm("撤销")
 
@@ -228,7 +232,7 @@ class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return str(obj.person_name)
 
 
-class OralNoticeForm(forms.Form):
+class OralNoticeForm(TextForm):
     told_at = forms.DateTimeField(label="告知时间", widget=DATETIME, input_formats=DATETIME_FORMATS)
     place = forms.CharField(label="告知地点", max_length=200)
     told_by = forms.ModelChoiceField(label="告知人", queryset=Officer.objects.none())
@@ -250,7 +254,7 @@ class OralNoticeForm(forms.Form):
         ).order_by("username")
 
 
-class SocialSupervisorForm(forms.Form):
+class SocialSupervisorForm(TextForm):
     supervisor = UserChoiceField(
         label="伴随监督员", queryset=User.objects.none(), required=False, empty_label="（不安排）"
     )
@@ -273,7 +277,9 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class MultipleFileField(forms.FileField):
+class MultipleFileField(UploadField):
+    """Several files in one field, each checked by ``zhifa.uploads``."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
@@ -285,17 +291,23 @@ class MultipleFileField(forms.FileField):
         return [cleaned] if cleaned else []
 
 
-class FindingForm(forms.Form):
+class FindingForm(TextForm):
     result = forms.ChoiceField(
         label="检查结果", choices=FindingResult.choices, widget=forms.RadioSelect
     )
     description = forms.CharField(
         label="检查情况", required=False, widget=forms.Textarea({"rows": 2})
     )
-    evidence = MultipleFileField(label="证据照片或文件", required=False)
+    evidence = MultipleFileField(
+        types=uploads.EVIDENCE,
+        label="证据照片或文件",
+        required=False,
+        help_text="JPG、PNG、PDF、DOCX、XLSX 或 OFD，"
+        f"每个不超过 {settings.ZHIFA_UPLOAD_MAX_MB} MB。",
+    )
 
 
-class FinishForm(forms.Form):
+class FinishForm(TextForm):
     present_person = forms.CharField(label="在场人（姓名、职务）", max_length=100)
     party_opinion = forms.CharField(
         label="当事人意见", max_length=500, widget=forms.Textarea({"rows": 2})
@@ -303,7 +315,7 @@ class FinishForm(forms.Form):
     confirm = _confirm("结束现场检查")
 
 
-class DecideForm(forms.Form):
+class DecideForm(TextForm):
     """处理决定: per problem the violation picked from the lists in force with the provision
     violated and the penalty provision, the facts the discretion engine weighs, the chosen
     outcome and, outside what the engine allows, the reason."""
@@ -563,7 +575,7 @@ def _decision_fields(
     }
 
 
-class RecheckForm(forms.Form):
+class RecheckForm(TextForm):
     passed = forms.TypedChoiceField(
         label="复查结论",
         choices=[("1", "整改到位"), ("0", "未整改到位")],
@@ -576,12 +588,12 @@ class RecheckForm(forms.Form):
     confirm = _confirm("记录复查")
 
 
-class PublishForm(forms.Form):
+class PublishForm(TextForm):
     summary = forms.CharField(label="公示内容", max_length=1000, widget=forms.Textarea({"rows": 3}))
     confirm = _confirm("公示")
 
 
-class BatchForm(forms.Form):
+class BatchForm(TextForm):
     cases = forms.ModelMultipleChoiceField(
         label="待批量审批的案件",
         queryset=InspectionCase.objects.none(),
@@ -599,7 +611,7 @@ class BatchForm(forms.Form):
         field.queryset = cases
 
 
-class NoticeBatchForm(forms.Form):
+class NoticeBatchForm(TextForm):
     cases = forms.ModelMultipleChoiceField(
         label="待预告的案件",
         queryset=InspectionCase.objects.none(),
@@ -615,7 +627,7 @@ class NoticeBatchForm(forms.Form):
         field.queryset = cases
 
 
-class SlotForm(forms.Form):
+class SlotForm(TextForm):
     starts_at = forms.DateTimeField(
         label="开始时间", widget=DATETIME, input_formats=DATETIME_FORMATS
     )
@@ -633,7 +645,7 @@ class SlotForm(forms.Form):
             )
 
 
-class GuidanceNoteForm(forms.Form):
+class GuidanceNoteForm(TextForm):
     note = forms.CharField(label="指导情况", widget=forms.Textarea({"rows": 2}))
 
 
@@ -643,7 +655,7 @@ class SlotChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj}（{obj.officer.name}）"
 
 
-class BookingForm(forms.Form):
+class BookingForm(TextForm):
     slot = SlotChoiceField(
         label="指导时段",
         queryset=GuidanceSlot.objects.none(),
@@ -658,7 +670,7 @@ class BookingForm(forms.Form):
         field.queryset = slots
 
 
-class RatingForm(forms.Form):
+class RatingForm(TextForm):
     rating = forms.TypedChoiceField(
         label="评价",
         choices=[(str(n), f"{n} 星") for n in range(5, 0, -1)],
@@ -669,11 +681,11 @@ class RatingForm(forms.Form):
     comment = forms.CharField(label="评价意见", max_length=500, required=False)
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(TextForm):
     text = forms.CharField(label="异议内容", widget=forms.Textarea({"rows": 3}))
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(TextForm):
     answer = forms.CharField(label="答复", widget=forms.Textarea({"rows": 2}))
 
 
@@ -689,7 +701,7 @@ class DrawChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.title}（检查期间 {period}，待转为案件 {waiting} 户）"
 
 
-class DrawConvertForm(forms.Form):
+class DrawConvertForm(TextForm):
     draw = DrawChoiceField(
         label="抽取任务",
         queryset=DrawTask.objects.none(),
@@ -704,6 +716,6 @@ class DrawConvertForm(forms.Form):
         field.queryset = draws
 
 
-class ResultFilterForm(forms.Form):
+class ResultFilterForm(TextForm):
     q = forms.CharField(label="企业或机关名称", required=False, max_length=64)
     year = forms.IntegerField(label="检查年度", required=False, min_value=2000, max_value=2100)

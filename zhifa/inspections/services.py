@@ -27,10 +27,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from zhifa import timefmt
+from zhifa import timefmt, uploads
 from zhifa.audit.models import AuditRecord
 from zhifa.audit.services import record_change, snapshot
-from zhifa.audit.sm3 import sm3_hex
+from zhifa.audit.sm3 import sm3_of_chunks
 from zhifa.discretion.conditions import Circumstance
 from zhifa.discretion.conditions import HarmLevel as EngineHarm
 from zhifa.discretion.engine import Evaluation, Outcome, PriorViolation, requires_reason
@@ -1354,6 +1354,11 @@ def record_finding(
     description = _text(description, label="检查情况")
     if result == FindingResult.PROBLEM and not description:
         raise ValidationError({"description": ["发现问题时请写明具体情况。"]})
+    for upload in files:
+        try:
+            uploads.check_upload(upload, types=uploads.EVIDENCE, label="证据文件")
+        except uploads.UploadError as error:
+            raise ValidationError({"files": [str(error)]}) from None
     with transaction.atomic():
         current = _locked(case)
         existing = current.findings.filter(item=item).first() if item is not None else None
@@ -1370,10 +1375,9 @@ def record_finding(
         finding.recorded_at = timezone.now()
         finding.save()
         for upload in files:
-            content = upload.read()
-            upload.seek(0)
+            digest = sm3_of_chunks(uploads.chunks(upload))
             FindingEvidence.objects.create(
-                finding=finding, file=upload, sm3=sm3_hex(content), uploaded_by=actor
+                finding=finding, file=upload, sm3=digest, uploaded_by=actor
             )
         label = item.name if item else "其他情况"
         record_change(

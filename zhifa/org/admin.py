@@ -13,7 +13,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Model, OuterRef, QuerySet, Subquery, Sum
-from django.forms import ModelForm
 from django.http import HttpRequest
 
 from zhifa.audit.admin import AdminOnlyMixin, AuditedModelAdmin
@@ -21,6 +20,7 @@ from zhifa.audit.services import save_with_audit
 from zhifa.identifiers import IdentifierError, validate_id_number
 from zhifa.org import services
 from zhifa.org.models import APIToken, EnforcementField, Officer, Organisation, Region, User
+from zhifa.textinput import TextModelForm
 
 
 def is_platform_admin(user: Any) -> bool:
@@ -74,7 +74,7 @@ class OrganisationAdmin(AuditedModelAdmin):
         services.save_organisation(obj, actor=request.user, save_fields=form.save_m2m)
 
 
-class OfficerAdminForm(ModelForm):  # type: ignore[type-arg]
+class OfficerAdminForm(TextModelForm):  # type: ignore[type-arg]
     new_id_number = forms.CharField(
         label="身份证号",
         max_length=18,
@@ -268,7 +268,7 @@ class UserAdmin(AdminOnlyMixin, DjangoUserAdmin):  # type: ignore[type-arg]
         return False
 
 
-class APITokenAddForm(ModelForm):  # type: ignore[type-arg]
+class APITokenAddForm(TextModelForm):  # type: ignore[type-arg]
     class Meta:
         model = APIToken
         fields = ["user", "name"]

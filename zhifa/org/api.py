@@ -11,8 +11,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from zhifa import params
 from zhifa.org import selectors
 from zhifa.org.models import CertificateStatus, Officer, Organisation, OrganisationKind, User
 from zhifa.org.scoping import get_visible_or_404
@@ -148,7 +149,7 @@ def _check_choice(name: str, value: str, allowed: list[str]) -> None:
 
 
 @router.get("/organisations", response=list[OrganisationOut], summary="机构列表")
-@paginate(PageNumberPagination, page_size=settings.ZHIFA_PAGE_SIZE)
+@paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
 def list_organisations(
     request: HttpRequest,
     q: str = Query("", description="按名称或简称查找"),
@@ -175,7 +176,7 @@ def get_organisation(request: HttpRequest, organisation_id: int) -> Organisation
 
 
 @router.get("/officers", response=list[OfficerOut], summary="执法人员列表")
-@paginate(PageNumberPagination, page_size=settings.ZHIFA_PAGE_SIZE)
+@paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
 def list_officers(
     request: HttpRequest,
     q: str = Query("", description="按姓名或执法证号查找"),

@@ -16,11 +16,12 @@ from zhifa.org.models import (
     Organisation,
     OrganisationKind,
 )
+from zhifa.textinput import TextForm
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class OrganisationFilterForm(forms.Form):
+class OrganisationFilterForm(TextForm):
     q = forms.CharField(label="名称", required=False, max_length=64)
     kind = forms.ChoiceField(
         label="类型", required=False, choices=[("", "全部类型"), *OrganisationKind.choices]
@@ -42,7 +43,7 @@ class OrganisationFilterForm(forms.Form):
         return value
 
 
-class OfficerFilterForm(forms.Form):
+class OfficerFilterForm(TextForm):
     q = forms.CharField(label="姓名或执法证号", required=False, max_length=64)
     organisation = forms.ModelChoiceField(
         label="所属机构",
@@ -99,7 +100,7 @@ class OfficerFilterForm(forms.Form):
 MOBILE_RE = re.compile(r"^[0-9+\- ]{5,20}$")
 
 
-class OfficerForm(forms.Form):
+class OfficerForm(TextForm):
     """Create or edit an officer. On edit the ID number is never filled in: blank keeps it."""
 
     organisation = forms.ModelChoiceField(
@@ -233,7 +234,7 @@ class CertificateAction:
         return []
 
 
-class CertificateStatusForm(forms.Form):
+class CertificateStatusForm(TextForm):
     """Step one chooses the action and gives the reason; step two (``confirmed``) executes."""
 
     action = forms.ChoiceField(label="操作", widget=forms.RadioSelect)

@@ -12,8 +12,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from zhifa import params
 from zhifa.org.models import User
 from zhifa.org.scoping import get_visible_or_404
 from zhifa.plans import selectors, services
@@ -194,17 +195,11 @@ def _plan_payload(plan: AnnualPlan, *, published_only: bool) -> dict[str, Any]:
     }
 
 
-def _year(year: int | None) -> int | None:
-    if year is not None and not 2000 <= year <= 2100:
-        raise HttpError(400, f"参数 year 的取值“{year}”无效，请填写 2000–2100 之间的年度。")
-    return year
-
-
 # --- Items ------------------------------------------------------------------------------------
 
 
 @router.get("/items", response=list[ItemOut], summary="检查事项列表")
-@paginate(PageNumberPagination, page_size=settings.ZHIFA_PAGE_SIZE)
+@paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
 def list_items(
     request: HttpRequest,
     q: str = Query("", description="按事项编码、名称或法律法规的一部分查找"),
@@ -229,7 +224,7 @@ def get_item(request: HttpRequest, item_id: int) -> InspectionItem:
 
 
 @router.get("/plans", response=list[PlanSummaryOut], summary="年度执法计划列表")
-@paginate(PageNumberPagination, page_size=settings.ZHIFA_PAGE_SIZE)
+@paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
 def list_plans(
     request: HttpRequest,
     year: int | None = Query(None, description="年度"),
@@ -239,7 +234,7 @@ def list_plans(
         raise HttpError(
             400, f"参数 status 的取值“{status}”无效，可用的取值为：draft、approved、published。"
         )
-    return selectors.plans_for(_user(request), year=_year(year), status=status)
+    return selectors.plans_for(_user(request), year=params.year(year), status=status)
 
 
 @router.get("/plans/{plan_id}", response=PlanOut, summary="年度执法计划详情")
@@ -288,7 +283,7 @@ def publish_plan(request: HttpRequest, plan_id: int) -> Status[Any]:
     auth=None,
     summary="已公布的年度执法计划（无需登录）",
 )
-@paginate(PageNumberPagination, page_size=settings.ZHIFA_PAGE_SIZE)
+@paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
 def list_public_plans(
     request: HttpRequest,
     year: int | None = Query(None, description="年度"),
@@ -297,7 +292,9 @@ def list_public_plans(
 ) -> QuerySet[AnnualPlan]:
     if region and not region.isdigit():
         raise HttpError(400, f"参数 region 的取值“{region}”无效，请填写行政区划代码，如 330900。")
-    return selectors.published_plans(year=_year(year), organisation=organisation, region=region)
+    return selectors.published_plans(
+        year=params.year(year), organisation=organisation, region=region
+    )
 
 
 @router.get(

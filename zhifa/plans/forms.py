@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from zhifa import uploads
 from zhifa.org.models import Organisation
 from zhifa.plans import importing, selectors
 from zhifa.plans.models import (
@@ -18,6 +19,8 @@ from zhifa.plans.models import (
 )
 from zhifa.registry import industries
 from zhifa.registry.models import CreditGrade
+from zhifa.textinput import TextForm
+from zhifa.uploads import UploadField
 
 CONFIRM_REQUIRED = "请勾选确认后再提交。"
 
@@ -27,7 +30,7 @@ def _choices(field: Any, choices: list[tuple[Any, str]]) -> None:
     field.choices = choices
 
 
-class ItemFilterForm(forms.Form):
+class ItemFilterForm(TextForm):
     q = forms.CharField(label="编码、名称或法律法规", required=False, max_length=64)
     field = forms.ChoiceField(label="执法领域", required=False)
     method = forms.ChoiceField(
@@ -84,7 +87,7 @@ def industry_field(**kwargs: Any) -> forms.MultipleChoiceField:
     )
 
 
-class ItemForm(forms.Form):
+class ItemForm(TextForm):
     code = forms.CharField(label="事项编码", max_length=32)
     name = forms.CharField(label="检查事项名称", max_length=200)
     field = forms.ChoiceField(label="执法领域")
@@ -145,11 +148,13 @@ class ItemForm(forms.Form):
                 field.error_messages["invalid_choice"] = f"{field.label}：请从列表中选择。"
 
 
-class ItemImportForm(forms.Form):
+class ItemImportForm(TextForm):
     organisation = forms.ModelChoiceField(
         label="导入到机关", queryset=Organisation.objects.none(), required=False
     )
-    file = forms.FileField(
+    file = UploadField(
+        types=uploads.IMPORT,
+        max_bytes=importing.MAX_FILE_BYTES,
         label="检查事项清单文件（.xlsx 或 .csv）",
         error_messages={
             "required": "请选择要导入的 .xlsx 或 .csv 文件。",
@@ -168,17 +173,8 @@ class ItemImportForm(forms.Form):
         else:
             del self.fields["organisation"]
 
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > importing.MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                f"文件超过 {importing.MAX_FILE_BYTES // (1024 * 1024)} MB，"
-                "请拆分为多个文件分批导入。"
-            )
-        return upload
 
-
-class PlanFilterForm(forms.Form):
+class PlanFilterForm(TextForm):
     year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
     status = forms.ChoiceField(
         label="状态", required=False, choices=[("", "全部状态"), *PlanStatus.choices]
@@ -195,7 +191,7 @@ class PlanFilterForm(forms.Form):
         }
 
 
-class PlanForm(forms.Form):
+class PlanForm(TextForm):
     organisation = forms.ModelChoiceField(
         label="执法机关", queryset=Organisation.objects.none(), required=False
     )
@@ -228,7 +224,7 @@ class PlanForm(forms.Form):
             field.error_messages["required"] = f"{field.label}：此项必填。"
 
 
-class PlanItemsForm(forms.Form):
+class PlanItemsForm(TextForm):
     items = forms.ModelMultipleChoiceField(
         label="增加检查事项",
         queryset=InspectionItem.objects.none(),
@@ -250,7 +246,7 @@ class PlanItemsForm(forms.Form):
 GRADES = tuple(CreditGrade.values)
 
 
-class StrataForm(forms.Form):
+class StrataForm(TextForm):
     def __init__(self, *args: Any, plan: AnnualPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         current = {s.code: s.sampling_ratio for s in plan.strata.all()}
@@ -266,7 +262,7 @@ class StrataForm(forms.Form):
         return {g: self.cleaned_data.get(f"ratio_{g}", "") for g in GRADES}
 
 
-class TaskForm(forms.Form):
+class TaskForm(TextForm):
     quarter = forms.TypedChoiceField(
         label="季度", coerce=int, choices=[(q, f"第{q}季度") for q in (1, 2, 3, 4)]
     )
@@ -313,7 +309,7 @@ class TaskForm(forms.Form):
         return data
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(TextForm):
     confirm = forms.BooleanField(
         label="我已核对以上内容，确认办理", error_messages={"required": CONFIRM_REQUIRED}
     )
@@ -325,7 +321,7 @@ class ReturnForm(ConfirmForm):
     )
 
 
-class AmendmentForm(forms.Form):
+class AmendmentForm(TextForm):
     """One amendment may combine several operations; each part left empty adds nothing."""
 
     reason = forms.CharField(
@@ -443,7 +439,7 @@ class AmendmentForm(forms.Form):
         return ops
 
 
-class PublicPlanFilterForm(forms.Form):
+class PublicPlanFilterForm(TextForm):
     year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)
     organisation = forms.TypedChoiceField(
         label="执法机关", required=False, coerce=int, empty_value=None

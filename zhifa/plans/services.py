@@ -28,7 +28,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from zhifa import timefmt
+from zhifa import params, timefmt
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
 from zhifa.org.models import EnforcementField, Organisation, Region
@@ -652,7 +652,7 @@ def _clean_task(plan: AnnualPlan, data: Mapping[str, Any]) -> dict[str, Any]:
             if isinstance(raw, InspectionItem):
                 found = in_plan.get(raw.pk)
             elif isinstance(raw, int) or (
-                isinstance(raw, str) and raw.isdigit() and raw not in by_code
+                isinstance(raw, str) and params.is_digits(raw) and raw not in by_code
             ):
                 found = in_plan.get(int(raw))
             else:
@@ -987,7 +987,7 @@ def describe_changes(plan: AnnualPlan, changes: Sequence[Any]) -> list[str]:
             )
         elif op == "cancel_task":
             task = change.get("task")
-            name = task_names.get(int(str(task))) if str(task).isdigit() else None
+            name = task_names.get(int(str(task))) if params.is_digits(str(task)) else None
             lines.append(f"撤销任务“{name}”" if name else f"撤销任务 {task}")
         elif op == "set_stratum_ratio":
             grade = change.get("grade", change.get("code"))

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from zhifa import params
 from zhifa.org.models import Organisation, User
 from zhifa.org.scoping import get_visible_or_404
 from zhifa.plans import importing, rules, selectors, services
@@ -165,7 +166,7 @@ def _item_organisation(request: HttpRequest, user: User) -> Organisation:
     raw = request.GET.get("org") or request.POST.get("org") or ""
     organisation = (
         selectors.organisations_for_items(user).filter(pk=int(raw)).first()
-        if raw.isdigit()
+        if params.is_digits(raw)
         else None
     )
     if organisation is None:

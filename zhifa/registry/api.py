@@ -11,8 +11,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from zhifa import params
 from zhifa.org.models import User
 from zhifa.org.scoping import get_visible_or_404
 from zhifa.registry import selectors, services
@@ -132,7 +133,7 @@ def _enterprises() -> QuerySet[Enterprise]:
 
 
 @router.get("/enterprises", response=list[EnterpriseOut], summary="企业列表")
-@paginate(PageNumberPagination, page_size=settings.ZHIFA_PAGE_SIZE)
+@paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
 def list_enterprises(
     request: HttpRequest,
     q: str = Query("", description="按企业名称或统一社会信用代码的一部分查找"),

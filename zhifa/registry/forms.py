@@ -6,12 +6,15 @@ from typing import Any
 
 from django import forms
 
+from zhifa import uploads
 from zhifa.org.models import Region
 from zhifa.registry import importing, rules, selectors
 from zhifa.registry.models import Contact, CreditGrade, Enterprise
+from zhifa.textinput import TextForm
+from zhifa.uploads import UploadField
 
 
-class EnterpriseFilterForm(forms.Form):
+class EnterpriseFilterForm(TextForm):
     q = forms.CharField(label="企业名称或代码", required=False, max_length=64)
     region = forms.ChoiceField(label="所在区划", required=False)
     industry = forms.ChoiceField(label="行业", required=False)
@@ -60,7 +63,7 @@ class RegionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.name}（{obj.code}）"
 
 
-class EnterpriseForm(forms.Form):
+class EnterpriseForm(TextForm):
     """Register or edit an enterprise. The override fields are offered to those who may grant
     one (执法机关负责人, 系统管理员); the service refuses the rest with 403 anyway."""
 
@@ -155,7 +158,7 @@ class EnterpriseForm(forms.Form):
         return dict(self.cleaned_data)
 
 
-class ContactForm(forms.Form):
+class ContactForm(TextForm):
     name = forms.CharField(label="联系人姓名", max_length=64, required=False)
     mobile = forms.CharField(label="手机号", max_length=20, required=False)
     email = forms.CharField(label="电子邮箱", max_length=254, required=False)
@@ -172,7 +175,7 @@ class ContactForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(TextForm):
     uscc_override_reason = forms.CharField(
         label="人工复核说明",
         max_length=255,
@@ -181,20 +184,13 @@ class OverrideForm(forms.Form):
     )
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
+class ImportForm(TextForm):
+    file = UploadField(
+        types=uploads.IMPORT,
+        max_bytes=importing.MAX_FILE_BYTES,
         label="企业名录文件（.xlsx 或 .csv）",
         error_messages={
             "required": "请选择要导入的 .xlsx 或 .csv 文件。",
             "empty": "上传的文件是空的，请选择填好的企业名录文件。",
         },
     )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > importing.MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                f"文件超过 {importing.MAX_FILE_BYTES // (1024 * 1024)} MB，"
-                "请拆分为多个文件分批导入。"
-            )
-        return upload

@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 
 from zhifa import timefmt
+from zhifa.tabular import append_row
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -25,12 +26,13 @@ def local_time(value: dt.datetime | None) -> str:
 def xlsx_response(
     title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> HttpResponse:
-    """One sheet named ``title``; the file is ``<title>-<today>.xlsx``."""
+    """One sheet named ``title``; the file is ``<title>-<today>.xlsx``. Every cell goes through
+    ``append_row``, so no text from the database becomes a live formula."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title)
-    sheet.append(list(headers))
+    append_row(sheet, headers)
     for row in rows:
-        sheet.append(list(row))
+        append_row(sheet, row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

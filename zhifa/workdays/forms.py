@@ -8,6 +8,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.textinput import TextForm
 from zhifa.workdays import entry
 
 
@@ -24,7 +25,7 @@ def _date_field(label: str, example: str) -> forms.DateField:
     )
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(TextForm):
     """Inspection date → the latest date the advance notice may be issued."""
 
     inspection_date = _date_field(gettext("检查日期"), "2025-10-09")
@@ -42,7 +43,7 @@ class NoticeForm(forms.Form):
     )
 
 
-class AddForm(forms.Form):
+class AddForm(TextForm):
     """A date plus (or minus) N working days."""
 
     start = _date_field(gettext("起算日期"), "2025-09-30")
@@ -167,7 +168,7 @@ class ArrangementEntry:
         )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(TextForm):
     reason = forms.CharField(
         label=_("退回理由"),
         max_length=500,
@@ -179,14 +180,14 @@ class ReturnForm(forms.Form):
     )
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(TextForm):
     checked = forms.BooleanField(
         label=_("我已对照通知原文逐日核对放假和调休上班日期"),
         error_messages={"required": _("请先对照通知原文逐日核对放假和调休上班日期，并勾选确认。")},
     )
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(TextForm):
     keep = forms.ChoiceField(
         label=_("处理方式"),
         choices=[

@@ -24,7 +24,7 @@ def gap(demo_version, enterprise):
 
 
 def _evidence() -> ContentFile:
-    return ContentFile(b"photo", name="整改照片.jpg")
+    return ContentFile(b"\xff\xd8\xff\xe0 photo", name="整改照片.jpg")
 
 
 def test_a_corrected_gap_is_returned_with_date_code_and_evidence(gap, enterprise):
@@ -38,7 +38,7 @@ def test_a_corrected_gap_is_returned_with_date_code_and_evidence(gap, enterprise
     assert correction.inspection_item_codes == ("SJ-SP-04",)
     assert correction.note == "已复检"
     assert correction.problem == "健康证过期"
-    assert correction.evidence.read() == b"photo"
+    assert correction.evidence.read() == b"\xff\xd8\xff\xe0 photo"
     record = AuditRecord.objects.get(action="compliance.selfcheck.correct")
     assert record.region_id == "330900"
     assert record.after["corrected_on"] == today.isoformat()
