@@ -25,8 +25,8 @@ from django.utils.translation import gettext
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from zhifa import timefmt
-from zhifa.tabular import clean_text
+from zhifa import textinput, timefmt
+from zhifa.tabular import ImportFileError, check_xlsx_archive, clean_text
 from zhifa.workdays import statutory
 from zhifa.workdays.models import WEEKDAY_NAMES, HolidayKind
 
@@ -143,6 +143,15 @@ class _Reader:
             )
             return None
 
+    def text(self, value: Any, where: str) -> str:
+        """Stripped text; a control character or direction override is a Problem (the page,
+        the JSON file and the .xlsx file are refused alike, as every other input is)."""
+        text = clean_text(value)
+        reason = textinput.problem(text)
+        if reason:
+            self.problems.append(Problem(where, reason))
+        return text
+
     def year(self, value: Any) -> int | None:
         text = clean_text(value)
         if not text:
@@ -174,8 +183,8 @@ def from_rows(
     reader = _Reader()
     data = ArrangementData(
         year=reader.year(year),
-        notice_number=clean_text(notice_number),
-        notice_url=clean_text(notice_url),
+        notice_number=reader.text(notice_number, gettext("通知文号")),
+        notice_url=reader.text(notice_url, gettext("通知网址")),
     )
     if clean_text(notice_date) or isinstance(notice_date, dt.date):
         data.notice_date = reader.date(notice_date, gettext("通知日期"), gettext("通知日期"))
@@ -184,7 +193,7 @@ def from_rows(
             continue
         data.holidays.append(
             HolidayRange(
-                name=clean_text(name),
+                name=reader.text(name, f"{where} {gettext('节日')}"),
                 first=reader.date(first, f"{where} {gettext('第一天')}", gettext("第一天")),
                 last=reader.date(last, f"{where} {gettext('最后一天')}", gettext("最后一天")),
                 row=where,
@@ -196,7 +205,7 @@ def from_rows(
         data.makeup_workdays.append(
             MakeupDay(
                 date=reader.date(day, f"{where} {gettext('日期')}", gettext("日期")),
-                name=clean_text(name),
+                name=reader.text(name, f"{where} {gettext('节日')}"),
                 row=where,
             )
         )
@@ -293,6 +302,11 @@ def _sheet_rows(workbook: Any, name: str, problems: list[Problem]) -> list[tuple
 def from_xlsx(content: bytes) -> tuple[ArrangementData, list[Problem]]:
     """The .xlsx format: sheets 通知 (项目, 内容), 放假 (节日, 第一天, 最后一天) and
     调休上班 (日期, 节日)."""
+    try:
+        # The same inflation and cell-length limits as every other import, before opening.
+        check_xlsx_archive(content)
+    except ImportFileError as error:
+        return ArrangementData(), [Problem(gettext("文件"), str(error))]
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):

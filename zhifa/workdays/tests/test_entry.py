@@ -235,3 +235,27 @@ def test_other_file_types_are_refused():
     assert [str(p) for p in entry.from_file("2099.csv", b"")[1]] == [
         "文件：不支持的文件类型“2099.csv”：请提供 .json 或 .xlsx 文件。"
     ]
+
+
+def test_a_control_character_in_a_name_or_the_notice_number_is_refused_naming_its_place():
+    raw = json.loads(json.dumps(FAR_YEAR_JSON))
+    raw["holidays"][0]["name"] = "元\x00旦"
+    raw["notice_number"] = "国办发明电\u202e〔2098〕7号"
+    _, problems = entry.from_file("2099.json", json.dumps(raw).encode())
+    assert [str(p) for p in problems] == [
+        "通知文号：含有改变文字显示方向的控制字符（第 6 个字符，U+202E），会使文字显示得与实际"
+        "内容不同，请删除后重新填写。",
+        "放假安排第 1 项 节日：含有不可见的控制字符（第 2 个字符，U+0000），请删除后重新填写。",
+    ]
+
+
+def test_an_xlsx_that_inflates_beyond_the_limit_is_refused_before_it_is_opened(settings):
+    settings.ZHIFA_IMPORT_MAX_UNZIPPED_MB = 1
+    sheets = far_year_sheets()
+    sheets["调休上班"] += [["", "说明" * 15000] for _ in range(40)]
+    data, problems = entry.from_file("2099.xlsx", xlsx(sheets))
+    assert data.year is None
+    assert [str(p) for p in problems] == [
+        "文件：该 Excel 文件中有一部分解压后有 9 MB，超过 1 MB 的上限，不像是正常的导入文件，"
+        "已拒绝读取。请只保留要导入的数据，另存为新的 .xlsx 文件后再导入。"
+    ]
