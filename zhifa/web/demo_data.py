@@ -378,6 +378,8 @@ ACCOUNTS: tuple[Account, ...] = (
     Account("enterprise", "周海生", Role.ENTERPRISE, enterprise=PERSONA_ENTERPRISE),
     Account("outsider_jz", "孙国栋", Role.INSPECTOR, organisation=JINZHONG_MARKET_AGENCY),
     Account("admin", "系统管理员", Role.ADMIN, is_staff=True, is_superuser=True),
+    # A year's holidays count only once a second administrator confirms them (four eyes).
+    Account("admin2", "钱立新", Role.ADMIN, is_staff=True, is_superuser=True, note="复核"),
 )
 # Persona officers, who log in as the account of the same name.
 PERSONA_OFFICERS = (
@@ -998,7 +1000,7 @@ def account_rows() -> list[dict[str, str]]:
         elif user.region is not None:
             where = user.region.name + (f"（{account.note}）" if account.note else "")
         else:
-            where = "—"
+            where = "—" + (f"（{account.note}）" if account.note else "")
         rows.append(
             {
                 "username": user.username,

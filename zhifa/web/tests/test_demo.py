@@ -57,7 +57,7 @@ def test_the_default_demo_has_exact_counts_and_a_second_load_changes_nothing():
         "officers": 200,
         "enterprises": 5000,
         "contacts": 5000,
-        "accounts": 9,
+        "accounts": 10,
     }
     assert first.created == {
         "townships": 2,
@@ -66,7 +66,7 @@ def test_the_default_demo_has_exact_counts_and_a_second_load_changes_nothing():
         "officers": 200,
         "enterprises": 5000,
         "contacts": 5000,
-        "accounts": 9,
+        "accounts": 10,
         "accounts_updated": 2,  # the two persona officers linked to their accounts
     }
     assert Counter(Organisation.objects.values_list("kind", flat=True)) == {
@@ -108,7 +108,7 @@ def test_the_default_demo_has_exact_counts_and_a_second_load_changes_nothing():
         "plans.demo.load",
     ]
     record = AuditRecord.objects.get(action="demo.load")
-    assert record.summary == "载入演示数据：机构 38 个、执法人员 200 名、企业 5000 家、账号 9 个"
+    assert record.summary == "载入演示数据：机构 38 个、执法人员 200 名、企业 5000 家、账号 10 个"
     assert record.after["totals"] == first.totals
 
     started = time.monotonic()
@@ -128,7 +128,7 @@ def test_a_smaller_demo_has_exactly_the_requested_sizes(small_demo):
         "officers": 40,
         "enterprises": 60,
         "contacts": 60,
-        "accounts": 9,
+        "accounts": 10,
     }
     assert Contact.objects.filter(is_primary=True).count() == 60
     assert all(
@@ -252,6 +252,8 @@ def test_demo_accounts_have_their_roles_organisations_and_officers(small_demo):
     assert users["outsider_jz"].officer.name == "孙国栋"
     admin = users["admin"]
     assert (admin.role, admin.is_staff, admin.is_superuser) == (Role.ADMIN, True, True)
+    second = users["admin2"]
+    assert (second.display_name, second.role, second.is_superuser) == ("钱立新", Role.ADMIN, True)
 
 
 def test_a_second_load_resets_a_changed_demo_password_and_records_it(small_demo, client):
@@ -287,7 +289,7 @@ def test_the_demo_load_command_reports_what_it_did(settings):
     out = io.StringIO()
     call_command("demo", "load", "--enterprises", "60", "--officers", "40", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[0] == "演示数据已载入：新增机构 38 个、执法人员 40 名、企业 60 家、账号 9 个。"
+    assert lines[0] == "演示数据已载入：新增机构 38 个、执法人员 40 名、企业 60 家、账号 10 个。"
     assert lines[1].startswith(
         f"现有：行政区划 {REGIONS} 条、机构 38 个、执法人员 40 名、企业 60 家（用时 "
     )
@@ -323,6 +325,7 @@ def test_the_demo_accounts_command_prints_every_account(small_demo):
         ["enterprise", "zhifa2026", "企业用户", "周海生", "舟山海之味餐饮有限公司"],
         ["outsider_jz", "zhifa2026", "执法人员", "孙国栋", "晋中市市场监督管理局"],
         ["admin", "zhifa2026", "系统管理员", "系统管理员", "—"],
+        ["admin2", "zhifa2026", "系统管理员", "钱立新", "—（复核）"],
     ]
 
 
