@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhifa.audit.services import record_change
-from zhifa.identifiers import USCC_CHARSET, id_check_char, uscc_check_char
+from zhifa.core.identifiers import USCC_CHARSET, id_check_char, uscc_check_char
 from zhifa.org.models import (
     CertificateStatus,
     EnforcementField,
