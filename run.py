@@ -249,6 +249,10 @@ def test(args: list[str]) -> None:
         run(BIN / "ruff", "format", "--check", ".")
         say("mypy 类型检查")
         run(BIN / "mypy")
+        say("import-linter 分层检查")
+        # The layers of docs/architecture.md ([tool.importlinter] in pyproject.toml): an import
+        # from a layer above fails here.
+        run(BIN / "lint-imports", "--no-cache")
     say("运行测试")
     sys.exit(run(PY, "-m", "pytest", *args, env=env, check=False))
 

@@ -62,7 +62,7 @@ def _bootstrap(var_dir: Path) -> None:
 def _rows(count: int) -> Iterator[tuple[Any, ...]]:
     from django.utils import timezone
 
-    from zhifa.identifiers import uscc_check_char
+    from zhifa.core.identifiers import uscc_check_char
 
     now = timezone.now()
     cities = list(CITIES)

@@ -74,7 +74,7 @@ def _workbook(rows: int, path: Path) -> bytes:
     """
     from openpyxl import Workbook
 
-    from zhifa.identifiers import USCC_CHARSET, uscc_check_char
+    from zhifa.core.identifiers import USCC_CHARSET, uscc_check_char
     from zhifa.registry.importing import HEADERS
 
     workbook = Workbook()

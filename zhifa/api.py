@@ -15,10 +15,10 @@ from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer, django_auth
 from pydantic import BaseModel
 
-from zhifa import timefmt
+from zhifa.core import timefmt
+from zhifa.core.params import ParamError
+from zhifa.core.textinput import MULTILINE_FIELDS, first_problem
 from zhifa.org.services import user_for_token
-from zhifa.params import ParamError
-from zhifa.textinput import MULTILINE_FIELDS, first_problem
 
 
 class TokenAuth(HttpBearer):
@@ -58,7 +58,7 @@ api = NinjaAPI(
 
 def refuse_control_characters(view: Callable[..., Any]) -> Callable[..., Any]:
     """Every string of every request (query parameters, JSON and form fields, dictionary keys)
-    is checked once here, after validation and before the endpoint runs (zhifa.textinput)."""
+    is checked once here, after validation and before the endpoint runs (zhifa.core.textinput)."""
 
     @functools.wraps(view)
     def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
@@ -117,7 +117,7 @@ def chinese_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(ParamError)
 def parameter_out_of_range(request: HttpRequest, exc: ParamError) -> HttpResponse:
-    """400 with the Chinese reason: a number no list or row can have (zhifa.params)."""
+    """400 with the Chinese reason: a number no list or row can have (zhifa.core.params)."""
     return api.create_response(request, {"detail": str(exc)}, status=400)
 
 

@@ -209,11 +209,11 @@ ZHIFA_ORAL_NOTICE_MAKEUP_WORKING_DAYS = int(
 ZHIFA_CHECKIN_WINDOW_DAYS = int(os.environ.get("ZHIFA_CHECKIN_WINDOW_DAYS", "0"))
 # Rows per page in list views.
 ZHIFA_PAGE_SIZE = int(os.environ.get("ZHIFA_PAGE_SIZE", "25"))
-# Uploads (zhifa/uploads.py): the largest single file (evidence, a scanned delivery receipt, a
+# Uploads (zhifa/core/uploads.py): the largest single file (evidence, a scanned delivery receipt, a
 # file to verify), and the largest request body, refused unread (413) above it.
 ZHIFA_UPLOAD_MAX_MB = int(os.environ.get("ZHIFA_UPLOAD_MAX_MB", "20"))
 ZHIFA_REQUEST_MAX_MB = int(os.environ.get("ZHIFA_REQUEST_MAX_MB", "60"))
-# Spreadsheet imports (zhifa/tabular.py): the most an .xlsx may inflate to (each part, and all
+# Spreadsheet imports (zhifa/core/tabular.py): the most an .xlsx may inflate to (each part, and all
 # parts together), checked before the file is opened.
 ZHIFA_IMPORT_MAX_UNZIPPED_MB = int(os.environ.get("ZHIFA_IMPORT_MAX_UNZIPPED_MB", "200"))
 # Django's own limits: form and JSON fields held in memory (answered 413 above it), and the

@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 from typing import Any
 
-from zhifa.identifiers import id_check_char, uscc_check_char
+from zhifa.core.identifiers import id_check_char, uscc_check_char
 from zhifa.org.models import (
     EnforcementField,
     Officer,

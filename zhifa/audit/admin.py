@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from zhifa.audit.models import AuditRecord
 from zhifa.audit.services import delete_with_audit, save_with_audit
-from zhifa.textinput import TextModelForm
+from zhifa.core.textinput import TextModelForm
 
 
 def _is_admin(request: HttpRequest) -> bool:
@@ -39,7 +39,7 @@ class AdminOnlyMixin:
 
 class AuditedModelAdmin(AdminOnlyMixin, admin.ModelAdmin):
     """Every save and delete made in admin writes its audit record in the same transaction;
-    text typed in admin is held to the same rules as on every page (zhifa.textinput)."""
+    text typed in admin is held to the same rules as on every page (zhifa.core.textinput)."""
 
     form = TextModelForm
 

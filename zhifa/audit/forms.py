@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from zhifa.audit import selectors
-from zhifa.textinput import TextForm
+from zhifa.core.textinput import TextForm
 
 
 class RecordFilterForm(TextForm):

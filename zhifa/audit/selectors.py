@@ -11,8 +11,8 @@ from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from zhifa import timefmt
 from zhifa.audit.models import AuditRecord
+from zhifa.core import timefmt
 from zhifa.org.scoping import visible_to
 
 

@@ -21,9 +21,9 @@ from zhifa.audit import selectors
 from zhifa.audit.forms import RecordFilterForm
 from zhifa.audit.models import AuditRecord
 from zhifa.audit.services import verify_chain
+from zhifa.core.exports import local_time, xlsx_response
 from zhifa.org.models import Role
 from zhifa.org.scoping import get_visible_or_404, require_role, visible_to
-from zhifa.web.exports import local_time, xlsx_response
 
 AUDIT_MESSAGE = "审计链仅限执法监督人员和系统管理员查看。"
 EXPORT_LIMIT = 100_000

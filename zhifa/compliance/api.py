@@ -12,9 +12,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from zhifa import params
 from zhifa.compliance import search, selectors
 from zhifa.compliance.models import GuidanceItem, GuidanceVersion, SelfCheck, SelfCheckAnswer
+from zhifa.core import params
 from zhifa.org.scoping import visible_to
 
 router = Router(tags=["合规指导清单与企业自查"])

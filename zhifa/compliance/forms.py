@@ -7,12 +7,12 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from zhifa import uploads
 from zhifa.compliance import importing, selectors
 from zhifa.compliance.models import Answer
+from zhifa.core import uploads
+from zhifa.core.textinput import TextForm
+from zhifa.core.uploads import UploadField
 from zhifa.org.models import EnforcementField, Region
-from zhifa.textinput import TextForm
-from zhifa.uploads import UploadField
 
 CONFIRM_REQUIRED = "请勾选确认后再提交。"
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from zhifa import tabular
 from zhifa.compliance import rules
 from zhifa.compliance.models import GuidanceItem
+from zhifa.core import tabular
+from zhifa.core.tabular import Column, ImportFileError, RowError, SheetSpec, clean_text, read_rows
 from zhifa.org.models import EnforcementField
-from zhifa.tabular import Column, ImportFileError, RowError, SheetSpec, clean_text, read_rows
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000

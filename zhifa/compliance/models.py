@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from zhifa import timefmt
+from zhifa.core import timefmt
 from zhifa.org.models import EnforcementField, Region
 from zhifa.registry.models import Enterprise
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from zhifa import params
+from zhifa.core import params
+from zhifa.core.tabular import clean_text
 from zhifa.org.models import Region, Role
-from zhifa.tabular import clean_text
 
 CURATOR_ROLES = (Role.SUPERVISOR,)
 CURATE_DENIED = (

@@ -21,7 +21,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from zhifa import timefmt, uploads
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
 from zhifa.compliance import importing, rules
@@ -35,11 +34,12 @@ from zhifa.compliance.models import (
     SelfCheckStatus,
     VersionStatus,
 )
+from zhifa.core import timefmt, uploads
+from zhifa.core.repealed import require_current_law
+from zhifa.core.tabular import upsert_by_code
 from zhifa.documents.models import Document
 from zhifa.org.models import EnforcementField, Region, Role
 from zhifa.registry.models import Enterprise
-from zhifa.repealed import require_current_law
-from zhifa.tabular import upsert_by_code
 
 NOTHING_CHANGED = "未作任何修改，无需保存。"
 

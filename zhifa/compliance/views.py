@@ -24,7 +24,6 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhifa import params
 from zhifa.compliance import importing, rules, search, selectors, services
 from zhifa.compliance.forms import (
     AnswerForm,
@@ -45,12 +44,13 @@ from zhifa.compliance.models import (
     SelfCheckStatus,
     VersionStatus,
 )
+from zhifa.core import params
+from zhifa.core.exports import XLSX_TYPE, xlsx_response
+from zhifa.core.viewhelpers import add_service_errors as _form_errors
+from zhifa.core.viewhelpers import posted as _posted
+from zhifa.core.viewhelpers import request_user as _user
 from zhifa.org.models import Role, User
 from zhifa.org.scoping import get_visible_or_404, visible_to
-from zhifa.web.exports import XLSX_TYPE, xlsx_response
-from zhifa.web.viewhelpers import add_service_errors as _form_errors
-from zhifa.web.viewhelpers import posted as _posted
-from zhifa.web.viewhelpers import request_user as _user
 
 REPORT_LIMIT = 1000
 SEARCH_PAGE_SIZE = 10

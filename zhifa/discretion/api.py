@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from zhifa import params
+from zhifa.core import params
 from zhifa.discretion import engine, rules, selectors
 from zhifa.discretion.conditions import AmountMeasure, Circumstance, HarmLevel
 from zhifa.discretion.models import DiscretionItem, DiscretionVersion, ListKind

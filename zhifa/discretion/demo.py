@@ -18,8 +18,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from zhifa import timefmt
 from zhifa.audit.services import record_change
+from zhifa.core import timefmt
 from zhifa.discretion import rules
 from zhifa.discretion.models import DiscretionItem, DiscretionVersion, VersionStatus
 from zhifa.org.models import EnforcementField, Organisation, Role, User

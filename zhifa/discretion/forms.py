@@ -11,7 +11,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from zhifa import uploads
+from zhifa.core import uploads
+from zhifa.core.textinput import TextForm
+from zhifa.core.uploads import UploadField
 from zhifa.discretion import importing, selectors
 from zhifa.discretion.conditions import (
     CIRCUMSTANCE_SHORT,
@@ -27,8 +29,6 @@ from zhifa.discretion.conditions import (
 from zhifa.discretion.engine import Finding, MentalState, PartyKind, PriorViolation
 from zhifa.discretion.models import DiscretionItem, DiscretionVersion, ListKind
 from zhifa.org.models import Organisation
-from zhifa.textinput import TextForm
-from zhifa.uploads import UploadField
 
 CONFIRM_REQUIRED = "请勾选确认后再提交。"
 _DATE = forms.DateInput(attrs={"type": "date"})

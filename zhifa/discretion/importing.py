@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from zhifa import tabular
+from zhifa.core import tabular
+from zhifa.core.tabular import Column, ImportFileError, RowError, SheetSpec, read_rows
 from zhifa.discretion import rules
 from zhifa.discretion.conditions import (
     CONDITION_COLUMNS,
@@ -23,7 +24,6 @@ from zhifa.discretion.conditions import (
 )
 from zhifa.discretion.models import DiscretionItem, ListKind
 from zhifa.org.models import EnforcementField, Organisation
-from zhifa.tabular import Column, ImportFileError, RowError, SheetSpec, read_rows
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000

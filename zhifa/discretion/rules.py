@@ -13,6 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from zhifa.core.tabular import clean_text as cell_text
 from zhifa.discretion.conditions import (
     ConditionError,
     conditions_from_columns,
@@ -22,7 +23,6 @@ from zhifa.discretion.conditions import (
 )
 from zhifa.discretion.models import ListKind
 from zhifa.org.models import Role
-from zhifa.tabular import clean_text as cell_text
 
 CURATOR_ROLES = (Role.LEGAL_REVIEWER, Role.APPROVER)
 EVALUATOR_ROLES = (Role.INSPECTOR, Role.APPROVER, Role.LEGAL_REVIEWER)

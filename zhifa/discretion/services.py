@@ -17,9 +17,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from zhifa import timefmt
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
+from zhifa.core import timefmt
+from zhifa.core.repealed import require_current_law
+from zhifa.core.tabular import upsert_by_code
 from zhifa.discretion import importing, rules
 from zhifa.discretion.conditions import columns_from_conditions, parse_conditions
 from zhifa.discretion.models import (
@@ -28,8 +30,6 @@ from zhifa.discretion.models import (
     VersionStatus,
 )
 from zhifa.org.models import EnforcementField, Organisation
-from zhifa.repealed import require_current_law
-from zhifa.tabular import upsert_by_code
 
 NOTHING_CHANGED = "未作任何修改，无需保存。"
 VERSION_LABELS = {

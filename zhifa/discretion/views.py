@@ -20,6 +20,10 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from zhifa.core.exports import XLSX_TYPE, xlsx_response
+from zhifa.core.viewhelpers import add_service_errors as _form_errors
+from zhifa.core.viewhelpers import posted as _posted
+from zhifa.core.viewhelpers import request_user as _user
 from zhifa.discretion import engine, importing, rules, selectors, services
 from zhifa.discretion.forms import (
     ConfirmForm,
@@ -33,10 +37,6 @@ from zhifa.discretion.forms import (
 from zhifa.discretion.models import DiscretionItem, DiscretionVersion, ListKind, VersionStatus
 from zhifa.org.models import Organisation, User
 from zhifa.org.scoping import get_visible_or_404
-from zhifa.web.exports import XLSX_TYPE, xlsx_response
-from zhifa.web.viewhelpers import add_service_errors as _form_errors
-from zhifa.web.viewhelpers import posted as _posted
-from zhifa.web.viewhelpers import request_user as _user
 
 REPORT_LIMIT = 1000
 

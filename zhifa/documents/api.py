@@ -15,12 +15,12 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from zhifa import params, uploads
+from zhifa.core import params, uploads
+from zhifa.core.viewhelpers import stored_file
 from zhifa.documents import selectors, services
 from zhifa.documents.models import BatchItemStatus, Document, DocumentBatch, DocumentStatus
 from zhifa.documents.services import NumberingError
 from zhifa.org.models import User
-from zhifa.web.viewhelpers import stored_file
 
 router = Router(tags=["文书"])
 

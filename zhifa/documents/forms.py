@@ -6,7 +6,9 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from zhifa import uploads
+from zhifa.core import uploads
+from zhifa.core.textinput import TextForm
+from zhifa.core.uploads import UploadField
 from zhifa.documents import selectors
 from zhifa.documents.models import (
     BatchStatus,
@@ -18,8 +20,6 @@ from zhifa.documents.models import (
 from zhifa.org.models import Organisation
 from zhifa.org.scoping import visible_to
 from zhifa.registry.models import Enterprise
-from zhifa.textinput import TextForm
-from zhifa.uploads import UploadField
 
 
 class NumberFilterForm(TextForm):

@@ -34,7 +34,7 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, Template, TemplateError
 
-from zhifa import timefmt
+from zhifa.core import timefmt
 from zhifa.documents import fontcache, fontcheck, layout
 from zhifa.documents.specs import LABELS, SPECS, KindSpec
 from zhifa.documents.specs import sample_context as _sample_context

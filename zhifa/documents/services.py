@@ -38,9 +38,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from zhifa import uploads
 from zhifa.audit.services import record_change, snapshot, to_jsonable
 from zhifa.audit.sm3 import sm3_hex, sm3_of_chunks
+from zhifa.core import uploads
 from zhifa.documents import selectors
 from zhifa.documents.models import (
     INSPECTION_KIND_CODES,

@@ -17,7 +17,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhifa import params, uploads
+from zhifa.core import params, uploads
+from zhifa.core.exports import local_time, xlsx_response
+from zhifa.core.viewhelpers import add_service_errors as _form_errors
+from zhifa.core.viewhelpers import posted as _posted
+from zhifa.core.viewhelpers import request_user as _user
+from zhifa.core.viewhelpers import stored_file
 from zhifa.documents import selectors, services
 from zhifa.documents.forms import (
     CONTENT_LABELS,
@@ -45,11 +50,6 @@ from zhifa.documents.models import (
 from zhifa.documents.services import NumberingError
 from zhifa.org.models import Role, User
 from zhifa.org.scoping import require_role
-from zhifa.web.exports import local_time, xlsx_response
-from zhifa.web.viewhelpers import add_service_errors as _form_errors
-from zhifa.web.viewhelpers import posted as _posted
-from zhifa.web.viewhelpers import request_user as _user
-from zhifa.web.viewhelpers import stored_file
 
 NUMBER_ROLES = (*Role.agency_roles(), Role.SUPERVISOR)
 NUMBER_ROLES_MESSAGE = "文号台账仅限执法机关工作人员、执法监督人员和系统管理员查看。"

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from zhifa import params
+from zhifa.core import params
 from zhifa.draws import services
 from zhifa.draws.models import DrawStatus, DrawTask
 from zhifa.org.models import User

@@ -1,5 +1,5 @@
 """Demo draws: one drawn and one announced, for the two tasks of a published demo plan in the
-quarter of the demo's history (``zhifa.web.demo_timeline``).
+quarter of the demo's history (``zhifa.workdays.demo_clock``).
 
 Each step runs through the draw services with the clock set to the moment it happens: the first
 draw is announced before its sources' date and drawn after it; the second is announced with its
@@ -22,7 +22,7 @@ from zhifa.draws import services
 from zhifa.draws.models import DrawMode, DrawTask
 from zhifa.org.models import Role, User
 from zhifa.plans.models import PlanStatus, PlanTask
-from zhifa.web.demo_timeline import DemoClock, DemoTimeline, DrawMoments, timeline_for
+from zhifa.workdays.demo_clock import DemoClock, DemoTimeline, DrawMoments, timeline_for
 
 DRAWN_TITLE = "演示：{task}（已抽取）"
 ANNOUNCED_TITLE = "演示：{task}（已公告，待抽取）"

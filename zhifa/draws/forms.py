@@ -7,12 +7,12 @@ from typing import Any
 
 from django import forms
 
+from zhifa.core.textinput import TextForm
 from zhifa.draws.models import DrawMode, DrawStatus, DrawTask
 from zhifa.org.models import Officer
 from zhifa.org.scoping import visible_to
 from zhifa.plans.models import PlanStatus, PlanTask
 from zhifa.registry.models import Enterprise
-from zhifa.textinput import TextForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CONFIRM_ANNOUNCE = "我已知悉：公告后名录文件及其 SM3、各分层抽取户数和随机源即对外公开，不能更改。"

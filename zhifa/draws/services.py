@@ -21,9 +21,9 @@ from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from zhifa import timefmt
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
+from zhifa.core import timefmt
 from zhifa.draws import eligibility, pools, rfc3797
 from zhifa.draws import record as draw_record
 from zhifa.draws.models import (

@@ -16,6 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from zhifa.core.exports import local_time, xlsx_response
+from zhifa.core.viewhelpers import add_service_errors as _form_errors
+from zhifa.core.viewhelpers import posted as _posted
+from zhifa.core.viewhelpers import request_user as _user
 from zhifa.draws import pools, services
 from zhifa.draws.forms import (
     AnnounceForm,
@@ -38,10 +42,6 @@ from zhifa.draws.models import (
 from zhifa.draws.record import pool_blocks, stratum_pool_bytes
 from zhifa.org.models import User
 from zhifa.org.scoping import get_visible_or_404, visible_to
-from zhifa.web.exports import local_time, xlsx_response
-from zhifa.web.viewhelpers import add_service_errors as _form_errors
-from zhifa.web.viewhelpers import posted as _posted
-from zhifa.web.viewhelpers import request_user as _user
 
 # Steps of one selection shown on the public page; the record.json holds them all.
 STEP_LIMIT = 500

@@ -24,7 +24,8 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from zhifa import params
+from zhifa.core import params
+from zhifa.core.viewhelpers import stored_file
 from zhifa.documents.models import Document, DocumentStatus
 from zhifa.documents.selectors import current_prohibitions
 from zhifa.draws.models import DrawResult
@@ -47,7 +48,6 @@ from zhifa.org.scoping import visible_to
 from zhifa.plans import rules
 from zhifa.plans.models import InspectionItem
 from zhifa.registry.models import Enterprise
-from zhifa.web.viewhelpers import stored_file
 from zhifa.workdays.selectors import YearNotLoaded
 
 # A step the service refuses; 422 stays what django-ninja answers for a malformed request.

@@ -1,5 +1,5 @@
 """Demo inspection cases, made through the services as the demo personas, on ``day`` of the
-demo's history (the last finished working day, ``zhifa.web.demo_timeline``):
+demo's history (the last finished working day, ``zhifa.workdays.demo_clock``):
 
 - the demo draw's enterprises become draft cases, dated from the earliest day a notice issued
   that day allows; most are submitted, five approved in one batch (with its 批量审批清单) and one
@@ -20,6 +20,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from zhifa.core.demo_names import HEALTH_AGENCY, PERSONA_ENTERPRISE
 from zhifa.draws.demo import DRAWN_TITLE
 from zhifa.draws.models import DrawStatus, DrawTask
 from zhifa.inspections import services
@@ -34,8 +35,7 @@ from zhifa.org.models import Officer, Organisation, User
 from zhifa.org.selectors import eligible_on_q
 from zhifa.plans.models import InspectionItem
 from zhifa.registry.models import Enterprise
-from zhifa.web.demo_data import HEALTH_AGENCY, PERSONA_ENTERPRISE
-from zhifa.web.demo_timeline import DemoClock, DemoTimeline, beijing, timeline_for
+from zhifa.workdays.demo_clock import DemoClock, DemoTimeline, beijing, timeline_for
 from zhifa.workdays.selectors import YearNotLoaded, add_workdays, notice_working_days
 
 

@@ -10,7 +10,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from zhifa import uploads
+from zhifa.core import uploads
+from zhifa.core.textinput import TextForm
+from zhifa.core.uploads import UploadField
 from zhifa.discretion.conditions import CIRCUMSTANCE_LABELS
 from zhifa.discretion.selectors import ViolationChoice, unknown_violation, violation_in_force
 from zhifa.draws.models import DrawTask
@@ -29,8 +31,6 @@ from zhifa.inspections.services import special_limitation
 from zhifa.org.models import Officer, Role, User
 from zhifa.plans.models import InspectionItem
 from zhifa.registry.models import Enterprise
-from zhifa.textinput import TextForm
-from zhifa.uploads import UploadField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -278,7 +278,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(UploadField):
-    """Several files in one field, each checked by ``zhifa.uploads``."""
+    """Several files in one field, each checked by ``zhifa.core.uploads``."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from zhifa import timefmt
+from zhifa.core import timefmt
 from zhifa.documents.models import Document
 from zhifa.draws.models import DrawResult
 from zhifa.org.models import Officer, Organisation, Region

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from zhifa import timefmt
+from zhifa.core import timefmt
 from zhifa.inspections.models import (
     CaseFinding,
     FindingResult,

@@ -27,10 +27,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from zhifa import timefmt, uploads
 from zhifa.audit.models import AuditRecord
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_of_chunks
+from zhifa.core import timefmt, uploads
 from zhifa.discretion.conditions import Circumstance
 from zhifa.discretion.conditions import HarmLevel as EngineHarm
 from zhifa.discretion.engine import Evaluation, Outcome, PriorViolation, requires_reason

@@ -24,7 +24,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhifa import timefmt
+from zhifa.core import timefmt
+from zhifa.core.exports import local_time, xlsx_response
+from zhifa.core.viewhelpers import add_service_errors, posted, request_user, stored_file
 from zhifa.discretion.engine import OUTCOME_LABELS
 from zhifa.documents import selectors as document_selectors
 from zhifa.draws.models import DrawResultStatus, DrawStatus, DrawTask
@@ -43,8 +45,6 @@ from zhifa.inspections.models import (
 from zhifa.org.models import Officer, Role, User
 from zhifa.org.scoping import get_visible_or_404, require_role, visible_to
 from zhifa.plans import rules
-from zhifa.web.exports import local_time, xlsx_response
-from zhifa.web.viewhelpers import add_service_errors, posted, request_user, stored_file
 from zhifa.workdays.selectors import YearNotLoaded, latest_notice_date, notice_working_days
 
 ENTERPRISE_ONLY = "“我的检查”仅供被检查企业的用户使用。"

@@ -17,10 +17,10 @@ from django.http import HttpRequest
 
 from zhifa.audit.admin import AdminOnlyMixin, AuditedModelAdmin
 from zhifa.audit.services import save_with_audit
-from zhifa.identifiers import IdentifierError, validate_id_number
+from zhifa.core.identifiers import IdentifierError, validate_id_number
+from zhifa.core.textinput import TextModelForm
 from zhifa.org import services
 from zhifa.org.models import APIToken, EnforcementField, Officer, Organisation, Region, User
-from zhifa.textinput import TextModelForm
 
 
 def is_platform_admin(user: Any) -> bool:

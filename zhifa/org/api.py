@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from zhifa import params
+from zhifa.core import params
 from zhifa.org import selectors
 from zhifa.org.models import CertificateStatus, Officer, Organisation, OrganisationKind, User
 from zhifa.org.scoping import get_visible_or_404

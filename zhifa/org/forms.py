@@ -7,7 +7,8 @@ from typing import Any
 
 from django import forms
 
-from zhifa.identifiers import IdentifierError, validate_id_number
+from zhifa.core.identifiers import IdentifierError, validate_id_number
+from zhifa.core.textinput import TextForm
 from zhifa.org import selectors
 from zhifa.org.models import (
     CertificateStatus,
@@ -16,7 +17,6 @@ from zhifa.org.models import (
     Organisation,
     OrganisationKind,
 )
-from zhifa.textinput import TextForm
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

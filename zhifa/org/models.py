@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
-from zhifa.identifiers import mask_id_number
+from zhifa.core.identifiers import mask_id_number
 
 
 class RegionLevel(models.TextChoices):

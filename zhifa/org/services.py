@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhifa.audit.services import record_change, snapshot
-from zhifa.identifiers import IdentifierError, validate_id_number
+from zhifa.core.identifiers import IdentifierError, validate_id_number
 from zhifa.org.models import (
     APIToken,
     CertificateStatus,

@@ -16,6 +16,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from zhifa.core.exports import xlsx_response
+from zhifa.core.viewhelpers import request_user as _user
 from zhifa.org import selectors, services
 from zhifa.org.forms import (
     CertificateAction,
@@ -26,8 +28,6 @@ from zhifa.org.forms import (
 )
 from zhifa.org.models import Officer, Organisation, OrganisationKind, Role, User
 from zhifa.org.scoping import get_visible_or_404, require_role, visible_to
-from zhifa.web.exports import xlsx_response
-from zhifa.web.viewhelpers import request_user as _user
 
 MANAGE_OFFICERS_MESSAGE = (
     "只有本机关的执法机关负责人或系统管理员可以办理执法人员登记、修改和执法证状态变更。"

@@ -6,7 +6,7 @@ GB/T 4754-2017 industries it applies to (so the 卫健委's public-place task dr
 restaurants, bathhouses and barbers, not builders). Every enforcing agency holding one of these
 fields gets that field's items and a published plan for the demo's year with strata A 3% / B 5% /
 C 10% / D 20% and two tasks per field (the file's ``task`` column says which items each takes),
-both in the quarter of the demo's history (``zhifa.web.demo_timeline``), so that the demo's draws
+both in the quarter of the demo's history (``zhifa.workdays.demo_clock``), so that the demo's draws
 fall in their quarter.
 
 The plans are written as of the moment the caller's clock says (the demo loads them on the first

@@ -6,7 +6,9 @@ from typing import Any
 
 from django import forms
 
-from zhifa import uploads
+from zhifa.core import uploads
+from zhifa.core.textinput import TextForm
+from zhifa.core.uploads import UploadField
 from zhifa.org.models import Organisation
 from zhifa.plans import importing, selectors
 from zhifa.plans.models import (
@@ -19,8 +21,6 @@ from zhifa.plans.models import (
 )
 from zhifa.registry import industries
 from zhifa.registry.models import CreditGrade
-from zhifa.textinput import TextForm
-from zhifa.uploads import UploadField
 
 CONFIRM_REQUIRED = "请勾选确认后再提交。"
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from zhifa import tabular
+from zhifa.core import tabular
+from zhifa.core.tabular import Column, ImportFileError, RowError, SheetSpec, read_rows
 from zhifa.org.models import EnforcementField, Organisation
 from zhifa.plans import rules
 from zhifa.plans.models import InspectionItem, InspectionMethod
-from zhifa.tabular import Column, ImportFileError, RowError, SheetSpec, read_rows
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000

@@ -16,11 +16,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from zhifa.core.repealed import repealed_in
+from zhifa.core.tabular import clean_text as cell_text
 from zhifa.org.models import Role
 from zhifa.plans.models import InspectionMethod
 from zhifa.registry import industries as industry_table
-from zhifa.repealed import repealed_in
-from zhifa.tabular import clean_text as cell_text
 
 WRITER_ROLES = (Role.INSPECTOR, Role.APPROVER)
 APPROVER_ROLES = (Role.APPROVER,)
@@ -96,7 +96,7 @@ def owns(user: Any, organisation_id: int) -> bool:
 
 
 def clean_text(value: Any) -> str:
-    """A cell as text (``zhifa.tabular.clean_text``), ideographic spaces made plain inside too."""
+    """A cell as text (``zhifa.core.tabular.clean_text``), inner ideographic spaces made plain."""
     return cell_text(value).replace("\u3000", " ").strip()
 
 

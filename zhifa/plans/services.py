@@ -28,9 +28,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from zhifa import params, timefmt
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
+from zhifa.core import params, timefmt
+from zhifa.core.tabular import upsert_by_code
 from zhifa.org.models import EnforcementField, Organisation, Region
 from zhifa.plans import importing, rules, scope
 from zhifa.plans.models import (
@@ -45,7 +46,6 @@ from zhifa.plans.models import (
 )
 from zhifa.registry import industries
 from zhifa.registry.models import CreditGrade
-from zhifa.tabular import upsert_by_code
 
 ITEM_FIELDS = (
     "code",

@@ -19,7 +19,11 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhifa import params
+from zhifa.core import params
+from zhifa.core.exports import XLSX_TYPE, xlsx_response
+from zhifa.core.viewhelpers import add_service_errors as _form_errors
+from zhifa.core.viewhelpers import posted as _posted
+from zhifa.core.viewhelpers import request_user as _user
 from zhifa.org.models import Organisation, User
 from zhifa.org.scoping import get_visible_or_404
 from zhifa.plans import importing, rules, selectors, services
@@ -45,10 +49,6 @@ from zhifa.plans.models import (
     PlanStatus,
     PlanTask,
 )
-from zhifa.web.exports import XLSX_TYPE, xlsx_response
-from zhifa.web.viewhelpers import add_service_errors as _form_errors
-from zhifa.web.viewhelpers import posted as _posted
-from zhifa.web.viewhelpers import request_user as _user
 
 REPORT_LIMIT = 1000
 

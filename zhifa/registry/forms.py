@@ -6,12 +6,12 @@ from typing import Any
 
 from django import forms
 
-from zhifa import uploads
+from zhifa.core import uploads
+from zhifa.core.textinput import TextForm
+from zhifa.core.uploads import UploadField
 from zhifa.org.models import Region
 from zhifa.registry import importing, rules, selectors
 from zhifa.registry.models import Contact, CreditGrade, Enterprise
-from zhifa.textinput import TextForm
-from zhifa.uploads import UploadField
 
 
 class EnterpriseFilterForm(TextForm):

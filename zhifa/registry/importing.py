@@ -12,16 +12,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from zhifa import tabular
-from zhifa.identifiers import uscc_check_char
+from zhifa.core import tabular
+from zhifa.core.exports import XLSX_TYPE as XLSX_TYPE  # the import template shares it
+from zhifa.core.identifiers import uscc_check_char
+from zhifa.core.tabular import Column, SheetSpec, read_rows
+from zhifa.core.tabular import ImportFileError as ImportFileError
+from zhifa.core.tabular import RowError as RowError
+from zhifa.core.tabular import read_table as read_table
 from zhifa.org.models import Region
 from zhifa.registry import industries, rules
 from zhifa.registry.models import Enterprise
-from zhifa.tabular import Column, SheetSpec, read_rows
-from zhifa.tabular import ImportFileError as ImportFileError
-from zhifa.tabular import RowError as RowError
-from zhifa.tabular import read_table as read_table
-from zhifa.web.exports import XLSX_TYPE as XLSX_TYPE  # the import template shares it
 
 # Limits that keep one request reasonable; a bigger list is split into several files.
 MAX_FILE_BYTES = 20 * 1024 * 1024

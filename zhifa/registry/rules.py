@@ -17,10 +17,15 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 
-from zhifa.identifiers import IdentifierError, check_uscc_format, normalise_uscc, uscc_check_char
+from zhifa.core.identifiers import (
+    IdentifierError,
+    check_uscc_format,
+    normalise_uscc,
+    uscc_check_char,
+)
+from zhifa.core.tabular import clean_text as clean_text  # forms and importers share it
 from zhifa.org.models import Region, Role
 from zhifa.registry import industries
-from zhifa.tabular import clean_text as clean_text  # forms and importers share it
 
 WRITER_ROLES = (Role.INSPECTOR, Role.APPROVER)
 OVERRIDE_ROLES = (Role.APPROVER,)

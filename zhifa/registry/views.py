@@ -15,6 +15,10 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from zhifa.core.exports import XLSX_TYPE, xlsx_response
+from zhifa.core.viewhelpers import add_service_errors as _form_errors
+from zhifa.core.viewhelpers import posted as _posted
+from zhifa.core.viewhelpers import request_user as _user
 from zhifa.org.models import User
 from zhifa.org.scoping import get_visible_or_404
 from zhifa.registry import importing, rules, selectors, services
@@ -26,10 +30,6 @@ from zhifa.registry.forms import (
     OverrideForm,
 )
 from zhifa.registry.models import Contact, Enterprise
-from zhifa.web.exports import XLSX_TYPE, xlsx_response
-from zhifa.web.viewhelpers import add_service_errors as _form_errors
-from zhifa.web.viewhelpers import posted as _posted
-from zhifa.web.viewhelpers import request_user as _user
 
 # The error table shows this many problems; the count of the rest is stated.
 REPORT_LIMIT = 1000

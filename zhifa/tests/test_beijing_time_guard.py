@@ -1,8 +1,8 @@
-"""A guard over the source: no module formats an instant's clock or day except ``zhifa.timefmt``.
+"""A guard over the source: no module formats an instant's clock or day but ``zhifa.core.timefmt``.
 
 An aware datetime read from the database is in UTC; formatting its hour, minute or date directly
 prints UTC (a 13:37 visit as "5时37分", a 07:30 morning as yesterday). This scan fails on each
-way of doing that, naming the file and line, so that the fix is to call ``zhifa.timefmt``.
+way of doing that, naming the file and line, so that the fix is to call ``zhifa.core.timefmt``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.conf import settings
 import zhifa
 
 ROOT = Path(zhifa.__file__).parent
-HELPER = ROOT / "timefmt.py"
+HELPER = ROOT / "core" / "timefmt.py"
 
 # String constants that carry a clock format, each with why it does not format an instant.
 ALLOWED_CLOCK_FORMATS = {
@@ -78,37 +78,37 @@ class _Scanner(ast.NodeVisitor):
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         if node.attr in ("hour", "minute") and isinstance(node.ctx, ast.Load):
-            self._add(node, f"读取 .{node.attr}：钟点请用 zhifa.timefmt 格式化")
+            self._add(node, f"读取 .{node.attr}：钟点请用 zhifa.core.timefmt 格式化")
         self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
         if isinstance(func, ast.Attribute):
             if func.attr == "strftime":
-                self._add(node, "strftime：请用 zhifa.timefmt")
+                self._add(node, "strftime：请用 zhifa.core.timefmt")
             if func.attr in ("date", "time", "timetz") and not node.args and not node.keywords:
                 self._add(node, f".{func.attr}() 取的是 UTC 的日期/钟点：请用 timefmt.beijing_date")
             if func.attr in ("localtime", "activate", "override") and _name_of(func.value) == (
                 "timezone"
             ):
-                self._add(node, f"timezone.{func.attr}：请用 zhifa.timefmt（固定为北京时间）")
+                self._add(node, f"timezone.{func.attr}：请用 zhifa.core.timefmt（固定为北京时间）")
         elif isinstance(func, ast.Name) and func.id == "localtime":
-            self._add(node, "localtime：请用 zhifa.timefmt")
+            self._add(node, "localtime：请用 zhifa.core.timefmt")
         elif isinstance(func, ast.Name) and func.id == "str" and len(node.args) == 1:
             name = _name_of(node.args[0])
             if _is_instant_name(name):
-                self._add(node, f"str() 直接输出时间 {name}：请用 zhifa.timefmt")
+                self._add(node, f"str() 直接输出时间 {name}：请用 zhifa.core.timefmt")
         self.generic_visit(node)
 
     def visit_FormattedValue(self, node: ast.FormattedValue) -> None:
         name = _name_of(node.value)
         if _is_instant_name(name):
-            self._add(node, f"f-string 直接输出时间 {name}：请用 zhifa.timefmt")
+            self._add(node, f"f-string 直接输出时间 {name}：请用 zhifa.core.timefmt")
         spec = node.format_spec
         if isinstance(spec, ast.JoinedStr):
             text = "".join(part.value for part in spec.values if isinstance(part, ast.Constant))
             if CLOCK_DIRECTIVE.search(text):
-                self._add(node, f"f-string 钟点格式 {text}：请用 zhifa.timefmt")
+                self._add(node, f"f-string 钟点格式 {text}：请用 zhifa.core.timefmt")
         # The spec was judged above; only the formatted expression is scanned further.
         self.visit(node.value)
 
@@ -118,7 +118,7 @@ class _Scanner(ast.NodeVisitor):
             and CLOCK_DIRECTIVE.search(node.value)
             and (self.relative, node.value) not in ALLOWED_CLOCK_FORMATS
         ):
-            self._add(node, f"钟点格式串 {node.value!r}：请用 zhifa.timefmt")
+            self._add(node, f"钟点格式串 {node.value!r}：请用 zhifa.core.timefmt")
         self.generic_visit(node)
 
 
@@ -151,15 +151,24 @@ def test_the_scan_catches_each_way_of_printing_utc():
     scanner.visit(ast.parse(source))
 
     assert [str(f) for f in scanner.findings] == [
-        "zhifa/inspections/sample.py:2: 读取 .hour：钟点请用 zhifa.timefmt 格式化",
-        "zhifa/inspections/sample.py:2: 读取 .minute：钟点请用 zhifa.timefmt 格式化",
-        "zhifa/inspections/sample.py:3: f-string 直接输出时间 starts_at：请用 zhifa.timefmt",
-        "zhifa/inspections/sample.py:3: f-string 钟点格式 %Y-%m-%d %H:%M：请用 zhifa.timefmt",
+        "zhifa/inspections/sample.py:2: 读取 .hour：钟点请用 zhifa.core.timefmt 格式化",
+        "zhifa/inspections/sample.py:2: 读取 .minute：钟点请用 zhifa.core.timefmt 格式化",
+        "zhifa/inspections/sample.py:3: f-string 直接输出时间 starts_at：请用 zhifa.core.timefmt",
+        (
+            "zhifa/inspections/sample.py:3: f-string 钟点格式 %Y-%m-%d %H:%M："
+            "请用 zhifa.core.timefmt"
+        ),
         "zhifa/inspections/sample.py:4: .date() 取的是 UTC 的日期/钟点：请用 timefmt.beijing_date",
-        "zhifa/inspections/sample.py:5: strftime：请用 zhifa.timefmt",
-        "zhifa/inspections/sample.py:6: f-string 直接输出时间 published_at：请用 zhifa.timefmt",
-        "zhifa/inspections/sample.py:8: str() 直接输出时间 ends_at：请用 zhifa.timefmt",
-        "zhifa/inspections/sample.py:9: timezone.localtime：请用 zhifa.timefmt（固定为北京时间）",
+        "zhifa/inspections/sample.py:5: strftime：请用 zhifa.core.timefmt",
+        (
+            "zhifa/inspections/sample.py:6: f-string 直接输出时间 published_at："
+            "请用 zhifa.core.timefmt"
+        ),
+        "zhifa/inspections/sample.py:8: str() 直接输出时间 ends_at：请用 zhifa.core.timefmt",
+        (
+            "zhifa/inspections/sample.py:9: timezone.localtime："
+            "请用 zhifa.core.timefmt（固定为北京时间）"
+        ),
     ]
 
 

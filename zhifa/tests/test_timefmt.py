@@ -1,4 +1,4 @@
-"""zhifa.timefmt: every date and time a person reads, on Beijing's clock."""
+"""zhifa.core.timefmt: every date and time a person reads, on Beijing's clock."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from zhifa import timefmt
+from zhifa.core import timefmt
 
 UTC = dt.UTC
 # 2026-12-03 23:30 UTC is 2026-12-04 07:30 in Beijing: the date differs.

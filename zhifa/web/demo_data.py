@@ -6,7 +6,7 @@ idempotent: rows are keyed by their natural keys (organisation by region and nam
 执法证号, enterprise by 统一社会信用代码, user by username) and only missing rows are written, so a
 second run changes nothing and writes no audit record. The first run writes one summarising
 record, ``demo.load`` (plus ``region.load`` from the region table), not one per row, dated the
-first working day of the demo's year (``zhifa.web.demo_timeline``); the year's plans follow that
+first working day of the demo's year (``zhifa.workdays.demo_clock``); the year's plans follow that
 morning with their own record, ``plans.demo.load``.
 
 Certificate validity is stated against ``REFERENCE_DATE``: a handful of officers' 执法证 expired
@@ -26,7 +26,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhifa.audit.services import record_change
-from zhifa.identifiers import USCC_CHARSET, id_check_char, uscc_check_char
+from zhifa.core.demo_names import HEALTH_AGENCY as HEALTH_AGENCY
+from zhifa.core.demo_names import JINZHONG_MARKET_AGENCY as JINZHONG_MARKET_AGENCY
+from zhifa.core.demo_names import PERSONA_ENTERPRISE as PERSONA_ENTERPRISE
+from zhifa.core.identifiers import USCC_CHARSET, id_check_char, uscc_check_char
 from zhifa.org.models import (
     CertificateStatus,
     EnforcementField,
@@ -41,7 +44,7 @@ from zhifa.org.models import (
 from zhifa.org.regions import load_regions
 from zhifa.registry import industries
 from zhifa.registry.models import Contact, Enterprise
-from zhifa.web.demo_timeline import DemoClock, DemoTimeline, timeline_for
+from zhifa.workdays.demo_clock import DemoClock, DemoTimeline, timeline_for
 
 SEED = 20251126
 DEMO_PASSWORD = "zhifa2026"
@@ -201,10 +204,6 @@ ORGANISATIONS: tuple[OrgSpec, ...] = (
     OrgSpec("贵港市交通运输局", _A, "450800", "贵交", ("transport",)),
     OrgSpec("贵港市文化广电体育和旅游局", _A, "450800", "贵文旅", ("culture",)),
 )
-
-HEALTH_AGENCY = "舟山市卫生健康委员会"
-JINZHONG_MARKET_AGENCY = "晋中市市场监督管理局"
-PERSONA_ENTERPRISE = "舟山海之味餐饮有限公司"
 
 
 @dataclass(frozen=True)

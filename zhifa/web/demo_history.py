@@ -1,6 +1,6 @@
 """``zhifa demo load``: the demo set and a history that could have happened, in time order.
 
-The steps run in the order of their moments (``zhifa.web.demo_timeline``), each with the clock
+The steps run in the order of their moments (``zhifa.workdays.demo_clock``), each with the clock
 set to its moment: the set and the year's plans on the first working day of the year, the draws
 of the current quarter, then the cases, the guidance list and the three lists on the last
 working day that ended before the load. Nothing is dated after the load, and nothing is done on
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from zhifa.compliance.models import GuidanceVersion
 from zhifa.web.demo_data import DEFAULT_ENTERPRISES, DEFAULT_OFFICERS, DemoLoadResult, load_demo
-from zhifa.web.demo_timeline import DemoClock, DemoTimeline, timeline_for
+from zhifa.workdays.demo_clock import DemoClock, DemoTimeline, timeline_for
 
 
 @dataclass

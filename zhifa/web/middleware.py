@@ -1,9 +1,9 @@
 """Requests refused before any view reads them, and the reasons every refusal gives in Chinese.
 
 - A body larger than ``ZHIFA_REQUEST_MAX_MB`` is answered 413 without being read into memory.
-- A query string or path holding a control character is answered 400 (zhifa.textinput): it
+- A query string or path holding a control character is answered 400 (zhifa.core.textinput): it
   would only ever reach a filter, and PostgreSQL answers a NUL in one with an error.
-- A number out of range (zhifa.params) raised by a page is answered 400.
+- A number out of range (zhifa.core.params) raised by a page is answered 400.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from django.core.exceptions import (
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from zhifa.params import ParamError
-from zhifa.textinput import problem
+from zhifa.core.params import ParamError
+from zhifa.core.textinput import problem
 
 MB = 1024 * 1024
 _DRAIN_CHUNK = 64 * 1024

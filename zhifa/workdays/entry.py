@@ -25,8 +25,8 @@ from django.utils.translation import gettext
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from zhifa import textinput, timefmt
-from zhifa.tabular import ImportFileError, check_xlsx_archive, clean_text
+from zhifa.core import textinput, timefmt
+from zhifa.core.tabular import ImportFileError, check_xlsx_archive, clean_text
 from zhifa.workdays import statutory
 from zhifa.workdays.models import WEEKDAY_NAMES, HolidayKind
 

@@ -8,7 +8,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from zhifa.textinput import TextForm
+from zhifa.core.textinput import TextForm
 from zhifa.workdays import entry
 
 

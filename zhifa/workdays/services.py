@@ -21,8 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from zhifa import timefmt
 from zhifa.audit.services import record_change, snapshot
+from zhifa.core import timefmt
 from zhifa.workdays import entry, package, selectors
 from zhifa.workdays.models import (
     WEEKDAY_NAMES,

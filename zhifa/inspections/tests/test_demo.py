@@ -10,11 +10,12 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from zhifa.core.demo_names import PERSONA_ENTERPRISE
 from zhifa.documents.models import Document
 from zhifa.draws.demo import load_demo_draws
 from zhifa.inspections.demo import load_demo_inspections
 from zhifa.inspections.models import CaseStatus, InspectionCase
-from zhifa.web.demo_data import PERSONA_ENTERPRISE, load_demo
+from zhifa.web.demo_data import load_demo
 
 pytestmark = pytest.mark.django_db
 

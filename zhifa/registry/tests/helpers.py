@@ -8,7 +8,7 @@ import io
 from openpyxl import Workbook
 
 from zhifa import testing
-from zhifa.identifiers import USCC_CHARSET
+from zhifa.core.identifiers import USCC_CHARSET
 from zhifa.registry.importing import HEADERS
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from zhifa.audit.models import AuditRecord
-from zhifa.identifiers import uscc_check_char
+from zhifa.core.identifiers import uscc_check_char
 from zhifa.registry import rules
 from zhifa.registry.models import Contact, Enterprise
 from zhifa.registry.services import (

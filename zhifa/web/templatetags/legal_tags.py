@@ -5,7 +5,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from zhifa.repealed import repealed_in
+from zhifa.core.repealed import repealed_in
 
 register = template.Library()
 

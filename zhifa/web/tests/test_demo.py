@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 
 from zhifa.audit.models import AuditRecord
 from zhifa.audit.services import verify_chain
-from zhifa.identifiers import validate_id_number, validate_uscc
+from zhifa.core.identifiers import validate_id_number, validate_uscc
 from zhifa.org.models import (
     CertificateStatus,
     EnforcementField,

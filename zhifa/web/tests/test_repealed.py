@@ -7,8 +7,8 @@ import csv
 import datetime as dt
 import io
 
-from zhifa import repealed
 from zhifa.compliance.demo import demo_file_bytes
+from zhifa.core import repealed
 from zhifa.discretion.demo import demo_data
 from zhifa.plans.demo import DATA_FILE as ITEMS_FILE
 

@@ -1,4 +1,4 @@
-"""The shared import reader (zhifa.tabular) refuses what no real import file holds — an .xlsx
+"""The shared import reader (zhifa.core.tabular) refuses what no real import file holds — an .xlsx
 inflating past the limit, a cell longer than Excel allows, a sheet that breaks off — with a
 Chinese reason instead of running out of memory or answering 500."""
 
@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from zhifa.tabular import ImportFileError, read_table
+from zhifa.core.tabular import ImportFileError, read_table
 
 REFUSED = (
     "，不像是正常的导入文件，已拒绝读取。请只保留要导入的数据，另存为新的 .xlsx 文件后再导入。"

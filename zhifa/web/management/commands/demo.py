@@ -13,7 +13,7 @@ from zhifa.web.demo_data import (
     account_rows,
 )
 from zhifa.web.demo_history import load_demo_history
-from zhifa.web.demo_timeline import DemoCalendarError
+from zhifa.workdays.demo_clock import DemoCalendarError
 
 HEADERS = {"username": "账号", "password": "密码", "role": "角色", "name": "姓名"}
 HEADERS["organisation"] = "机构 / 企业 / 区划"

@@ -9,7 +9,7 @@ An .xlsx is a zip archive, and a small one can inflate to gigabytes (one 1 GiB s
 1 MB file): before it is opened, every part's inflated size is checked against
 ``ZHIFA_IMPORT_MAX_UNZIPPED_MB`` and the sheets are streamed once looking for text longer than
 a cell can hold. No cell may exceed Excel's own limit of 32,767 characters, nor hold a control
-character (zhifa.textinput).
+character (zhifa.core.textinput).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
-from zhifa.textinput import MULTILINE_FIELDS, problem
+from zhifa.core.textinput import MULTILINE_FIELDS, problem
 
 MB = 1024 * 1024
 # Excel's own limit for the text of one cell.
@@ -204,7 +204,7 @@ def read_table(file_name: str, content: bytes) -> Iterator[tuple[int, list[str]]
 
 
 def _text_problems(rows: list[tuple[int, dict[str, str]]], spec: SheetSpec) -> list[str]:
-    """“第 N 行“列名”：原因” for each cell holding a character no text may (zhifa.textinput)."""
+    """“第 N 行“列名”：原因” for each cell holding a character no text may hold (core.textinput)."""
     header_of = {key: header for header, key in spec.keys.items()}
     multiline = spec.multiline if spec.multiline is not None else MULTILINE_FIELDS
     found: list[str] = []
@@ -266,7 +266,7 @@ class SheetSpec:
     max_rows: int
     # Header spellings taken as another header, e.g. "(日)" written for "（日）".
     aliases: Mapping[str, str] = field(default_factory=dict)
-    # Keys whose cells may hold line breaks; None: those of zhifa.textinput.MULTILINE_FIELDS.
+    # Keys whose cells may hold line breaks; None: those of zhifa.core.textinput.MULTILINE_FIELDS.
     multiline: frozenset[str] | None = None
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from zhifa.textinput import problem
+from zhifa.core.textinput import problem
 
 MB = 1024 * 1024
 _HEAD = 16
@@ -58,7 +58,7 @@ PNG = FileType("PNG 图片", (".png",), _starts_with(b"\x89PNG\r\n\x1a\n"))
 DOCX = FileType("Word 文档", (".docx",), _zip_holding("word/document.xml"))
 XLSX = FileType("Excel 表格", (".xlsx",), _zip_holding("xl/workbook.xml"))
 OFD = FileType("OFD 文件", (".ofd",), _zip_holding("OFD.xml"))
-# Import files: macro-enabled workbooks are read as data only (zhifa/tabular.py).
+# Import files: macro-enabled workbooks are read as data only (zhifa/core/tabular.py).
 SPREADSHEET = FileType("Excel 表格", (".xlsx", ".xlsm"), _zip_holding("xl/workbook.xml"))
 CSV = FileType("CSV 文件", (".csv",), lambda upload, head: b"\x00" not in head)
 

@@ -4,7 +4,7 @@ A NUL or another control character in a name breaks every export and document th
 (the XML inside .xlsx and .docx cannot hold it; PostgreSQL refuses NUL outright), and the
 Unicode direction overrides (U+202A–U+202E, U+2066–U+2069) make text display as something other
 than what it is. Both are refused where text comes in — every form (``TextForm``), every API
-request (zhifa/api.py), every spreadsheet import (zhifa/tabular.py) and every query string
+request (zhifa/api.py), every spreadsheet import (zhifa/core/tabular.py) and every query string
 (zhifa.web.middleware) — with a Chinese message naming the field or row. Line breaks and tabs
 are allowed only in multi-line fields (a Textarea on a page).
 """

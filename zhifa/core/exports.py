@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 
-from zhifa import timefmt
-from zhifa.tabular import append_row
+from zhifa.core import timefmt
+from zhifa.core.tabular import append_row
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

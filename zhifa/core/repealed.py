@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "repealed_laws.json"
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "repealed_laws.json"
 PREFIX = "中华人民共和国"
 
 

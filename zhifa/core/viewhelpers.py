@@ -3,18 +3,20 @@ errors, stored files."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest
 
-from zhifa.org.models import User
+if TYPE_CHECKING:
+    # Only a type: the core layer imports no app at run time (docs/architecture.md).
+    from zhifa.org.models import User
 
 
 def request_user(request: HttpRequest) -> User:
     """The signed-in user (views call this after ``login_required``)."""
-    return cast(User, request.user)
+    return cast("User", request.user)
 
 
 def posted(request: HttpRequest) -> Any:
