@@ -49,10 +49,10 @@ def at(day: dt.date, hour: int = 10):
     return time_machine.travel(dt.datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI))
 
 
-def check() -> tuple[int, list[str]]:
+def check(*options: str) -> tuple[int, list[str]]:
     out = StringIO()
     try:
-        call_command("platformcheck", stdout=out)
+        call_command("platformcheck", *options, stdout=out)
     except SystemExit as exit:
         return int(exit.code or 0), out.getvalue().splitlines()
     return 0, out.getvalue().splitlines()
@@ -112,6 +112,15 @@ def test_a_missing_current_year_is_an_error_and_exits_1():
         "正常  2028 年节假日安排：尚未载入，国务院通常于当年 11 月前后公布",
     ]
     assert lines[-1] == "共 8 项：正常 7 项，警告 0 项，错误 1 项。"
+
+
+def test_ci_may_take_a_missing_current_year_as_a_warning_and_exit_0():
+    fonts_present()
+    with at(dt.date(2027, 1, 4)):
+        code, lines = check("--missing-year-is-warning")
+    assert code == 0
+    assert without_fonts_line(lines)[3] == f"警告  2027 年节假日安排：{MISSING_2027}"
+    assert lines[-1] == "共 8 项：正常 7 项，警告 1 项，错误 0 项。"
 
 
 def test_a_face_that_is_not_installed_is_an_error_and_exits_1(settings):

@@ -1,6 +1,6 @@
 """``zhifa check``: what a running platform needs and whether it is there.
 
-    zhifa check [--deploy]
+    zhifa check [--deploy] [--missing-year-is-warning]
 
 One line per item (数据库、系统配置、文书字体、浏览器、节假日安排、批量签发、逾期事项), each 正常,
 警告 or 错误, then a count; exits 1 when any item is 错误, so a monitoring timer can alert on it.
@@ -28,9 +28,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--deploy", action="store_true", help="同时运行 Django 的部署检查")
+        parser.add_argument(
+            "--missing-year-is-warning",
+            action="store_true",
+            help="当年节假日安排未载入只作警告（仅供 CI 的新建测试库使用，生产监控不要使用）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        items = readiness.run_all(deploy=options["deploy"])
+        items = readiness.run_all(
+            deploy=options["deploy"], missing_year_is_warning=options["missing_year_is_warning"]
+        )
         for item in items:
             self.stdout.write(item.line())
         levels = [item.level for item in items]
