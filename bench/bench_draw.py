@@ -76,6 +76,7 @@ def _rows(count: int) -> Iterator[tuple[Any, ...]]:
             "",
             city,
             "",
+            "",
             GRADES[(n * 7) % 4],
             False,
             "",
@@ -85,7 +86,7 @@ def _rows(count: int) -> Iterator[tuple[Any, ...]]:
 
 
 COLUMNS = (
-    "uscc, name, legal_representative, address, region_id, industry, credit_grade, "
+    "uscc, name, legal_representative, address, region_id, industry, industry_code, credit_grade, "
     "uscc_override, uscc_override_reason, created_at, updated_at"
 )
 
@@ -104,7 +105,7 @@ def _fill_enterprises(count: int) -> float:
                 for row in _rows(count):
                     copy.write_row(row)
         else:
-            marks = ", ".join(["%s"] * 11)
+            marks = ", ".join(["%s"] * 12)
             sql = f"INSERT INTO {table} ({COLUMNS}) VALUES ({marks})"
             batch: list[tuple[Any, ...]] = []
             for row in _rows(count):
@@ -182,7 +183,14 @@ def _setup(enterprises: int) -> tuple[Any, Any]:
     task, _ = PlanTask.objects.get_or_create(
         plan=plan,
         name="全省双随机抽查（基准测试）",
-        defaults={"quarter": 1, "kind": TaskKind.RANDOM, "field": field, "region": province},
+        # A province-wide draw over every enterprise: 不限行业 chosen explicitly, as the form asks.
+        defaults={
+            "quarter": 1,
+            "kind": TaskKind.RANDOM,
+            "field": field,
+            "region": province,
+            "all_industries": True,
+        },
     )
     DrawTask.objects.filter(task=task).delete()
     present = Enterprise.objects.count()

@@ -83,7 +83,10 @@ def _workbook(rows: int, path: Path) -> bytes:
     sheet.title = "企业名录"
     sheet.append(list(HEADERS))
     grades = "ABCD"
+    # 行业 with its GB/T 4754-2017 code (大类, or the 门类 letter where the text is that broad).
+    industries = (("水产品加工", "13"), ("餐饮业", "62"), ("批发业", "51"), ("物流", "G"))
     for n in range(1, rows + 1):
+        industry, industry_code = industries[n % 4]
         county = COUNTIES[n % len(COUNTIES)]
         first17 = f"91{county}{n:09d}"
         check = uscc_check_char(first17)
@@ -98,7 +101,8 @@ def _workbook(rows: int, path: Path) -> bytes:
                 f"法人{n % 997}",
                 f"浙江省舟山市基准路 {n} 号",
                 county,
-                ("水产品加工", "餐饮业", "批发业", "物流")[n % 4],
+                industry,
+                industry_code,
                 grades[n % 4],
                 f"联系人{n % 991}",
                 f"13{n:09d}",
