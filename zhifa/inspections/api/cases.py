@@ -148,7 +148,7 @@ def get_inbox(request: HttpRequest) -> list[selectors.InboxSection]:
     return selectors.inbox(_user(request))
 
 
-# --- Creation, change, approval ---------------------------------------------------------------
+# --- Creation and change ----------------------------------------------------------------------
 
 
 @router.post(

@@ -11,7 +11,7 @@ from zhifa.inspections import services
 from zhifa.inspections.api._common import _STEP_RESPONSES, _step, router
 from zhifa.inspections.api.schemas import DecideIn
 
-# --- Decision, rectification, publication, feedback -------------------------------------------
+# --- Decision ---------------------------------------------------------------------------------
 
 
 @router.post(

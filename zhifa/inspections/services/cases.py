@@ -162,7 +162,7 @@ def approved_content(case: InspectionCase) -> dict[str, Any]:
     }
 
 
-# --- Creation, change, approval ---------------------------------------------------------------
+# --- Creation and change ----------------------------------------------------------------------
 
 
 def create_case(
@@ -342,7 +342,7 @@ def revise_case(case: InspectionCase, *, actor: Any) -> InspectionCase:
     return case
 
 
-# --- On site: 扫码入企 ----------------------------------------------------------------------------
+# --- The 扫码入企 code, made with the case ----------------------------------------------------
 
 
 def _new_checkin_code() -> str:

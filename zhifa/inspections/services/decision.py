@@ -49,7 +49,7 @@ from zhifa.workdays.selectors import (
     add_workdays,
 )
 
-# --- Decision, rectification, closure ---------------------------------------------------------
+# --- Decision ---------------------------------------------------------------------------------
 
 
 ENGINE_TO_CHOICE = {
