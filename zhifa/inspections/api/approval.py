@@ -29,9 +29,7 @@ from zhifa.inspections.api.schemas import (
     OpinionIn,
     ReasonIn,
 )
-from zhifa.inspections.models import (
-    InspectionCase,
-)
+from zhifa.inspections.models import InspectionCase
 from zhifa.org.models import User
 
 

@@ -39,11 +39,7 @@ from zhifa.inspections.api.schemas import (
     Message,
     TimelineEntryOut,
 )
-from zhifa.inspections.models import (
-    CaseStatus,
-    InspectionCase,
-    InspectionKind,
-)
+from zhifa.inspections.models import CaseStatus, InspectionCase, InspectionKind
 from zhifa.org.models import Officer, Organisation
 from zhifa.org.scoping import visible_to
 from zhifa.plans.models import InspectionItem

@@ -28,9 +28,7 @@ from zhifa.inspections.api.schemas import (
     RateIn,
     RecheckIn,
 )
-from zhifa.inspections.models import (
-    Objection,
-)
+from zhifa.inspections.models import Objection
 from zhifa.org.scoping import visible_to
 
 

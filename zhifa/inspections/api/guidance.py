@@ -29,10 +29,7 @@ from zhifa.inspections.api.schemas import (
     SlotIn,
     SlotOut,
 )
-from zhifa.inspections.models import (
-    GuidanceBooking,
-    GuidanceSlot,
-)
+from zhifa.inspections.models import GuidanceBooking, GuidanceSlot
 from zhifa.org.models import Officer, User
 from zhifa.org.scoping import visible_to
 

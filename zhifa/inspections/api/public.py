@@ -16,10 +16,7 @@ from zhifa.documents.selectors import current_prohibitions
 from zhifa.inspections import selectors
 from zhifa.inspections.api._common import router
 from zhifa.inspections.api.schemas import Message, PublicResultOut, VerificationOut
-from zhifa.inspections.models import (
-    CaseStatus,
-    InspectionCase,
-)
+from zhifa.inspections.models import CaseStatus, InspectionCase
 
 # --- Public (no login) ------------------------------------------------------------------------
 

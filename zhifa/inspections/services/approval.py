@@ -14,12 +14,7 @@ from zhifa.audit.services import record_change, snapshot
 from zhifa.documents import services as documents
 from zhifa.documents.models import Document
 from zhifa.inspections import paperwork
-from zhifa.inspections.models import (
-    ApprovalBatch,
-    CaseDocument,
-    CaseStatus,
-    InspectionCase,
-)
+from zhifa.inspections.models import ApprovalBatch, CaseDocument, CaseStatus, InspectionCase
 from zhifa.inspections.services._common import (
     _issue,
     _link,

@@ -17,11 +17,7 @@ from zhifa.audit.services import record_change
 from zhifa.documents import services as documents
 from zhifa.draws.models import DrawResult, DrawResultStatus, OfficerConflict
 from zhifa.inspections import paperwork
-from zhifa.inspections.models import (
-    CaseStatus,
-    InspectionCase,
-    InspectionKind,
-)
+from zhifa.inspections.models import CaseStatus, InspectionCase, InspectionKind
 from zhifa.inspections.services._common import (
     MIN_OFFICERS,
     _locked,

@@ -38,10 +38,7 @@ from zhifa.inspections.services._common import (
     case_snapshot,
 )
 from zhifa.org.models import Role
-from zhifa.workdays.selectors import (
-    YearNotLoaded,
-    add_workdays,
-)
+from zhifa.workdays.selectors import YearNotLoaded, add_workdays
 
 
 def record_recheck(

@@ -44,10 +44,7 @@ from zhifa.inspections.services._common import (
     case_snapshot,
 )
 from zhifa.inspections.services.closing import publication_due
-from zhifa.workdays.selectors import (
-    YearNotLoaded,
-    add_workdays,
-)
+from zhifa.workdays.selectors import YearNotLoaded, add_workdays
 
 # --- Decision ---------------------------------------------------------------------------------
 

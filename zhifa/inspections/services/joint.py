@@ -13,12 +13,7 @@ from django.db import transaction
 from zhifa.audit.services import record_change, snapshot
 from zhifa.draws.models import DrawResult, DrawResultStatus, DrawStatus, DrawTask
 from zhifa.inspections import merging
-from zhifa.inspections.models import (
-    CaseStatus,
-    InspectionCase,
-    InspectionKind,
-    JointVisit,
-)
+from zhifa.inspections.models import CaseStatus, InspectionCase, InspectionKind, JointVisit
 from zhifa.inspections.services._common import (
     _locked,
     _require_writer,
@@ -30,12 +25,7 @@ from zhifa.inspections.services._common import (
 from zhifa.inspections.services.cases import create_case
 from zhifa.org.models import Officer, Role
 from zhifa.org.scoping import visible_to
-from zhifa.workdays.selectors import (
-    YearNotLoaded,
-    add_workdays,
-    notice_working_days,
-    work_calendar,
-)
+from zhifa.workdays.selectors import YearNotLoaded, add_workdays, notice_working_days, work_calendar
 
 # --- From a draw, and 综合查一次 -------------------------------------------------------------
 

@@ -19,12 +19,7 @@ from zhifa.core import timefmt
 from zhifa.documents import services as documents
 from zhifa.documents.models import Document, DocumentBatch
 from zhifa.inspections import paperwork
-from zhifa.inspections.models import (
-    CaseDocument,
-    CaseStatus,
-    InspectionCase,
-    OralNotice,
-)
+from zhifa.inspections.models import CaseDocument, CaseStatus, InspectionCase, OralNotice
 from zhifa.inspections.services._common import (
     _issue,
     _link,

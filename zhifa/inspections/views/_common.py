@@ -15,10 +15,7 @@ from django.urls import reverse
 
 from zhifa.core.viewhelpers import add_service_errors, posted, request_user
 from zhifa.inspections import selectors, services
-from zhifa.inspections.models import (
-    CaseStatus,
-    InspectionCase,
-)
+from zhifa.inspections.models import CaseStatus, InspectionCase
 from zhifa.org.models import User
 from zhifa.plans import rules
 from zhifa.workdays.selectors import YearNotLoaded, latest_notice_date, notice_working_days

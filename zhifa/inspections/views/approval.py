@@ -14,10 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.core.viewhelpers import add_service_errors, posted, request_user
 from zhifa.inspections import forms, selectors, services
-from zhifa.inspections.models import (
-    CaseStatus,
-    InspectionCase,
-)
+from zhifa.inspections.models import CaseStatus, InspectionCase
 from zhifa.inspections.views._common import _case, _confirm_step, _require_approve, _require_write
 from zhifa.org.models import User
 from zhifa.plans import rules

@@ -16,11 +16,7 @@ from zhifa.core import timefmt
 from zhifa.core.viewhelpers import request_user
 from zhifa.documents import selectors as document_selectors
 from zhifa.inspections import services
-from zhifa.inspections.models import (
-    CaseOfficer,
-    CaseStatus,
-    InspectionCase,
-)
+from zhifa.inspections.models import CaseOfficer, CaseStatus, InspectionCase
 from zhifa.inspections.views._common import APPROVED_STATES, _case, _checkin_qr, _may_write
 from zhifa.org.models import Officer, Role, User
 

@@ -13,9 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from zhifa.core.viewhelpers import add_service_errors, posted, request_user
 from zhifa.inspections import forms, selectors, services
-from zhifa.inspections.models import (
-    Objection,
-)
+from zhifa.inspections.models import Objection
 from zhifa.inspections.views._common import _confirm_step
 from zhifa.org.models import Role
 from zhifa.org.scoping import get_visible_or_404, require_role

@@ -12,9 +12,7 @@ from django.views.decorators.http import require_http_methods
 from zhifa.core.viewhelpers import posted
 from zhifa.discretion.engine import OUTCOME_LABELS
 from zhifa.inspections import forms, selectors, services
-from zhifa.inspections.models import (
-    FindingResult,
-)
+from zhifa.inspections.models import FindingResult
 from zhifa.inspections.views._common import _case, _require_write
 
 

@@ -17,11 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from zhifa.core.viewhelpers import add_service_errors, request_user
 from zhifa.documents import selectors as document_selectors
 from zhifa.inspections import forms, selectors, services
-from zhifa.inspections.models import (
-    CaseStatus,
-    GuidanceBooking,
-    InspectionCase,
-)
+from zhifa.inspections.models import CaseStatus, GuidanceBooking, InspectionCase
 from zhifa.inspections.views._common import _checkin_qr
 from zhifa.org.models import Role, User
 from zhifa.org.scoping import get_visible_or_404, require_role

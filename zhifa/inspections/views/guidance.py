@@ -14,10 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from zhifa.core.viewhelpers import add_service_errors, posted, request_user
 from zhifa.inspections import forms, services
-from zhifa.inspections.models import (
-    GuidanceBooking,
-    GuidanceSlot,
-)
+from zhifa.inspections.models import GuidanceBooking, GuidanceSlot
 from zhifa.inspections.views._common import _require_write
 from zhifa.org.models import Role
 from zhifa.org.scoping import get_visible_or_404, require_role, visible_to

@@ -12,10 +12,7 @@ from django.views.decorators.http import require_http_methods
 from zhifa.core import timefmt
 from zhifa.core.viewhelpers import add_service_errors, posted, request_user
 from zhifa.inspections import forms, selectors, services
-from zhifa.inspections.models import (
-    CaseStatus,
-    InspectionKind,
-)
+from zhifa.inspections.models import CaseStatus, InspectionKind
 from zhifa.inspections.views._common import _confirm_step, _notice_dates, _require_approve
 from zhifa.plans import rules
 
