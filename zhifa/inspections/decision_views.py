@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from zhifa.discretion.selectors import published_version_of, violation_in_force, violations_in_force
 from zhifa.inspections import forms, selectors
 from zhifa.inspections.models import CaseFinding, FindingResult, InspectionCase
-from zhifa.inspections.views import _case, _require_write
+from zhifa.inspections.views._common import _case, _require_write
 
 
 def _problem(request: HttpRequest, pk: int, position: int) -> tuple[InspectionCase, CaseFinding]:

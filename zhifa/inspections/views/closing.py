@@ -1,0 +1,102 @@
+"""After the decision: recheck, publication (公示, no login) and answering objections."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from zhifa.core.viewhelpers import add_service_errors, posted, request_user
+from zhifa.inspections import forms, selectors, services
+from zhifa.inspections.models import Objection
+from zhifa.inspections.views._common import _confirm_step
+from zhifa.org.models import Role
+from zhifa.org.scoping import get_visible_or_404, require_role
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_recheck(request: HttpRequest, pk: int) -> HttpResponse:
+    return _confirm_step(
+        request,
+        pk,
+        form_class=forms.RecheckForm,
+        step=lambda case, user, form: services.record_recheck(
+            case,
+            actor=user,
+            passed=form.cleaned_data["passed"],
+            note=form.cleaned_data["note"],
+            rechecked_on=form.cleaned_data["rechecked_on"],
+            file_case=form.cleaned_data["file_case"],
+        ),
+        done=lambda case, recheck: (
+            "已记录复查：" + ("整改到位，案件办结。" if recheck.passed else "未整改到位。")
+        ),
+        title="复查",
+        button="记录复查",
+        extra=lambda case: {"summary": True},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    return _confirm_step(
+        request,
+        pk,
+        form_class=forms.PublishForm,
+        initial=lambda case: {"summary": services.default_result_summary(case)},
+        step=lambda case, user, form: services.publish_result(
+            case, actor=user, summary=form.cleaned_data["summary"]
+        ),
+        done=lambda case, _: f"检查案件 {case.reference} 的结果已公示。",
+        title="公示检查结果",
+        button="公示",
+        extra=lambda case: {"summary": True},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_user(request)
+    objection = get_visible_or_404(
+        user, Objection.objects.select_related("case__enterprise"), pk=pk
+    )
+    require_role(user, Role.SUPERVISOR, message="企业异议由执法监督机关答复。")
+    form = forms.AnswerForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_objection(objection, actor=user, answer=form.cleaned_data["answer"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "已答复企业异议。")
+            return redirect("inspections:case_detail", pk=objection.case_id)
+    return render(
+        request, "inspections/objection_answer.html", {"objection": objection, "form": form}
+    )
+
+
+# --- 公示 (no login) ----------------------------------------------------------------------------
+
+
+@require_GET
+def public_results(request: HttpRequest) -> HttpResponse:
+    form = forms.ResultFilterForm(request.GET or None)
+    q, year = "", None
+    if form.is_bound and form.is_valid():
+        q = form.cleaned_data["q"].strip()
+        year = form.cleaned_data["year"]
+    results = selectors.published_results(q=q, year=year)
+    page = Paginator(results, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inspections/public_results.html",
+        {"form": form, "page": page, "total": page.paginator.count},
+    )

@@ -1,0 +1,235 @@
+"""The external cut: the enterprise's 我的检查 and the social supervisor's 伴随监督 (read only)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from zhifa.core.viewhelpers import add_service_errors, request_user
+from zhifa.documents import selectors as document_selectors
+from zhifa.inspections import forms, selectors, services
+from zhifa.inspections.models import CaseStatus, GuidanceBooking, InspectionCase
+from zhifa.inspections.views._common import _checkin_qr
+from zhifa.org.models import Role, User
+from zhifa.org.scoping import get_visible_or_404, require_role
+
+ENTERPRISE_ONLY = "“我的检查”仅供被检查企业的用户使用。"
+
+
+# --- Enterprise portal (我的检查) ---------------------------------------------------------------
+
+
+def _enterprise(request: HttpRequest) -> User:
+    user = request_user(request)
+    require_role(user, Role.ENTERPRISE, message=ENTERPRISE_ONLY)
+    return user
+
+
+def _my_case(request: HttpRequest, pk: int) -> tuple[User, InspectionCase]:
+    user = _enterprise(request)
+    return user, selectors.get_case_or_404(user, pk)
+
+
+@login_required
+@require_GET
+def my_cases(request: HttpRequest) -> HttpResponse:
+    user = _enterprise(request)
+    cases = selectors.cases_for(user).exclude(
+        status__in=(CaseStatus.DRAFT, CaseStatus.SUBMITTED, CaseStatus.REJECTED)
+    )
+    page = Paginator(cases.order_by("-inspection_date", "-pk"), settings.ZHIFA_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "inspections/my_cases.html", {"page": page})
+
+
+def _my_context(user: User, case: InspectionCase) -> dict[str, Any]:
+    pending = document_selectors.pending_portal_delivery(case.notice) if case.notice else None
+    bookings = list(case.bookings.select_related("slot__officer").order_by("slot__starts_at"))
+    decided = case.decided_at is not None
+    return {
+        "case": case,
+        "pending": pending,
+        "bookings": bookings,
+        "booking_form": forms.BookingForm(slots=selectors.open_slots(case)),
+        "can_book": case.status == CaseStatus.NOTIFIED,
+        "rating_form": forms.RatingForm(),
+        "can_rate": decided and case.rated_at is None,
+        "objection_form": forms.ObjectionForm(),
+        "can_object": case.status
+        not in (CaseStatus.DRAFT, CaseStatus.SUBMITTED, CaseStatus.REJECTED),
+        "assignments": list(case.assignments.select_related("officer").order_by("position")),
+        "items": list(case.items.order_by("code")),
+        "item_codes": "、".join(case.items.order_by("code").values_list("code", flat=True)),
+        "findings": list(selectors.findings_of(case)) if decided else [],
+        "documents": [
+            link
+            for link in case.case_documents.select_related(
+                "document__kind", "document__number"
+            ).order_by("created_at", "pk")
+            if link.document.recipient_enterprise_id == case.enterprise_id
+        ],
+        "objections": list(case.objections.all()),
+        "decided": decided,
+        "timeline": selectors.timeline(case, user),
+    }
+
+
+@login_required
+@require_GET
+def my_case(request: HttpRequest, pk: int) -> HttpResponse:
+    user, case = _my_case(request, pk)
+    context = _my_context(user, case)
+    context.update(_checkin_qr(request, case))
+    return render(request, "inspections/my_case.html", context)
+
+
+def _my_step(
+    request: HttpRequest,
+    pk: int,
+    form_for: Callable[[InspectionCase], Any] | None,
+    step: Callable[[InspectionCase, User, Any], str],
+    form_name: str = "",
+) -> HttpResponse:
+    """A portal action posted from the case page; a refusal shows the page again with it."""
+    user, case = _my_case(request, pk)
+    form = form_for(case) if form_for else None
+    if form is None or form.is_valid():
+        try:
+            done = step(case, user, form)
+        except ValidationError as error:
+            if form is None:
+                messages.error(request, "；".join(error.messages))
+            else:
+                add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("inspections:my_case", pk=case.pk)
+    if form is None:
+        return redirect("inspections:my_case", pk=case.pk)
+    context = _my_context(user, case)
+    context.update(_checkin_qr(request, case))
+    context[form_name] = form
+    return render(request, "inspections/my_case.html", context, status=400)
+
+
+@login_required
+@require_POST
+def my_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    def step(case: InspectionCase, user: User, _: Any) -> str:
+        services.confirm_notice(case, actor=user)
+        return "已签收预告通知书。请对照通知所列事项自查，需要时可预约合规指导。"
+
+    return _my_step(request, pk, None, step)
+
+
+@login_required
+@require_POST
+def my_book(request: HttpRequest, pk: int) -> HttpResponse:
+    def step(case: InspectionCase, user: User, form: Any) -> str:
+        booking = services.book_guidance(
+            case, actor=user, slot=form.cleaned_data["slot"], topic=form.cleaned_data["topic"]
+        )
+        return f"已预约指导时段 {booking.slot}。"
+
+    return _my_step(
+        request,
+        pk,
+        lambda case: forms.BookingForm(request.POST, slots=selectors.open_slots(case)),
+        step,
+        "booking_form",
+    )
+
+
+@login_required
+@require_POST
+def my_cancel_booking(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _enterprise(request)
+    booking = get_visible_or_404(
+        user, GuidanceBooking.objects.select_related("case", "slot"), pk=pk
+    )
+    try:
+        services.cancel_booking(booking, actor=user)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"已取消预约 {booking.slot}。")
+    return redirect("inspections:my_case", pk=booking.case_id)
+
+
+@login_required
+@require_POST
+def my_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    def step(case: InspectionCase, user: User, form: Any) -> str:
+        services.rate_case(
+            case,
+            actor=user,
+            rating=form.cleaned_data["rating"],
+            comment=form.cleaned_data["comment"],
+        )
+        return "感谢您的评价。"
+
+    return _my_step(request, pk, lambda case: forms.RatingForm(request.POST), step, "rating_form")
+
+
+@login_required
+@require_POST
+def my_object(request: HttpRequest, pk: int) -> HttpResponse:
+    def step(case: InspectionCase, user: User, form: Any) -> str:
+        services.object_to_case(case, actor=user, text=form.cleaned_data["text"])
+        return "异议已提交执法监督机关，答复后将在本页显示。"
+
+    return _my_step(
+        request, pk, lambda case: forms.ObjectionForm(request.POST), step, "objection_form"
+    )
+
+
+# --- Social supervisors (伴随监督): the external cut, read only --------------------------------
+
+
+def _social_supervisor(request: HttpRequest) -> User:
+    user = request_user(request)
+    require_role(user, Role.SOCIAL_SUPERVISOR, message="“伴随监督”仅供社会监督员使用。")
+    return user
+
+
+@login_required
+@require_GET
+def accompany_list(request: HttpRequest) -> HttpResponse:
+    user = _social_supervisor(request)
+    cases = selectors.cases_for(user).order_by("-inspection_date", "-pk")
+    page = Paginator(cases, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "inspections/accompany_list.html", {"page": page})
+
+
+@login_required
+@require_GET
+def accompany_case(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _social_supervisor(request)
+    case = selectors.get_case_or_404(user, pk)
+    decided = case.decided_at is not None
+    return render(
+        request,
+        "inspections/accompany_case.html",
+        {
+            "case": case,
+            "reason": selectors.external_reason(case),
+            "assignments": list(case.assignments.select_related("officer").order_by("position")),
+            "items": list(case.items.order_by("code")),
+            # When guidance is given matters to the one who watches; what the enterprise asked
+            # stays between it and the agency.
+            "bookings": list(case.bookings.select_related("slot__officer")),
+            "decided": decided,
+            "findings": list(selectors.findings_of(case)) if decided else [],
+            "timeline": selectors.timeline(case, user),
+        },
+    )
