@@ -136,7 +136,7 @@ def _setup(enterprises: int) -> tuple[Any, Any]:
     )
     from zhifa.plans.models import AnnualPlan, PlanStatus, PlanStratum, PlanTask, TaskKind
     from zhifa.registry.models import Enterprise
-    from zhifa.testing import make_id_number
+    from zhifa_testing import make_id_number
 
     province, _ = Region.objects.get_or_create(
         code="330000", defaults={"name": "浙江省", "level": RegionLevel.PROVINCE}

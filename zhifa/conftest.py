@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.org.models import OrganisationKind, Role
 
 

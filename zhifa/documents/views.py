@@ -248,7 +248,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and not document.is_voided,
             "can_archive": may_author and status == DocumentStatus.DELIVERED,
             "can_correct": may_author and status != DocumentStatus.DRAFT and not document.is_voided,
-            "can_confirm": pending is not None and services._receives(user, document),
+            "can_confirm": pending is not None and services.receives(user, document),
             "pending": pending,
             "verify_url": services.verification_url(document.verification_code)
             if document.verification_code

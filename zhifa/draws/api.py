@@ -9,15 +9,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from zhifa.core import params
-from zhifa.draws import services
+from zhifa.draws import selectors, services
 from zhifa.draws.models import DrawStatus, DrawTask
 from zhifa.org.models import User
-from zhifa.org.scoping import get_visible_or_404, visible_to
+from zhifa.org.scoping import get_visible_or_404
 from zhifa.plans.models import PlanTask
 
 router = Router(tags=["双随机抽取"])
@@ -137,10 +136,6 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _draws() -> QuerySet[DrawTask]:
-    return DrawTask.objects.select_related("task", "organisation", "region")
-
-
 def _refused(error: ValidationError) -> Status[Any]:
     if hasattr(error, "error_dict"):
         errors = {
@@ -159,7 +154,7 @@ def _run(action: Any) -> Status[Any]:
         return Status(403, {"detail": str(error) or services.DRAW_DENIED})
     except ValidationError as error:
         return _refused(error)
-    return Status(200, _draws().get(pk=draw.pk))
+    return Status(200, selectors.draws().get(pk=draw.pk))
 
 
 @router.get("/draws", response=list[DrawOut], summary="抽取任务列表")
@@ -169,18 +164,12 @@ def list_draws(
     status: str = Query("", description="draft、announced、drawn、cancelled"),
     year: int | None = Query(None, description="计划年度"),
 ) -> QuerySet[DrawTask]:
-    draws = visible_to(_user(request), _draws())
-    if status:
-        draws = draws.filter(status=status)
-    plan_year = params.year(year)
-    if plan_year is not None:
-        draws = draws.filter(task__plan__year=plan_year)
-    return draws
+    return selectors.visible_draws(_user(request), status=status, year=params.year(year))
 
 
 @router.get("/draws/{draw_id}", response=DrawOut, summary="抽取任务详情")
 def get_draw(request: HttpRequest, draw_id: int) -> DrawTask:
-    return get_visible_or_404(_user(request), _draws(), pk=draw_id)
+    return selectors.visible_draw(_user(request), draw_id)
 
 
 @router.post(
@@ -207,7 +196,7 @@ def create_draw(request: HttpRequest, payload: DrawIn) -> Status[Any]:
         return Status(403, {"detail": str(error)})
     except ValidationError as error:
         return _refused(error)
-    return Status(201, _draws().get(pk=draw.pk))
+    return Status(201, selectors.draws().get(pk=draw.pk))
 
 
 @router.post(
@@ -217,7 +206,7 @@ def create_draw(request: HttpRequest, payload: DrawIn) -> Status[Any]:
 )
 def announce_draw(request: HttpRequest, draw_id: int) -> Status[Any]:
     user = _user(request)
-    draw = get_visible_or_404(user, _draws(), pk=draw_id)
+    draw = selectors.visible_draw(user, draw_id)
     return _run(lambda: services.announce_draw(draw, actor=user))
 
 
@@ -228,7 +217,7 @@ def announce_draw(request: HttpRequest, draw_id: int) -> Status[Any]:
 )
 def perform_draw(request: HttpRequest, draw_id: int, payload: ValuesIn) -> Status[Any]:
     user = _user(request)
-    draw = get_visible_or_404(user, _draws(), pk=draw_id)
+    draw = selectors.visible_draw(user, draw_id)
     return _run(lambda: services.perform_draw(draw, values=payload.values, actor=user))
 
 
@@ -239,7 +228,7 @@ def perform_draw(request: HttpRequest, draw_id: int, payload: ValuesIn) -> Statu
 )
 def cancel_draw(request: HttpRequest, draw_id: int, payload: CancelIn) -> Status[Any]:
     user = _user(request)
-    draw = get_visible_or_404(user, _draws(), pk=draw_id)
+    draw = selectors.visible_draw(user, draw_id)
     return _run(lambda: services.cancel_draw(draw, reason=payload.reason, actor=user))
 
 
@@ -252,9 +241,7 @@ def cancel_draw(request: HttpRequest, draw_id: int, payload: CancelIn) -> Status
     "已公告尚未抽取的返回公告内容（zhifa-draw-announcement/1）。草稿和公告前撤销的不公开。",
 )
 def public_record(request: HttpRequest, draw_id: int) -> Status[Any] | HttpResponse:
-    draw = get_object_or_404(
-        _draws().filter(announced_at__isnull=False).exclude(status=DrawStatus.DRAFT), pk=draw_id
-    )
+    draw = selectors.public_draw(draw_id)
     if draw.status == DrawStatus.DRAWN and draw.record_json:
         # The stored bytes themselves, so that their SM3 is the published record_sm3.
         return HttpResponse(draw.record_json, content_type="application/json; charset=utf-8")

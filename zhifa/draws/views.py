@@ -10,9 +10,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,7 +20,7 @@ from zhifa.core.exports import local_time, xlsx_response
 from zhifa.core.viewhelpers import add_service_errors as _form_errors
 from zhifa.core.viewhelpers import posted as _posted
 from zhifa.core.viewhelpers import request_user as _user
-from zhifa.draws import pools, services
+from zhifa.draws import pools, selectors, services
 from zhifa.draws.forms import (
     AnnounceForm,
     CancelForm,
@@ -33,23 +33,15 @@ from zhifa.draws.forms import (
 )
 from zhifa.draws.models import (
     DrawMode,
-    DrawResult,
     DrawStatus,
     DrawTask,
-    OfficerAssignment,
-    OfficerConflict,
 )
 from zhifa.draws.record import pool_blocks, stratum_pool_bytes
 from zhifa.org.models import User
-from zhifa.org.scoping import get_visible_or_404, visible_to
 
 # Steps of one selection shown on the public page; the record.json holds them all.
 STEP_LIMIT = 500
 RESULTS_PER_PAGE = 100
-
-
-def _draws() -> QuerySet[DrawTask]:
-    return DrawTask.objects.select_related("task__plan", "organisation", "region", "created_by")
 
 
 def _require_drawer(user: User, draw: DrawTask) -> None:
@@ -62,16 +54,12 @@ def _filtered(request: HttpRequest, user: User) -> tuple[DrawFilterForm, QuerySe
     filters = form.filters()
     if filters is None:
         return form, DrawTask.objects.none()
-    draws = visible_to(user, _draws())
-    if filters.get("q"):
-        draws = draws.filter(
-            Q(title__icontains=filters["q"]) | Q(task__name__icontains=filters["q"])
-        )
-    if filters.get("status"):
-        draws = draws.filter(status=filters["status"])
-    if filters.get("year"):
-        draws = draws.filter(task__plan__year=filters["year"])
-    return form, draws
+    return form, selectors.visible_draws(
+        user,
+        q=filters.get("q") or "",
+        status=filters.get("status") or "",
+        year=filters.get("year") or None,
+    )
 
 
 # --- agency pages ----------------------------------------------------------------------------
@@ -102,14 +90,7 @@ def draw_export(request: HttpRequest) -> HttpResponse:
     """The results of the filtered draws as .xlsx, one enterprise per row."""
     user = _user(request)
     _, draws = _filtered(request, user)
-    results = (
-        DrawResult.objects.filter(draw__in=draws)
-        .select_related("draw", "stratum", "enterprise")
-        .prefetch_related(
-            Prefetch("assignments", queryset=OfficerAssignment.objects.select_related("officer"))
-        )
-        .order_by("draw_id", "stratum__code", "sequence")
-    )
+    results = selectors.results_of(draws)
 
     def rows() -> Iterator[Sequence[Any]]:
         for result in results.iterator(chunk_size=1000):
@@ -175,19 +156,11 @@ def draw_create(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(draw: DrawTask) -> dict[str, Any]:
-    results = (
-        DrawResult.objects.filter(draw=draw)
-        .select_related("stratum", "enterprise")
-        .prefetch_related(
-            Prefetch("assignments", queryset=OfficerAssignment.objects.select_related("officer"))
-        )
-        .order_by("stratum__code", "sequence")
-    )
     return {
         "draw": draw,
         "strata": list(draw.strata.order_by("code")),
         "sources": list(draw.sources.order_by("position")),
-        "results": results,
+        "results": selectors.draw_results(draw),
     }
 
 
@@ -195,7 +168,7 @@ def _detail_context(draw: DrawTask) -> dict[str, Any]:
 @require_GET
 def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    draw = get_visible_or_404(user, _draws(), pk=pk)
+    draw = selectors.visible_draw(user, pk)
     context = _detail_context(draw)
     page = Paginator(context.pop("results"), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     context.update(
@@ -212,7 +185,7 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def draw_announce(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    draw = get_visible_or_404(user, _draws(), pk=pk)
+    draw = selectors.visible_draw(user, pk)
     _require_drawer(user, draw)
     form = AnnounceForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -236,7 +209,7 @@ def draw_announce(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def draw_perform(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    draw = get_visible_or_404(user, _draws(), pk=pk)
+    draw = selectors.visible_draw(user, pk)
     _require_drawer(user, draw)
     form = PerformForm(_posted(request), draw=draw)
     if request.method == "POST" and form.is_valid():
@@ -259,7 +232,7 @@ def draw_perform(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def draw_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    draw = get_visible_or_404(user, _draws(), pk=pk)
+    draw = selectors.visible_draw(user, pk)
     _require_drawer(user, draw)
     form = CancelForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -280,18 +253,8 @@ def draw_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def conflict_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    conflicts = visible_to(
-        user, OfficerConflict.objects.select_related("officer", "enterprise", "declared_by")
-    )
     q = request.GET.get("q", "").strip()
-    if q:
-        conflicts = conflicts.filter(
-            Q(officer__name__icontains=q)
-            | Q(enterprise__name__icontains=q)
-            | Q(enterprise__uscc__icontains=q)
-        )
-    if request.GET.get("active") == "1":
-        conflicts = conflicts.filter(is_active=True)
+    conflicts = selectors.visible_conflicts(user, q=q, active_only=request.GET.get("active") == "1")
     page = Paginator(conflicts, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -333,7 +296,7 @@ def conflict_declare(request: HttpRequest) -> HttpResponse:
 @require_POST
 def conflict_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    conflict = get_visible_or_404(user, OfficerConflict.objects.select_related("officer"), pk=pk)
+    conflict = selectors.visible_conflict(user, pk)
     try:
         services.withdraw_conflict(conflict, actor=user)
     except ValidationError as error:
@@ -346,26 +309,11 @@ def conflict_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 # --- public pages (no login) -----------------------------------------------------------------
 
 
-def _public_draws() -> QuerySet[DrawTask]:
-    return _draws().filter(announced_at__isnull=False).exclude(status=DrawStatus.DRAFT)
-
-
-def _public_draw(pk: int) -> DrawTask:
-    return get_object_or_404(_public_draws(), pk=pk)
-
-
 @require_GET
 def public_list(request: HttpRequest) -> HttpResponse:
-    draws = _public_draws()
     q = request.GET.get("q", "").strip()
-    if q:
-        draws = draws.filter(
-            Q(title__icontains=q) | Q(organisation__name__icontains=q) | Q(task__name__icontains=q)
-        )
     status = request.GET.get("status", "")
-    if status in (DrawStatus.ANNOUNCED, DrawStatus.DRAWN, DrawStatus.CANCELLED):
-        draws = draws.filter(status=status)
-    draws = draws.order_by("-announced_at", "-pk")
+    draws = selectors.public_draws(q=q, status=status)
     page = Paginator(draws, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -376,7 +324,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    draw = _public_draw(pk)
+    draw = selectors.public_draw(pk)
     context = _detail_context(draw)
     results_page = Paginator(context.pop("results"), RESULTS_PER_PAGE).get_page(
         request.GET.get("page")
@@ -438,7 +386,7 @@ def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
 
 @require_GET
 def public_record(request: HttpRequest, pk: int) -> HttpResponse:
-    draw = _public_draw(pk)
+    draw = selectors.public_draw(pk)
     if draw.status != DrawStatus.DRAWN or not draw.record:
         raise Http404("该抽取尚未进行，公开记录在抽取后生成。")
     return _download(
@@ -450,7 +398,7 @@ def public_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def public_pool(request: HttpRequest, pk: int) -> HttpResponse:
-    draw = _public_draw(pk)
+    draw = selectors.public_draw(pk)
     return _download(
         pools.read_pool(draw.pool_file), f"draw-{draw.pk}-pool.txt", "text/plain; charset=utf-8"
     )
@@ -458,7 +406,7 @@ def public_pool(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def public_stratum_pool(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    draw = _public_draw(pk)
+    draw = selectors.public_draw(pk)
     sizes = [(s.code, s.pool_size) for s in draw.strata.all()]
     if code not in dict(sizes):
         raise Http404("没有该分层。")
@@ -469,7 +417,7 @@ def public_stratum_pool(request: HttpRequest, pk: int, code: str) -> HttpRespons
 
 @require_GET
 def public_officer_pool(request: HttpRequest, pk: int) -> HttpResponse:
-    draw = _public_draw(pk)
+    draw = selectors.public_draw(pk)
     return _download(
         pools.read_pool(draw.officer_pool_file),
         f"draw-{draw.pk}-officers.txt",

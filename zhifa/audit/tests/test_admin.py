@@ -4,7 +4,7 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.audit.models import AuditRecord
 from zhifa.audit.services import record_change
 from zhifa.org.models import Role

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.audit.models import AppendOnlyError, AuditRecord
 from zhifa.audit.services import (
     GENESIS_HASH,

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.audit.models import AuditRecord
 from zhifa.audit.services import record_change
 from zhifa.org.services import change_certificate_status, create_officer

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.audit.models import AuditRecord
 from zhifa.audit.services import record_change, snapshot
 from zhifa.org.models import Role

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.compliance import search, services
 from zhifa.compliance.demo import load_demo_compliance
 from zhifa.compliance.models import GuidanceVersion

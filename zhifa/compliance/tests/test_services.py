@@ -34,7 +34,7 @@ def test_an_inspector_may_not_create_a_version(inspector, zhoushan, fields):
 
 
 def test_a_curator_of_another_region_is_refused(outsider, jinzhong, zhoushan, fields):
-    from zhifa import testing
+    import zhifa_testing as testing
     from zhifa.org.models import OrganisationKind, Role
 
     bureau = testing.organisation("晋中市司法局", region=jinzhong, kind=OrganisationKind.SUPERVISOR)

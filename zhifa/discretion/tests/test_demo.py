@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.audit.models import AuditRecord
 from zhifa.discretion.conditions import parse_conditions
 from zhifa.discretion.demo import demo_data, load_demo_discretion

@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.discretion import services
 from zhifa.discretion.models import DiscretionVersion, VersionStatus
 from zhifa.org.models import Role

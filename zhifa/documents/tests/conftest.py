@@ -70,7 +70,7 @@ def issued_preview(preview_draft, inspector):
 
 
 def draft_for(name: str, serial: int, *, agency, actor, kind, zhoushan, complete: bool = True):
-    from zhifa import testing
+    import zhifa_testing as testing
     from zhifa.documents.services import create_draft
 
     enterprise = testing.enterprise(name, region=zhoushan, serial=serial)

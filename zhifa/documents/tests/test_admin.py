@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.audit.models import AuditRecord
 from zhifa.documents.models import DocumentNumber, NumberingRule, NumberSequence
 from zhifa.documents.services import reserve_number

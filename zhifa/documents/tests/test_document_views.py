@@ -123,7 +123,7 @@ def test_the_enterprise_confirms_receipt_from_its_portal(
 def test_another_enterprise_cannot_see_the_document(
     client_for, inspector, issued_preview, zhoushan
 ):
-    from zhifa import testing
+    import zhifa_testing as testing
 
     deliver_document(issued_preview, method="portal", actor=inspector)
     other = testing.enterprise("舟山另一家有限公司", region=zhoushan)
@@ -354,7 +354,7 @@ def test_the_menu_leads_agencies_to_documents_and_enterprises_to_their_inbox(
 def test_an_agency_receives_and_signs_a_supervision_document(
     client_for, justice_bureau, health_agency, inspector, outsider
 ):
-    from zhifa import testing
+    import zhifa_testing as testing
     from zhifa.documents.models import DocumentKind
     from zhifa.documents.rendering import sample_context
     from zhifa.documents.services import (

@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from pypdf import PdfReader
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.audit.models import AuditRecord
 from zhifa.audit.services import verify_chain
 from zhifa.audit.sm3 import sm3_hex

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.audit.models import AuditRecord
 from zhifa.audit.services import verify_chain
 from zhifa.documents.models import (

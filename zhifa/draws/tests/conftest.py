@@ -14,7 +14,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.draws import services
 from zhifa.plans.models import (
     AnnualPlan,

@@ -127,7 +127,7 @@ def test_a_special_case_counts_against_the_quiet_period_but_a_complaint_does_not
 def test_a_joint_visit_of_two_other_agencies_uses_one_place_of_the_yearly_cap(
     in_october, task, registry, approver, zhoushan
 ):
-    from zhifa import testing
+    import zhifa_testing as testing
     from zhifa.inspections.models import JointVisit
     from zhifa.org.models import Role
     from zhifa.plans.models import InspectionItem

@@ -15,7 +15,7 @@ import time_machine
 from django.apps import apps as django_apps
 from django.urls import reverse
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.inspections.models import CaseStatus, InspectionCase
 from zhifa.workdays.services import load_all_from_package
 

@@ -14,13 +14,13 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.audit.models import AuditRecord
 from zhifa.inspections import services
 from zhifa.inspections.models import CaseStatus, InspectionCase, InspectionKind
 from zhifa.org.models import Role
 from zhifa.registry.models import Contact
-from zhifa.testing import RecordingSMSBackend
+from zhifa_testing import RecordingSMSBackend
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def at(day: dt.date, hour: int = 9):
 @pytest.fixture(autouse=True)
 def _sms(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    settings.ZHIFA_SMS_BACKEND = "zhifa.testing.RecordingSMSBackend"
+    settings.ZHIFA_SMS_BACKEND = "zhifa_testing.RecordingSMSBackend"
     RecordingSMSBackend.sent = []
 
 

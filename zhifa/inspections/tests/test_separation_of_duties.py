@@ -12,7 +12,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.audit.models import AuditRecord
 from zhifa.inspections import selectors, services
 from zhifa.inspections.models import CaseStatus, InspectionCase, InspectionKind

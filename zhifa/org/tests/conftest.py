@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.audit.models import AuditRecord
 from zhifa.org.models import Officer
 

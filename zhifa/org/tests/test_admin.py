@@ -9,7 +9,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.audit.models import AuditRecord
 from zhifa.org.models import APIToken, Officer, Organisation, Region, Role, User
 from zhifa.org.services import create_api_token

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.org.models import APIToken, CertificateStatus
 from zhifa.org.services import change_certificate_status, create_api_token, revoke_api_token
 

@@ -7,7 +7,7 @@ import zipfile
 
 from django.urls import reverse
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.org.services import change_certificate_status, update_officer
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.org.models import CertificateStatus, Officer
 from zhifa.org.services import change_certificate_status, create_officer
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.org.models import OrganisationKind
 from zhifa.org.services import save_organisation
 

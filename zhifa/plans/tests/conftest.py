@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.audit.models import AuditRecord
 from zhifa.plans import services
 from zhifa.plans.models import AnnualPlan, InspectionItem, PlanAmendment, PlanStratum, PlanTask

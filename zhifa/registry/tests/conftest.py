@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.audit.models import AuditRecord
 from zhifa.org.models import RegionLevel
 from zhifa.registry.models import Contact, Enterprise

@@ -7,7 +7,7 @@ import io
 
 from openpyxl import Workbook
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.core.identifiers import USCC_CHARSET
 from zhifa.registry.importing import HEADERS
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.org.services import create_api_token
 from zhifa.registry import rules
 from zhifa.registry.models import Enterprise

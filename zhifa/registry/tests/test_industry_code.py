@@ -10,7 +10,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.registry.importing import RowError
 from zhifa.registry.models import Enterprise
 from zhifa.registry.services import import_enterprises, register_enterprise

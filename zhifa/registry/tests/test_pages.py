@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.audit.models import AuditRecord
 from zhifa.registry import rules
 from zhifa.registry.models import Enterprise

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from zhifa import testing
+import zhifa_testing as testing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.audit.models import AuditRecord
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.org.models import Role
 from zhifa.workdays import entry
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from zhifa import testing
+import zhifa_testing as testing
 from zhifa.workdays import selectors, services
 from zhifa.workdays.models import HolidayArrangement, HolidayYear
 from zhifa.workdays.tests.conftest import SAMPLE_2026
