@@ -59,6 +59,11 @@ def record_recheck(
         )
     note = _text(note, label="复查情况", required=True)
     day = rechecked_on or _today()
+    if day > _today():
+        # A record says what was found; a 复查 not yet made has found nothing.
+        raise ValidationError(
+            {"rechecked_on": [f"复查日期 {day.isoformat()} 晚于今天，不能登记尚未进行的复查。"]}
+        )
     recheck = Recheck(case=case, rechecked_on=day, passed=passed, note=note, recorded_by=actor)
     document = _issue(
         case,

@@ -140,7 +140,9 @@ def check_in(
     if officer is None:
         raise PermissionDenied("只有绑定了执法证的执法人员账号可以签到。")
     if code.strip().upper() != case.checkin_code:
-        raise ValidationError({"code": ["核验码与本次检查不符，请扫描被检查企业出示的检查码。"]})
+        raise ValidationError(
+            {"code": ["核验码与本次检查不符，请核对被检查企业出示或短信收到的入企核验码。"]}
+        )
     assignment = case.assignments.filter(officer=officer).first()
     if assignment is None:
         raise PermissionDenied(

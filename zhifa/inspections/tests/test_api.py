@@ -682,7 +682,7 @@ def test_a_check_in_with_the_wrong_code_is_refused(call, approved_case, inspecto
 
     assert response.status_code == 400
     assert response.json()["errors"] == {
-        "code": ["核验码与本次检查不符，请扫描被检查企业出示的检查码。"]
+        "code": ["核验码与本次检查不符，请核对被检查企业出示或短信收到的入企核验码。"]
     }
     assert approved_case.assignments.filter(checked_in_at__isnull=False).count() == 0
 

@@ -294,7 +294,7 @@ def test_a_wrong_code_is_refused(notified_case, inspector):
         services.check_in(notified_case, actor=inspector, code="WRONG12345")
 
     assert error.value.message_dict["code"] == [
-        "核验码与本次检查不符，请扫描被检查企业出示的检查码。"
+        "核验码与本次检查不符，请核对被检查企业出示或短信收到的入企核验码。"
     ]
 
 
@@ -378,6 +378,58 @@ def test_a_case_walks_from_check_in_to_a_published_closed_result(
         ("decision", "rectification_order"),
         ("recheck", "review_opinion"),
     ]
+
+
+def test_a_recheck_dated_after_today_is_refused_and_changes_nothing(
+    notified_case, inspector, second_inspector, items
+):
+    case = notified_case
+    with at(INSPECTION_DAY, 9):
+        services.check_in(case, actor=inspector, code=case.checkin_code)
+        services.check_in(case, actor=second_inspector, code=case.checkin_code)
+        services.record_finding(
+            case, actor=inspector, item=items[0], result=FindingResult.COMPLIANT
+        )
+        services.record_finding(
+            case,
+            actor=inspector,
+            item=items[1],
+            result=FindingResult.PROBLEM,
+            description="2名服务员健康合格证明已过期。",
+        )
+        services.finish_site_record(
+            case, actor=inspector, present_person="陈经理（店长）", party_opinion="无异议。"
+        )
+        services.decide_case(
+            case,
+            actor=inspector,
+            outcome=CaseOutcome.RECTIFY,
+            decisions={
+                2: {
+                    "chosen": PenaltyChoice.NONE,
+                    "harm_level": "minor",
+                    "violated_provision": "《公共场所卫生管理条例》第七条",
+                    "penalty_provision": "《公共场所卫生管理条例》第十四条",
+                    "deviation_reason": "该条规定先责令限期改正，逾期不改正的方予处罚。",
+                }
+            },
+            rectify_working_days=10,
+        )
+    audit_count = AuditRecord.objects.count()
+    with at(dt.date(2026, 3, 20)), pytest.raises(ValidationError) as refused:
+        services.record_recheck(
+            case,
+            actor=inspector,
+            passed=True,
+            note="已取得健康合格证明。",
+            rechecked_on=dt.date(2026, 3, 23),
+        )
+    assert refused.value.message_dict == {
+        "rechecked_on": ["复查日期 2026-03-23 晚于今天，不能登记尚未进行的复查。"]
+    }
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RECTIFYING
+    assert (case.rechecks.count(), AuditRecord.objects.count()) == (0, audit_count)
 
 
 def test_a_decision_departing_from_the_proposal_needs_a_reason(

@@ -150,7 +150,7 @@ def test_the_public_verification_code_does_not_check_in(client_for, notified_cas
 
     assert api.status_code == 400
     assert api.json()["errors"] == {
-        "code": ["核验码与本次检查不符，请扫描被检查企业出示的检查码。"]
+        "code": ["核验码与本次检查不符，请核对被检查企业出示或短信收到的入企核验码。"]
     }
     assert page.status_code == 404
     assert facts(notified_case) == before

@@ -299,7 +299,7 @@ def test_the_officers_check_in_with_the_code_the_contact_received(
 
     assert (wrong.status_code, wrong.context["errors"]) == (
         200,
-        ["核验码与本次检查不符，请扫描被检查企业出示的检查码。"],
+        ["核验码与本次检查不符，请核对被检查企业出示或短信收到的入企核验码。"],
     )
     assert (first.status_code, second.status_code) == (302, 302)
     current = InspectionCase.objects.get(pk=notified_case.pk)
