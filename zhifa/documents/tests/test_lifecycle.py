@@ -38,6 +38,7 @@ from zhifa.documents.services import (
     update_draft,
 )
 from zhifa.registry.models import Contact
+from zhifa_testing import RecordingSMSBackend
 
 from .conftest import ISSUE_DATE
 
@@ -461,13 +462,6 @@ def test_sms_delivery_goes_through_the_console_backend(
     assert issued_preview.status == DocumentStatus.DELIVERED
 
 
-class RecordingSMSBackend:
-    sent: list[tuple[str, str]] = []
-
-    def send(self, mobile: str, message: str) -> None:
-        RecordingSMSBackend.sent.append((mobile, message))
-
-
 class UnreachableSMSBackend:
     """A gateway that does not answer, as an SMS provider's client raises then."""
 
@@ -478,7 +472,7 @@ class UnreachableSMSBackend:
 def test_the_sms_backend_is_a_setting(
     settings, issued_preview, inspector, django_capture_on_commit_callbacks
 ):
-    settings.ZHIFA_SMS_BACKEND = f"{__name__}.RecordingSMSBackend"
+    settings.ZHIFA_SMS_BACKEND = "zhifa_testing.RecordingSMSBackend"
     RecordingSMSBackend.sent = []
     with django_capture_on_commit_callbacks(execute=True):
         deliver_document(issued_preview, method="sms", actor=inspector, address="13800000001")
