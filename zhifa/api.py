@@ -7,6 +7,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
@@ -113,6 +114,12 @@ _LOCATIONS = {"body", "payload", "query", "path", "header", "cookie", "form", "f
 def chinese_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     """404 with the Chinese reason the selector gave (they say "not found or not yours")."""
     return api.create_response(request, {"detail": str(exc) or "未找到。"}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def chinese_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    """403 with the capability table's Chinese reason (zhifa.core.access)."""
+    return api.create_response(request, {"detail": str(exc) or "无权办理。"}, status=403)
 
 
 @api.exception_handler(ParamError)

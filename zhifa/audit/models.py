@@ -6,8 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from zhifa.core.access import RestrictedQuerySet
 
-class AuditRecordQuerySet(models.QuerySet["AuditRecord"]):
+
+class AuditRecordQuerySet(RestrictedQuerySet):
     def for_object(self, obj: models.Model) -> AuditRecordQuerySet:
         return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
 

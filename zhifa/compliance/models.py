@@ -19,6 +19,7 @@ from django.db import models
 from django.utils import timezone
 
 from zhifa.core import timefmt
+from zhifa.core.access import RestrictedManager
 from zhifa.org.models import EnforcementField, Region
 from zhifa.registry.models import Enterprise
 
@@ -72,6 +73,7 @@ class GuidanceVersion(models.Model):
     published_at = models.DateTimeField("公布时间", null=True, blank=True)
     superseded_at = models.DateTimeField("替代时间", null=True, blank=True)
 
+    objects = RestrictedManager()
     scope_region_path = "region"
 
     class Meta:
@@ -122,6 +124,7 @@ class GuidanceItem(models.Model):
     )
     position = models.PositiveIntegerField("排序", default=0)
 
+    objects = RestrictedManager()
     scope_region_path = "version__region"
 
     class Meta:
@@ -189,6 +192,7 @@ class SelfCheck(models.Model):
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     completed_at = models.DateTimeField("完成时间", null=True, blank=True)
 
+    objects = RestrictedManager()
     scope_enterprise_path = "enterprise"
 
     class Meta:
@@ -238,6 +242,7 @@ class SelfCheckAnswer(models.Model):
     )
     corrected_at = models.DateTimeField("整改登记时间", null=True, blank=True)
 
+    objects = RestrictedManager()
     scope_enterprise_path = "self_check__enterprise"
 
     class Meta:

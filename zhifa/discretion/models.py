@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from zhifa.core.access import RestrictedManager
 from zhifa.discretion.provisions import provisions
 from zhifa.org.models import EnforcementField, Organisation
 
@@ -89,6 +90,7 @@ class DiscretionVersion(models.Model):
         related_name="+",
     )
 
+    objects = RestrictedManager()
     scope_org_path = "organisation"
 
     class Meta:
@@ -175,6 +177,7 @@ class DiscretionItem(models.Model):
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
 
+    objects = RestrictedManager()
     scope_org_path = "version__organisation"
 
     class Meta:

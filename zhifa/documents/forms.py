@@ -164,7 +164,7 @@ class DraftForm(TextForm):
         return _parse_content(self.cleaned_data["content"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         if not data.get("recipient_uscc") and not (data.get("recipient_name") or "").strip():
             self.add_error(
                 "recipient_name", "受送达人：请填写受送达人，或填写企业统一社会信用代码。"
@@ -290,7 +290,7 @@ class DraftEditForm(TextForm):
             self.fields[name] = field
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         content: dict[str, Any] = {}
         for key, kind in self.kinds.items():
             raw = (data.get(f"c_{key}") or "").strip()

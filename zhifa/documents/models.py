@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from zhifa.core.access import RestrictedManager
+
 
 class DocumentKind(models.Model):
     """A kind of 文书, e.g. 行政执法检查预告通知书 (执预). Configuration, editable in admin."""
@@ -27,6 +29,8 @@ class DocumentKind(models.Model):
     )
     is_active = models.BooleanField("启用", default=True)
     sort_order = models.PositiveSmallIntegerField("排序", default=100)
+
+    access_unrestricted = "文书种类是全平台共用的目录。"
 
     class Meta:
         verbose_name = "文书种类"
@@ -55,6 +59,7 @@ class NumberingRule(models.Model):
         help_text="完整的代字，替代“机关代字+文书代字”，如“舟卫健执预”。",
     )
 
+    objects = RestrictedManager()
     scope_org_path = "organisation"
 
     class Meta:
@@ -87,6 +92,7 @@ class NumberSequence(models.Model):
     last_number = models.PositiveIntegerField("已用至", default=0)
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
 
+    objects = RestrictedManager()
     scope_org_path = "organisation"
 
     class Meta:
@@ -149,6 +155,7 @@ class DocumentNumber(models.Model):
     object_type = models.CharField("使用文书类型", max_length=100, blank=True)
     object_id = models.CharField("使用文书标识", max_length=64, blank=True)
 
+    objects = RestrictedManager()
     scope_org_path = "organisation"
 
     class Meta:
@@ -222,6 +229,8 @@ class ProhibitionsVersion(models.Model):
     )
     is_paraphrase = models.BooleanField("转述文本", default=False)
     created_at = models.DateTimeField("录入时间", default=timezone.now)
+
+    access_unrestricted = "入企检查“十不准”是公开的规定。"
 
     class Meta:
         verbose_name = "五个严禁·八个不得版本"
@@ -395,6 +404,7 @@ class Document(models.Model):
     archived_at = models.DateTimeField("归档时间", null=True, blank=True)
     archive_reference = models.CharField("档号/存放位置", max_length=100, blank=True)
 
+    objects = RestrictedManager()
     scope_org_path = "organisation"
     scope_enterprise_path = "recipient_enterprise"
 
@@ -512,6 +522,7 @@ class Delivery(models.Model):
     send_error = models.TextField("发送失败原因", blank=True)
     send_finished_at = models.DateTimeField("发送完成时间", null=True, blank=True)
 
+    objects = RestrictedManager()
     scope_org_path = "document__organisation"
     scope_enterprise_path = "document__recipient_enterprise"
 
@@ -627,6 +638,7 @@ class DocumentBatch(models.Model):
     # issued (e.g. the inspection case that the notice belongs to is then recorded as notified).
     follow_up = models.CharField("签发后续办理", max_length=200, blank=True, editable=False)
 
+    objects = RestrictedManager()
     scope_org_path = "organisation"
 
     class Meta:
@@ -695,6 +707,7 @@ class DocumentBatchItem(models.Model):
     error = models.TextField("失败原因", blank=True)
     finished_at = models.DateTimeField("办结时间", null=True, blank=True)
 
+    objects = RestrictedManager()
     scope_org_path = "batch__organisation"
 
     class Meta:

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -459,20 +459,20 @@ def document_confirm_receipt(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def document_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def document_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     user = _user(request)
     return stored_file(*selectors.document_file(selectors.document_for(user, pk), fmt))
 
 
 @login_required
 @require_GET
-def receipt_download(request: HttpRequest, pk: int, delivery_pk: int) -> HttpResponse:
+def receipt_download(request: HttpRequest, pk: int, delivery_pk: int) -> FileResponse:
     user = _user(request)
     document = selectors.document_for(user, pk)
     delivery = document.deliveries.filter(pk=delivery_pk).exclude(receipt_file="").first()
     if delivery is None or not _may_author(user, document):
         raise Http404("未找到该送达回证。")
-    name = delivery.receipt_file.name
+    name = delivery.receipt_file.name or ""
     return stored_file(name, f"送达回证-{document.number_text}{Path(name).suffix}")
 
 

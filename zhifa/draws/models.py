@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from zhifa.core.access import RestrictedManager
 from zhifa.draws import rfc3797
 from zhifa.org.models import Officer, Organisation, Region
 from zhifa.plans.models import PlanStratum, PlanTask
@@ -109,6 +110,7 @@ class DrawTask(models.Model):
     drawn_at = models.DateTimeField("抽取时间", null=True, blank=True)
     cancel_reason = models.CharField("撤销理由", max_length=255, blank=True)
 
+    objects = RestrictedManager()
     scope_org_path = "organisation"
 
     class Meta:
@@ -221,6 +223,9 @@ class DrawStratum(models.Model):
         help_text="留空时按计划的抽查比例计算（向上取整）。",
     )
 
+    objects = RestrictedManager()
+    scope_org_path = "draw__organisation"
+
     class Meta:
         verbose_name = "抽取分层"
         verbose_name_plural = "抽取分层"
@@ -247,6 +252,8 @@ class EntropySource(models.Model):
     expected_on = models.DateField("预计公布日期")
     value = models.CharField("公布取值", max_length=255, blank=True)
     canonical = models.CharField("规范化取值", max_length=255, blank=True)
+
+    access_unrestricted = "随机数来源随抽取结果公示，任何人可核验（RFC 3797）。"
 
     class Meta:
         verbose_name = "随机源"
@@ -300,6 +307,7 @@ class DrawResult(models.Model):
     )
     created_at = models.DateTimeField("生成时间", default=timezone.now)
 
+    objects = RestrictedManager()
     scope_org_path = "draw__organisation"
     scope_enterprise_path = "enterprise"
 
@@ -331,6 +339,9 @@ class OfficerAssignment(models.Model):
     )
     position = models.PositiveSmallIntegerField("顺序")
 
+    objects = RestrictedManager()
+    scope_org_path = "result__draw__organisation"
+
     class Meta:
         verbose_name = "检查人员分派"
         verbose_name_plural = "检查人员分派"
@@ -359,6 +370,7 @@ class OfficerConflict(models.Model):
     declared_at = models.DateTimeField("登记时间", default=timezone.now)
     is_active = models.BooleanField("有效", default=True)
 
+    objects = RestrictedManager()
     scope_org_path = "officer__organisation"
 
     class Meta:

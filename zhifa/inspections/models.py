@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from zhifa.core import timefmt
+from zhifa.core.access import RestrictedManager
 from zhifa.documents.models import Document
 from zhifa.draws.models import DrawResult
 from zhifa.org.models import Officer, Organisation, Region
@@ -100,6 +101,7 @@ class ApprovalBatch(models.Model):
         related_name="+",
     )
 
+    objects = RestrictedManager()
     scope_org_path = "organisation"
 
     class Meta:
@@ -129,6 +131,7 @@ class JointVisit(models.Model):
     )
     planned_at = models.DateTimeField("统筹时间", default=timezone.now)
 
+    objects = RestrictedManager()
     scope_org_path = "lead"
     scope_region_path = "region"
     scope_enterprise_path = "enterprise"
@@ -278,6 +281,7 @@ class InspectionCase(models.Model):
     rated_at = models.DateTimeField("评价时间", null=True, blank=True)
     cancel_reason = models.CharField("撤销理由", max_length=255, blank=True)
 
+    objects = RestrictedManager()
     scope_org_path = "organisation"
     scope_region_path = "region"
     scope_enterprise_path = "enterprise"
@@ -348,6 +352,10 @@ class CaseOfficer(models.Model):
     )
     checkin_accuracy = models.PositiveIntegerField("签到位置精度（米）", null=True, blank=True)
 
+    objects = RestrictedManager()
+    scope_org_path = "case__organisation"
+    scope_region_path = "case__region"
+
     class Meta:
         verbose_name = "检查人员"
         verbose_name_plural = "检查人员"
@@ -382,6 +390,10 @@ class CaseDocument(models.Model):
     )
     step = models.CharField("环节", max_length=32)
     created_at = models.DateTimeField("生成时间", default=timezone.now)
+
+    objects = RestrictedManager()
+    scope_org_path = "case__organisation"
+    scope_enterprise_path = "case__enterprise"
 
     class Meta:
         verbose_name = "案件文书"
@@ -418,6 +430,10 @@ class OralNotice(models.Model):
     head_notified_at = models.DateTimeField("报告时间")
     makeup_due = models.DateField("补办期限")
     makeup_done_at = models.DateTimeField("补办时间", null=True, blank=True)
+
+    objects = RestrictedManager()
+    scope_org_path = "case__organisation"
+    scope_region_path = "case__region"
 
     class Meta:
         verbose_name = "口头通知"
@@ -490,6 +506,11 @@ class CaseFinding(models.Model):
     )
     recorded_at = models.DateTimeField("记录时间", default=timezone.now)
 
+    objects = RestrictedManager()
+    scope_org_path = "case__organisation"
+    scope_region_path = "case__region"
+    scope_enterprise_path = "case__enterprise"
+
     class Meta:
         verbose_name = "检查记录"
         verbose_name_plural = "检查记录"
@@ -518,6 +539,10 @@ class FindingEvidence(models.Model):
     )
     uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
 
+    objects = RestrictedManager()
+    scope_org_path = "finding__case__organisation"
+    scope_region_path = "finding__case__region"
+
     class Meta:
         verbose_name = "证据"
         verbose_name_plural = "证据"
@@ -540,6 +565,11 @@ class Recheck(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    objects = RestrictedManager()
+    scope_org_path = "case__organisation"
+    scope_region_path = "case__region"
+    scope_enterprise_path = "case__enterprise"
 
     class Meta:
         verbose_name = "复查"
@@ -580,6 +610,7 @@ class Objection(models.Model):
     )
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
 
+    objects = RestrictedManager()
     scope_org_path = "case__organisation"
     scope_region_path = "case__region"
     scope_enterprise_path = "case__enterprise"
@@ -611,6 +642,7 @@ class GuidanceSlot(models.Model):
     created_at = models.DateTimeField("发布时间", default=timezone.now)
     is_withdrawn = models.BooleanField("已撤回", default=False)
 
+    objects = RestrictedManager()
     scope_org_path = "organisation"
 
     class Meta:
@@ -646,6 +678,7 @@ class GuidanceBooking(models.Model):
     guidance_note = models.TextField("指导情况", blank=True)
     done_at = models.DateTimeField("指导时间", null=True, blank=True)
 
+    objects = RestrictedManager()
     scope_org_path = "case__organisation"
     scope_enterprise_path = "case__enterprise"
 

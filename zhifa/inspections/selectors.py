@@ -39,7 +39,7 @@ DISCLOSED_TO_ENTERPRISE = Q(notified_at__isnull=False) | Q(started_at__isnull=Fa
 def cases_for(user: Any) -> QuerySet[InspectionCase]:
     """The cases ``user`` may see: the scoping helper's answer, narrowed for an enterprise to
     those disclosed to it; for a social supervisor the cases he was assigned to accompany."""
-    qs = InspectionCase.objects.select_related(*CASE_RELATED)
+    qs: QuerySet[InspectionCase] = InspectionCase.objects.select_related(*CASE_RELATED)
     active = user is not None and user.is_authenticated and user.is_active
     if active and user.role == Role.SOCIAL_SUPERVISOR:
         return qs.filter(social_supervisor=user)

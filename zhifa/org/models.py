@@ -1,14 +1,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 
+from zhifa.core.access import RestrictedManager, RestrictedQuerySet
 from zhifa.core.identifiers import mask_id_number
+from zhifa.org.roles import Role
+
+__all__ = ["Role"]  # where every app has always imported it from
 
 
 class RegionLevel(models.TextChoices):
@@ -36,6 +40,8 @@ class Region(models.Model):
     notice_working_days = models.PositiveSmallIntegerField(
         "检查预告提前工作日数", null=True, blank=True
     )
+
+    access_unrestricted = "行政区划是公开的国家标准代码（GB/T 2260）。"
 
     class Meta:
         verbose_name = "行政区划"
@@ -79,6 +85,8 @@ class EnforcementField(models.Model):
 
     code = models.CharField("代码", max_length=32, unique=True)
     name = models.CharField("名称", max_length=32, unique=True)
+
+    access_unrestricted = "执法领域是公开的分类目录。"
 
     class Meta:
         verbose_name = "执法领域"
@@ -136,6 +144,7 @@ class Organisation(models.Model):
     phone = models.CharField("联系电话", max_length=32, blank=True)
     is_active = models.BooleanField("有效", default=True)
 
+    objects = RestrictedManager()
     scope_org_path = ""
 
     class Meta:
@@ -212,6 +221,7 @@ class Officer(models.Model):
     )
     created_at = models.DateTimeField("创建时间", default=timezone.now)
 
+    objects = RestrictedManager()
     scope_org_path = "organisation"
 
     class Meta:
@@ -275,18 +285,8 @@ class Officer(models.Model):
         }
 
 
-class Role(models.TextChoices):
-    INSPECTOR = "inspector", "执法人员"
-    APPROVER = "approver", "执法机关负责人"
-    LEGAL_REVIEWER = "legal_reviewer", "法制审核人员"
-    SUPERVISOR = "supervisor", "执法监督人员"
-    SOCIAL_SUPERVISOR = "social_supervisor", "社会监督员"
-    ENTERPRISE = "enterprise", "企业用户"
-    ADMIN = "admin", "系统管理员"
-
-    @classmethod
-    def agency_roles(cls) -> list[str]:
-        return [cls.INSPECTOR, cls.APPROVER, cls.LEGAL_REVIEWER]
+class RestrictedUserManager(UserManager.from_queryset(RestrictedQuerySet)):  # type: ignore[misc]
+    """Django's user manager (create_user, …) whose rows are narrowed like every other model's."""
 
 
 class User(AbstractUser):
@@ -318,6 +318,10 @@ class User(AbstractUser):
         help_text="社会监督员等不隶属机构的用户所在区划。",
     )
 
+    objects: ClassVar[RestrictedUserManager] = RestrictedUserManager()  # type: ignore[assignment]
+    scope_org_path = "organisation"
+    scope_enterprise_path = "enterprise"
+
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
@@ -342,17 +346,60 @@ class User(AbstractUser):
         where = f"{place.name}·{role}" if place is not None else role
         return f"{self.display_name}（{where}）" if self.display_name else f"{where}（未登记姓名）"
 
+    # --- Roles: the account's own, and any further ones granted (RoleGrant) -----------------
+
+    def grants(self) -> list[tuple[str, int | None]]:
+        """Every (role, organisation id) this user holds: the account's own role at its
+        organisation first, then each further grant. Nothing may assume there is only one."""
+        cached: list[tuple[str, int | None]] | None = self.__dict__.get("_grants")
+        if cached is None:
+            cached = [(self.role, self.organisation_id)]
+            if self.pk is not None:
+                cached += [
+                    (role, org)
+                    for role, org in self.role_grants.values_list("role", "organisation_id")
+                    if (role, org) not in cached
+                ]
+            self.__dict__["_grants"] = cached
+        return cached
+
+    def forget_grants(self) -> None:
+        self.__dict__.pop("_grants", None)
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        self.forget_grants()
+        super().refresh_from_db(*args, **kwargs)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(role for role, _ in self.grants())
+
+    def has_role(self, *roles: str) -> bool:
+        return any(role in roles for role, _ in self.grants())
+
+    def organisations_as(self, *roles: str) -> set[int]:
+        """The organisations this user acts for in any of ``roles``."""
+        return {org for role, org in self.grants() if role in roles and org is not None}
+
+    def acts_for(self, organisation_id: int | None, *roles: str) -> bool:
+        """Whether this user holds one of ``roles`` (any agency role when none is named) at
+        ``organisation_id``; an administrator acts for every organisation."""
+        if self.is_admin:
+            return True
+        wanted = roles or tuple(Role.agency_roles())
+        return organisation_id is not None and organisation_id in self.organisations_as(*wanted)
+
     @property
     def is_admin(self) -> bool:
         return self.is_superuser or self.role == Role.ADMIN
 
     @property
     def is_agency_user(self) -> bool:
-        return self.role in Role.agency_roles() and self.organisation_id is not None
+        return bool(self.organisations_as(*Role.agency_roles()))
 
     @property
     def is_supervisor(self) -> bool:
-        return self.role == Role.SUPERVISOR and self.organisation_id is not None
+        return bool(self.organisations_as(Role.SUPERVISOR))
 
     @property
     def is_enterprise_user(self) -> bool:
@@ -360,13 +407,7 @@ class User(AbstractUser):
 
     def can_manage_officers_of(self, organisation_id: int | None) -> bool:
         """执法机关负责人 manage the officers of their own organisation; administrators all."""
-        if self.is_admin:
-            return True
-        return (
-            self.role == Role.APPROVER
-            and self.organisation_id is not None
-            and self.organisation_id == organisation_id
-        )
+        return self.acts_for(organisation_id, Role.APPROVER)
 
     def audit_snapshot(self) -> dict[str, Any]:
         """Account data for the audit chain; the password hash never goes into a record."""
@@ -381,6 +422,49 @@ class User(AbstractUser):
             "is_staff": self.is_staff,
             "is_superuser": self.is_superuser,
         }
+
+
+class RoleGrant(models.Model):
+    """A further role a user holds beside his account's own, at an organisation: a 法制审核
+    officer who is also an 执法人员, a 司法局 head who is also an 执法监督人员."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.CASCADE,
+        related_name="role_grants",
+    )
+    role = models.CharField("角色", max_length=32, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="所在机构",
+        on_delete=models.PROTECT,
+        related_name="role_grants",
+    )
+    granted_at = models.DateTimeField("授予时间", default=timezone.now, editable=False)
+
+    objects = RestrictedManager()
+    scope_org_path = "organisation"
+
+    class Meta:
+        verbose_name = "兼任角色"
+        verbose_name_plural = "兼任角色"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation"], name="org_rolegrant_unique"
+            ),
+            # Only roles held at an organisation can be added; 系统管理员, 企业用户 and 社会监督员
+            # are what an account is, never a second hat.
+            models.CheckConstraint(
+                condition=models.Q(
+                    role__in=["inspector", "approver", "legal_reviewer", "supervisor"]
+                ),
+                name="org_rolegrant_organisation_roles",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name}·{self.get_role_display()}"
 
 
 class APIToken(models.Model):
@@ -398,6 +482,9 @@ class APIToken(models.Model):
     created_at = models.DateTimeField("创建时间", default=timezone.now, editable=False)
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+
+    objects = RestrictedManager()
+    scope_org_path = "user__organisation"
 
     class Meta:
         verbose_name = "API 令牌"

@@ -24,7 +24,10 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
-from zhifa.org.models import Role
+from zhifa.core.access import RestrictedManager, RestrictedQuerySet
+from zhifa.org.roles import Role
+
+__all__ = ["RestrictedManager", "RestrictedQuerySet", "visibility_filter", "visible_to"]
 
 M = TypeVar("M", bound=models.Model)
 
@@ -33,39 +36,60 @@ def _path(prefix: str, rest: str) -> str:
     return f"{prefix}__{rest}" if prefix else rest
 
 
-def _region_prefix(user: Any) -> str | None:
-    org = getattr(user, "organisation", None)
-    region = org.region if org is not None else getattr(user, "region", None)
-    return region.code_prefix if region is not None else None
+def _region_prefix_of_org(user: Any, organisation_id: int) -> str | None:
+    if getattr(user, "organisation_id", None) == organisation_id and user.organisation:
+        return user.organisation.region.code_prefix
+    from zhifa.org.models import Organisation
+
+    org = Organisation.objects.select_related("region").filter(pk=organisation_id).first()
+    return org.region.code_prefix if org is not None else None
 
 
-def visibility_filter(user: Any, model: type[models.Model]) -> Q | None:
-    """The Q a queryset of ``model`` is filtered by for ``user``; None means unrestricted."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Q(pk__in=[])
-    if user.is_admin:
-        return None
+def _grant_filter(
+    user: Any, role: str, organisation_id: int | None, model: type[models.Model]
+) -> Q | None:
+    """What one of the user's roles lets him see of ``model``; None for nothing."""
     org_path: str | None = getattr(model, "scope_org_path", None)
     region_path: str | None = getattr(model, "scope_region_path", None)
     enterprise_path: str | None = getattr(model, "scope_enterprise_path", None)
 
-    if user.role in Role.agency_roles() and user.organisation_id:
+    if role in Role.agency_roles() and organisation_id:
         if org_path is not None:
-            return Q(**{_path(org_path, "pk"): user.organisation_id})
-        prefix = _region_prefix(user)
+            return Q(**{_path(org_path, "pk"): organisation_id})
+        prefix = _region_prefix_of_org(user, organisation_id)
         if region_path is not None and prefix:
             return Q(**{_path(region_path, "pk__startswith"): prefix})
-    elif user.role == Role.SUPERVISOR and user.organisation_id:
-        prefix = _region_prefix(user)
+    elif role == Role.SUPERVISOR and organisation_id:
+        prefix = _region_prefix_of_org(user, organisation_id)
         if prefix:
             if org_path is not None:
                 return Q(**{_path(org_path, "region__pk__startswith"): prefix})
             if region_path is not None:
                 return Q(**{_path(region_path, "pk__startswith"): prefix})
-    elif user.role == Role.ENTERPRISE and user.enterprise_id and enterprise_path is not None:
+    elif role == Role.ENTERPRISE and user.enterprise_id and enterprise_path is not None:
         lookup = "pk" if enterprise_path in ("", "pk") else _path(enterprise_path, "pk")
         return Q(**{lookup: user.enterprise_id})
-    return Q(pk__in=[])
+    return None
+
+
+def visibility_filter(user: Any, model: type[models.Model]) -> Q | None:
+    """The Q a queryset of ``model`` is filtered by for ``user``; None means unrestricted.
+    A user with several roles sees what any of them shows him."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_admin:
+        return None
+    found = [
+        condition
+        for role, organisation_id in user.grants()
+        if (condition := _grant_filter(user, role, organisation_id, model)) is not None
+    ]
+    if not found:
+        return Q(pk__in=[])
+    combined = found[0]
+    for condition in found[1:]:
+        combined |= condition
+    return combined
 
 
 def visible_to(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
@@ -85,7 +109,7 @@ def require_role(user: Any, *roles: str, message: str | None = None) -> None:
     """403 unless ``user`` holds one of ``roles`` (administrators always pass)."""
     if user is None or not user.is_authenticated:
         raise PermissionDenied("请先登录。")
-    if user.is_admin or user.role in roles:
+    if user.is_admin or user.has_role(*roles):
         return
     allowed = "、".join(str(Role(r).label) for r in roles)
     raise PermissionDenied(message or f"此操作仅限{allowed}办理。")

@@ -22,6 +22,8 @@ from zhifa.org.models import (
     EnforcementField,
     Officer,
     Organisation,
+    Role,
+    RoleGrant,
     User,
 )
 
@@ -64,6 +66,54 @@ def revoke_api_token(token: APIToken, *, actor: Any) -> APIToken:
             summary=f"吊销 API 令牌“{token.name}”",
         )
     return token
+
+
+GRANTABLE_ROLES = (Role.INSPECTOR, Role.APPROVER, Role.LEGAL_REVIEWER, Role.SUPERVISOR)
+
+
+def grant_role(user: User, *, role: str, organisation: Organisation, actor: Any) -> RoleGrant:
+    """Give ``user`` a further role at ``organisation`` (兼任): a 法制审核 officer who also
+    inspects, a 司法局 head who also supervises."""
+    if role not in GRANTABLE_ROLES:
+        allowed = "、".join(str(Role(r).label) for r in GRANTABLE_ROLES)
+        raise ValidationError({"role": f"兼任角色只能是{allowed}之一。"})
+    if role == Role.SUPERVISOR and not organisation.is_supervising:
+        raise ValidationError(
+            {"organisation": f"{organisation.name}不是执法监督机关，不能兼任执法监督人员。"}
+        )
+    if role in Role.agency_roles() and not organisation.is_enforcing:
+        raise ValidationError(
+            {"organisation": f"{organisation.name}不是行政执法机关，不能兼任{Role(role).label}。"}
+        )
+    if (role, organisation.pk) in user.grants():
+        raise ValidationError(
+            {"role": f"{user.person_name}已是{organisation.name}的{Role(role).label}。"}
+        )
+    with transaction.atomic():
+        grant = RoleGrant.objects.create(user=user, role=role, organisation=organisation)
+        record_change(
+            actor=actor,
+            action="role_grant.create",
+            obj=grant,
+            after={"user": user.pk, "role": role, "organisation": organisation.pk},
+            summary=f"{user.person_label}兼任{organisation.name}{Role(role).label}",
+        )
+    user.forget_grants()
+    return grant
+
+
+def revoke_role(grant: RoleGrant, *, actor: Any) -> None:
+    with transaction.atomic():
+        user = grant.user
+        record_change(
+            actor=actor,
+            action="role_grant.delete",
+            obj=grant,
+            before={"user": user.pk, "role": grant.role, "organisation": grant.organisation_id},
+            summary=f"{user.person_label}不再兼任{grant.organisation.name}{grant.get_role_display()}",
+        )
+        grant.delete()
+    user.forget_grants()
 
 
 def user_for_token(raw_key: str) -> Any | None:

@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from zhifa.core.access import RestrictedManager
 from zhifa.org.models import EnforcementField, Organisation, Region
 from zhifa.plans.scope import IndustryScope, task_scope
 from zhifa.registry import industries
@@ -75,6 +76,7 @@ class InspectionItem(models.Model):
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
 
+    objects = RestrictedManager()
     scope_org_path = "organisation"
 
     class Meta:
@@ -113,6 +115,7 @@ class FrequencyPolicy(models.Model):
     )
     source = models.CharField("依据", max_length=255, blank=True)
 
+    objects = RestrictedManager()
     scope_region_path = "region"
 
     class Meta:
@@ -174,6 +177,7 @@ class AnnualPlan(models.Model):
     )
     published_at = models.DateTimeField("公布时间", null=True, blank=True)
 
+    objects = RestrictedManager()
     scope_org_path = "organisation"
 
     class Meta:
@@ -216,6 +220,9 @@ class PlanStratum(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
+
+    objects = RestrictedManager()
+    scope_org_path = "plan__organisation"
 
     class Meta:
         verbose_name = "抽查分层"
@@ -278,6 +285,7 @@ class PlanTask(models.Model):
     )
     is_cancelled = models.BooleanField("已撤销", default=False)
 
+    objects = RestrictedManager()
     scope_org_path = "plan__organisation"
 
     class Meta:
@@ -328,6 +336,7 @@ class PlanAmendment(models.Model):
     )
     published_at = models.DateTimeField("公布时间", null=True, blank=True)
 
+    objects = RestrictedManager()
     scope_org_path = "plan__organisation"
 
     class Meta:

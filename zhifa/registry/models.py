@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from zhifa.core.access import RestrictedManager
 from zhifa.org.models import Organisation, Region
 from zhifa.registry import industries
 
@@ -44,6 +45,7 @@ class EnterpriseImport(models.Model):
     )
     created_at = models.DateTimeField("导入时间", default=timezone.now)
 
+    objects = RestrictedManager()
     scope_org_path = "organisation"
 
     class Meta:
@@ -95,6 +97,7 @@ class Enterprise(models.Model):
     created_at = models.DateTimeField("登记时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
 
+    objects = RestrictedManager()
     scope_region_path = "region"
     scope_enterprise_path = "pk"
 
@@ -169,6 +172,7 @@ class Contact(models.Model):
     email = models.EmailField("电子邮箱", blank=True)
     is_primary = models.BooleanField("首要联系人", default=True)
 
+    objects = RestrictedManager()
     scope_region_path = "enterprise__region"
     scope_enterprise_path = "enterprise"
 

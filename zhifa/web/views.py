@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import timezone
 
+from zhifa.core.viewhelpers import request_user
 from zhifa.org import services as org_services
 from zhifa.org.models import Officer, Organisation, Role
 from zhifa.org.scoping import visible_to
@@ -32,7 +33,7 @@ HOME_TITLES = {
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = request_user(request)
     role = Role.ADMIN if user.is_admin else Role(user.role)
     context = {
         "home_title": HOME_TITLES[role],

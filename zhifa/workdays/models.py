@@ -139,6 +139,8 @@ class HolidayArrangement(models.Model):
     )
     differences_resolved_at = models.DateTimeField(_("差异处理时间"), null=True, blank=True)
 
+    access_unrestricted = "节假日安排是国务院办公厅公开发布的通知。"
+
     class Meta:
         verbose_name = _("节假日安排")
         verbose_name_plural = _("节假日安排")
@@ -243,6 +245,8 @@ class HolidayYear(models.Model):
     # Changes with every change of the year or its days; per-process caches compare it.
     revision = models.CharField(_("版本标记"), max_length=32, default=new_revision, editable=False)
 
+    access_unrestricted = "节假日安排是国务院办公厅公开发布的通知。"
+
     class Meta:
         verbose_name = _("节假日安排年度")
         verbose_name_plural = _("节假日安排年度")
@@ -272,6 +276,8 @@ class Holiday(models.Model):
     )
     kind = models.CharField(_("类型"), max_length=16, choices=HolidayKind.choices)
     name = models.CharField(_("节日"), max_length=64, help_text=_("如“春节”“国庆节”。"))
+
+    access_unrestricted = "节假日安排是国务院办公厅公开发布的通知。"
 
     class Meta:
         verbose_name = _("节假日")

@@ -188,6 +188,7 @@ def test_the_user_admin_edits_role_and_organisation(client_for, admin_user, insp
     data.pop("last_login", None)
     data.pop("password", None)
     data["is_active"] = "on"
+    data.update(_no_grants())
     response = client.post(f"/admin/org/user/{inspector.pk}/change/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     inspector.refresh_from_db()
@@ -195,6 +196,45 @@ def test_the_user_admin_edits_role_and_organisation(client_for, admin_user, insp
     record = AuditRecord.objects.get(action="org.user.change")
     assert (record.before["role"], record.after["role"]) == ("inspector", "supervisor")
     assert "password" not in record.after
+
+
+def _no_grants() -> dict[str, str]:
+    return {
+        "role_grants-TOTAL_FORMS": "0",
+        "role_grants-INITIAL_FORMS": "0",
+        "role_grants-MIN_NUM_FORMS": "0",
+        "role_grants-MAX_NUM_FORMS": "1000",
+    }
+
+
+def test_the_user_admin_grants_a_second_role_and_the_chain_records_it(
+    client_for, admin_user, inspector, zhoushan
+):
+    justice = testing.organisation("舟山市司法局", region=zhoushan, kind="supervisor")
+    client = client_for(admin_user)
+    page = client.get(f"/admin/org/user/{inspector.pk}/change/")
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(
+        {
+            "date_joined_0": inspector.date_joined.strftime("%Y-%m-%d"),
+            "date_joined_1": inspector.date_joined.strftime("%H:%M:%S"),
+            "is_active": "on",
+            **_no_grants(),
+            "role_grants-TOTAL_FORMS": "1",
+            "role_grants-0-role": Role.SUPERVISOR,
+            "role_grants-0-organisation": str(justice.pk),
+        }
+    )
+    for name in ("date_joined", "last_login", "password"):
+        data.pop(name, None)
+    response = client.post(f"/admin/org/user/{inspector.pk}/change/", data)
+    assert response.status_code == 302
+    inspector.refresh_from_db()
+    assert inspector.roles == {Role.INSPECTOR, Role.SUPERVISOR}
+    assert inspector.organisations_as(Role.SUPERVISOR) == {justice.pk}
+    record = AuditRecord.objects.get(action="role_grant.create")
+    assert record.summary == f"{inspector.person_label}兼任舟山市司法局执法监督人员"
 
 
 def test_adding_a_token_in_admin_shows_the_key_once_and_stores_only_its_hash(
