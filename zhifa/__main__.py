@@ -18,6 +18,7 @@ import sys
 # project up, and the offline checks of a published draw anyone may run.
 NO_DATABASE_NEEDED = frozenset(
     {
+        "access",
         "check",
         "collectstatic",
         "compilemessages",

@@ -123,7 +123,7 @@ def require(user: Any, action: str, obj: Any = None) -> None:
         raise PermissionDenied(reason)
 
 
-@capability("public", "公开查看（无需登录）", public=True)
+@capability("public", "公开查看", public=True)
 def _anyone(user: Any, obj: Any) -> str | None:
     return None
 
