@@ -6,6 +6,7 @@ compare the copies of the installed faces with the faces themselves.
 
 from __future__ import annotations
 
+import io
 import logging
 from pathlib import Path
 
@@ -14,8 +15,10 @@ from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.recordingPen import RecordingPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTCollection, TTFont
+from pypdf import PdfReader
 
 from zhifa.documents import fontcache, layout, rendering
+from zhifa.documents.tests.test_rendering import text_lines
 
 KUN, ZHE, ZHONG = 0x5803, 0x5586, 0x4E2D  # 堃 and 喆 are outside GB 2312, 中 is in it
 
@@ -142,3 +145,18 @@ def test_the_copy_of_each_document_face_draws_every_gb2312_character_as_the_full
             glyphs[cmap[ord(char)]].draw(pen)
             drawn.append(pen.value)
         assert drawn[0] == drawn[1], char
+
+
+def test_a_line_printing_rare_characters_from_the_full_face_keeps_the_line_pitch(
+    installed_faces: dict[str, layout.Face],
+) -> None:
+    # The copy keeps the face's BASE table, so a line mixing copy and full face sits on the same
+    # grid as any other (HarfBuzz's copy dropped it and such a line stood 0.18 mm taller).
+    context = rendering.sample_context("reminder_letter") | {"recipient": "舟山市堃喆口腔诊所"}
+    page = PdfReader(io.BytesIO(rendering.render("reminder_letter", context).pdf)).pages[0]
+    body = [line for line in text_lines(page) if line[2] == pytest.approx(layout.SIZE_3, abs=0.01)]
+    baselines = sorted({round(y, 3) for _, y, _, _ in body})
+    recipient = next(y for _, y, _, text in body if text.startswith("舟山市"))
+    following = baselines[baselines.index(round(recipient, 3)) + 1]
+    assert following - recipient == pytest.approx(layout.LINE_PITCH_MM, abs=0.03)
+    assert "舟山市堃喆口腔诊所：" in page.extract_text()
