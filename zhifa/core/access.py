@@ -21,7 +21,9 @@ module sits in the bottom layer and imports no app.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -177,7 +179,8 @@ class Requirement:
         value = kwargs.get(self.kwarg)
         found = self.model.objects.restrict(user).filter(**{self.field: value}).first()
         if found is None:
-            raise Http404(NOT_FOUND)
+            # A model may name what was not found (``access_not_found``: "没有找到该检查案件…").
+            raise Http404(getattr(self.model, "access_not_found", NOT_FOUND))
         return found
 
 
@@ -192,6 +195,12 @@ def requires(
     requirement = Requirement(action=action, model=model, kwarg=kwarg, field=field)
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        # django-ninja reads the signature through ``__wrapped__`` but resolves string
+        # annotations (``from __future__ import annotations``) in the wrapper's module, where
+        # the view's schemas are unknown: resolve them here, in the view's own.
+        with contextlib.suppress(NameError, TypeError):
+            view.__annotations__ = typing.get_type_hints(view, include_extras=True)
+
         @functools.wraps(view)
         def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             user = getattr(request, "user", None)

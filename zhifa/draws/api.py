@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from zhifa.core import params
+from zhifa.core.access import requires
 from zhifa.draws import selectors, services
 from zhifa.draws.models import DrawStatus, DrawTask
 from zhifa.org.models import User
@@ -159,6 +160,7 @@ def _run(action: Any) -> Status[Any]:
 
 @router.get("/draws", response=list[DrawOut], summary="抽取任务列表")
 @paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
+@requires("draw.list")
 def list_draws(
     request: HttpRequest,
     status: str = Query("", description="draft、announced、drawn、cancelled"),
@@ -168,6 +170,7 @@ def list_draws(
 
 
 @router.get("/draws/{draw_id}", response=DrawOut, summary="抽取任务详情")
+@requires("draw.list", DrawTask, kwarg="draw_id")
 def get_draw(request: HttpRequest, draw_id: int) -> DrawTask:
     return selectors.visible_draw(_user(request), draw_id)
 
@@ -177,6 +180,7 @@ def get_draw(request: HttpRequest, draw_id: int) -> DrawTask:
     response={201: DrawOut, 400: FieldErrors, 403: Message},
     summary="创建抽取任务（草稿）",
 )
+@requires("draw.create")
 def create_draw(request: HttpRequest, payload: DrawIn) -> Status[Any]:
     user = _user(request)
     task = get_visible_or_404(user, PlanTask.objects.select_related("plan"), pk=payload.task_id)
@@ -204,6 +208,7 @@ def create_draw(request: HttpRequest, payload: DrawIn) -> Status[Any]:
     response={200: DrawOut, 400: FieldErrors, 403: Message},
     summary="公告抽取任务：冻结并公开名录、抽取户数和随机源",
 )
+@requires("draw.announce", DrawTask, kwarg="draw_id")
 def announce_draw(request: HttpRequest, draw_id: int) -> Status[Any]:
     user = _user(request)
     draw = selectors.visible_draw(user, draw_id)
@@ -215,6 +220,7 @@ def announce_draw(request: HttpRequest, draw_id: int) -> Status[Any]:
     response={200: DrawOut, 400: FieldErrors, 403: Message},
     summary="录入随机源取值并抽取",
 )
+@requires("draw.perform", DrawTask, kwarg="draw_id")
 def perform_draw(request: HttpRequest, draw_id: int, payload: ValuesIn) -> Status[Any]:
     user = _user(request)
     draw = selectors.visible_draw(user, draw_id)
@@ -226,6 +232,7 @@ def perform_draw(request: HttpRequest, draw_id: int, payload: ValuesIn) -> Statu
     response={200: DrawOut, 400: FieldErrors, 403: Message},
     summary="撤销抽取任务",
 )
+@requires("draw.cancel", DrawTask, kwarg="draw_id")
 def cancel_draw(request: HttpRequest, draw_id: int, payload: CancelIn) -> Status[Any]:
     user = _user(request)
     draw = selectors.visible_draw(user, draw_id)
@@ -240,6 +247,7 @@ def cancel_draw(request: HttpRequest, draw_id: int, payload: CancelIn) -> Status
     description="已抽取的返回完整抽取记录（zhifa-draw-record/1，可用 zhifa verify-draw 复核）；"
     "已公告尚未抽取的返回公告内容（zhifa-draw-announcement/1）。草稿和公告前撤销的不公开。",
 )
+@requires("public")
 def public_record(request: HttpRequest, draw_id: int) -> Status[Any] | HttpResponse:
     draw = selectors.public_draw(draw_id)
     if draw.status == DrawStatus.DRAWN and draw.record_json:

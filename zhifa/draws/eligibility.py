@@ -43,7 +43,7 @@ def _region_cap_lookup() -> Callable[[str], int]:
     return cap
 
 
-class _Past(NamedTuple):
+class PastInspection(NamedTuple):
     """One past inspection of an enterprise by one agency."""
 
     uscc: str
@@ -56,45 +56,17 @@ class _Past(NamedTuple):
     new_visit: bool = True
 
 
-def _case_history(task: PlanTask, since: dt.date, day: dt.date) -> list[_Past]:
-    """Inspection cases not born of a draw (those count through their ``DrawResult``) that
-    count against the caps: every kind announced in advance, cancelled and rejected ones not."""
-    from zhifa.inspections.models import CaseStatus, InspectionCase, InspectionKind
+# Inspections recorded outside draws (the inspection cases) live in an app above this one: it
+# registers what it knows at start-up (``register_history``), so draws import nothing of it.
+HistoryProvider = Callable[[PlanTask, dt.date, dt.date], list[PastInspection]]
+_history_providers: list[HistoryProvider] = []
 
-    cases = (
-        InspectionCase.objects.filter(
-            draw_result__isnull=True,
-            inspection_date__gte=since,
-            inspection_date__lte=day,
-            region__code__startswith=task.region.code_prefix,
-        )
-        .exclude(status__in=(CaseStatus.CANCELLED, CaseStatus.REJECTED))
-        .exclude(kind__in=InspectionKind.exempt_from_notice())
-        .values_list(
-            "pk",
-            "enterprise__uscc",
-            "region_id",
-            "organisation_id",
-            "inspection_date",
-            "joint_visit",
-        )
-        .order_by("pk")
-    )
-    rows = list(cases)
-    items_of: dict[int, set[int]] = defaultdict(set)
-    through = InspectionCase.items.through
-    for case_id, item_id in through.objects.filter(
-        inspectioncase_id__in=[r[0] for r in rows]
-    ).values_list("inspectioncase_id", "inspectionitem_id"):
-        items_of[case_id].add(item_id)
-    seen_visits: set[int] = set()
-    history = []
-    for pk, uscc, region, org, date, visit in rows:
-        new_visit = visit is None or visit not in seen_visits
-        if visit is not None:
-            seen_visits.add(visit)
-        history.append(_Past(uscc, region, org, items_of[pk], date, new_visit))
-    return history
+
+def register_history(provider: HistoryProvider) -> None:
+    """Add ``provider(task, since, day)``: further past inspections in the task's region between
+    ``since`` and ``day`` that count against the caps (those not recorded as a draw result)."""
+    if provider not in _history_providers:
+        _history_providers.append(provider)
 
 
 def ineligible(task: PlanTask, on: dt.date | None = None) -> dict[str, str]:
@@ -133,10 +105,11 @@ def ineligible(task: PlanTask, on: dt.date | None = None) -> dict[str, str]:
     ).values_list("plantask_id", "inspectionitem_id"):
         items_of[task_id].add(item_id)
     rows = [
-        _Past(uscc, region_id, org_id, items_of[task_id], timezone.localdate(drawn_at))
+        PastInspection(uscc, region_id, org_id, items_of[task_id], timezone.localdate(drawn_at))
         for uscc, region_id, org_id, task_id, drawn_at in draw_rows
     ]
-    rows += _case_history(task, since, day)
+    for provider in _history_providers:
+        rows += provider(task, since, day)
     if not rows:
         return {}
     rows.sort(key=lambda r: r.date)

@@ -16,15 +16,15 @@ from decimal import ROUND_CEILING, Decimal
 from functools import partial
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
-from zhifa.core import timefmt
-from zhifa.draws import eligibility, pools, rfc3797
+from zhifa.core import access, timefmt
+from zhifa.draws import eligibility, pools, rfc3797, rules
 from zhifa.draws import record as draw_record
 from zhifa.draws.models import (
     DrawMode,
@@ -37,35 +37,18 @@ from zhifa.draws.models import (
     OfficerAssignment,
     OfficerConflict,
 )
-from zhifa.org.models import Officer, Role
+from zhifa.org.models import Officer
 from zhifa.plans.models import PlanStatus, PlanTask
 from zhifa.registry.models import Enterprise
 
-DRAWER_ROLES = (Role.INSPECTOR, Role.APPROVER)
-DRAW_DENIED = "抽取任务只能由本机关的执法人员或执法机关负责人办理。"
-CONFLICT_DENIED = "回避登记只能由该执法人员所在机关的执法人员或执法机关负责人办理。"
+# Who may act is the capability table's (zhifa.draws.rules); its refusals, for their callers.
+DRAW_DENIED = rules.DRAW_DENIED
+CONFLICT_DENIED = rules.CONFLICT_DENIED
 CHUNK = 5000
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def can_draw(user: Any, organisation_id: int | None) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_admin:
-        return True
-    return bool(
-        user.role in DRAWER_ROLES
-        and user.organisation_id is not None
-        and user.organisation_id == organisation_id
-    )
-
-
-def _require_drawer(actor: Any, organisation_id: int | None) -> None:
-    if not can_draw(actor, organisation_id):
-        raise PermissionDenied(DRAW_DENIED)
 
 
 _VERBS: dict[str, str] = {
@@ -175,7 +158,7 @@ def create_draw(
     """A draft draw for a task of a published plan, with its sources and strata."""
     task = PlanTask.objects.select_related("plan", "region").get(pk=task.pk)
     plan = task.plan
-    _require_drawer(actor, plan.organisation_id)
+    access.require(actor, "draw.create", task)
     _check_plan_task(task)
     errors: dict[str, list[str]] = defaultdict(list)
     title = (title or "").strip()
@@ -295,7 +278,7 @@ def announce_draw(draw: DrawTask, *, actor: Any) -> DrawTask:
     try:
         with transaction.atomic():
             draw = DrawTask.objects.select_for_update().get(pk=draw.pk)
-            _require_drawer(actor, draw.organisation_id)
+            access.require(actor, "draw.announce", draw)
             _require_transition(draw, DrawStatus.ANNOUNCED)
             before = snapshot(draw)
             task = PlanTask.objects.select_related("plan", "region", "field").get(pk=draw.task_id)
@@ -524,7 +507,7 @@ def perform_draw(draw: DrawTask, *, values: list[str], actor: Any) -> DrawTask:
     day = timezone.localdate()
     with transaction.atomic():
         draw = DrawTask.objects.select_for_update().get(pk=draw.pk)
-        _require_drawer(actor, draw.organisation_id)
+        access.require(actor, "draw.perform", draw)
         _require_transition(draw, DrawStatus.DRAWN)
         before = snapshot(draw)
         if day < draw.reveal_date:
@@ -773,7 +756,7 @@ def cancel_draw(draw: DrawTask, *, reason: str, actor: Any) -> DrawTask:
     reason = (reason or "").strip()
     with transaction.atomic():
         draw = DrawTask.objects.select_for_update().get(pk=draw.pk)
-        _require_drawer(actor, draw.organisation_id)
+        access.require(actor, "draw.cancel", draw)
         _require_transition(draw, DrawStatus.CANCELLED)
         if not reason:
             raise ValidationError({"reason": ["请填写撤销理由；已公告的抽取，撤销理由将公开。"]})
@@ -797,16 +780,11 @@ def cancel_draw(draw: DrawTask, *, reason: str, actor: Any) -> DrawTask:
 # --- conflicts (回避) ------------------------------------------------------------------------
 
 
-def _require_conflict_keeper(actor: Any, officer: Officer) -> None:
-    if not can_draw(actor, officer.organisation_id):
-        raise PermissionDenied(CONFLICT_DENIED)
-
-
 def declare_conflict(
     officer: Officer, enterprise: Enterprise, reason: str, actor: Any
 ) -> OfficerConflict:
     """Record that ``officer`` must not inspect ``enterprise`` (行政处罚法第四十三条)."""
-    _require_conflict_keeper(actor, officer)
+    access.require(actor, "conflict.keep", officer)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ["请填写回避事由，如近亲属在该企业任职。"]})
@@ -856,7 +834,7 @@ def withdraw_conflict(conflict: OfficerConflict, *, actor: Any) -> OfficerConfli
             .select_related("officer", "enterprise")
             .get(pk=conflict.pk)
         )
-        _require_conflict_keeper(actor, conflict.officer)
+        access.require(actor, "conflict.keep", conflict)
         if not conflict.is_active:
             raise ValidationError("该回避登记已撤回，无需重复撤回。")
         before = snapshot(conflict)

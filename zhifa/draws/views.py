@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +16,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from zhifa.core import access
+from zhifa.core.access import requires
 from zhifa.core.exports import local_time, xlsx_response
 from zhifa.core.viewhelpers import add_service_errors as _form_errors
 from zhifa.core.viewhelpers import posted as _posted
@@ -35,6 +37,7 @@ from zhifa.draws.models import (
     DrawMode,
     DrawStatus,
     DrawTask,
+    OfficerConflict,
 )
 from zhifa.draws.record import pool_blocks, stratum_pool_bytes
 from zhifa.org.models import User
@@ -42,11 +45,6 @@ from zhifa.org.models import User
 # Steps of one selection shown on the public page; the record.json holds them all.
 STEP_LIMIT = 500
 RESULTS_PER_PAGE = 100
-
-
-def _require_drawer(user: User, draw: DrawTask) -> None:
-    if not services.can_draw(user, draw.organisation_id):
-        raise PermissionDenied(services.DRAW_DENIED)
 
 
 def _filtered(request: HttpRequest, user: User) -> tuple[DrawFilterForm, QuerySet[DrawTask]]:
@@ -66,6 +64,7 @@ def _filtered(request: HttpRequest, user: User) -> tuple[DrawFilterForm, QuerySe
 
 
 @login_required
+@requires("draw.list")
 @require_GET
 def draw_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -78,13 +77,14 @@ def draw_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "total": page.paginator.count,
-            "can_create": user.is_admin or user.role in services.DRAWER_ROLES,
+            "can_create": access.can(user, "draw.create"),
             "export_query": request.GET.urlencode(),
         },
     )
 
 
 @login_required
+@requires("draw.list")
 @require_GET
 def draw_export(request: HttpRequest) -> HttpResponse:
     """The results of the filtered draws as .xlsx, one enterprise per row."""
@@ -123,11 +123,10 @@ def draw_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("draw.create")
 @require_http_methods(["GET", "POST"])
 def draw_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not (user.is_admin or (user.role in services.DRAWER_ROLES and user.organisation_id)):
-        raise PermissionDenied(services.DRAW_DENIED)
     initial = {}
     if request.GET.get("task"):
         initial["task"] = request.GET["task"]
@@ -165,6 +164,7 @@ def _detail_context(draw: DrawTask) -> dict[str, Any]:
 
 
 @login_required
+@requires("draw.list", DrawTask)
 @require_GET
 def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -174,7 +174,7 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "page": page,
-            "can_draw": services.can_draw(user, draw.organisation_id),
+            "can_draw": access.can(user, "draw.perform", draw),
             "statuses": DrawStatus,
         }
     )
@@ -182,11 +182,11 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("draw.announce", DrawTask)
 @require_http_methods(["GET", "POST"])
 def draw_announce(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     draw = selectors.visible_draw(user, pk)
-    _require_drawer(user, draw)
     form = AnnounceForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -206,11 +206,11 @@ def draw_announce(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("draw.perform", DrawTask)
 @require_http_methods(["GET", "POST"])
 def draw_perform(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     draw = selectors.visible_draw(user, pk)
-    _require_drawer(user, draw)
     form = PerformForm(_posted(request), draw=draw)
     if request.method == "POST" and form.is_valid():
         try:
@@ -229,11 +229,11 @@ def draw_perform(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("draw.cancel", DrawTask)
 @require_http_methods(["GET", "POST"])
 def draw_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     draw = selectors.visible_draw(user, pk)
-    _require_drawer(user, draw)
     form = CancelForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -250,6 +250,7 @@ def draw_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("conflict.list")
 @require_GET
 def conflict_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -264,17 +265,16 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
             "q": q,
             "active": request.GET.get("active") == "1",
             "total": page.paginator.count,
-            "can_declare": user.is_admin or user.role in services.DRAWER_ROLES,
+            "can_declare": access.can(user, "conflict.keep"),
         },
     )
 
 
 @login_required
+@requires("conflict.keep")
 @require_http_methods(["GET", "POST"])
 def conflict_declare(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not (user.is_admin or (user.role in services.DRAWER_ROLES and user.organisation_id)):
-        raise PermissionDenied(services.CONFLICT_DENIED)
     form = ConflictForm(_posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -293,6 +293,7 @@ def conflict_declare(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("conflict.keep", OfficerConflict)
 @require_POST
 def conflict_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -309,6 +310,7 @@ def conflict_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 # --- public pages (no login) -----------------------------------------------------------------
 
 
+@requires("public")
 @require_GET
 def public_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
@@ -322,6 +324,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@requires("public")
 @require_GET
 def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
     draw = selectors.public_draw(pk)
@@ -384,6 +387,7 @@ def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
+@requires("public")
 @require_GET
 def public_record(request: HttpRequest, pk: int) -> HttpResponse:
     draw = selectors.public_draw(pk)
@@ -396,6 +400,7 @@ def public_record(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@requires("public")
 @require_GET
 def public_pool(request: HttpRequest, pk: int) -> HttpResponse:
     draw = selectors.public_draw(pk)
@@ -404,6 +409,7 @@ def public_pool(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@requires("public")
 @require_GET
 def public_stratum_pool(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     draw = selectors.public_draw(pk)
@@ -415,6 +421,7 @@ def public_stratum_pool(request: HttpRequest, pk: int, code: str) -> HttpRespons
     return _download(data, f"draw-{draw.pk}-pool-{code}.txt", "text/plain; charset=utf-8")
 
 
+@requires("public")
 @require_GET
 def public_officer_pool(request: HttpRequest, pk: int) -> HttpResponse:
     draw = selectors.public_draw(pk)

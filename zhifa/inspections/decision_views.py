@@ -14,15 +14,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from zhifa.core.access import requires
 from zhifa.discretion.selectors import published_version_of, violation_in_force, violations_in_force
 from zhifa.inspections import forms, selectors
 from zhifa.inspections.models import CaseFinding, FindingResult, InspectionCase
-from zhifa.inspections.views._common import _case, _require_write
+from zhifa.inspections.views._common import _case
 
 
 def _problem(request: HttpRequest, pk: int, position: int) -> tuple[InspectionCase, CaseFinding]:
-    user, case = _case(request, pk)
-    _require_write(user, case)
+    _user, case = _case(request, pk)
     finding = (
         selectors.findings_of(case)
         .filter(result=FindingResult.PROBLEM, position=position)
@@ -35,6 +35,7 @@ def _problem(request: HttpRequest, pk: int, position: int) -> tuple[InspectionCa
 
 
 @login_required
+@requires("case.decide", InspectionCase)
 @require_GET
 def case_violations(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     case, _finding = _problem(request, pk, position)
@@ -54,6 +55,7 @@ def case_violations(request: HttpRequest, pk: int, position: int) -> HttpRespons
 
 
 @login_required
+@requires("case.decide", InspectionCase)
 @require_GET
 def case_violation_pick(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     case, finding = _problem(request, pk, position)

@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 
 from zhifa.core import uploads
@@ -249,9 +250,19 @@ class OralNoticeForm(TextForm):
         told_by.queryset = Officer.objects.filter(
             pk__in=case.assignments.values("officer_id")
         ).order_by("name")
-        head.queryset = User.objects.filter(
-            role=Role.APPROVER, organisation_id=case.organisation_id, is_active=True
-        ).order_by("username")
+        # 执法机关负责人 of the agency, by the account's own role or a further role granted there.
+        head.queryset = (
+            User.objects.filter(is_active=True)
+            .filter(
+                Q(role=Role.APPROVER, organisation_id=case.organisation_id)
+                | Q(
+                    role_grants__role=Role.APPROVER,
+                    role_grants__organisation_id=case.organisation_id,
+                )
+            )
+            .distinct()
+            .order_by("username")
+        )
 
 
 class SocialSupervisorForm(TextForm):

@@ -16,10 +16,10 @@ from django.db import models
 from django.utils import timezone
 
 from zhifa.core import timefmt
-from zhifa.core.access import RestrictedManager
+from zhifa.core.access import RestrictedManager, RestrictedQuerySet
 from zhifa.documents.models import Document
 from zhifa.draws.models import DrawResult
-from zhifa.org.models import Officer, Organisation, Region
+from zhifa.org.models import Officer, Organisation, Region, Role
 from zhifa.plans.models import InspectionItem, PlanTask
 from zhifa.registry.models import Enterprise
 
@@ -143,6 +143,28 @@ class JointVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.enterprise.name}（牵头：{self.lead.name}）"
+
+
+# An enterprise learns of an inspection when it is notified or when officers arrive: before
+# that, a covert or "四不两直" check (and its 扫码 code) must stay unknown to it.
+DISCLOSED_TO_ENTERPRISE = models.Q(notified_at__isnull=False) | models.Q(started_at__isnull=False)
+
+
+class CaseQuerySet(RestrictedQuerySet):
+    def restrict(self, user: Any, action: str = "view") -> RestrictedQuerySet:
+        """The cases ``user`` may see: the scoping helper's answer, narrowed for an enterprise
+        to those disclosed to it; a social supervisor also sees the cases he accompanies."""
+        qs = super().restrict(user, action)
+        if user is None or not user.is_authenticated or not user.is_active or user.is_admin:
+            return qs
+        if user.is_enterprise_user:
+            qs = qs.filter(DISCLOSED_TO_ENTERPRISE)
+        if user.has_role(Role.SOCIAL_SUPERVISOR):
+            qs = qs | self.filter(social_supervisor=user)
+        return qs
+
+
+CaseManager = models.Manager.from_queryset(CaseQuerySet)
 
 
 class InspectionCase(models.Model):
@@ -281,7 +303,8 @@ class InspectionCase(models.Model):
     rated_at = models.DateTimeField("评价时间", null=True, blank=True)
     cancel_reason = models.CharField("撤销理由", max_length=255, blank=True)
 
-    objects = RestrictedManager()
+    objects = CaseManager()
+    access_not_found = "没有找到该检查案件，或您无权查看。"
     scope_org_path = "organisation"
     scope_region_path = "region"
     scope_enterprise_path = "enterprise"
@@ -540,6 +563,7 @@ class FindingEvidence(models.Model):
     uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
 
     objects = RestrictedManager()
+    access_not_found = "没有找到该证据文件，或您无权查看。"
     scope_org_path = "finding__case__organisation"
     scope_region_path = "finding__case__region"
 
@@ -611,6 +635,7 @@ class Objection(models.Model):
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
 
     objects = RestrictedManager()
+    access_not_found = "没有找到该异议，或您无权查看。"
     scope_org_path = "case__organisation"
     scope_region_path = "case__region"
     scope_enterprise_path = "case__enterprise"
@@ -679,6 +704,7 @@ class GuidanceBooking(models.Model):
     done_at = models.DateTimeField("指导时间", null=True, blank=True)
 
     objects = RestrictedManager()
+    access_not_found = "没有找到该指导预约，或您无权查看。"
     scope_org_path = "case__organisation"
     scope_enterprise_path = "case__enterprise"
 

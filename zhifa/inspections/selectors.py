@@ -13,6 +13,7 @@ from django.utils import timezone
 from zhifa.audit.display import actor_name
 from zhifa.audit.models import AuditRecord
 from zhifa.documents.models import Delivery, DeliveryMethod, Document
+from zhifa.inspections import rules
 from zhifa.inspections.models import (
     CaseDocument,
     CaseFinding,
@@ -31,27 +32,14 @@ from zhifa.org.scoping import visible_to
 CASE_RELATED = ("organisation", "enterprise", "region", "requested_by", "approved_by")
 
 
-# An enterprise learns of an inspection when it is notified or when officers arrive: before
-# that, a covert or "四不两直" check (and its 扫码 code) must stay unknown to it.
-DISCLOSED_TO_ENTERPRISE = Q(notified_at__isnull=False) | Q(started_at__isnull=False)
-
-
 def cases_for(user: Any) -> QuerySet[InspectionCase]:
-    """The cases ``user`` may see: the scoping helper's answer, narrowed for an enterprise to
-    those disclosed to it; for a social supervisor the cases he was assigned to accompany."""
-    qs: QuerySet[InspectionCase] = InspectionCase.objects.select_related(*CASE_RELATED)
-    active = user is not None and user.is_authenticated and user.is_active
-    if active and user.role == Role.SOCIAL_SUPERVISOR:
-        return qs.filter(social_supervisor=user)
-    qs = visible_to(user, qs)
-    if active and user.role == Role.ENTERPRISE:
-        qs = qs.filter(DISCLOSED_TO_ENTERPRISE)
-    return qs
+    """The cases ``user`` may see (``InspectionCase.objects.restrict``): for an enterprise only
+    those disclosed to it, for a social supervisor the cases he was assigned to accompany."""
+    return InspectionCase.objects.select_related(*CASE_RELATED).restrict(user)  # type: ignore[return-value]
 
 
-# Readers outside the agencies: they get their own cut of a case (``external_reason``, the
-# API's external output, their own pages), never the agency's internal record.
-EXTERNAL_ROLES = frozenset({Role.ENTERPRISE, Role.SOCIAL_SUPERVISOR})
+# Readers outside the agencies (``rules.is_external``) get their own cut of a case
+# (``external_reason``, the API's external output, their own pages), never the agency's record.
 
 # What an external reader is told of why a case was opened. The agency's own 检查事由 may name a
 # complainant (a 举报 case), so it never leaves the agency and its supervising bureau.
@@ -64,16 +52,6 @@ EXTERNAL_REASONS = {
     InspectionKind.UNANNOUNCED: "依法实施的“四不两直”检查",
     InspectionKind.SAFETY: "直接涉及人民群众生命财产安全的检查",
 }
-
-
-def is_external(user: Any) -> bool:
-    """True for an enterprise user or a social supervisor (never for an administrator)."""
-    return (
-        user is not None
-        and user.is_authenticated
-        and not user.is_admin
-        and user.role in EXTERNAL_ROLES
-    )
 
 
 def external_reason(case: InspectionCase) -> str:
@@ -89,11 +67,11 @@ def get_case_or_404(user: Any, pk: int) -> InspectionCase:
 
 def evidence_for(user: Any, pk: int) -> FindingEvidence:
     """An evidence file of a case ``user`` may see, else 404 (never 403)."""
-    if is_external(user):
-        # Evidence is the agency's file; the enterprise's page and the external output list none.
-        raise Http404("没有找到该证据文件，或您无权查看。")
+    # Evidence is the agency's file: its rows are the agency's and its supervisors' only, so the
+    # enterprise's page and the external output list none.
     evidence = (
-        FindingEvidence.objects.select_related("finding")
+        FindingEvidence.objects.restrict(user)
+        .select_related("finding")
         .filter(pk=pk, finding__case__in=cases_for(user))
         .first()
     )
@@ -147,9 +125,12 @@ def inbox(user: Any, today: dt.date | None = None) -> list[InboxSection]:
     today = today or timezone.localdate()
     mine = cases_for(user)
     sections: list[InboxSection] = []
-    role = getattr(user, "role", None)
-    if role in (Role.INSPECTOR, Role.APPROVER) or getattr(user, "is_admin", False):
-        if role == Role.APPROVER or getattr(user, "is_admin", False):
+    # A user holding several roles gets the sections of each.
+    if not (user is not None and user.is_authenticated):
+        return []
+    admin = bool(user.is_admin)
+    if admin or user.has_role(Role.INSPECTOR, Role.APPROVER):
+        if admin or user.has_role(Role.APPROVER):
             sections.append(
                 _section(
                     "approve",
@@ -220,7 +201,7 @@ def inbox(user: Any, today: dt.date | None = None) -> list[InboxSection]:
                 mine.filter(decided_at__isnull=False, published_at__isnull=True),
             ),
         ]
-    elif role == Role.ENTERPRISE:
+    if not admin and user.has_role(Role.ENTERPRISE):
         unconfirmed = Delivery.objects.filter(
             document_id=OuterRef("notice_id"),
             method=DeliveryMethod.PORTAL,
@@ -252,7 +233,7 @@ def inbox(user: Any, today: dt.date | None = None) -> list[InboxSection]:
                 mine.filter(decided_at__isnull=False, rated_at__isnull=True),
             ),
         ]
-    elif role == Role.SUPERVISOR:
+    if not admin and user.has_role(Role.SUPERVISOR):
         sections += [
             _section(
                 "makeup_overdue",
@@ -282,7 +263,7 @@ def inbox(user: Any, today: dt.date | None = None) -> list[InboxSection]:
                 mine.filter(findings__deviation_reason__gt="").distinct(),
             ),
         ]
-    elif role == Role.SOCIAL_SUPERVISOR:
+    if not admin and user.has_role(Role.SOCIAL_SUPERVISOR):
         sections.append(
             _section(
                 "accompany",
@@ -339,7 +320,11 @@ def timeline(case: InspectionCase, user: User | None = None) -> list[TimelineEnt
     )
     links = CaseDocument.objects.filter(case=case).select_related("document__number")
     if user is not None:
-        steps = None if user.is_admin else EXTERNAL_STEPS.get(user.role)
+        steps: frozenset[str] | None = None
+        if rules.is_external(user):
+            steps = frozenset().union(
+                *(EXTERNAL_STEPS[role] for role in user.roles if role in EXTERNAL_STEPS)
+            )
         if steps is not None:
             records = records.filter(action__in=steps)
         links = links.filter(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from ninja import Router, Status
 from ninja.errors import HttpError
 
+from zhifa.core import access
 from zhifa.documents.models import Document, DocumentStatus
 from zhifa.inspections import selectors, services
 from zhifa.inspections.api.schemas import CaseView, FieldErrors, Message
@@ -25,9 +26,8 @@ from zhifa.inspections.models import (
     ObjectionStatus,
     OralNotice,
 )
-from zhifa.org.models import Organisation, Role, User
+from zhifa.org.models import Organisation, User
 from zhifa.org.scoping import visible_to
-from zhifa.plans import rules
 from zhifa.workdays.selectors import YearNotLoaded
 
 # A step the service refuses; 422 stays what django-ninja answers for a malformed request.
@@ -182,7 +182,7 @@ def _external_payload(case: InspectionCase, user: User) -> dict[str, Any]:
         .filter(document__in=visible_to(user, Document.objects.all()))
         .select_related("document__kind", "document__number")
     )
-    own = user.role == Role.ENTERPRISE
+    own = access.can(user, "case.respond", case)
     decided = case.decided_at is not None
     return {
         **_case_fields(case),
@@ -275,7 +275,7 @@ def _case_officers(case: InspectionCase, *, located: bool = False) -> list[dict[
 def _case_payload(case: InspectionCase, user: User) -> dict[str, Any]:
     """The case as ``user`` may read it: the full record for the agencies and supervising
     bureaus, the external cut for the enterprise and a social supervisor."""
-    if selectors.is_external(user):
+    if not access.can(user, "case.view_internal", case):
         return _external_payload(case, user)
     links = (
         CaseDocument.objects.filter(case=case)
@@ -362,39 +362,33 @@ def _case_payload(case: InspectionCase, user: User) -> dict[str, Any]:
 
 
 def _acting_organisation(
-    user: User, requested: int | None, errors: dict[str, list[str]]
+    user: User, requested: int | None, errors: dict[str, list[str]], *, action: str
 ) -> Organisation | None:
-    """The organisation a new case or slot belongs to: the user's own, or for an administrator
-    the one he names. Raises PermissionDenied for a user who may not write at all."""
-    if not rules.can_write(user):
-        raise PermissionDenied(services.WRITE_DENIED)
-    if user.is_admin:
-        if requested is None:
-            errors["organisation"] = ["系统管理员办理时请填写执法机关编号（organisation）。"]
-            return None
+    """The organisation a new case or slot belongs to: the one named, else the user's own (an
+    administrator has none and names one). Raises PermissionDenied unless ``action`` (a
+    capability taking the organisation) allows it."""
+    access.require(user, action)
+    if requested is None:
+        if user.organisation is None:
+            if user.is_admin:
+                errors["organisation"] = ["系统管理员办理时请填写执法机关编号（organisation）。"]
+                return None
+            raise PermissionDenied(services.WRITE_DENIED)
+        organisation: Organisation | None = user.organisation
+    else:
         organisation = Organisation.objects.filter(pk=requested).first()
         if organisation is None:
-            errors["organisation"] = [f"没有编号为 {requested} 的执法机关。"]
-        return organisation
-    if user.organisation is None:
-        raise PermissionDenied(services.WRITE_DENIED)
-    if requested is not None and requested != user.organisation_id:
-        raise PermissionDenied(services.OTHER_ORG)
-    return user.organisation
+            if user.is_admin:
+                errors["organisation"] = [f"没有编号为 {requested} 的执法机关。"]
+                return None
+            # Whether another organisation exists is not the caller's to learn.
+            raise PermissionDenied(services.OTHER_ORG)
+    access.require(user, action, organisation)
+    return organisation
 
 
 def _lookup_refused(errors: Mapping[str, list[str]]) -> Status[Any]:
     return _refused(ValidationError({k: list(v) for k, v in errors.items()}))
-
-
-def _not_a_writer(user: User, case: InspectionCase) -> Status[Any] | None:
-    """403 before looking anything up for a step only the agency may take, so that a user who
-    may not take it learns nothing from the lookup; the service applies the same rules."""
-    if not rules.can_write(user):
-        return Status(403, {"detail": services.WRITE_DENIED})
-    if not rules.owns(user, case.organisation_id):
-        return Status(403, {"detail": services.OTHER_ORG})
-    return None
 
 
 _STEP_RESPONSES: dict[int, Any] = {

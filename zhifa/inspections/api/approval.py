@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Status
 
 from zhifa.core import params
+from zhifa.core.access import requires
 from zhifa.inspections import services
 from zhifa.inspections.api._common import (
     _STEP_RESPONSES,
@@ -47,6 +48,7 @@ def _listed_cases(user: User, ids: list[int]) -> list[InspectionCase] | Status[A
 
 
 @router.post("/cases/{case_id}/submit", response=_STEP_RESPONSES, summary="提请审批")
+@requires("case.edit", InspectionCase, kwarg="case_id")
 def submit_case(request: HttpRequest, case_id: int) -> Status[Any]:
     return _step(request, case_id, lambda c, u: services.submit_case(c, actor=u))
 
@@ -56,6 +58,7 @@ def submit_case(request: HttpRequest, case_id: int) -> Status[Any]:
     response=_STEP_RESPONSES,
     summary="批准检查（执法机关负责人，且不是申请人）；免于预告的类型同时批准免于预告理由",
 )
+@requires("case.approve", InspectionCase, kwarg="case_id")
 def approve_case(request: HttpRequest, case_id: int, payload: OpinionIn) -> Status[Any]:
     return _step(
         request, case_id, lambda c, u: services.approve_case(c, actor=u, opinion=payload.opinion)
@@ -63,6 +66,7 @@ def approve_case(request: HttpRequest, case_id: int, payload: OpinionIn) -> Stat
 
 
 @router.post("/cases/{case_id}/reject", response=_STEP_RESPONSES, summary="不予批准（须写明理由）")
+@requires("case.reject", InspectionCase, kwarg="case_id")
 def reject_case(request: HttpRequest, case_id: int, payload: ReasonIn) -> Status[Any]:
     return _step(
         request, case_id, lambda c, u: services.reject_case(c, actor=u, reason=payload.reason)
@@ -72,11 +76,13 @@ def reject_case(request: HttpRequest, case_id: int, payload: ReasonIn) -> Status
 @router.post(
     "/cases/{case_id}/revise", response=_STEP_RESPONSES, summary="未获批准的案件退回草稿修改"
 )
+@requires("case.edit", InspectionCase, kwarg="case_id")
 def revise_case(request: HttpRequest, case_id: int) -> Status[Any]:
     return _step(request, case_id, lambda c, u: services.revise_case(c, actor=u))
 
 
 @router.post("/cases/{case_id}/cancel", response=_STEP_RESPONSES, summary="撤销案件")
+@requires("case.edit", InspectionCase, kwarg="case_id")
 def cancel_case(request: HttpRequest, case_id: int, payload: ReasonIn) -> Status[Any]:
     return _step(
         request, case_id, lambda c, u: services.cancel_case(c, actor=u, reason=payload.reason)
@@ -88,6 +94,7 @@ def cancel_case(request: HttpRequest, case_id: int, payload: ReasonIn) -> Status
     response={201: BatchOut, 403: Message, 404: Message, 400: FieldErrors},
     summary="批量审批（全部批准或全部不批准），附批量审批清单",
 )
+@requires("case.approve_batch")
 def approve_batch(request: HttpRequest, payload: BatchIn) -> Status[Any]:
     user = _user(request)
     listed = _listed_cases(user, params.ids(payload.cases, name="cases"))
@@ -120,6 +127,7 @@ def approve_batch(request: HttpRequest, payload: BatchIn) -> Status[Any]:
     response={201: NoticeBatchOut, 403: Message, 404: Message, 400: FieldErrors},
     summary="批量发出预告通知书（后台签发，逐件核对是否逾期）",
 )
+@requires("case.edit")
 def issue_notices_in_batch(request: HttpRequest, payload: NoticeBatchIn) -> Status[Any]:
     user = _user(request)
     listed = _listed_cases(user, params.ids(payload.cases, name="cases"))
@@ -139,5 +147,6 @@ def issue_notices_in_batch(request: HttpRequest, payload: NoticeBatchIn) -> Stat
     response=_STEP_RESPONSES,
     summary="生成行政检查审批表（单独审批的案件）",
 )
+@requires("case.edit", InspectionCase, kwarg="case_id")
 def issue_approval_form(request: HttpRequest, case_id: int) -> Status[Any]:
     return _step(request, case_id, lambda c, u: services.issue_approval_form(c, actor=u))

@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from zhifa.core import params
+from zhifa.core.access import requires
 from zhifa.core.viewhelpers import stored_file
 from zhifa.draws.models import DrawResult
 from zhifa.inspections import selectors, services
@@ -22,7 +23,6 @@ from zhifa.inspections.api._common import (
     _case_payload,
     _cases,
     _lookup_refused,
-    _not_a_writer,
     _run,
     _step,
     _user,
@@ -39,7 +39,7 @@ from zhifa.inspections.api.schemas import (
     Message,
     TimelineEntryOut,
 )
-from zhifa.inspections.models import CaseStatus, InspectionCase, InspectionKind
+from zhifa.inspections.models import CaseStatus, FindingEvidence, InspectionCase, InspectionKind
 from zhifa.org.models import Officer, Organisation
 from zhifa.org.scoping import visible_to
 from zhifa.plans.models import InspectionItem
@@ -83,6 +83,7 @@ def _officers(
 
 @router.get("/cases", response=list[CaseOut], summary="检查案件列表")
 @paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
+@requires("case.list")
 def list_cases(
     request: HttpRequest,
     q: str = Query("", description="按案件编号、企业名称、统一社会信用代码或检查名称查找"),
@@ -114,6 +115,7 @@ def list_cases(
     "得到对外内容（audience=external），不含检查事由原文、免于预告理由、审批、决定前的检查记录、"
     "裁量建议与未采纳理由、口头通知记录和处理说明。",
 )
+@requires("case.view", InspectionCase, kwarg="case_id")
 def get_case(request: HttpRequest, case_id: int) -> Status[Any]:
     user = _user(request)
     return Status(200, _case_payload(_case(user, case_id), user))
@@ -124,6 +126,7 @@ def get_case(request: HttpRequest, case_id: int) -> Status[Any]:
     response={200: list[TimelineEntryOut], 404: Message},
     summary="案件全过程记录（时间线）",
 )
+@requires("case.view", InspectionCase, kwarg="case_id")
 def get_timeline(request: HttpRequest, case_id: int) -> Status[Any]:
     user = _user(request)
     return Status(200, selectors.timeline(_case(user, case_id), user))
@@ -134,12 +137,14 @@ def get_timeline(request: HttpRequest, case_id: int) -> Status[Any]:
     response={404: Message},
     summary="下载证据文件（其 SM3 见案件详情 findings[].evidence[].sm3）",
 )
+@requires("evidence.view", FindingEvidence, kwarg="evidence_id")
 def download_evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
     evidence = selectors.evidence_for(_user(request), evidence_id)
     return stored_file(str(evidence.file.name), selectors.evidence_filename(evidence))
 
 
 @router.get("/inbox", response=list[InboxSectionOut], summary="待办：按角色列出等待我办理的案件")
+@requires("signed_in")
 def get_inbox(request: HttpRequest) -> list[selectors.InboxSection]:
     return selectors.inbox(_user(request))
 
@@ -152,11 +157,14 @@ def get_inbox(request: HttpRequest) -> list[selectors.InboxSection]:
     response={201: CaseDetailOut, 403: Message, 400: FieldErrors},
     summary="新建检查案件（草稿）",
 )
+@requires("case.create")
 def create_case(request: HttpRequest, payload: CaseIn) -> Status[Any]:
     user = _user(request)
     errors: dict[str, list[str]] = {}
     try:
-        organisation = _acting_organisation(user, payload.organisation, errors)
+        organisation = _acting_organisation(
+            user, payload.organisation, errors, action="case.create"
+        )
     except PermissionDenied as error:
         return Status(403, {"detail": str(error)})
     uscc = payload.enterprise.strip().upper()
@@ -211,12 +219,10 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Status[Any]:
     response={200: CaseDetailOut, 403: Message, 404: Message, 400: FieldErrors},
     summary="修改检查内容（已批准的案件修改对象、事项、人员或时间后退回重新审批）",
 )
+@requires("case.edit", InspectionCase, kwarg="case_id")
 def update_case(request: HttpRequest, case_id: int, payload: CaseChangeIn) -> Status[Any]:
     user = _user(request)
     case = _case(user, case_id)
-    denied = _not_a_writer(user, case)
-    if denied is not None:
-        return denied
     errors: dict[str, list[str]] = {}
     changes = payload.model_dump(exclude_unset=True)
     items = _items(case.organisation, payload.items, errors) if payload.items is not None else None

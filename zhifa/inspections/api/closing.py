@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Status
 from ninja.errors import HttpError
 
+from zhifa.core.access import requires
 from zhifa.inspections import services
 from zhifa.inspections.api._common import (
     _STEP_RESPONSES,
@@ -28,7 +29,7 @@ from zhifa.inspections.api.schemas import (
     RateIn,
     RecheckIn,
 )
-from zhifa.inspections.models import Objection
+from zhifa.inspections.models import InspectionCase, Objection
 from zhifa.org.scoping import visible_to
 
 
@@ -37,6 +38,7 @@ from zhifa.org.scoping import visible_to
     response=_STEP_RESPONSES,
     summary="复查整改情况，出具复查意见书",
 )
+@requires("case.recheck", InspectionCase, kwarg="case_id")
 def record_recheck(request: HttpRequest, case_id: int, payload: RecheckIn) -> Status[Any]:
     return _step(
         request,
@@ -53,6 +55,7 @@ def record_recheck(request: HttpRequest, case_id: int, payload: RecheckIn) -> St
 
 
 @router.post("/cases/{case_id}/publish", response=_STEP_RESPONSES, summary="公示检查结果")
+@requires("case.edit", InspectionCase, kwarg="case_id")
 def publish_result(request: HttpRequest, case_id: int, payload: PublishIn) -> Status[Any]:
     return _step(
         request,
@@ -66,6 +69,7 @@ def publish_result(request: HttpRequest, case_id: int, payload: PublishIn) -> St
     response=_STEP_RESPONSES,
     summary="企业评价本次检查（1–5 星，一次）",
 )
+@requires("case.respond", InspectionCase, kwarg="case_id")
 def rate_case(request: HttpRequest, case_id: int, payload: RateIn) -> Status[Any]:
     return _step(
         request,
@@ -79,6 +83,7 @@ def rate_case(request: HttpRequest, case_id: int, payload: RateIn) -> Status[Any
     response={201: ObjectionOut, 403: Message, 404: Message, 400: FieldErrors},
     summary="企业对检查提出异议（转执法监督机关）",
 )
+@requires("case.respond", InspectionCase, kwarg="case_id")
 def object_to_case(request: HttpRequest, case_id: int, payload: ObjectionIn) -> Status[Any]:
     user = _user(request)
     case = _case(user, case_id)
@@ -93,6 +98,7 @@ def object_to_case(request: HttpRequest, case_id: int, payload: ObjectionIn) -> 
     response={200: ObjectionOut, 403: Message, 404: Message, 400: FieldErrors},
     summary="执法监督机关答复企业异议",
 )
+@requires("objection.answer", Objection, kwarg="objection_id")
 def answer_objection(request: HttpRequest, objection_id: int, payload: AnswerIn) -> Status[Any]:
     user = _user(request)
     objection = (

@@ -7,9 +7,11 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Status
 
+from zhifa.core.access import requires
 from zhifa.inspections import services
 from zhifa.inspections.api._common import _STEP_RESPONSES, _step, router
 from zhifa.inspections.api.schemas import DecideIn
+from zhifa.inspections.models import InspectionCase
 
 # --- Decision ---------------------------------------------------------------------------------
 
@@ -21,6 +23,7 @@ from zhifa.inspections.api.schemas import DecideIn
     description="decisions 以检查记录的序号为键，对每个发现问题的项作出决定；"
     "错误按 decisions.<序号> 列出。",
 )
+@requires("case.decide", InspectionCase, kwarg="case_id")
 def decide_case(request: HttpRequest, case_id: int, payload: DecideIn) -> Status[Any]:
     decisions = {
         position: {

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Status
 from ninja.errors import HttpError
 
+from zhifa.core.access import requires
 from zhifa.inspections import selectors, services
 from zhifa.inspections.api._common import (
     _acting_organisation,
@@ -29,7 +30,7 @@ from zhifa.inspections.api.schemas import (
     SlotIn,
     SlotOut,
 )
-from zhifa.inspections.models import GuidanceBooking, GuidanceSlot
+from zhifa.inspections.models import GuidanceBooking, GuidanceSlot, InspectionCase
 from zhifa.org.models import Officer, User
 from zhifa.org.scoping import visible_to
 
@@ -41,6 +42,7 @@ from zhifa.org.scoping import visible_to
     response={200: list[SlotOut], 404: Message},
     summary="某一案件的企业在检查前仍可预约的指导时段",
 )
+@requires("case.view", InspectionCase, kwarg="case")
 def list_open_slots(request: HttpRequest, case: int = Query(description="案件编号")) -> Status[Any]:
     return Status(200, list(selectors.open_slots(_case(_user(request), case))))
 
@@ -50,11 +52,14 @@ def list_open_slots(request: HttpRequest, case: int = Query(description="案件�
     response={201: SlotOut, 403: Message, 400: FieldErrors},
     summary="发布指导时段（执法机关）",
 )
+@requires("slot.publish")
 def publish_slot(request: HttpRequest, payload: SlotIn) -> Status[Any]:
     user = _user(request)
     errors: dict[str, list[str]] = {}
     try:
-        organisation = _acting_organisation(user, payload.organisation, errors)
+        organisation = _acting_organisation(
+            user, payload.organisation, errors, action="slot.publish"
+        )
     except PermissionDenied as error:
         return Status(403, {"detail": str(error)})
     if organisation is None:
@@ -88,6 +93,7 @@ def _bookings() -> QuerySet[GuidanceBooking]:
     response={201: BookingOut, 403: Message, 404: Message, 400: FieldErrors},
     summary="企业预约指导时段（收到预告通知书后、检查日前）",
 )
+@requires("case.respond", InspectionCase, kwarg="case_id")
 def book_guidance(request: HttpRequest, case_id: int, payload: BookingIn) -> Status[Any]:
     user = _user(request)
     case = _case(user, case_id)
@@ -113,6 +119,7 @@ def _booking(user: User, booking_id: int) -> GuidanceBooking:
     response={200: BookingOut, 403: Message, 404: Message, 400: FieldErrors},
     summary="企业取消指导预约",
 )
+@requires("case.respond", GuidanceBooking, kwarg="booking_id")
 def cancel_booking(request: HttpRequest, booking_id: int) -> Status[Any]:
     user = _user(request)
     booking = _booking(user, booking_id)
@@ -127,6 +134,7 @@ def cancel_booking(request: HttpRequest, booking_id: int) -> Status[Any]:
     response={200: BookingOut, 403: Message, 404: Message, 400: FieldErrors},
     summary="记录指导情况（执法机关）",
 )
+@requires("booking.record", GuidanceBooking, kwarg="booking_id")
 def record_guidance(request: HttpRequest, booking_id: int, payload: GuidanceNoteIn) -> Status[Any]:
     user = _user(request)
     booking = _booking(user, booking_id)

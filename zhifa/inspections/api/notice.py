@@ -7,18 +7,19 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Status
 
+from zhifa.core.access import requires
 from zhifa.inspections import services
 from zhifa.inspections.api._common import (
     _STEP_RESPONSES,
     _aware,
     _case,
     _lookup_refused,
-    _not_a_writer,
     _step,
     _user,
     router,
 )
 from zhifa.inspections.api.schemas import OpinionIn, OralNoticeIn
+from zhifa.inspections.models import InspectionCase
 from zhifa.org.models import Officer, User
 
 # --- Notice -----------------------------------------------------------------------------------
@@ -29,6 +30,7 @@ from zhifa.org.models import Officer, User
     response=_STEP_RESPONSES,
     summary="发出预告通知书并送达企业端（逾期的拒绝，并给出今天预告时最早的合法检查日期）",
 )
+@requires("case.edit", InspectionCase, kwarg="case_id")
 def issue_notice(request: HttpRequest, case_id: int) -> Status[Any]:
     return _step(request, case_id, lambda c, u: services.issue_notice(c, actor=u))
 
@@ -38,6 +40,7 @@ def issue_notice(request: HttpRequest, case_id: int) -> Status[Any]:
     response=_STEP_RESPONSES,
     summary="企业签收预告通知书（被检查企业的用户）",
 )
+@requires("case.respond", InspectionCase, kwarg="case_id")
 def confirm_notice(request: HttpRequest, case_id: int) -> Status[Any]:
     return _step(request, case_id, lambda c, u: services.confirm_notice(c, actor=u))
 
@@ -47,12 +50,10 @@ def confirm_notice(request: HttpRequest, case_id: int) -> Status[Any]:
     response=_STEP_RESPONSES,
     summary="紧急现场检查：记录口头通知并报告执法机关负责人，进入现场",
 )
+@requires("case.edit", InspectionCase, kwarg="case_id")
 def record_oral_notice(request: HttpRequest, case_id: int, payload: OralNoticeIn) -> Status[Any]:
     user = _user(request)
     case = _case(user, case_id)
-    denied = _not_a_writer(user, case)
-    if denied is not None:
-        return denied
     errors: dict[str, list[str]] = {}
     told_by = Officer.objects.filter(
         organisation_id=case.organisation_id, cert_no=payload.told_by.strip()
@@ -89,6 +90,7 @@ def record_oral_notice(request: HttpRequest, case_id: int, payload: OralNoticeIn
     response=_STEP_RESPONSES,
     summary="紧急检查补办审批手续（执法机关负责人），出具口头通知记录",
 )
+@requires("case.makeup", InspectionCase, kwarg="case_id")
 def complete_makeup(request: HttpRequest, case_id: int, payload: OpinionIn) -> Status[Any]:
     return _step(
         request,

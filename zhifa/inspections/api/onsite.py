@@ -8,17 +8,18 @@ from django.http import HttpRequest
 from ninja import File, Form, Status
 from ninja.files import UploadedFile
 
+from zhifa.core.access import requires
 from zhifa.inspections import services
 from zhifa.inspections.api._common import (
     _STEP_RESPONSES,
     _case,
     _lookup_refused,
-    _not_a_writer,
     _step,
     _user,
     router,
 )
 from zhifa.inspections.api.schemas import CheckInIn, FindingIn, FinishIn, SocialSupervisorIn
+from zhifa.inspections.models import InspectionCase
 from zhifa.org.models import Role, User
 
 # --- On site ----------------------------------------------------------------------------------
@@ -31,6 +32,7 @@ from zhifa.org.models import Role, User
     description="只能用被检查企业出示的签到码，只能在批准（预告）的检查日期签到（或其后 "
     "ZHIFA_CHECKIN_WINDOW_DAYS 天内），提前或逾期一律拒绝；记录签到时间和手机提供的位置。",
 )
+@requires("case.checkin", InspectionCase, kwarg="case_id")
 def check_in(request: HttpRequest, case_id: int, payload: CheckInIn) -> Status[Any]:
     return _step(
         request,
@@ -49,13 +51,10 @@ def check_in(request: HttpRequest, case_id: int, payload: CheckInIn) -> Status[A
     response=_STEP_RESPONSES,
     summary="安排（或取消）伴随检查的社会监督员",
 )
+@requires("case.edit", InspectionCase, kwarg="case_id")
 def assign_social_supervisor(
     request: HttpRequest, case_id: int, payload: SocialSupervisorIn
 ) -> Status[Any]:
-    user = _user(request)
-    denied = _not_a_writer(user, _case(user, case_id))
-    if denied is not None:
-        return denied
     supervisor = None
     if payload.social_supervisor:
         supervisor = User.objects.filter(
@@ -79,6 +78,7 @@ def assign_social_supervisor(
     description="同一检查事项再次提交时替换原记录；证据文件以 files 字段上传，可多个，"
     "每个文件记录 SM3。",
 )
+@requires("case.record_onsite", InspectionCase, kwarg="case_id")
 def record_finding(
     request: HttpRequest,
     case_id: int,
@@ -87,9 +87,6 @@ def record_finding(
 ) -> Status[Any]:
     user = _user(request)
     case = _case(user, case_id)
-    denied = _not_a_writer(user, case)
-    if denied is not None:
-        return denied
     item = None
     if payload.item.strip():
         item = case.items.filter(code=payload.item.strip()).first()
@@ -116,6 +113,7 @@ def record_finding(
     response=_STEP_RESPONSES,
     summary="结束现场检查，出具现场检查笔录（每项检查事项都须已记录）",
 )
+@requires("case.record_onsite", InspectionCase, kwarg="case_id")
 def finish_site_record(request: HttpRequest, case_id: int, payload: FinishIn) -> Status[Any]:
     return _step(
         request,

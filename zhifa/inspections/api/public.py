@@ -12,6 +12,7 @@ from ninja import Query, Status
 from ninja.pagination import paginate
 
 from zhifa.core import params
+from zhifa.core.access import requires
 from zhifa.documents.selectors import current_prohibitions
 from zhifa.inspections import selectors
 from zhifa.inspections.api._common import router
@@ -28,6 +29,7 @@ from zhifa.inspections.models import CaseStatus, InspectionCase
     summary="已公示的检查结果（无需登录）",
 )
 @paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
+@requires("public")
 def list_public_results(
     request: HttpRequest,
     q: str = Query("", description="按企业名称或执法机关名称查找"),
@@ -49,6 +51,7 @@ _UNVERIFIABLE = (CaseStatus.DRAFT, CaseStatus.SUBMITTED, CaseStatus.REJECTED)
     description="返回执法机关、检查对象、检查类型和日期、是否已批准、执法人员及其执法证今天是否"
     "有效、检查事项，以及“五个严禁”“八个不得”。草稿、待审批和未获批准的案件不公开。",
 )
+@requires("public")
 def verify_case(request: HttpRequest, verify_code: str) -> Status[Any]:
     code = verify_code.strip().upper()
     case = (

@@ -14,6 +14,7 @@ decision, closing, joint); every public name is re-exported here, so callers kee
 
 from __future__ import annotations
 
+from zhifa.inspections.rules import ANOTHER_APPROVER, APPROVAL_ACTIONS, CONTENT_ACTIONS
 from zhifa.inspections.services._common import (
     APPROVE_DENIED,
     MIN_OFFICERS,
@@ -24,9 +25,6 @@ from zhifa.inspections.services._common import (
     logger,
 )
 from zhifa.inspections.services.approval import (
-    ANOTHER_APPROVER,
-    APPROVAL_ACTIONS,
-    CONTENT_ACTIONS,
     approval_refusal,
     approve_batch,
     approve_case,

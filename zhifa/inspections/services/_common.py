@@ -1,4 +1,4 @@
-"""Helpers shared by every stage of a case: who may act, the locked state transition, clean text."""
+"""Helpers shared by every stage of a case: the locked state transition, the audited step, text."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from zhifa.audit.services import record_change, snapshot
 from zhifa.core import timefmt
 from zhifa.documents import services as documents
 from zhifa.documents.models import Document
+from zhifa.inspections import rules
 from zhifa.inspections.models import (
     TRANSITIONS,
     CaseDocument,
@@ -23,43 +24,19 @@ from zhifa.inspections.models import (
     CaseStatus,
     InspectionCase,
 )
-from zhifa.org.models import Officer, Role
-from zhifa.plans import rules
+from zhifa.org.models import Officer
 
 logger = logging.getLogger("zhifa.inspections.services")
 
 MIN_OFFICERS = 2
 PUBLISH_WITHIN_WORKING_DAYS = 20
-WRITE_DENIED = "检查案件只能由执法机关的执法人员或执法机关负责人办理。"
-APPROVE_DENIED = "检查只能由执法机关负责人审批。"
-OTHER_ORG = "该检查案件属于其他机关，您只能办理本机关的案件。"
+# The refusals of the capability table (zhifa.inspections.rules), kept here for their callers.
+WRITE_DENIED = rules.WRITE_DENIED
+APPROVE_DENIED = rules.APPROVE_DENIED
+OTHER_ORG = rules.OTHER_ORG
 
 
-# --- Permissions and state --------------------------------------------------------------------
-
-
-def _require_writer(actor: Any, organisation_id: int) -> None:
-    if not rules.can_write(actor):
-        raise PermissionDenied(WRITE_DENIED)
-    if not rules.owns(actor, organisation_id):
-        raise PermissionDenied(OTHER_ORG)
-
-
-def _require_approver(actor: Any, organisation_id: int) -> None:
-    if not rules.can_approve(actor):
-        raise PermissionDenied(APPROVE_DENIED)
-    if not rules.owns(actor, organisation_id):
-        raise PermissionDenied(OTHER_ORG)
-
-
-def _require_enterprise_user(actor: Any, case: InspectionCase) -> None:
-    if not (
-        actor is not None
-        and actor.is_authenticated
-        and actor.role == Role.ENTERPRISE
-        and actor.enterprise_id == case.enterprise_id
-    ):
-        raise PermissionDenied("只有被检查企业的用户可以办理此事项。")
+# --- State ------------------------------------------------------------------------------------
 
 
 def _sources_of(target: str) -> str:

@@ -5,23 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from zhifa.audit.models import AuditRecord
 from zhifa.audit.services import record_change, snapshot
+from zhifa.core import access
 from zhifa.documents import services as documents
 from zhifa.documents.models import Document
-from zhifa.inspections import paperwork
+from zhifa.inspections import paperwork, rules
 from zhifa.inspections.models import ApprovalBatch, CaseDocument, CaseStatus, InspectionCase
 from zhifa.inspections.services._common import (
     _issue,
     _link,
     _locked,
     _name,
-    _require_approver,
-    _require_writer,
     _step,
     _text,
     _transition,
@@ -29,57 +27,18 @@ from zhifa.inspections.services._common import (
 )
 from zhifa.inspections.services.cases import approved_content, officer_problems
 
-# Steps that write what an approval approves (the enterprise, items, officers, date, reasons).
-CONTENT_ACTIONS = (
-    "inspections.case.create",
-    "inspections.case.update",
-    "inspections.case.submit",
-    "inspections.case.join",
-)
-APPROVAL_ACTIONS = ("inspections.case.approve", "inspections.case.makeup")
-ANOTHER_APPROVER = "请由本机关另一名执法机关负责人审批。"
-
 
 def approval_refusal(case: InspectionCase, actor: Any) -> str | None:
-    """Why ``actor``, an approver of the case's agency, may still not approve it, or None.
-
-    Separation of duties: no one approves an inspection he takes part in (one of its officers),
-    nor content he wrote himself — he requested the case, or since its last approval he changed
-    its content or submitted it."""
-    if case.requested_by_id == actor.pk:
-        return f"案件 {case.reference} 由您提请，申请人不能审批自己提请的检查，{ANOTHER_APPROVER}"
-    mine = case.assignments.filter(officer__user_id=actor.pk).select_related("officer").first()
-    if mine is not None:
-        return (
-            f"您（{mine.officer.name}，执法证 {mine.officer.cert_no}）是案件 {case.reference} 的"
-            f"执法人员，参加检查的人员不能审批本次检查，{ANOTHER_APPROVER}"
-        )
-    records = AuditRecord.objects.for_object(case)
-    approved_at = (
-        records.filter(action__in=APPROVAL_ACTIONS)
-        .order_by("-seq")
-        .values_list("seq", flat=True)
-        .first()
-    )
-    edits = records.filter(actor_id=actor.pk, action__in=CONTENT_ACTIONS)
-    if approved_at is not None:
-        edits = edits.filter(seq__gt=approved_at)
-    edit = edits.order_by("-seq").first()
-    if edit is not None:
-        doing = "提请审批" if edit.action == "inspections.case.submit" else "修改了检查内容"
-        return (
-            f"案件 {case.reference} 由您{doing}，修改或提请检查内容的人不能审批该检查，"
-            f"{ANOTHER_APPROVER}"
-        )
-    return None
+    """Why ``actor``, an approver of the case's agency, may still not approve it, or None
+    (separation of duties, part of the ``case.approve`` capability)."""
+    return rules.separation_refusal(case, actor)
 
 
 def _approve_one(
     current: InspectionCase, *, actor: Any, opinion: str, batch: ApprovalBatch | None
 ) -> None:
-    refusal = approval_refusal(current, actor)
-    if refusal is not None:
-        raise PermissionDenied(refusal)
+    # Asked again of the locked case: the batch is checked case by case (separation of duties).
+    access.require(actor, "case.approve", current)
     _transition(current, CaseStatus.APPROVED, doing="审批")
     problems = officer_problems(
         [a.officer for a in current.assignments.select_related("officer")],
@@ -100,7 +59,7 @@ def _approve_one(
 def approve_case(case: InspectionCase, *, actor: Any, opinion: str = "") -> InspectionCase:
     """凡检查必审批: one matter, one approval. For a kind exempt from notice the approval also
     approves the recorded exemption reason."""
-    _require_approver(actor, case.organisation_id)
+    access.require(actor, "case.approve", case)
     opinion = _text(opinion, label="审批意见", limit=500) or "同意。"
     with _step(case, actor=actor, action="inspections.case.approve") as step:
         current = step.case
@@ -112,7 +71,7 @@ def approve_case(case: InspectionCase, *, actor: Any, opinion: str = "") -> Insp
 
 
 def reject_case(case: InspectionCase, *, actor: Any, reason: str) -> InspectionCase:
-    _require_approver(actor, case.organisation_id)
+    access.require(actor, "case.reject", case)
     reason = _text(reason, label="不予批准的理由", required=True, limit=500)
     with _step(case, actor=actor, action="inspections.case.reject") as step:
         current = step.case
@@ -133,7 +92,7 @@ def approve_batch(
     if len(organisation_ids) != 1:
         raise ValidationError({"cases": ["批量审批只能包含本机关的案件。"]})
     organisation = cases[0].organisation
-    _require_approver(actor, organisation.pk)
+    access.require(actor, "case.approve_batch", organisation)
     title = _text(title, label="批次名称", required=True, limit=200)
     opinion = _text(opinion, label="审批意见", limit=500) or "同意批量实施。"
     with transaction.atomic():
@@ -189,7 +148,7 @@ def approve_batch(
 
 def issue_approval_form(case: InspectionCase, *, actor: Any) -> Document:
     """The 行政检查审批表 of an approved case, for the file."""
-    _require_writer(actor, case.organisation_id)
+    access.require(actor, "case.edit", case)
     if case.approved_by is None or case.approval_batch_id is not None:
         raise ValidationError(f"案件 {case.reference} 尚未单独审批，没有审批表可生成。")
     context = paperwork.approval_form(case, approver_name=_name(case.approved_by))

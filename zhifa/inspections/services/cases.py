@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from zhifa.audit.services import record_change
+from zhifa.core import access
 from zhifa.documents import services as documents
 from zhifa.draws.models import DrawResult, DrawResultStatus, OfficerConflict
 from zhifa.inspections import paperwork
@@ -22,7 +23,6 @@ from zhifa.inspections.services._common import (
     MIN_OFFICERS,
     _locked,
     _refresh,
-    _require_writer,
     _set_officers,
     _step,
     _text,
@@ -179,7 +179,7 @@ def create_case(
     plan_task: PlanTask | None = None,
 ) -> InspectionCase:
     """A draft case; it needs an approval (or, in an emergency, an oral notice) to proceed."""
-    _require_writer(actor, organisation.pk)
+    access.require(actor, "case.create", organisation)
     exemption_reason = _clean_exemption(kind, exemption_reason)
     item_list = _clean_items(organisation, items)
     officer_list = list(dict.fromkeys(officers))
@@ -249,7 +249,7 @@ def update_case(
 ) -> InspectionCase:
     """Change a case before it is inspected. An approved case whose items, officers or date
     change goes back for approval, and a notice already issued for the old content is void."""
-    _require_writer(actor, case.organisation_id)
+    access.require(actor, "case.edit", case)
     editable = (CaseStatus.DRAFT, CaseStatus.REJECTED, CaseStatus.APPROVED, CaseStatus.NOTIFIED)
     if case.status not in editable:
         raise ValidationError(
@@ -319,7 +319,7 @@ def update_case(
 
 
 def submit_case(case: InspectionCase, *, actor: Any) -> InspectionCase:
-    _require_writer(actor, case.organisation_id)
+    access.require(actor, "case.edit", case)
     with _step(case, actor=actor, action="inspections.case.submit") as step:
         current = step.case
         _transition(current, CaseStatus.SUBMITTED, doing="提请审批")
@@ -330,7 +330,7 @@ def submit_case(case: InspectionCase, *, actor: Any) -> InspectionCase:
 
 def revise_case(case: InspectionCase, *, actor: Any) -> InspectionCase:
     """A case not approved goes back to draft so that the requester can amend it."""
-    _require_writer(actor, case.organisation_id)
+    access.require(actor, "case.edit", case)
     with _step(case, actor=actor, action="inspections.case.revise") as step:
         current = step.case
         _transition(current, CaseStatus.DRAFT, doing="退回修改")
@@ -349,7 +349,7 @@ def _new_checkin_code() -> str:
 
 
 def cancel_case(case: InspectionCase, *, actor: Any, reason: str) -> InspectionCase:
-    _require_writer(actor, case.organisation_id)
+    access.require(actor, "case.edit", case)
     reason = _text(reason, label="撤销理由", required=True, limit=255)
     with _step(case, actor=actor, action="inspections.case.cancel") as step:
         current = step.case

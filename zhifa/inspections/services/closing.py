@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from zhifa.audit.services import record_change, snapshot
-from zhifa.core import timefmt
+from zhifa.core import access, timefmt
 from zhifa.inspections import paperwork
 from zhifa.inspections.models import (
     CaseOutcome,
@@ -29,15 +29,12 @@ from zhifa.inspections.services._common import (
     _link,
     _locked,
     _refresh,
-    _require_enterprise_user,
-    _require_writer,
     _step,
     _text,
     _today,
     _transition,
     case_snapshot,
 )
-from zhifa.org.models import Role
 from zhifa.workdays.selectors import YearNotLoaded, add_workdays
 
 
@@ -51,7 +48,7 @@ def record_recheck(
     file_case: bool = False,
 ) -> Recheck:
     """复查: corrected → closed; not corrected → 立案 (hand-off) or stays under rectification."""
-    _require_writer(actor, case.organisation_id)
+    access.require(actor, "case.recheck", case)
     case.refresh_from_db()
     if case.status != CaseStatus.RECTIFYING:
         raise ValidationError(
@@ -108,7 +105,7 @@ def record_recheck(
 
 def publish_result(case: InspectionCase, *, actor: Any, summary: str = "") -> InspectionCase:
     """公示 the result of a decided case on the public page and API."""
-    _require_writer(actor, case.organisation_id)
+    access.require(actor, "case.edit", case)
     if case.decided_at is None:
         raise ValidationError(f"案件 {case.reference} 尚未作出处理决定，不能公示结果。")
     if case.published_at is not None:
@@ -149,7 +146,7 @@ def default_result_summary(case: InspectionCase) -> str:
 def rate_case(
     case: InspectionCase, *, actor: Any, rating: int, comment: str = ""
 ) -> InspectionCase:
-    _require_enterprise_user(actor, case)
+    access.require(actor, "case.respond", case)
     if case.decided_at is None:
         raise ValidationError("检查结果作出后才能评价。")
     if not isinstance(rating, int) or not 1 <= rating <= 5:
@@ -168,7 +165,7 @@ def rate_case(
 
 def object_to_case(case: InspectionCase, *, actor: Any, text: str) -> Objection:
     """An enterprise's objection; it goes to the supervising body of the case's region."""
-    _require_enterprise_user(actor, case)
+    access.require(actor, "case.respond", case)
     if case.status in (CaseStatus.DRAFT, CaseStatus.SUBMITTED, CaseStatus.REJECTED):
         raise ValidationError("该检查尚未通知企业，不能提出异议。")
     text = _text(text, label="异议内容", required=True)
@@ -186,8 +183,7 @@ def object_to_case(case: InspectionCase, *, actor: Any, text: str) -> Objection:
 
 
 def answer_objection(objection: Objection, *, actor: Any, answer: str) -> Objection:
-    if not (actor.is_authenticated and (actor.is_admin or actor.role == Role.SUPERVISOR)):
-        raise PermissionDenied("企业异议由执法监督机关答复。")
+    access.require(actor, "objection.answer", objection)
     answer = _text(answer, label="答复", required=True)
     with transaction.atomic():
         current = Objection.objects.select_for_update().get(pk=objection.pk)

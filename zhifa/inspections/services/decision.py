@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhifa.audit.services import record_change
+from zhifa.core import access
 from zhifa.discretion.conditions import Circumstance
 from zhifa.discretion.conditions import HarmLevel as EngineHarm
 from zhifa.discretion.engine import Evaluation, Outcome, PriorViolation, requires_reason
@@ -37,7 +38,6 @@ from zhifa.inspections.services._common import (
     _link,
     _locked,
     _refresh,
-    _require_writer,
     _text,
     _today,
     _transition,
@@ -296,7 +296,7 @@ def decide_case(
     ``outcome``: no_problem (only when nothing was found);
     no_penalty → 不予行政处罚决定书; rectify → 责令改正通知书 with a deadline in working days;
     filed → 立案, the hand-off to a penalty procedure."""
-    _require_writer(actor, case.organisation_id)
+    access.require(actor, "case.decide", case)
     case.refresh_from_db()
     if case.status != CaseStatus.INSPECTED:
         raise ValidationError(

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhifa.audit.services import record_change, snapshot
-from zhifa.core import timefmt
+from zhifa.core import access, timefmt
 from zhifa.inspections.models import (
     BookingStatus,
     CaseStatus,
@@ -18,7 +18,7 @@ from zhifa.inspections.models import (
     GuidanceSlot,
     InspectionCase,
 )
-from zhifa.inspections.services._common import _require_enterprise_user, _require_writer, _text
+from zhifa.inspections.services._common import _text
 from zhifa.org.models import Officer, Organisation
 
 # --- Pre-guidance (前置预约指导服务) ----------------------------------------------------------
@@ -33,7 +33,7 @@ def publish_slot(
     place: str,
     officer: Officer,
 ) -> GuidanceSlot:
-    _require_writer(actor, organisation.pk)
+    access.require(actor, "slot.publish", organisation)
     place = _text(place, label="方式/地点", required=True, limit=200)
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": ["结束时间应晚于开始时间。"]})
@@ -64,7 +64,7 @@ def book_guidance(
     case: InspectionCase, *, actor: Any, slot: GuidanceSlot, topic: str = ""
 ) -> GuidanceBooking:
     """The enterprise books a guidance slot of the inspecting agency before the inspection."""
-    _require_enterprise_user(actor, case)
+    access.require(actor, "case.respond", case)
     if case.status != CaseStatus.NOTIFIED:
         raise ValidationError("收到预告通知书后、检查开始前才能预约指导。")
     if slot.organisation_id != case.organisation_id or slot.is_withdrawn:
@@ -94,7 +94,7 @@ def book_guidance(
 
 
 def cancel_booking(booking: GuidanceBooking, *, actor: Any) -> GuidanceBooking:
-    _require_enterprise_user(actor, booking.case)
+    access.require(actor, "case.respond", booking)
     with transaction.atomic():
         current = GuidanceBooking.objects.select_for_update().get(pk=booking.pk)
         if current.status != BookingStatus.BOOKED:
@@ -116,7 +116,7 @@ def cancel_booking(booking: GuidanceBooking, *, actor: Any) -> GuidanceBooking:
 
 
 def record_guidance(booking: GuidanceBooking, *, actor: Any, note: str) -> GuidanceBooking:
-    _require_writer(actor, booking.case.organisation_id)
+    access.require(actor, "booking.record", booking)
     note = _text(note, label="指导情况", required=True)
     with transaction.atomic():
         current = GuidanceBooking.objects.select_for_update().get(pk=booking.pk)

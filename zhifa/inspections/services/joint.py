@@ -7,24 +7,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from zhifa.audit.services import record_change, snapshot
+from zhifa.core import access
 from zhifa.draws.models import DrawResult, DrawResultStatus, DrawStatus, DrawTask
 from zhifa.inspections import merging
 from zhifa.inspections.models import CaseStatus, InspectionCase, InspectionKind, JointVisit
 from zhifa.inspections.services._common import (
     _locked,
-    _require_writer,
     _set_officers,
     _today,
     _transition,
     case_snapshot,
 )
 from zhifa.inspections.services.cases import create_case
-from zhifa.org.models import Officer, Role
-from zhifa.org.scoping import visible_to
+from zhifa.org.models import Officer
 from zhifa.workdays.selectors import YearNotLoaded, add_workdays, notice_working_days, work_calendar
 
 # --- From a draw, and 综合查一次 -------------------------------------------------------------
@@ -58,7 +57,7 @@ def cases_from_draw(draw: DrawTask, *, actor: Any) -> ConversionReport:
     from the earliest date a notice issued today allows. One enterprise that cannot be
     converted (cap reached, officer's certificate lapsed) is reported by name; the others are
     still converted."""
-    _require_writer(actor, draw.organisation_id)
+    access.require(actor, "case.create", draw.organisation)
     if draw.status != DrawStatus.DRAWN:
         raise ValidationError(f"抽取任务“{draw.title}”尚未完成抽取，不能生成检查案件。")
     if draw.inspection_start is None or draw.inspection_end is None:
@@ -115,11 +114,7 @@ def apply_joint_plan(
     """Record the 综合查一次 plan: each visit of several cases becomes a JointVisit led by its
     lead agency, and its cases take the visit's day (and the planner's officers). Only cases
     not yet approved are moved, so every moved case is approved as it will be carried out."""
-    if not (actor.is_authenticated and (actor.is_admin or actor.role == Role.SUPERVISOR)):
-        raise PermissionDenied("综合查一次的统筹结果由本级执法监督机关或系统管理员确认。")
-    ids = [case_id for visit in plan.visits for case_id in visit.case_ids]
-    if visible_to(actor, InspectionCase.objects.filter(pk__in=ids)).count() != len(set(ids)):
-        raise PermissionDenied("统筹结果中有不属于您所在地区的检查案件，不能确认。")
+    access.require(actor, "joint.confirm", plan)
     movable = (CaseStatus.DRAFT, CaseStatus.SUBMITTED)
     for visit in plan.visits:
         for case_id in visit.case_ids:

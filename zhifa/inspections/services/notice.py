@@ -9,13 +9,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from zhifa.audit.services import record_change, snapshot
-from zhifa.core import timefmt
+from zhifa.core import access, timefmt
 from zhifa.documents import services as documents
 from zhifa.documents.models import Document, DocumentBatch
 from zhifa.inspections import paperwork
@@ -26,9 +26,6 @@ from zhifa.inspections.services._common import (
     _locked,
     _name,
     _refresh,
-    _require_approver,
-    _require_enterprise_user,
-    _require_writer,
     _sources_of,
     _step,
     _text,
@@ -36,7 +33,6 @@ from zhifa.inspections.services._common import (
     _transition,
     case_snapshot,
 )
-from zhifa.inspections.services.approval import approval_refusal
 from zhifa.inspections.services.cases import approved_content
 from zhifa.org.models import Officer, Role
 from zhifa.workdays.selectors import (
@@ -140,7 +136,7 @@ def _record_notice(case: InspectionCase, document: Document, *, actor: Any) -> N
 def issue_notice(case: InspectionCase, *, actor: Any) -> Document:
     """Issue the 行政执法检查预告通知书 and deliver it to the enterprise's portal; refused when
     late (``notice_refusal``)."""
-    _require_writer(actor, case.organisation_id)
+    access.require(actor, "case.edit", case)
     case.refresh_from_db()
     refusal = notice_refusal(case, _today())
     if refusal is not None:
@@ -161,7 +157,7 @@ def issue_notices_in_batch(
     if not cases:
         raise ValidationError({"cases": ["请至少选择一件已批准的案件。"]})
     for case in cases:
-        _require_writer(actor, case.organisation_id)
+        access.require(actor, "case.edit", case)
     today = _today()
     problems = []
     for case in cases:
@@ -205,7 +201,7 @@ def record_batch_notice(document: Document, *, actor: Any) -> None:
 
 def confirm_notice(case: InspectionCase, *, actor: Any) -> InspectionCase:
     """The enterprise confirms in its portal that it received the notice."""
-    _require_enterprise_user(actor, case)
+    access.require(actor, "case.respond", case)
     if case.notice is None:
         raise ValidationError(f"案件 {case.reference} 尚未发出预告通知书。")
     documents.confirm_receipt(case.notice, actor=actor)
@@ -228,7 +224,7 @@ def record_oral_notice(
 ) -> OralNotice:
     """An emergency on-site inspection starts with an oral notice; the agency head is told at
     once and the written 补办手续 fall due within the configured working days."""
-    _require_writer(actor, case.organisation_id)
+    access.require(actor, "case.edit", case)
     if not case.is_emergency:
         raise ValidationError(f"案件 {case.reference} 不是紧急现场检查，应先审批并书面通知。")
     place = _text(place, label="告知地点", required=True, limit=200)
@@ -237,8 +233,7 @@ def record_oral_notice(
     if not (
         head is not None
         and head.is_active
-        and head.role == Role.APPROVER
-        and head.organisation_id == case.organisation_id
+        and case.organisation_id in head.organisations_as(Role.APPROVER)
     ):
         raise ValidationError({"head": ["请选择本机关的执法机关负责人作为报告对象。"]})
     if not case.assignments.filter(officer=told_by).exists():
@@ -294,7 +289,7 @@ def record_oral_notice(
 def complete_makeup(case: InspectionCase, *, actor: Any, opinion: str = "") -> Document:
     """补办手续: the agency head approves the emergency inspection afterwards and the 口头通知记录
     with its 补办 record is issued."""
-    _require_approver(actor, case.organisation_id)
+    access.require(actor, "case.makeup", case)
     oral = OralNotice.objects.filter(case=case).first()
     if oral is None:
         raise ValidationError(f"案件 {case.reference} 没有口头通知记录，无需补办。")
@@ -302,13 +297,6 @@ def complete_makeup(case: InspectionCase, *, actor: Any, opinion: str = "") -> D
         raise ValidationError(
             f"案件 {case.reference} 已于 {timefmt.fmt_date(oral.makeup_done_at)} 补办手续。"
         )
-    if case.requested_by_id == actor.pk:
-        raise PermissionDenied(
-            "申请人不能为自己提请的紧急检查补办审批，请由另一名执法机关负责人办理。"
-        )
-    refusal = approval_refusal(case, actor)
-    if refusal is not None:
-        raise PermissionDenied(refusal)
     opinion = _text(opinion, label="审批意见", limit=500) or "同意，补办审批手续。"
     today = _today()
     late = "（已超过补办期限）" if today > oral.makeup_due else ""

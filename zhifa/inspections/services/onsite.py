@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.utils import timezone
 from zhifa.audit.models import AuditRecord
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_of_chunks
-from zhifa.core import timefmt, uploads
+from zhifa.core import access, timefmt, uploads
 from zhifa.documents.models import Document
 from zhifa.documents.sms import get_sms_backend
 from zhifa.inspections import paperwork
@@ -39,7 +39,6 @@ from zhifa.inspections.services._common import (
     _locked,
     _name,
     _refresh,
-    _require_writer,
     _step,
     _text,
     _today,
@@ -136,18 +135,13 @@ def check_in(
     no agency page or output carries), on the approved date or within the configured window;
     the time and, when the phone gives it, the place are recorded. With two valid officers
     in, the inspection is on site."""
-    officer = Officer.objects.filter(user=actor).first() if actor.is_authenticated else None
-    if officer is None:
-        raise PermissionDenied("只有绑定了执法证的执法人员账号可以签到。")
+    access.require(actor, "case.checkin", case)
     if code.strip().upper() != case.checkin_code:
         raise ValidationError(
             {"code": ["核验码与本次检查不符，请核对被检查企业出示或短信收到的入企核验码。"]}
         )
-    assignment = case.assignments.filter(officer=officer).first()
-    if assignment is None:
-        raise PermissionDenied(
-            f"{officer.name} 不是案件 {case.reference} 批准的执法人员，不能签到。"
-        )
+    assignment = case.assignments.select_related("officer").get(officer__user=actor)
+    officer = assignment.officer
     today = _today()
     refusal = checkin_refusal(case, today)
     if refusal is not None:
@@ -247,13 +241,8 @@ def send_checkin_code(case: InspectionCase, *, actor: Any) -> str:
     names who asked, the masked number and the time, and the message goes out only after that
     record has committed (a rollback never leaves a sent code unrecorded). Returns the masked
     number."""
-    officer = Officer.objects.filter(user=actor).first() if actor.is_authenticated else None
-    if officer is None:
-        raise PermissionDenied("只有绑定了执法证的执法人员账号可以发送入企核验码。")
-    if not case.assignments.filter(officer=officer).exists():
-        raise PermissionDenied(
-            f"{officer.name} 不是案件 {case.reference} 批准的执法人员，不能发送入企核验码。"
-        )
+    access.require(actor, "case.checkin_sms", case)
+    officer = Officer.objects.get(user=actor)
     today = _today()
     refusal = checkin_refusal(case, today)
     if refusal is not None:
@@ -328,8 +317,8 @@ def _send_checkin_sms(case_pk: int, mobile: str, text: str, *, actor: Any) -> No
 def assign_social_supervisor(
     case: InspectionCase, *, actor: Any, supervisor: Any
 ) -> InspectionCase:
-    _require_writer(actor, case.organisation_id)
-    if supervisor is not None and supervisor.role != Role.SOCIAL_SUPERVISOR:
+    access.require(actor, "case.edit", case)
+    if supervisor is not None and not supervisor.has_role(Role.SOCIAL_SUPERVISOR):
         raise ValidationError({"social_supervisor": ["请选择社会监督员。"]})
     home = getattr(supervisor, "region", None)
     if supervisor is not None and (
@@ -363,7 +352,7 @@ def record_finding(
     files: Sequence[File[bytes]] = (),
 ) -> CaseFinding:
     """One line of the 现场检查笔录; a second line for the same item replaces the first."""
-    _require_writer(actor, case.organisation_id)
+    access.require(actor, "case.record_onsite", case)
     if case.status != CaseStatus.ON_SITE:
         raise ValidationError(
             f"案件 {case.reference} 当前状态为“{case.get_status_display()}”，"
@@ -420,7 +409,7 @@ def finish_site_record(
     case: InspectionCase, *, actor: Any, present_person: str, party_opinion: str
 ) -> Document:
     """Close the on-site part: every approved item must have a line; the 现场检查笔录 is issued."""
-    _require_writer(actor, case.organisation_id)
+    access.require(actor, "case.record_onsite", case)
     case.refresh_from_db()
     if case.status != CaseStatus.ON_SITE:
         raise ValidationError(

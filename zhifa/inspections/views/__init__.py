@@ -9,6 +9,7 @@ The package is split by the stages of a case; every view ``urls.py`` names is re
 
 from __future__ import annotations
 
+from zhifa.inspections.rules import AGENCY_PAGE_ONLY, ENTERPRISE_ONLY
 from zhifa.inspections.views._common import (
     APPROVED_STATES,
 )
@@ -21,7 +22,6 @@ from zhifa.inspections.views.approval import (
     case_submit,
 )
 from zhifa.inspections.views.cases import (
-    AGENCY_PAGE_ONLY,
     case_cancel,
     case_create,
     case_detail,
@@ -47,7 +47,6 @@ from zhifa.inspections.views.decision import (
     case_decide,
 )
 from zhifa.inspections.views.external import (
-    ENTERPRISE_ONLY,
     accompany_case,
     accompany_list,
     my_book,

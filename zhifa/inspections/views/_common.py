@@ -1,4 +1,6 @@
-"""Helpers shared by the inspection pages: who may do what (the services check again), the case."""
+"""Helpers shared by the inspection pages: the case, a step confirmed on its own page, the QR.
+
+Who may open a page is declared on it (``@requires``, zhifa.core.access); the services ask again."""
 
 from __future__ import annotations
 
@@ -8,37 +10,16 @@ from typing import Any
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from zhifa.core.viewhelpers import add_service_errors, posted, request_user
-from zhifa.inspections import selectors, services
+from zhifa.inspections import selectors
 from zhifa.inspections.models import CaseStatus, InspectionCase
 from zhifa.org.models import User
-from zhifa.plans import rules
 from zhifa.workdays.selectors import YearNotLoaded, latest_notice_date, notice_working_days
-
-# --- Who may do what (the services check again) ----------------------------------------------
-
-
-def _may_write(user: User, case: InspectionCase) -> bool:
-    return rules.can_write(user) and rules.owns(user, case.organisation_id)
-
-
-def _may_approve(user: User, case: InspectionCase) -> bool:
-    return rules.can_approve(user) and rules.owns(user, case.organisation_id)
-
-
-def _require_write(user: User, case: InspectionCase) -> None:
-    if not _may_write(user, case):
-        raise PermissionDenied(services.WRITE_DENIED)
-
-
-def _require_approve(user: User, case: InspectionCase) -> None:
-    if not _may_approve(user, case):
-        raise PermissionDenied(services.APPROVE_DENIED)
 
 
 def _case(request: HttpRequest, pk: int) -> tuple[User, InspectionCase]:
@@ -67,14 +48,12 @@ def _confirm_step(
     done: Callable[[InspectionCase, Any], str],
     title: str,
     button: str,
-    permission: Callable[[User, InspectionCase], None] = _require_write,
     form_kwargs: Callable[[InspectionCase], dict[str, Any]] | None = None,
     initial: Callable[[InspectionCase], dict[str, Any]] | None = None,
     extra: Callable[[InspectionCase], dict[str, Any]] | None = None,
 ) -> HttpResponse:
     """A step confirmed on its own page: the form, the service, its errors on the form."""
     user, case = _case(request, pk)
-    permission(user, case)
     kwargs = form_kwargs(case) if form_kwargs else {}
     form = form_class(
         posted(request),

@@ -12,12 +12,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zhifa.core import access
+from zhifa.core.access import requires
 from zhifa.core.viewhelpers import add_service_errors, posted, request_user
 from zhifa.inspections import forms, selectors, services
 from zhifa.inspections.models import CaseStatus, InspectionCase
-from zhifa.inspections.views._common import _case, _confirm_step, _require_approve, _require_write
+from zhifa.inspections.views._common import _case, _confirm_step
 from zhifa.org.models import User
-from zhifa.plans import rules
 
 
 def _post_step(
@@ -25,7 +26,6 @@ def _post_step(
 ) -> HttpResponse:
     """A step without input: the button on the case page posts straight to it."""
     user, case = _case(request, pk)
-    _require_write(user, case)
     try:
         step(case, user)
     except ValidationError as error:
@@ -36,6 +36,7 @@ def _post_step(
 
 
 @login_required
+@requires("case.edit", InspectionCase)
 @require_POST
 def case_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_step(
@@ -47,6 +48,7 @@ def case_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("case.edit", InspectionCase)
 @require_POST
 def case_revise(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_step(
@@ -58,6 +60,7 @@ def case_revise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("case.edit", InspectionCase)
 @require_POST
 def case_approval_form(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_step(
@@ -69,13 +72,13 @@ def case_approval_form(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("case.approve", InspectionCase)
 @require_http_methods(["GET", "POST"])
 def case_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _confirm_step(
         request,
         pk,
         form_class=forms.OpinionForm,
-        permission=_require_approve,
         step=lambda case, user, form: services.approve_case(
             case, actor=user, opinion=form.cleaned_data["opinion"]
         ),
@@ -94,13 +97,13 @@ def case_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("case.reject", InspectionCase)
 @require_http_methods(["GET", "POST"])
 def case_reject(request: HttpRequest, pk: int) -> HttpResponse:
     return _confirm_step(
         request,
         pk,
         form_class=forms.RejectForm,
-        permission=_require_approve,
         step=lambda case, user, form: services.reject_case(
             case, actor=user, reason=form.cleaned_data["reason"]
         ),
@@ -115,10 +118,12 @@ def case_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("case.approve_batch")
 @require_http_methods(["GET", "POST"])
 def batch_approve(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    if not (rules.can_approve(user) and user.organisation_id):
+    if user.organisation_id is None:
+        # The page approves for the user's own agency; an administrator uses the API.
         raise PermissionDenied(services.APPROVE_DENIED)
     submitted = (
         selectors.cases_for(user)
@@ -128,7 +133,7 @@ def batch_approve(request: HttpRequest) -> HttpResponse:
     )
     # Only what this approver may approve (separation of duties); the service checks again.
     waiting = submitted.exclude(
-        pk__in=[c.pk for c in submitted if services.approval_refusal(c, user) is not None]
+        pk__in=[c.pk for c in submitted if not access.can(user, "case.approve", c)]
     )
     form = forms.BatchForm(posted(request), cases=waiting)
     if request.method == "POST" and form.is_valid():

@@ -6,19 +6,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhifa.core import timefmt
+from zhifa.core import access, timefmt
+from zhifa.core.access import requires
 from zhifa.core.viewhelpers import request_user
 from zhifa.documents import selectors as document_selectors
 from zhifa.inspections import services
 from zhifa.inspections.models import CaseOfficer, CaseStatus, InspectionCase
-from zhifa.inspections.views._common import APPROVED_STATES, _case, _checkin_qr, _may_write
-from zhifa.org.models import Officer, Role, User
+from zhifa.inspections.views._common import APPROVED_STATES, _case, _checkin_qr
+from zhifa.org.models import Officer, User
 
 # --- 扫码入企 and check-in (phone-sized) ---------------------------------------------------------
 
@@ -37,14 +38,7 @@ def _by_checkin_code(code: str) -> InspectionCase:
     )
 
 
-def _is_its_enterprise(user: Any, case: InspectionCase) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.role == Role.ENTERPRISE
-        and user.enterprise_id == case.enterprise_id
-    )
-
-
+@requires("public")
 @require_GET
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public (no login): the enterprise checks that the inspection at its door is genuine."""
@@ -64,7 +58,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     # The check-in code is the enterprise's to show: this public page carries it only for a
     # signed-in user of the inspected enterprise (an unannounced inspection's enterprise reaches
     # the case here first, from the code the officers present).
-    own = _is_its_enterprise(request.user, case)
+    own = access.can(request.user, "case.respond", case)
     return render(
         request,
         "inspections/verify.html",
@@ -83,15 +77,10 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _its_officer(user: User, case: InspectionCase) -> tuple[Officer, CaseOfficer]:
-    officer = Officer.objects.filter(user=user).first()
-    if officer is None:
-        raise PermissionDenied("只有绑定了执法证的执法人员账号可以签到。")
-    assignment = case.assignments.filter(officer=officer).first()
-    if assignment is None:
-        raise PermissionDenied(
-            f"{officer.name} 不是案件 {case.reference} 批准的执法人员，不能签到。"
-        )
-    return officer, assignment
+    """The officer checking in and his assignment (``case.checkin`` said he has one)."""
+    access.require(user, "case.checkin", case)
+    assignment = case.assignments.select_related("officer").get(officer__user=user)
+    return assignment.officer, assignment
 
 
 def _checkin_context(
@@ -103,11 +92,13 @@ def _checkin_context(
         "officer": officer,
         "assignment": assignment,
         "assignments": list(case.assignments.select_related("officer").order_by("position")),
-        "may_record": case.status == CaseStatus.ON_SITE and _may_write(user, case),
+        "may_record": case.status == CaseStatus.ON_SITE
+        and access.can(user, "case.record_onsite", case),
     }
 
 
 @login_required
+@requires("case.checkin", InspectionCase)
 @require_http_methods(["GET", "POST"])
 def case_checkin(request: HttpRequest, pk: int) -> HttpResponse:
     """The officers' check-in page reached from the case, for the enterprise that shows no QR
@@ -135,10 +126,12 @@ def case_checkin(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("case.checkin_sms", InspectionCase)
 @require_POST
 def case_checkin_sms(request: HttpRequest, pk: int) -> HttpResponse:
     user, case = _case(request, pk)
-    officer, assignment = _its_officer(user, case)
+    assignment = case.assignments.select_related("officer").get(officer__user=user)
+    officer = assignment.officer
     try:
         masked = services.send_checkin_code(case, actor=user)
     except ValidationError as error:
@@ -173,6 +166,7 @@ def _render_case_checkin(
 
 
 @login_required
+@requires("signed_in")
 @require_http_methods(["GET", "POST"])
 def checkin(request: HttpRequest, code: str) -> HttpResponse:
     user = request_user(request)

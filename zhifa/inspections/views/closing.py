@@ -11,15 +11,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from zhifa.core.access import requires
 from zhifa.core.viewhelpers import add_service_errors, posted, request_user
 from zhifa.inspections import forms, selectors, services
-from zhifa.inspections.models import Objection
+from zhifa.inspections.models import InspectionCase, Objection
 from zhifa.inspections.views._common import _confirm_step
-from zhifa.org.models import Role
-from zhifa.org.scoping import get_visible_or_404, require_role
+from zhifa.org.scoping import get_visible_or_404
 
 
 @login_required
+@requires("case.recheck", InspectionCase)
 @require_http_methods(["GET", "POST"])
 def case_recheck(request: HttpRequest, pk: int) -> HttpResponse:
     return _confirm_step(
@@ -44,6 +45,7 @@ def case_recheck(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("case.edit", InspectionCase)
 @require_http_methods(["GET", "POST"])
 def case_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return _confirm_step(
@@ -62,13 +64,13 @@ def case_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("objection.answer", Objection)
 @require_http_methods(["GET", "POST"])
 def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     objection = get_visible_or_404(
         user, Objection.objects.select_related("case__enterprise"), pk=pk
     )
-    require_role(user, Role.SUPERVISOR, message="企业异议由执法监督机关答复。")
     form = forms.AnswerForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -86,6 +88,7 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
 # --- 公示 (no login) ----------------------------------------------------------------------------
 
 
+@requires("public")
 @require_GET
 def public_results(request: HttpRequest) -> HttpResponse:
     form = forms.ResultFilterForm(request.GET or None)

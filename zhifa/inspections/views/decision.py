@@ -9,20 +9,21 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from zhifa.core.access import requires
 from zhifa.core.viewhelpers import posted
 from zhifa.discretion.engine import OUTCOME_LABELS
 from zhifa.inspections import forms, selectors, services
-from zhifa.inspections.models import FindingResult
-from zhifa.inspections.views._common import _case, _require_write
+from zhifa.inspections.models import FindingResult, InspectionCase
+from zhifa.inspections.views._common import _case
 
 
 @login_required
+@requires("case.decide", InspectionCase)
 @require_http_methods(["GET", "POST"])
 def case_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """处理决定, with the discretion engine's proposal per problem; "查看裁量建议" weighs the
     facts entered so far and decides nothing."""
     user, case = _case(request, pk)
-    _require_write(user, case)
     problems = list(
         selectors.findings_of(case).filter(result=FindingResult.PROBLEM).order_by("position")
     )

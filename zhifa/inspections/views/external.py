@@ -14,35 +14,28 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from zhifa.core.access import requires
 from zhifa.core.viewhelpers import add_service_errors, request_user
 from zhifa.documents import selectors as document_selectors
 from zhifa.inspections import forms, selectors, services
 from zhifa.inspections.models import CaseStatus, GuidanceBooking, InspectionCase
 from zhifa.inspections.views._common import _checkin_qr
-from zhifa.org.models import Role, User
-from zhifa.org.scoping import get_visible_or_404, require_role
-
-ENTERPRISE_ONLY = "“我的检查”仅供被检查企业的用户使用。"
-
+from zhifa.org.models import User
+from zhifa.org.scoping import get_visible_or_404
 
 # --- Enterprise portal (我的检查) ---------------------------------------------------------------
 
 
-def _enterprise(request: HttpRequest) -> User:
-    user = request_user(request)
-    require_role(user, Role.ENTERPRISE, message=ENTERPRISE_ONLY)
-    return user
-
-
 def _my_case(request: HttpRequest, pk: int) -> tuple[User, InspectionCase]:
-    user = _enterprise(request)
+    user = request_user(request)
     return user, selectors.get_case_or_404(user, pk)
 
 
 @login_required
+@requires("case.view_as_enterprise")
 @require_GET
 def my_cases(request: HttpRequest) -> HttpResponse:
-    user = _enterprise(request)
+    user = request_user(request)
     cases = selectors.cases_for(user).exclude(
         status__in=(CaseStatus.DRAFT, CaseStatus.SUBMITTED, CaseStatus.REJECTED)
     )
@@ -85,6 +78,7 @@ def _my_context(user: User, case: InspectionCase) -> dict[str, Any]:
 
 
 @login_required
+@requires("case.view_as_enterprise", InspectionCase)
 @require_GET
 def my_case(request: HttpRequest, pk: int) -> HttpResponse:
     user, case = _my_case(request, pk)
@@ -123,6 +117,7 @@ def _my_step(
 
 
 @login_required
+@requires("case.respond", InspectionCase)
 @require_POST
 def my_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     def step(case: InspectionCase, user: User, _: Any) -> str:
@@ -133,6 +128,7 @@ def my_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("case.respond", InspectionCase)
 @require_POST
 def my_book(request: HttpRequest, pk: int) -> HttpResponse:
     def step(case: InspectionCase, user: User, form: Any) -> str:
@@ -151,9 +147,10 @@ def my_book(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("case.respond", GuidanceBooking)
 @require_POST
 def my_cancel_booking(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _enterprise(request)
+    user = request_user(request)
     booking = get_visible_or_404(
         user, GuidanceBooking.objects.select_related("case", "slot"), pk=pk
     )
@@ -167,6 +164,7 @@ def my_cancel_booking(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("case.respond", InspectionCase)
 @require_POST
 def my_rate(request: HttpRequest, pk: int) -> HttpResponse:
     def step(case: InspectionCase, user: User, form: Any) -> str:
@@ -182,6 +180,7 @@ def my_rate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("case.respond", InspectionCase)
 @require_POST
 def my_object(request: HttpRequest, pk: int) -> HttpResponse:
     def step(case: InspectionCase, user: User, form: Any) -> str:
@@ -196,25 +195,21 @@ def my_object(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Social supervisors (伴随监督): the external cut, read only --------------------------------
 
 
-def _social_supervisor(request: HttpRequest) -> User:
-    user = request_user(request)
-    require_role(user, Role.SOCIAL_SUPERVISOR, message="“伴随监督”仅供社会监督员使用。")
-    return user
-
-
 @login_required
+@requires("case.accompany")
 @require_GET
 def accompany_list(request: HttpRequest) -> HttpResponse:
-    user = _social_supervisor(request)
+    user = request_user(request)
     cases = selectors.cases_for(user).order_by("-inspection_date", "-pk")
     page = Paginator(cases, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "inspections/accompany_list.html", {"page": page})
 
 
 @login_required
+@requires("case.accompany", InspectionCase)
 @require_GET
 def accompany_case(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _social_supervisor(request)
+    user = request_user(request)
     case = selectors.get_case_or_404(user, pk)
     decided = case.decided_at is not None
     return render(

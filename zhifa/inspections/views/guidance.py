@@ -12,20 +12,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from zhifa.core import access
+from zhifa.core.access import requires
 from zhifa.core.viewhelpers import add_service_errors, posted, request_user
 from zhifa.inspections import forms, services
 from zhifa.inspections.models import GuidanceBooking, GuidanceSlot
-from zhifa.inspections.views._common import _require_write
-from zhifa.org.models import Role
-from zhifa.org.scoping import get_visible_or_404, require_role, visible_to
-from zhifa.plans import rules
+from zhifa.org.scoping import get_visible_or_404, visible_to
 
 
 @login_required
+@requires("slot.list")
 @require_http_methods(["GET", "POST"])
 def slot_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    require_role(user, *Role.agency_roles(), Role.SUPERVISOR)
     slots = visible_to(
         user,
         GuidanceSlot.objects.select_related("organisation", "officer").prefetch_related(
@@ -35,10 +34,14 @@ def slot_list(request: HttpRequest) -> HttpResponse:
             )
         ),
     ).order_by("-starts_at", "-pk")
-    can_publish = rules.can_write(user) and bool(user.organisation_id)
+    # Slots are published for the user's own agency.
+    can_publish = user.organisation is not None and access.can(
+        user, "slot.publish", user.organisation
+    )
     form = forms.SlotForm(posted(request), organisation_id=user.organisation_id)
     if request.method == "POST":
         if not can_publish:
+            access.require(user, "slot.publish", user.organisation)
             raise PermissionDenied(services.WRITE_DENIED)
         if form.is_valid():
             assert user.organisation is not None
@@ -60,13 +63,13 @@ def slot_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("booking.record", GuidanceBooking)
 @require_http_methods(["GET", "POST"])
 def booking_done(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     booking = get_visible_or_404(
         user, GuidanceBooking.objects.select_related("case__enterprise", "slot__officer"), pk=pk
     )
-    _require_write(user, booking.case)
     form = forms.GuidanceNoteForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:

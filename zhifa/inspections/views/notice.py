@@ -10,14 +10,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from zhifa.core import timefmt
+from zhifa.core.access import requires
 from zhifa.core.viewhelpers import add_service_errors, posted, request_user
 from zhifa.inspections import forms, selectors, services
-from zhifa.inspections.models import CaseStatus, InspectionKind
-from zhifa.inspections.views._common import _confirm_step, _notice_dates, _require_approve
-from zhifa.plans import rules
+from zhifa.inspections.models import CaseStatus, InspectionCase, InspectionKind
+from zhifa.inspections.views._common import _confirm_step, _notice_dates
 
 
 @login_required
+@requires("case.edit", InspectionCase)
 @require_http_methods(["GET", "POST"])
 def case_notice(request: HttpRequest, pk: int) -> HttpResponse:
     return _confirm_step(
@@ -35,6 +36,7 @@ def case_notice(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("case.edit", InspectionCase)
 @require_http_methods(["GET", "POST"])
 def case_oral_notice(request: HttpRequest, pk: int) -> HttpResponse:
     return _confirm_step(
@@ -55,13 +57,13 @@ def case_oral_notice(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("case.makeup", InspectionCase)
 @require_http_methods(["GET", "POST"])
 def case_makeup(request: HttpRequest, pk: int) -> HttpResponse:
     return _confirm_step(
         request,
         pk,
         form_class=forms.OpinionForm,
-        permission=_require_approve,
         step=lambda case, user, form: services.complete_makeup(
             case, actor=user, opinion=form.cleaned_data["opinion"]
         ),
@@ -73,12 +75,14 @@ def case_makeup(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("case.edit")
 @require_http_methods(["GET", "POST"])
 def batch_notice(request: HttpRequest) -> HttpResponse:
     """批量预告: the notices of many approved cases issued by one background batch, whose
     progress page the user is sent to."""
     user = request_user(request)
-    if not (rules.can_write(user) and user.organisation_id):
+    if user.organisation_id is None:
+        # The page notifies for the user's own agency; an administrator uses the API.
         raise PermissionDenied(services.WRITE_DENIED)
     waiting = (
         selectors.cases_for(user)

@@ -10,12 +10,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from zhifa.core.access import requires
 from zhifa.core.viewhelpers import add_service_errors, request_user, stored_file
 from zhifa.inspections import forms, selectors, services
-from zhifa.inspections.views._common import _case, _confirm_step, _require_write
+from zhifa.inspections.models import FindingEvidence, InspectionCase
+from zhifa.inspections.views._common import _case, _confirm_step
 
 
 @login_required
+@requires("case.edit", InspectionCase)
 @require_http_methods(["GET", "POST"])
 def case_social_supervisor(request: HttpRequest, pk: int) -> HttpResponse:
     return _confirm_step(
@@ -34,6 +37,7 @@ def case_social_supervisor(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("case.record_onsite", InspectionCase)
 @require_http_methods(["GET", "POST"])
 def case_finish(request: HttpRequest, pk: int) -> HttpResponse:
     return _confirm_step(
@@ -57,11 +61,11 @@ def case_finish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("case.record_onsite", InspectionCase)
 @require_http_methods(["GET", "POST"])
 def case_site(request: HttpRequest, pk: int) -> HttpResponse:
     """现场检查笔录, item by item, on a phone: one small form per item."""
     user, case = _case(request, pk)
-    _require_write(user, case)
     items = list(case.items.order_by("code"))
     recorded = {f.item_id: f for f in selectors.findings_of(case)}
     posted_item = request.POST.get("item") if request.method == "POST" else None
@@ -102,6 +106,7 @@ def case_site(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("evidence.view", FindingEvidence)
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     evidence = selectors.evidence_for(request_user(request), pk)

@@ -1,4 +1,7 @@
-"""A drawn draw becomes inspection cases; cases not born of a draw count against the caps."""
+# ruff: noqa: F811 (pytest fixtures imported from the draws' conftest are requested by name)
+"""A drawn draw becomes inspection cases; cases not born of a draw count against the caps.
+
+The draw is built with the draws app's own fixtures (``zhifa.draws.tests.conftest``)."""
 
 from __future__ import annotations
 
@@ -10,7 +13,19 @@ import time_machine
 
 from zhifa.draws import eligibility, services
 from zhifa.draws.models import DrawResult, DrawResultStatus
-from zhifa.draws.tests.conftest import VALUES, perform_on
+from zhifa.draws.tests.conftest import (  # noqa: F401 (the draws' fixtures, requested by name)
+    VALUES,
+    _media_root,
+    item,
+    officers,
+    perform_on,
+    plan,
+    registry,
+    reveal_date,
+    sources,
+    task,
+    today,
+)
 from zhifa.inspections import services as inspections
 from zhifa.inspections.models import CaseStatus, InspectionCase, InspectionKind
 from zhifa.org.models import CertificateStatus
