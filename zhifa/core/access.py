@@ -21,7 +21,9 @@ module sits in the bottom layer and imports no app.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -203,6 +205,11 @@ def requires(
             return view(request, *args, **kwargs)
 
         checked.zhifa_requirement = requirement  # type: ignore[attr-defined]
+        # django-ninja resolves string annotations (``from __future__ import annotations``) in
+        # the globals of the function it is given, which here are this module's: hand it the
+        # view's own annotations, already resolved where the view was defined.
+        with contextlib.suppress(NameError, TypeError):
+            checked.__signature__ = inspect.signature(view, eval_str=True)  # type: ignore[attr-defined]
         return checked
 
     return decorate
