@@ -405,10 +405,6 @@ class User(AbstractUser):
     def is_enterprise_user(self) -> bool:
         return self.role == Role.ENTERPRISE and self.enterprise_id is not None
 
-    def can_manage_officers_of(self, organisation_id: int | None) -> bool:
-        """执法机关负责人 manage the officers of their own organisation; administrators all."""
-        return self.acts_for(organisation_id, Role.APPROVER)
-
     def audit_snapshot(self) -> dict[str, Any]:
         """Account data for the audit chain; the password hash never goes into a record."""
         return {

@@ -78,7 +78,7 @@ MAX_LENGTHS = {
 # The capabilities below are the registry's part of the one table (zhifa.core.access); the
 # services, pages, API and menu ask ``access.can``/``require`` with these names.
 
-LIST_DENIED = "企业名录仅限执法机关工作人员、执法监督人员、企业用户和系统管理员查看。"
+LIST_DENIED = "企业名录仅限执法机关工作人员、执法监督人员和系统管理员查看；企业用户请从“本企业信息”查看本企业。"
 OUT_OF_JURISDICTION = "该企业不在您所在机构的管辖范围内，不能修改其登记信息。"
 
 
@@ -93,9 +93,11 @@ def _writer_refusal(user: Any) -> str | None:
     return WRITE_DENIED
 
 
-@capability("enterprise.list", "查看企业名录（限本人可见的企业）")
+@capability("enterprise.list", "查看、导出企业名录（限本人可见的企业）")
 def _may_list(user: Any, obj: Any) -> str | None:
-    if user.is_admin or user.is_agency_user or user.is_supervisor or user.is_enterprise_user:
+    # An enterprise user sees one enterprise, its own, from its detail page; the list is for
+    # those who keep or supervise the registry.
+    if user.is_admin or user.is_agency_user or user.is_supervisor:
         return None
     return LIST_DENIED
 
