@@ -78,7 +78,10 @@ MAX_LENGTHS = {
 # The capabilities below are the registry's part of the one table (zhifa.core.access); the
 # services, pages, API and menu ask ``access.can``/``require`` with these names.
 
-LIST_DENIED = "企业名录仅限执法机关工作人员、执法监督人员和系统管理员查看；企业用户请从“本企业信息”查看本企业。"
+LIST_DENIED = (
+    "企业名录仅限执法机关工作人员、执法监督人员和系统管理员查看；"
+    "企业用户请从“本企业信息”查看本企业。"
+)
 OUT_OF_JURISDICTION = "该企业不在您所在机构的管辖范围内，不能修改其登记信息。"
 
 
