@@ -45,6 +45,7 @@ MANAGE_OFFICERS_DENIED = (
     "只有本机关的执法机关负责人或系统管理员可以办理执法人员登记、修改和执法证状态变更。"
 )
 ADMIN_ONLY = "此操作仅限系统管理员办理。"
+TOKEN_DENIED = "只能为本人签发或吊销接口令牌；为其他用户办理须由系统管理员进行。"
 
 
 def _directory_refusal(user: Any) -> str | None:
@@ -97,6 +98,9 @@ def _may_grant_roles(user: Any, obj: Any) -> str | None:
     return None if user.is_admin else ADMIN_ONLY
 
 
-@capability("apitoken.manage", "签发或吊销接口令牌")
+@capability("apitoken.manage", "签发或吊销接口令牌（管理员为任何人，用户为本人）")
 def _may_manage_tokens(user: Any, obj: Any) -> str | None:
-    return None if user.is_admin else ADMIN_ONLY
+    # ``obj`` is the user the token lets in: one may always hold a key to one's own account.
+    if user.is_admin or (obj is not None and obj.pk == user.pk):
+        return None
+    return TOKEN_DENIED
