@@ -20,12 +20,10 @@ from django.views.decorators.http import require_GET, require_POST
 from zhifa.audit import selectors
 from zhifa.audit.forms import RecordFilterForm
 from zhifa.audit.models import AuditRecord
-from zhifa.audit.rules import AUDIT_DENIED
 from zhifa.audit.services import verify_chain
 from zhifa.core.access import NOT_FOUND, requires
 from zhifa.core.exports import local_time, xlsx_response
 
-AUDIT_MESSAGE = AUDIT_DENIED
 EXPORT_LIMIT = 100_000
 
 

@@ -24,7 +24,7 @@ from zhifa.core.viewhelpers import add_service_errors as _form_errors
 from zhifa.core.viewhelpers import posted as _posted
 from zhifa.core.viewhelpers import request_user as _user
 from zhifa.core.viewhelpers import stored_file
-from zhifa.documents import rules, selectors, services
+from zhifa.documents import selectors, services
 from zhifa.documents.forms import (
     CONTENT_LABELS,
     ArchiveForm,
@@ -50,9 +50,6 @@ from zhifa.documents.models import (
 )
 from zhifa.documents.services import NumberingError
 from zhifa.org.models import User
-
-NUMBER_ROLES_MESSAGE = rules.NUMBERS_DENIED
-DOCUMENT_ROLES_MESSAGE = rules.DOCUMENTS_DENIED
 
 
 @login_required

@@ -20,7 +20,7 @@ from zhifa.core import access
 from zhifa.core.access import requires
 from zhifa.core.exports import xlsx_response
 from zhifa.core.viewhelpers import request_user as _user
-from zhifa.org import rules, selectors, services
+from zhifa.org import selectors, services
 from zhifa.org.forms import (
     CertificateAction,
     CertificateStatusForm,
@@ -30,8 +30,6 @@ from zhifa.org.forms import (
 )
 from zhifa.org.models import Officer, Organisation, OrganisationKind, Role, User
 from zhifa.org.scoping import get_visible_or_404, visible_to
-
-MANAGE_OFFICERS_MESSAGE = rules.MANAGE_OFFICERS_DENIED
 
 
 def _page(request: HttpRequest, queryset: QuerySet[Any]) -> Page[Any]:
