@@ -1,4 +1,5 @@
-"""Read-side queries of the audit chain; every list starts from ``visible_to``."""
+"""Read-side queries of the audit chain; every list starts from
+``AuditRecord.objects.restrict(user)``."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from django.utils import timezone
 
 from zhifa.audit.models import AuditRecord
 from zhifa.core import timefmt
-from zhifa.org.scoping import visible_to
 
 
 def records_for(
@@ -27,7 +27,7 @@ def records_for(
     date_to: dt.date | None = None,
 ) -> QuerySet[AuditRecord]:
     """Records the user may see, newest first; dates are local (Asia/Shanghai) and inclusive."""
-    qs = visible_to(user, AuditRecord.objects.all())
+    qs = AuditRecord.objects.restrict(user)
     if action:
         qs = qs.filter(action=action)
     if object_type:
@@ -57,13 +57,13 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 
 def actions_in_use(user: Any) -> list[str]:
-    qs = visible_to(user, AuditRecord.objects.all())
+    qs = AuditRecord.objects.restrict(user)
     return list(qs.order_by("action").values_list("action", flat=True).distinct())
 
 
 def object_types_in_use(user: Any) -> list[tuple[str, str]]:
     """(object type, its readable name) of the records the user may see."""
-    qs = visible_to(user, AuditRecord.objects.all())
+    qs = AuditRecord.objects.restrict(user)
     types = qs.order_by("object_type").values_list("object_type", flat=True).distinct()
     return [(t, object_type_label(t)) for t in types]
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import typing
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -195,12 +195,6 @@ def requires(
     requirement = Requirement(action=action, model=model, kwarg=kwarg, field=field)
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
-        # django-ninja reads the signature through ``__wrapped__`` but resolves string
-        # annotations (``from __future__ import annotations``) in the wrapper's module, where
-        # the view's schemas are unknown: resolve them here, in the view's own.
-        with contextlib.suppress(NameError, TypeError):
-            view.__annotations__ = typing.get_type_hints(view, include_extras=True)
-
         @functools.wraps(view)
         def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             user = getattr(request, "user", None)
@@ -212,6 +206,11 @@ def requires(
             return view(request, *args, **kwargs)
 
         checked.zhifa_requirement = requirement  # type: ignore[attr-defined]
+        # django-ninja resolves string annotations (``from __future__ import annotations``) in
+        # the globals of the function it is given, which here are this module's: hand it the
+        # view's own annotations, already resolved where the view was defined.
+        with contextlib.suppress(NameError, TypeError):
+            checked.__signature__ = inspect.signature(view, eval_str=True)  # type: ignore[attr-defined]
         return checked
 
     return decorate

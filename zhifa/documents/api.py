@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from zhifa.core import params, uploads
+from zhifa.core.access import requires
 from zhifa.core.viewhelpers import stored_file
 from zhifa.documents import selectors, services
 from zhifa.documents.models import BatchItemStatus, Document, DocumentBatch, DocumentStatus
@@ -103,6 +104,8 @@ def _user(request: HttpRequest) -> User:
 
 @router.get("/", response=list[DocumentOut], summary="文书列表")
 @paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
+# Any signed-in user: the documents he may open, his own organisation's and those sent to him.
+@requires("signed_in")
 def list_documents(
     request: HttpRequest,
     q: str = Query("", description="按文号、受送达人、标题或核验码查找"),
@@ -170,6 +173,7 @@ def _batch(batch: DocumentBatch) -> dict[str, Any]:
     response={202: BatchOut, 400: Message, 403: Message, 404: Message},
     summary="批量签发草稿（后台逐份签发，返回批次，按编号查询进度）",
 )
+@requires("document.issue")
 def create_batch(request: HttpRequest, payload: BatchIn) -> Status[Any]:
     user = _user(request)
     ids = params.ids(payload.documents, name="documents")
@@ -194,11 +198,13 @@ def create_batch(request: HttpRequest, payload: BatchIn) -> Status[Any]:
 
 
 @router.get("/batches/{batch_id}", response=BatchOut, summary="批量签发批次的进度")
+@requires("document.list", DocumentBatch, kwarg="batch_id")
 def get_batch(request: HttpRequest, batch_id: int) -> dict[str, Any]:
     return _batch(selectors.batch_for(_user(request), batch_id))
 
 
 @router.get("/{document_id}", response=DocumentDetailOut, summary="文书详情")
+@requires("document.view", Document, kwarg="document_id")
 def get_document(request: HttpRequest, document_id: int) -> Document:
     return selectors.document_for(_user(request), document_id)
 
@@ -208,6 +214,7 @@ def get_document(request: HttpRequest, document_id: int) -> Document:
     response={200: None, 404: Message},
     summary="下载已签发文书的 PDF 或 DOCX 文件（fmt：pdf、docx）",
 )
+@requires("document.view", Document, kwarg="document_id")
 def download_document(request: HttpRequest, document_id: int, fmt: str) -> FileResponse:
     document = selectors.document_for(_user(request), document_id)
     return stored_file(*selectors.document_file(document, fmt))
@@ -218,6 +225,7 @@ def download_document(request: HttpRequest, document_id: int, fmt: str) -> FileR
     response={200: DocumentDetailOut, 400: Message, 403: Message},
     summary="签发文书草稿（分配文号、生成 DOCX/PDF、记录 SM3）",
 )
+@requires("document.issue", Document, kwarg="document_id")
 def issue_document(request: HttpRequest, document_id: int, payload: IssueIn) -> Status[Any]:
     user = _user(request)
     document = selectors.document_for(user, document_id)
@@ -262,6 +270,7 @@ def _public_document(code: str) -> Document:
     auth=None,
     summary="按核验码查看文书签发信息（无需登录）",
 )
+@requires("public")
 def verify(request: HttpRequest, code: str) -> Status[Any]:
     document = selectors.document_by_code(code)
     if document is None:
@@ -275,6 +284,7 @@ def verify(request: HttpRequest, code: str) -> Status[Any]:
     auth=None,
     summary="核验文件与签发时记录的 SM3 是否一致（无需登录）",
 )
+@requires("public")
 def verify_file(request: HttpRequest, code: str, file: File[UploadedFile]) -> Status[Any]:
     document = selectors.document_by_code(code)
     if document is None:

@@ -12,9 +12,12 @@ from typing import Any, ClassVar
 from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
-from zhifa.core.access import RestrictedManager
+from zhifa.core.access import RestrictedManager, RestrictedQuerySet, signed_in
+from zhifa.documents.rules import recipient_organisations
+from zhifa.org.roles import Role
 
 
 class DocumentKind(models.Model):
@@ -300,6 +303,33 @@ def _receipt_upload_to(instance: Delivery, filename: str) -> str:
     return f"documents/receipts/{timezone.localdate():%Y/%m}/{filename}"
 
 
+def received_condition() -> Q:
+    """Documents a recipient reads: delivered ones, and issued ones sent to the portal and
+    awaiting receipt."""
+    return Q(status__in=(DocumentStatus.DELIVERED, DocumentStatus.ARCHIVED)) | Q(
+        status=DocumentStatus.ISSUED, deliveries__method=DeliveryMethod.PORTAL
+    )
+
+
+class DocumentQuerySet(RestrictedQuerySet):
+    def restrict(self, user: Any, action: str = "view") -> RestrictedQuerySet:
+        """The documents ``user`` may open: the issuing side as every model's rows; an
+        enterprise user, and the users of a recipient organisation, only what was sent to them
+        (a draft or an undelivered document is not theirs to read yet)."""
+        seen = super().restrict(user, action)
+        if not signed_in(user) or user.is_admin:
+            return seen
+        if user.has_role(Role.ENTERPRISE):
+            seen = seen.filter(received_condition())
+        organisations = recipient_organisations(user)
+        if not organisations:
+            return seen.distinct()
+        received = self.filter(recipient_organisation_id__in=organisations).filter(
+            received_condition()
+        )
+        return self.filter(Q(pk__in=seen.values("pk")) | Q(pk__in=received.values("pk"))).distinct()
+
+
 class Document(models.Model):
     """One 文书: a draft while it is prepared, frozen once issued (number, files, SM3 hashes)."""
 
@@ -404,7 +434,7 @@ class Document(models.Model):
     archived_at = models.DateTimeField("归档时间", null=True, blank=True)
     archive_reference = models.CharField("档号/存放位置", max_length=100, blank=True)
 
-    objects = RestrictedManager()
+    objects = models.Manager.from_queryset(DocumentQuerySet)()
     scope_org_path = "organisation"
     scope_enterprise_path = "recipient_enterprise"
 

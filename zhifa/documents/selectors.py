@@ -1,4 +1,5 @@
-"""Read-side queries of document numbers; every list starts from ``visible_to``."""
+"""Read-side queries of documents and their numbers; every list starts from
+``Model.objects.restrict(user)``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from zhifa.documents import rules
 from zhifa.documents.models import (
     BatchStatus,
     Delivery,
@@ -20,10 +22,11 @@ from zhifa.documents.models import (
     DocumentNumber,
     DocumentStatus,
     ProhibitionsVersion,
+    received_condition,
 )
 from zhifa.documents.prohibitions import shipped_sections
-from zhifa.org.models import Organisation, Role
-from zhifa.org.scoping import get_visible_or_404, visible_to
+from zhifa.org.models import Organisation
+from zhifa.org.scoping import get_visible_or_404
 
 
 def numbers_for(
@@ -35,7 +38,7 @@ def numbers_for(
     status: str = "",
     organisation: Organisation | None = None,
 ) -> QuerySet[DocumentNumber]:
-    qs = visible_to(user, DocumentNumber.objects.all())
+    qs = DocumentNumber.objects.restrict(user)
     q = q.strip()
     if q:
         qs = qs.filter(text__icontains=q)
@@ -54,14 +57,14 @@ def numbers_for(
 
 def organisations_with_numbers(user: Any) -> QuerySet[Organisation]:
     """Choices for the organisation filter: visible organisations that have issued numbers."""
-    visible = visible_to(user, DocumentNumber.objects.all())
+    visible = DocumentNumber.objects.restrict(user)
     return Organisation.objects.filter(
         pk__in=visible.values("organisation_id").distinct()
     ).order_by("region_id", "name")
 
 
 def years_in_use(user: Any) -> list[int]:
-    visible = visible_to(user, DocumentNumber.objects.all())
+    visible = DocumentNumber.objects.restrict(user)
     return list(visible.order_by("-year").values_list("year", flat=True).distinct())
 
 
@@ -98,25 +101,9 @@ def current_prohibitions(on: dt.date | None = None) -> list[dict[str, Any]]:
 RECEIVED_STATUSES = (DocumentStatus.DELIVERED, DocumentStatus.ARCHIVED)
 
 
-def _received_condition() -> Q:
-    """Delivered documents, and issued ones sent to the portal and awaiting receipt."""
-    return Q(status__in=RECEIVED_STATUSES) | Q(
-        status=DocumentStatus.ISSUED, deliveries__method=DeliveryMethod.PORTAL
-    )
-
-
 def documents_visible(user: Any) -> QuerySet[Document]:
-    """Every document ``user`` may open: ``visible_to`` for the issuing side; an enterprise
-    user, and the users of a recipient organisation, see only what was sent to them."""
-    base = Document.objects.all()
-    qs = visible_to(user, base)
-    if getattr(user, "is_authenticated", False) and user.role == Role.ENTERPRISE:
-        qs = qs.filter(_received_condition())
-    org_id = getattr(user, "organisation_id", None)
-    if org_id and getattr(user, "is_authenticated", False) and not user.is_admin:
-        received = base.filter(recipient_organisation_id=org_id).filter(_received_condition())
-        qs = base.filter(Q(pk__in=qs.values("pk")) | Q(pk__in=received.values("pk")))
-    return qs.distinct()
+    """Every document ``user`` may open (``Document.objects.restrict``, which says how)."""
+    return Document.objects.restrict(user)
 
 
 FILE_TYPES: dict[str, tuple[str, str, str]] = {
@@ -197,12 +184,14 @@ def documents_for(
 def received_documents(user: Any) -> QuerySet[Document]:
     """What the user's enterprise or organisation received (the portal's inbox)."""
     qs = Document.objects.none()
-    if getattr(user, "enterprise_id", None) and user.role == Role.ENTERPRISE:
+    if user.is_enterprise_user:
         qs = Document.objects.filter(recipient_enterprise_id=user.enterprise_id)
-    elif getattr(user, "organisation_id", None):
-        qs = Document.objects.filter(recipient_organisation_id=user.organisation_id)
+    else:
+        organisations = rules.recipient_organisations(user)
+        if organisations:
+            qs = Document.objects.filter(recipient_organisation_id__in=organisations)
     return (
-        qs.filter(_received_condition())
+        qs.filter(received_condition())
         .distinct()
         .select_related("kind", "organisation", "number")
         .order_by("-issued_at", "-pk")
@@ -289,7 +278,7 @@ def masked_recipient(document: Document) -> str:
 
 
 def batches_for(user: Any, *, status: str = "") -> QuerySet[DocumentBatch]:
-    qs = visible_to(user, DocumentBatch.objects.all())
+    qs = DocumentBatch.objects.restrict(user)
     if status:
         qs = qs.filter(status=status)
     return qs.select_related("organisation", "kind", "created_by").order_by("-created_at", "-pk")

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -17,7 +17,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhifa.core import params, uploads
+from zhifa.core import access, params, uploads
+from zhifa.core.access import requires
 from zhifa.core.exports import local_time, xlsx_response
 from zhifa.core.viewhelpers import add_service_errors as _form_errors
 from zhifa.core.viewhelpers import posted as _posted
@@ -48,19 +49,14 @@ from zhifa.documents.models import (
     SendStatus,
 )
 from zhifa.documents.services import NumberingError
-from zhifa.org.models import Role, User
-from zhifa.org.scoping import require_role
-
-NUMBER_ROLES = (*Role.agency_roles(), Role.SUPERVISOR)
-NUMBER_ROLES_MESSAGE = "文号台账仅限执法机关工作人员、执法监督人员和系统管理员查看。"
-DOCUMENT_ROLES_MESSAGE = "文书台账仅限执法机关工作人员、执法监督人员和系统管理员查看。"
+from zhifa.org.models import User
 
 
 @login_required
+@requires("number.list")
 @require_GET
 def number_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    require_role(user, *NUMBER_ROLES, message=NUMBER_ROLES_MESSAGE)
     form = NumberFilterForm(request.GET or None, user=user)
     numbers = selectors.numbers_for(user, **form.filters())
     if request.GET.get("export") == "xlsx":
@@ -155,17 +151,14 @@ def _plain(value: Any) -> str:
 
 
 def _may_author(user: User, document: Document) -> bool:
-    return bool(
-        user.is_admin
-        or (user.role in services.AUTHOR_ROLES and user.organisation_id == document.organisation_id)
-    )
+    return access.can(user, "document.issue", document)
 
 
 @login_required
+@requires("document.list")
 @require_GET
 def document_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    require_role(user, *services.AUTHOR_ROLES, message=DOCUMENT_ROLES_MESSAGE)
     form = DocumentFilterForm(request.GET or None, user=user)
     documents = selectors.documents_for(user, **form.filters())
     if request.GET.get("export") == "xlsx":
@@ -179,7 +172,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "total": page.paginator.count,
-            "can_create": user.is_admin or user.organisation_id is not None,
+            "can_create": access.can(user, "document.draft"),
             "batchable": batchable,
         },
     )
@@ -226,6 +219,7 @@ def _export_documents(documents: QuerySet[Document]) -> HttpResponse:
 
 
 @login_required
+@requires("document.view", Document)
 @require_GET
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -258,12 +252,11 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("document.draft")
 @require_http_methods(["GET", "POST"])
 def document_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    require_role(user, *services.AUTHOR_ROLES, message=services.AUTHOR_DENIED)
-    if user.organisation is None:
-        raise PermissionDenied("您未隶属于任何机构，不能制作文书；请联系系统管理员。")
+    assert user.organisation is not None  # document.draft refuses a user without one
     form = DraftForm(_posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -286,12 +279,11 @@ def document_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("document.draft", Document)
 @require_http_methods(["GET", "POST"])
 def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     document = selectors.document_for(user, pk)
-    if not _may_author(user, document):
-        raise PermissionDenied(services.OTHER_ORGANISATION)
     initial = {"recipient_name": document.recipient_name, "title": document.title}
     form = DraftEditForm(
         _posted(request), initial=initial, kind_code=document.kind.code, context=document.context
@@ -324,8 +316,6 @@ def _step(
 ) -> HttpResponse:
     user = _user(request)
     document = selectors.document_for(user, pk)
-    if not _may_author(user, document):
-        raise PermissionDenied(services.OTHER_ORGANISATION)
     form = form_class(_posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -351,6 +341,7 @@ def _step(
 
 
 @login_required
+@requires("document.issue", Document)
 @require_http_methods(["GET", "POST"])
 def document_issue(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
@@ -368,6 +359,7 @@ def document_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("document.issue", Document)
 @require_http_methods(["GET", "POST"])
 def document_deliver(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
@@ -392,6 +384,7 @@ def document_deliver(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("document.issue", Document)
 @require_http_methods(["GET", "POST"])
 def document_archive(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
@@ -406,12 +399,11 @@ def document_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("document.issue", Document)
 @require_http_methods(["GET", "POST"])
 def document_correct(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     document = selectors.document_for(user, pk)
-    if not _may_author(user, document):
-        raise PermissionDenied(services.OTHER_ORGANISATION)
     content = {k: v for k, v in document.context.items() if k not in services.STANDARD_KEYS}
     initial = {"recipient_name": document.recipient_name, "title": document.title}
     form = CorrectForm(
@@ -444,6 +436,7 @@ def document_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("document.sign_for", Document)
 @require_POST
 def document_confirm_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -458,6 +451,7 @@ def document_confirm_receipt(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("document.view", Document)
 @require_GET
 def document_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     user = _user(request)
@@ -465,6 +459,7 @@ def document_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
 
 
 @login_required
+@requires("document.view", Document)
 @require_GET
 def receipt_download(request: HttpRequest, pk: int, delivery_pk: int) -> FileResponse:
     user = _user(request)
@@ -477,6 +472,7 @@ def receipt_download(request: HttpRequest, pk: int, delivery_pk: int) -> FileRes
 
 
 @login_required
+@requires("document.inbox")
 @require_GET
 def received_list(request: HttpRequest) -> HttpResponse:
     """The portal inbox: documents sent to the user's enterprise or organisation."""
@@ -500,6 +496,7 @@ def received_list(request: HttpRequest) -> HttpResponse:
 # --- Public verification (no login) -----------------------------------------------------------
 
 
+@requires("public")
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     document = selectors.document_by_code(code)
@@ -545,10 +542,10 @@ def _selected_ids(request: HttpRequest) -> list[int]:
 
 
 @login_required
+@requires("document.list")
 @require_GET
 def batch_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    require_role(user, *services.AUTHOR_ROLES, message=DOCUMENT_ROLES_MESSAGE)
     form = BatchFilterForm(request.GET or None)
     batches = selectors.batches_for(user, **form.filters())
     page = Paginator(batches, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -560,11 +557,11 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("document.issue")
 @require_http_methods(["GET", "POST"])
 def batch_create(request: HttpRequest) -> HttpResponse:
     """The confirm page of a 批量签发: the drafts ticked on the document list, then start."""
     user = _user(request)
-    require_role(user, *services.AUTHOR_ROLES, message=services.AUTHOR_DENIED)
     ids = _selected_ids(request)
     if not ids:
         messages.error(request, "请先在文书列表中勾选要批量签发的草稿。")
@@ -577,8 +574,7 @@ def batch_create(request: HttpRequest) -> HttpResponse:
         raise Http404("所选文书中有未找到或您无权查看的文书。")
     drafts = [found[pk] for pk in ids]
     for document in drafts:
-        if not _may_author(user, document):
-            raise PermissionDenied(services.OTHER_ORGANISATION)
+        access.require(user, "document.issue", document)
     form = BatchIssueForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -599,10 +595,10 @@ def batch_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("document.list")
 @require_GET
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    require_role(user, *services.AUTHOR_ROLES, message=DOCUMENT_ROLES_MESSAGE)
     batch = selectors.batch_for(user, pk)
     status = request.GET.get("status", "")
     if status not in BatchItemStatus.values:
@@ -623,11 +619,11 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("document.list")
 @require_GET
 def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress block alone, polled by htmx until the batch is finished."""
     user = _user(request)
-    require_role(user, *services.AUTHOR_ROLES, message=DOCUMENT_ROLES_MESSAGE)
     batch = selectors.batch_for(user, pk)
     return render(
         request,

@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from zhifa.core import params
+from zhifa.core.access import requires
 from zhifa.org import selectors
 from zhifa.org.models import CertificateStatus, Officer, Organisation, OrganisationKind, User
 from zhifa.org.scoping import get_visible_or_404
@@ -150,6 +151,7 @@ def _check_choice(name: str, value: str, allowed: list[str]) -> None:
 
 @router.get("/organisations", response=list[OrganisationOut], summary="机构列表")
 @paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
+@requires("organisation.list")
 def list_organisations(
     request: HttpRequest,
     q: str = Query("", description="按名称或简称查找"),
@@ -167,6 +169,7 @@ def list_organisations(
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut, summary="机构详情")
+@requires("organisation.view", Organisation, kwarg="organisation_id")
 def get_organisation(request: HttpRequest, organisation_id: int) -> Organisation:
     return get_visible_or_404(
         _user(request),
@@ -177,6 +180,7 @@ def get_organisation(request: HttpRequest, organisation_id: int) -> Organisation
 
 @router.get("/officers", response=list[OfficerOut], summary="执法人员列表")
 @paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
+@requires("officer.list")
 def list_officers(
     request: HttpRequest,
     q: str = Query("", description="按姓名或执法证号查找"),
@@ -207,6 +211,7 @@ def list_officers(
 
 
 @router.get("/officers/{officer_id}", response=OfficerOut, summary="执法人员详情")
+@requires("officer.view", Officer, kwarg="officer_id")
 def get_officer(request: HttpRequest, officer_id: int) -> Officer:
     return get_visible_or_404(
         _user(request),
@@ -216,6 +221,7 @@ def get_officer(request: HttpRequest, officer_id: int) -> Officer:
 
 
 @router.get("/me", response=MeOut, summary="当前用户")
+@requires("signed_in")
 def me(request: HttpRequest) -> User:
     user = _user(request)
     return User.objects.select_related("organisation", "enterprise").get(pk=user.pk)

@@ -360,8 +360,31 @@ class User(AbstractUser):
                     for role, org in self.role_grants.values_list("role", "organisation_id")
                     if (role, org) not in cached
                 ]
+            cached = self._held_where_they_count(cached)
             self.__dict__["_grants"] = cached
         return cached
+
+    @staticmethod
+    def _held_where_they_count(
+        grants: list[tuple[str, int | None]],
+    ) -> list[tuple[str, int | None]]:
+        """An agency role (执法人员, 负责人, 法制审核) is held at an enforcing organisation only:
+        the head of a 司法局 whose account says 负责人 acts for no agency by it; his supervision
+        comes by a grant (RoleGrant refuses agency roles at other organisations already)."""
+        agency = set(Role.agency_roles())
+        at = {org for role, org in grants if role in agency and org is not None}
+        if not at:
+            return grants
+        enforcing = set(
+            Organisation.objects.filter(
+                pk__in=at, kind__in=OrganisationKind.enforcing()
+            ).values_list("pk", flat=True)
+        )
+        return [
+            (role, org)
+            for role, org in grants
+            if role not in agency or org is None or org in enforcing
+        ]
 
     def forget_grants(self) -> None:
         self.__dict__.pop("_grants", None)
@@ -404,10 +427,6 @@ class User(AbstractUser):
     @property
     def is_enterprise_user(self) -> bool:
         return self.role == Role.ENTERPRISE and self.enterprise_id is not None
-
-    def can_manage_officers_of(self, organisation_id: int | None) -> bool:
-        """执法机关负责人 manage the officers of their own organisation; administrators all."""
-        return self.acts_for(organisation_id, Role.APPROVER)
 
     def audit_snapshot(self) -> dict[str, Any]:
         """Account data for the audit chain; the password hash never goes into a record."""

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhifa.audit.services import record_change, snapshot
+from zhifa.core import access
 from zhifa.core.identifiers import IdentifierError, validate_id_number
 from zhifa.org.models import (
     APIToken,
@@ -36,6 +37,7 @@ def _hash_key(raw_key: str) -> str:
 
 def create_api_token(*, user: Any, name: str, actor: Any) -> tuple[APIToken, str]:
     """A new token for ``user``; the raw key is returned once and never stored."""
+    access.require(actor, "apitoken.manage", user)
     raw_key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = APIToken.objects.create(
@@ -52,6 +54,7 @@ def create_api_token(*, user: Any, name: str, actor: Any) -> tuple[APIToken, str
 
 
 def revoke_api_token(token: APIToken, *, actor: Any) -> APIToken:
+    access.require(actor, "apitoken.manage", token.user)
     with transaction.atomic():
         token = APIToken.objects.select_for_update().get(pk=token.pk)
         if token.revoked_at is not None:
@@ -74,6 +77,7 @@ GRANTABLE_ROLES = (Role.INSPECTOR, Role.APPROVER, Role.LEGAL_REVIEWER, Role.SUPE
 def grant_role(user: User, *, role: str, organisation: Organisation, actor: Any) -> RoleGrant:
     """Give ``user`` a further role at ``organisation`` (兼任): a 法制审核 officer who also
     inspects, a 司法局 head who also supervises."""
+    access.require(actor, "role.grant", user)
     if role not in GRANTABLE_ROLES:
         allowed = "、".join(str(Role(r).label) for r in GRANTABLE_ROLES)
         raise ValidationError({"role": f"兼任角色只能是{allowed}之一。"})
@@ -103,6 +107,7 @@ def grant_role(user: User, *, role: str, organisation: Organisation, actor: Any)
 
 
 def revoke_role(grant: RoleGrant, *, actor: Any) -> None:
+    access.require(actor, "role.grant", grant.user)
     with transaction.atomic():
         user = grant.user
         record_change(
@@ -133,6 +138,7 @@ def user_for_token(raw_key: str) -> Any | None:
 
 def change_certificate_status(officer: Officer, *, status: str, reason: str, actor: Any) -> Officer:
     """Suspend, revoke or restore an officer's 执法证; a reason is required except to restore."""
+    access.require(actor, "officer.manage", officer)
     if status not in CertificateStatus.values:
         raise ValueError(f"未知的证件状态“{status}”。")
     if status != CertificateStatus.VALID and not reason.strip():
@@ -221,6 +227,7 @@ def create_officer(
     user: Any = None,
 ) -> Officer:
     """Register an officer and his 执法证; the audit record carries the masked ID number only."""
+    access.require(actor, "officer.manage", organisation)
     officer = Officer(
         organisation=organisation,
         name=name.strip(),
@@ -254,6 +261,9 @@ def update_officer(officer: Officer, *, actor: Any, **changes: Any) -> Officer:
     unknown = set(changes) - set(OFFICER_EDITABLE)
     if unknown:
         raise TypeError(f"update_officer 不能修改这些字段：{', '.join(sorted(unknown))}")
+    access.require(actor, "officer.manage", officer)
+    if changes.get("organisation") is not None:
+        access.require(actor, "officer.manage", changes["organisation"])
     for key in ("name", "cert_no", "mobile"):
         if key in changes:
             changes[key] = (changes[key] or "").strip()

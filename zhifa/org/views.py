@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +16,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from zhifa.core import access
+from zhifa.core.access import requires
 from zhifa.core.exports import xlsx_response
 from zhifa.core.viewhelpers import request_user as _user
 from zhifa.org import selectors, services
@@ -27,27 +29,18 @@ from zhifa.org.forms import (
     OrganisationFilterForm,
 )
 from zhifa.org.models import Officer, Organisation, OrganisationKind, Role, User
-from zhifa.org.scoping import get_visible_or_404, require_role, visible_to
-
-MANAGE_OFFICERS_MESSAGE = (
-    "只有本机关的执法机关负责人或系统管理员可以办理执法人员登记、修改和执法证状态变更。"
-)
+from zhifa.org.scoping import get_visible_or_404, visible_to
 
 
 def _page(request: HttpRequest, queryset: QuerySet[Any]) -> Page[Any]:
     return Paginator(queryset, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _require_officer_manager(user: User, organisation_id: int | None) -> None:
-    require_role(user, Role.APPROVER, message=MANAGE_OFFICERS_MESSAGE)
-    if not user.can_manage_officers_of(organisation_id):
-        raise PermissionDenied(MANAGE_OFFICERS_MESSAGE)
-
-
 # --- Organisations ----------------------------------------------------------------------------
 
 
 @login_required
+@requires("organisation.list")
 @require_GET
 def organisation_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -68,6 +61,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("organisation.view", Organisation)
 @require_GET
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -92,7 +86,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "officers": officers,
             "children": children,
             "parent_visible": parent_visible,
-            "can_manage_officers": user.can_manage_officers_of(organisation.pk)
+            "can_manage_officers": access.can(user, "officer.manage", organisation)
             and organisation.kind in OrganisationKind.enforcing(),
             "today": timezone.localdate(),
         },
@@ -103,13 +97,14 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("officer.list")
 @require_GET
 def officer_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = OfficerFilterForm(request.GET or None, user=user)
     officers = selectors.officers_for(user, **form.filters())
     page = _page(request, officers)
-    can_create = user.is_admin or (user.role == Role.APPROVER and user.organisation_id is not None)
+    can_create = access.can(user, "officer.manage")
     return render(
         request,
         "org/officer_list.html",
@@ -138,6 +133,7 @@ EXPORT_HEADERS = [
 
 
 @login_required
+@requires("officer.list")
 @require_GET
 def officer_export(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -166,6 +162,7 @@ def officer_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("officer.view", Officer)
 @require_GET
 def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -174,7 +171,7 @@ def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Officer.objects.select_related("organisation__region", "user").prefetch_related("fields"),
         pk=pk,
     )
-    can_manage = user.can_manage_officers_of(officer.organisation_id)
+    can_manage = access.can(user, "officer.manage", officer)
     return render(
         request,
         "org/officer_detail.html",
@@ -199,22 +196,18 @@ def _manageable_organisations(user: User, officer: Officer | None = None) -> Que
         if officer is not None:
             condition |= Q(pk=officer.organisation_id)
         return Organisation.objects.filter(condition).select_related("region")
-    if user.organisation_id is None:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(pk=user.organisation_id)
+    return Organisation.objects.filter(pk__in=user.organisations_as(Role.APPROVER))
 
 
 @login_required
+@requires("officer.manage")
 @require_http_methods(["GET", "POST"])
 def officer_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    require_role(user, Role.APPROVER, message=MANAGE_OFFICERS_MESSAGE)
-    if not user.is_admin and user.organisation_id is None:
-        raise PermissionDenied(MANAGE_OFFICERS_MESSAGE)
     organisations = _manageable_organisations(user)
     initial = {}
-    if not user.is_admin:
-        initial["organisation"] = user.organisation_id
+    if not user.is_admin and len(organisations) == 1:
+        initial["organisation"] = organisations[0].pk
     form = OfficerForm(request.POST or None, organisations=organisations, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -230,11 +223,11 @@ def officer_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("officer.manage", Officer)
 @require_http_methods(["GET", "POST"])
 def officer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     officer = get_visible_or_404(user, Officer.objects.select_related("organisation"), pk=pk)
-    _require_officer_manager(user, officer.organisation_id)
     form = OfficerForm(
         request.POST or None,
         organisations=_manageable_organisations(user, officer),
@@ -255,12 +248,12 @@ def officer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("officer.manage", Officer)
 @require_http_methods(["GET", "POST"])
 def officer_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     """Suspend, revoke or restore a 执法证: choose and give the reason, then confirm."""
     user = _user(request)
     officer = get_visible_or_404(user, Officer.objects.select_related("organisation"), pk=pk)
-    _require_officer_manager(user, officer.organisation_id)
     confirming = False
     if request.method == "POST":
         form = CertificateStatusForm(request.POST, officer=officer)

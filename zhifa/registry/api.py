@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from zhifa.core import params
+from zhifa.core.access import requires
 from zhifa.org.models import User
 from zhifa.org.scoping import get_visible_or_404
 from zhifa.registry import selectors, services
@@ -134,6 +135,7 @@ def _enterprises() -> QuerySet[Enterprise]:
 
 @router.get("/enterprises", response=list[EnterpriseOut], summary="企业列表")
 @paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
+@requires("enterprise.list")
 def list_enterprises(
     request: HttpRequest,
     q: str = Query("", description="按企业名称或统一社会信用代码的一部分查找"),
@@ -155,6 +157,7 @@ def list_enterprises(
 
 
 @router.get("/enterprises/{enterprise_id}", response=EnterpriseOut, summary="企业详情")
+@requires("enterprise.view", Enterprise, kwarg="enterprise_id")
 def get_enterprise(request: HttpRequest, enterprise_id: int) -> Enterprise:
     return get_visible_or_404(_user(request), _enterprises(), pk=enterprise_id)
 
@@ -164,6 +167,7 @@ def get_enterprise(request: HttpRequest, enterprise_id: int) -> Enterprise:
     response={201: EnterpriseOut, 400: FieldErrors, 403: Message},
     summary="登记企业",
 )
+@requires("enterprise.register")
 def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Status[Any]:
     data = payload.dict()
     data["region"] = data.pop("region_code")

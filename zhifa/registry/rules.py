@@ -17,6 +17,8 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 
+from zhifa.core import access
+from zhifa.core.access import capability
 from zhifa.core.identifiers import (
     IdentifierError,
     check_uscc_format,
@@ -24,7 +26,8 @@ from zhifa.core.identifiers import (
     uscc_check_char,
 )
 from zhifa.core.tabular import clean_text as clean_text  # forms and importers share it
-from zhifa.org.models import Region, Role
+from zhifa.org.models import Region
+from zhifa.org.roles import Role
 from zhifa.registry import industries
 
 WRITER_ROLES = (Role.INSPECTOR, Role.APPROVER)
@@ -72,40 +75,100 @@ MAX_LENGTHS = {
 
 
 # --- Who may do what --------------------------------------------------------------------------
+# The capabilities below are the registry's part of the one table (zhifa.core.access); the
+# services, pages, API and menu ask ``access.can``/``require`` with these names.
+
+LIST_DENIED = (
+    "企业名录仅限执法机关工作人员、执法监督人员和系统管理员查看；"
+    "企业用户请从“本企业信息”查看本企业。"
+)
+OUT_OF_JURISDICTION = "该企业不在您所在机构的管辖范围内，不能修改其登记信息。"
+
+
+def writer_organisations(user: Any) -> set[int]:
+    """The organisations for which ``user`` keeps the registry (any of his roles counts)."""
+    return user.organisations_as(*WRITER_ROLES)
+
+
+def _writer_refusal(user: Any) -> str | None:
+    if user.is_admin or writer_organisations(user):
+        return None
+    return WRITE_DENIED
+
+
+@capability("enterprise.list", "查看、导出企业名录（限本人可见的企业）")
+def _may_list(user: Any, obj: Any) -> str | None:
+    # An enterprise user sees one enterprise, its own, from its detail page; the list is for
+    # those who keep or supervise the registry.
+    if user.is_admin or user.is_agency_user or user.is_supervisor:
+        return None
+    return LIST_DENIED
+
+
+@capability("enterprise.view", "查看企业登记信息")
+def _may_view(user: Any, obj: Any) -> str | None:
+    # Who sees which enterprise is the row restriction's answer; seen is allowed.
+    return None
+
+
+@capability("enterprise.register", "登记企业（逐家登记或批量导入）")
+def _may_register(user: Any, obj: Any) -> str | None:
+    return _writer_refusal(user)
+
+
+@capability("enterprise.edit", "修改企业登记信息和送达联系人")
+def _may_edit(user: Any, obj: Any) -> str | None:
+    refused = _writer_refusal(user)
+    if refused is None and obj is not None and not in_jurisdiction(user, obj.region_id):
+        return OUT_OF_JURISDICTION
+    return refused
+
+
+@capability("enterprise.review_code", "人工复核校验位不符的统一社会信用代码")
+def _may_review_code(user: Any, obj: Any) -> str | None:
+    refused = _may_edit(user, obj)
+    if refused is not None:
+        return refused
+    if user.is_admin or user.organisations_as(*OVERRIDE_ROLES):
+        return None
+    return OVERRIDE_DENIED
 
 
 def can_write(user: Any) -> bool:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_admin:
-        return True
-    return user.role in WRITER_ROLES and user.organisation_id is not None
+    return access.can(user, "enterprise.register")
 
 
 def can_override(user: Any) -> bool:
-    if not can_write(user):
-        return False
-    return bool(user.is_admin or user.role in OVERRIDE_ROLES)
+    return access.can(user, "enterprise.review_code")
 
 
-def jurisdiction(user: Any) -> Region | None:
-    """The region whose subtree the user may register enterprises in; None: everywhere."""
+def jurisdictions(user: Any) -> list[Region] | None:
+    """The regions in whose subtrees the user may register enterprises: those of the
+    organisations he keeps the registry for; None: everywhere (administrators)."""
     if user.is_admin:
         return None
-    organisation = user.organisation
-    return organisation.region if organisation is not None else None
+    ids = tuple(sorted(writer_organisations(user)))
+    if not ids:
+        return []
+    # An import asks this once per row: keep the answer on the user for the same grants.
+    cached = user.__dict__.get("_registry_jurisdictions")
+    if cached is None or cached[0] != ids:
+        regions = Region.objects.filter(organisations__pk__in=ids).distinct().order_by("code")
+        cached = (ids, list(regions))
+        user.__dict__["_registry_jurisdictions"] = cached
+    return list(cached[1])
 
 
 def in_jurisdiction(user: Any, region_code: str) -> bool:
-    if user.is_admin:
+    regions = jurisdictions(user)
+    if regions is None:
         return True
-    region = jurisdiction(user)
-    return region is not None and region_code.startswith(region.code_prefix)
+    return any(region_code.startswith(region.code_prefix) for region in regions)
 
 
 def region_outside_message(user: Any, region: Region | str) -> str:
-    home = jurisdiction(user)
-    home_name = home.full_name if home is not None else "无"
+    regions = jurisdictions(user) or []
+    home_name = "、".join(r.full_name for r in regions) or "无"
     label = f"{region.full_name}（{region.code}）" if isinstance(region, Region) else region
     return f"所在区划“{label}”不在您所在机构的管辖范围（{home_name}）内，请填写辖区内的区划。"
 

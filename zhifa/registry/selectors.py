@@ -1,6 +1,7 @@
 """Read-side queries of the registry, shared by pages, exports and the API.
 
-Every function starts from ``visible_to(user, …)``: what a user cannot see never enters a list.
+Every function starts from ``Model.objects.restrict(user)``: what a user cannot see never
+enters a list.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from zhifa.org.models import Region
-from zhifa.org.scoping import visible_to
 from zhifa.org.selectors import regions_with_ancestors
+from zhifa.registry import rules
 from zhifa.registry.models import Enterprise, EnterpriseImport
 
 
@@ -35,7 +36,7 @@ def enterprises_for(
 ) -> QuerySet[Enterprise]:
     """Enterprises the user may see; ``q`` matches part of the name or of the code, ``region``
     is a region code (its whole subtree) or a code prefix."""
-    qs = visible_to(user, Enterprise.objects.all())
+    qs = Enterprise.objects.restrict(user)
     q = q.strip()
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(uscc__icontains=q.upper()))
@@ -54,17 +55,14 @@ def enterprises_for(
 def regions_in_use(user: Any) -> list[Region]:
     """The regions of the enterprises the user may see, with their ancestors, in code order."""
     codes = set(
-        visible_to(user, Enterprise.objects.all())
-        .order_by()
-        .values_list("region_id", flat=True)
-        .distinct()
+        Enterprise.objects.restrict(user).order_by().values_list("region_id", flat=True).distinct()
     )
     return regions_with_ancestors(codes)
 
 
 def industries_in_use(user: Any) -> list[str]:
     return list(
-        visible_to(user, Enterprise.objects.all())
+        Enterprise.objects.restrict(user)
         .exclude(industry="")
         .order_by("industry")
         .values_list("industry", flat=True)
@@ -73,18 +71,16 @@ def industries_in_use(user: Any) -> list[str]:
 
 
 def regions_for_registration(user: Any) -> QuerySet[Region]:
-    """Regions the user may register enterprises in: its organisation's region subtree."""
-    if user.is_admin:
+    """Regions the user may register enterprises in: the region subtrees of the organisations
+    he keeps the registry for."""
+    regions = rules.jurisdictions(user)
+    if regions is None:
         return Region.objects.select_related("parent").order_by("code")
-    organisation = getattr(user, "organisation", None)
-    if organisation is None:
-        return Region.objects.none()
-    return (
-        Region.objects.filter(code__startswith=organisation.region.code_prefix)
-        .select_related("parent")
-        .order_by("code")
-    )
+    condition = Q(pk__in=[])
+    for region in regions:
+        condition |= Q(code__startswith=region.code_prefix)
+    return Region.objects.filter(condition).select_related("parent").order_by("code")
 
 
 def recent_imports(user: Any, limit: int = 10) -> QuerySet[EnterpriseImport]:
-    return visible_to(user, EnterpriseImport.objects.all()).select_related("created_by")[:limit]
+    return EnterpriseImport.objects.restrict(user).select_related("created_by")[:limit]

@@ -10,12 +10,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
+from zhifa.core import access
 from zhifa.org.models import Region
 from zhifa.registry import importing, industries, rules
 from zhifa.registry.models import Contact, CreditGrade, Enterprise, EnterpriseImport
@@ -30,7 +31,7 @@ ENTERPRISE_FIELDS = (
     "industry_code",
     "credit_grade",
 )
-OUT_OF_JURISDICTION = "该企业不在您所在机构的管辖范围内，不能修改其登记信息。"
+OUT_OF_JURISDICTION = rules.OUT_OF_JURISDICTION
 OVERRIDE_HOW = "请勾选“校验位人工复核”并填写复核说明"
 
 
@@ -42,13 +43,12 @@ def _duplicate_message(code: str) -> str:
 
 
 def _require_writer(actor: Any) -> None:
-    if not rules.can_write(actor):
-        raise PermissionDenied(rules.WRITE_DENIED)
+    access.require(actor, "enterprise.register")
 
 
 def _require_jurisdiction(actor: Any, enterprise: Enterprise) -> None:
-    if not rules.in_jurisdiction(actor, enterprise.region_id):
-        raise PermissionDenied(OUT_OF_JURISDICTION)
+    # Asked again on the row locked for the change, whose region may have moved meanwhile.
+    access.require(actor, "enterprise.edit", enterprise)
 
 
 def _region(value: Any) -> tuple[Region | None, str]:
@@ -90,8 +90,7 @@ def _clean_enterprise(
             if unchanged and instance is not None and instance.uscc_override and not requested:
                 override = "keep"
             elif requested:
-                if not rules.can_override(actor):
-                    raise PermissionDenied(rules.OVERRIDE_DENIED)
+                access.require(actor, "enterprise.review_code")
                 if not reason:
                     add(
                         "uscc_override_reason",
@@ -283,13 +282,11 @@ def _field_label(key: str) -> str:
 def approve_uscc_override(enterprise: Enterprise, *, reason: str, actor: Any) -> Enterprise:
     """Review an enterprise already in the registry whose code fails its check character (e.g.
     entered before the check was enforced), and keep the code as a real one."""
-    _require_writer(actor)
-    if not rules.can_override(actor):
-        raise PermissionDenied(rules.OVERRIDE_DENIED)
+    access.require(actor, "enterprise.review_code")
     reason = rules.clean_text(reason)
     with transaction.atomic():
         enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-        _require_jurisdiction(actor, enterprise)
+        access.require(actor, "enterprise.review_code", enterprise)
         verdict = rules.check_uscc(enterprise.uscc)
         if not verdict.needs_override:
             raise ValidationError("该企业的统一社会信用代码校验位正确，无需人工复核。")

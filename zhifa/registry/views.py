@@ -8,13 +8,15 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from zhifa.core import access
+from zhifa.core.access import requires
 from zhifa.core.exports import XLSX_TYPE, xlsx_response
 from zhifa.core.viewhelpers import add_service_errors as _form_errors
 from zhifa.core.viewhelpers import posted as _posted
@@ -35,17 +37,6 @@ from zhifa.registry.models import Contact, Enterprise
 REPORT_LIMIT = 1000
 
 
-def _require_writer(user: User) -> None:
-    if not rules.can_write(user):
-        raise PermissionDenied(rules.WRITE_DENIED)
-
-
-def _require_editor(user: User, enterprise: Enterprise) -> None:
-    _require_writer(user)
-    if not rules.in_jurisdiction(user, enterprise.region_id):
-        raise PermissionDenied(services.OUT_OF_JURISDICTION)
-
-
 def _filtered(request: HttpRequest, user: User) -> tuple[EnterpriseFilterForm, Any]:
     form = EnterpriseFilterForm(request.GET or None, user=user)
     filters = form.filters()
@@ -55,6 +46,7 @@ def _filtered(request: HttpRequest, user: User) -> tuple[EnterpriseFilterForm, A
 
 
 @login_required
+@requires("enterprise.list")
 @require_GET
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -67,13 +59,14 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "total": page.paginator.count,
-            "can_write": rules.can_write(user),
+            "can_write": access.can(user, "enterprise.register"),
             "export_query": request.GET.urlencode(),
         },
     )
 
 
 @login_required
+@requires("enterprise.list")
 @require_GET
 def enterprise_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as .xlsx, with the import file's headers (so it reads back in)."""
@@ -104,6 +97,7 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("enterprise.view", Enterprise)
 @require_GET
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -115,7 +109,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     verdict = rules.check_uscc(enterprise.uscc)
-    can_edit = rules.can_write(user) and rules.in_jurisdiction(user, enterprise.region_id)
+    can_edit = access.can(user, "enterprise.edit", enterprise)
     return render(
         request,
         "registry/enterprise_detail.html",
@@ -125,16 +119,16 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "check_failed": verdict.needs_override,
             "expected_check_char": verdict.expected,
             "can_edit": can_edit,
-            "can_review": can_edit and rules.can_override(user),
+            "can_review": access.can(user, "enterprise.review_code", enterprise),
         },
     )
 
 
 @login_required
+@requires("enterprise.register")
 @require_http_methods(["GET", "POST"])
 def enterprise_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    _require_writer(user)
     form = EnterpriseForm(_posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -148,11 +142,11 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("enterprise.edit", Enterprise)
 @require_http_methods(["GET", "POST"])
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     enterprise = get_visible_or_404(user, Enterprise.objects.select_related("region"), pk=pk)
-    _require_editor(user, enterprise)
     form = EnterpriseForm(_posted(request), user=user, instance=enterprise)
     if request.method == "POST" and form.is_valid():
         try:
@@ -173,14 +167,12 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("enterprise.review_code", Enterprise)
 @require_http_methods(["GET", "POST"])
 def enterprise_override(request: HttpRequest, pk: int) -> HttpResponse:
     """Review an enterprise whose code fails its check character and keep it as real."""
     user = _user(request)
     enterprise = get_visible_or_404(user, Enterprise.objects.select_related("region"), pk=pk)
-    _require_editor(user, enterprise)
-    if not rules.can_override(user):
-        raise PermissionDenied(rules.OVERRIDE_DENIED)
     verdict = rules.check_uscc(enterprise.uscc)
     form = OverrideForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -204,11 +196,11 @@ def enterprise_override(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("enterprise.edit", Enterprise)
 @require_http_methods(["GET", "POST"])
 def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     enterprise = get_visible_or_404(user, Enterprise.objects.all(), pk=pk)
-    _require_editor(user, enterprise)
     form = ContactForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -226,12 +218,12 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("enterprise.edit", Enterprise)
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     user = _user(request)
     enterprise = get_visible_or_404(user, Enterprise.objects.all(), pk=pk)
     contact = get_visible_or_404(user, Contact.objects.filter(enterprise=enterprise), pk=contact_pk)
-    _require_editor(user, enterprise)
     form = ContactForm(_posted(request), instance=contact)
     if request.method == "POST" and form.is_valid():
         try:
@@ -249,12 +241,12 @@ def contact_edit(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse
 
 
 @login_required
+@requires("enterprise.edit", Enterprise)
 @require_POST
 def contact_remove(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     user = _user(request)
     enterprise = get_visible_or_404(user, Enterprise.objects.all(), pk=pk)
     contact = get_visible_or_404(user, Contact.objects.filter(enterprise=enterprise), pk=contact_pk)
-    _require_editor(user, enterprise)
     services.remove_contact(contact, actor=user)
     messages.success(request, f"已删除送达联系人 {contact.name}。")
     return redirect("registry:enterprise_detail", pk=enterprise.pk)
@@ -264,11 +256,11 @@ def contact_remove(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespon
 
 
 @login_required
+@requires("enterprise.register")
 @require_http_methods(["GET", "POST"])
 def enterprise_import(request: HttpRequest) -> HttpResponse:
     """Upload a file; every row is checked first, and a report lists every bad row."""
     user = _user(request)
-    _require_writer(user)
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     report = None
     if request.method == "POST" and form.is_valid():
@@ -297,12 +289,13 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
             "hidden_error_count": max(0, len(report.errors) - REPORT_LIMIT) if report else 0,
             "columns": importing.COLUMNS,
             "recent_imports": selectors.recent_imports(user),
-            "can_override": rules.can_override(user),
+            "can_override": access.can(user, "enterprise.review_code"),
         },
     )
 
 
 @login_required
+@requires("signed_in")
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(importing.template_workbook(), content_type=XLSX_TYPE)

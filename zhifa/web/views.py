@@ -13,10 +13,11 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import timezone
 
+from zhifa.core import access
+from zhifa.core.access import requires
 from zhifa.core.viewhelpers import request_user
 from zhifa.org import services as org_services
 from zhifa.org.models import Officer, Organisation, Role
-from zhifa.org.scoping import visible_to
 from zhifa.registry.models import Enterprise
 from zhifa.workdays.selectors import next_year_warning
 
@@ -32,17 +33,29 @@ HOME_TITLES = {
 
 
 @login_required
+@requires("signed_in")
 def home(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
+    # The title names the account's own role (display only); what the page offers is asked
+    # of the capability table, so a user holding several roles gets the tiles of each.
     role = Role.ADMIN if user.is_admin else Role(user.role)
+    may = {
+        "enterprise_list": access.can(user, "enterprise.list"),
+        "officer_list": access.can(user, "officer.list"),
+        "organisation_list": access.can(user, "organisation.list"),
+        "holidays": access.can(user, "holidays.manage"),
+        "own_enterprise": user.is_enterprise_user
+        and access.can(user, "enterprise.view", user.enterprise),
+    }
     context = {
         "home_title": HOME_TITLES[role],
         "role": role,
-        "enterprise_count": visible_to(user, Enterprise.objects.all()).count(),
-        "officer_count": visible_to(user, Officer.objects.all()).count(),
-        "organisation_count": visible_to(user, Organisation.objects.all()).count(),
+        "may": may,
+        "enterprise_count": Enterprise.objects.restrict(user).count(),
+        "officer_count": Officer.objects.restrict(user).count(),
+        "organisation_count": Organisation.objects.restrict(user).count(),
         # Administrators enter next year's holidays: remind them before deadlines reach it.
-        "holiday_warning": next_year_warning(timezone.localdate()) if user.is_admin else "",
+        "holiday_warning": next_year_warning(timezone.localdate()) if may["holidays"] else "",
     }
     return render(request, "web/home.html", context)
 

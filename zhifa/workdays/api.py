@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from zhifa.core.access import requires
 from zhifa.workdays import selectors
 
 router = Router(tags=["工作日"])
@@ -55,6 +56,7 @@ def _int(text: str, field: str, low: int, high: int) -> int:
 
 
 @router.get("/is-workday", response=DayOut, summary="某日是否工作日")
+@requires("signed_in")
 def is_workday(request: HttpRequest, date: str) -> DayOut:
     """``date`` (YYYY-MM-DD): whether it is a working day, and why (节假日、调休上班日、周末)."""
     day = _date(date, "日期 date")
@@ -72,6 +74,7 @@ def is_workday(request: HttpRequest, date: str) -> DayOut:
 
 
 @router.get("/add", response=AddOut, summary="某日之后（之前）第 N 个工作日")
+@requires("signed_in")
 def add(request: HttpRequest, date: str, n: str) -> AddOut:
     """The ``n``-th working day after ``date`` (before it when negative); the date itself is not
     counted, and ``n=0`` gives the date itself."""
@@ -85,6 +88,7 @@ def add(request: HttpRequest, date: str, n: str) -> AddOut:
 
 
 @router.get("/latest-notice", response=NoticeOut, summary="检查预告通知书最晚发出日期")
+@requires("signed_in")
 def latest_notice(request: HttpRequest, date: str, days: str | None = None) -> NoticeOut:
     """The ``days``-th working day counted back from the inspection ``date``, the inspection day
     not counted; ``days`` defaults to the caller's region setting, else the national 5."""

@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from zhifa.audit.services import record_change, snapshot
-from zhifa.core import timefmt
-from zhifa.workdays import entry, package, selectors
+from zhifa.core import access, timefmt
+from zhifa.workdays import entry, package, rules, selectors
 from zhifa.workdays.models import (
     WEEKDAY_NAMES,
     ArrangementSource,
@@ -36,11 +36,8 @@ from zhifa.workdays.models import (
     new_revision,
 )
 
-ADMIN_ONLY = "只有系统管理员可以录入、复核节假日安排或处理其与数据包的差异。"
-FOUR_EYES = (
-    "复核须由录入人以外的另一名系统管理员进行：这份 %(year)s 年节假日安排是您录入的，"
-    "请另一名系统管理员核对通知原文后确认。"
-)
+ADMIN_ONLY = rules.ADMIN_ONLY
+FOUR_EYES = rules.FOUR_EYES
 
 
 class YearNotInPackage(ValueError):
@@ -72,8 +69,10 @@ class ArrangementInvalid(ValidationError):
 
 
 def _require_admin(actor: Any) -> None:
-    if not (actor is not None and actor.is_active and getattr(actor, "is_admin", False)):
-        raise PermissionDenied(ADMIN_ONLY)
+    if actor is None:
+        # Only the package loads run without a person, and they do not come through here.
+        raise PermissionDenied(gettext(ADMIN_ONLY))
+    access.require(actor, "holidays.manage")
 
 
 def _require_transition(arrangement: HolidayArrangement, to: str, doing: str) -> None:
@@ -302,8 +301,7 @@ def confirm_arrangement(
     with transaction.atomic():
         arrangement = HolidayArrangement.objects.select_for_update().get(pk=arrangement.pk)
         _require_transition(arrangement, ArrangementStatus.CONFIRMED, gettext("复核确认"))
-        if arrangement.entered_by_id is not None and arrangement.entered_by_id == actor.pk:
-            raise PermissionDenied(gettext(FOUR_EYES) % {"year": arrangement.year})
+        access.require(actor, "holidays.confirm", arrangement)
         data = entry.from_record(arrangement)
         problems = entry.check(data)
         if problems:

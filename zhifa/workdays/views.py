@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from zhifa.core import access
+from zhifa.core.access import requires
 from zhifa.workdays import entry, package, selectors, services
 from zhifa.workdays.forms import (
     AddForm,
@@ -105,6 +107,7 @@ def _month_grid(year: int, month: int) -> list[list[selectors.DayInfo | None]]:
 
 
 @login_required
+@requires("signed_in")
 def calendar(request: HttpRequest) -> HttpResponse:
     """The holiday table by year and month, with a working-day calculator (any signed-in user)."""
     calc = request.GET.get("calc", "")
@@ -151,21 +154,12 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "region": region,
         "default_days": selectors.notice_working_days(region),
         "today": today,
-        "can_edit": bool(getattr(request.user, "is_admin", False)),
+        "can_edit": access.can(request.user, "holidays.manage"),
     }
     return render(request, "workdays/calendar.html", context)
 
 
 # ---- 节假日安排年度: entry, four-eyes review and package differences (administrators only) ----
-
-ADMINS_ONLY = "只有系统管理员可以查看和录入节假日安排。"
-
-
-def _require_admin(request: HttpRequest) -> Any:
-    user = request.user
-    if not getattr(user, "is_admin", False):
-        raise PermissionDenied(ADMINS_ONLY)
-    return user
 
 
 def _day_counts(days: dict[dt.date, tuple[str, str]]) -> tuple[int, int]:
@@ -191,8 +185,8 @@ def _arrangement_view(arrangement: HolidayArrangement | None) -> dict[str, Any] 
 
 
 @login_required
+@requires("holidays.manage")
 def year_list(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
     today = timezone.localdate()
     rows = selectors.year_overview(today, package.package_years())
     return render(
@@ -228,9 +222,10 @@ def _entry_page(
 
 
 @login_required
+@requires("holidays.manage")
 def year_new(request: HttpRequest) -> HttpResponse:
     """Enter a year from the notice → check → preview as a calendar → 保存待复核."""
-    user = _require_admin(request)
+    user = request.user
     if request.method != "POST":
         year = _int_param(request.GET, "year", 1999, 2100)
         source = request.GET.get("from", "")
@@ -352,8 +347,8 @@ def _year_page(
 
 
 @login_required
+@requires("holidays.manage")
 def year_detail(request: HttpRequest, year: int) -> HttpResponse:
-    _require_admin(request)
     if not 1999 <= year <= 2100:
         raise Http404
     return _year_page(request, year)
@@ -364,9 +359,10 @@ def _pending_or_404(pk: int) -> HolidayArrangement:
 
 
 @login_required
+@requires("holidays.manage")
 @require_POST
 def arrangement_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_admin(request)
+    user = request.user
     arrangement = _pending_or_404(pk)
     form = ConfirmForm(request.POST)
     if not form.is_valid():
@@ -386,9 +382,10 @@ def arrangement_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("holidays.manage")
 @require_POST
 def arrangement_return(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_admin(request)
+    user = request.user
     arrangement = _pending_or_404(pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
@@ -406,9 +403,10 @@ def arrangement_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("holidays.manage")
 @require_POST
 def arrangement_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_admin(request)
+    user = request.user
     arrangement = _pending_or_404(pk)
     form = ResolveForm(request.POST)
     if not form.is_valid():

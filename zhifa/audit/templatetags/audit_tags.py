@@ -9,7 +9,7 @@ from django.db import models
 
 from zhifa.audit import display
 from zhifa.audit.models import AuditRecord
-from zhifa.org.models import Role
+from zhifa.core import access
 
 register = template.Library()
 
@@ -26,11 +26,7 @@ def object_history(context: dict[str, Any], obj: models.Model, limit: int = 50) 
         .order_by("-seq")[:limit]
     )
     user = context.get("user")
-    can_open = bool(
-        user is not None
-        and user.is_authenticated
-        and (user.is_admin or user.role == Role.SUPERVISOR)
-    )
+    can_open = user is not None and access.can(user, "audit.view")
     entries = [
         HistoryEntry(
             seq=r.seq,

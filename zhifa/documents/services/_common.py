@@ -9,15 +9,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from zhifa.audit.services import to_jsonable
+from zhifa.core import access
+from zhifa.documents import rules
 from zhifa.documents.models import (
     Document,
     DocumentStatus,
 )
-from zhifa.org.models import Role
 
 # Keys the platform fills in at issue; the rest of a document's context is its kind's content.
 STANDARD_KEYS = frozenset(
@@ -35,21 +36,16 @@ STANDARD_KEYS = frozenset(
 # Base32 without 0/O/1/I: 32 characters, so 10 of them carry 50 bits.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
-AUTHOR_ROLES = (*Role.agency_roles(), Role.SUPERVISOR)
-AUTHOR_DENIED = "制作、签发和送达文书仅限执法机关工作人员、执法监督人员和系统管理员办理。"
-OTHER_ORGANISATION = "只能办理本机构制发的文书。"
+AUTHOR_ROLES = rules.AUTHOR_ROLES
+AUTHOR_DENIED = rules.AUTHOR_DENIED
+OTHER_ORGANISATION = rules.OTHER_ORGANISATION
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 
-def _require_author(actor: Any, organisation_id: int) -> None:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied("请先登录。")
-    if actor.is_admin:
-        return
-    if actor.role not in AUTHOR_ROLES:
-        raise PermissionDenied(AUTHOR_DENIED)
-    if actor.organisation_id != organisation_id:
-        raise PermissionDenied(OTHER_ORGANISATION)
+def _require_author(actor: Any, obj: Any, action: str = "document.issue") -> None:
+    """Refuse unless ``actor`` may author or issue documents in the name of ``obj``'s
+    organisation (``obj``: the document, batch or organisation itself)."""
+    access.require(actor, action, obj)
 
 
 def new_verification_code() -> str:

@@ -25,7 +25,7 @@ from zhifa.documents.services._common import (
 
 
 def archive_document(document: Document, *, actor: Any, reference: str = "") -> Document:
-    _require_author(actor, document.organisation_id)
+    _require_author(actor, document)
     reference = " ".join((reference or "").split())
     if len(reference) > 100:
         raise ValidationError(

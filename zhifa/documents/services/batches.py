@@ -84,7 +84,7 @@ def issue_documents_in_batch(
     if len(organisations) > 1:
         raise ValidationError("批量签发的文书须为同一机构制发，请按制发机关分别发起批量签发。")
     organisation = documents[0].organisation
-    _require_author(actor, organisation.pk)
+    _require_author(actor, organisation)
     for document in documents:
         if document.status != DocumentStatus.DRAFT:
             state = DocumentStatus(document.status).label

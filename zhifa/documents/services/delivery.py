@@ -7,7 +7,7 @@ import json
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex, sm3_of_chunks
-from zhifa.core import uploads
+from zhifa.core import access, uploads
 from zhifa.documents.models import (
     Delivery,
     DeliveryMethod,
@@ -36,7 +36,6 @@ from zhifa.documents.services._common import (
     verification_url,
 )
 from zhifa.documents.sms import get_sms_backend
-from zhifa.org.models import Role
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +79,7 @@ def deliver_document(
     failed send is recorded on the delivery (发送失败 and the reason) and the document stays
     issued, so the officer sees it and delivers again.
     """
-    _require_author(actor, document.organisation_id)
+    _require_author(actor, document)
     if method not in DeliveryMethod.values:
         raise ValidationError({"method": [f"送达方式“{method}”不正确，请从列表中选择。"]})
     label = DeliveryMethod(method).label
@@ -282,17 +281,7 @@ def _send_sms(document: Document, mobile: str) -> None:
 
 
 def receives(actor: Any, document: Document) -> bool:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return False
-    if document.recipient_enterprise_id is not None:
-        return bool(
-            actor.role == Role.ENTERPRISE
-            and actor.enterprise_id == document.recipient_enterprise_id
-        )
-    return bool(
-        document.recipient_organisation_id
-        and actor.organisation_id == document.recipient_organisation_id
-    )
+    return access.can(actor, "document.sign_for", document)
 
 
 def receipt_digest(delivery: Delivery) -> str:
@@ -309,8 +298,7 @@ def receipt_digest(delivery: Delivery) -> str:
 
 def confirm_receipt(document: Document, *, actor: Any) -> Delivery:
     """The recipient confirms in its portal that it received the document (签收)."""
-    if not receives(actor, document):
-        raise PermissionDenied("只有受送达的企业或机关的用户可以签收该文书。")
+    access.require(actor, "document.sign_for", document)
     with transaction.atomic():
         current = _locked_document(document)
         delivery = (

@@ -43,7 +43,7 @@ def create_draft(
 ) -> Document:
     """A new draft 文书 of ``organisation``; the recipient name defaults to the enterprise's or
     the organisation's name, the title to the kind's name."""
-    _require_author(actor, organisation.pk)
+    _require_author(actor, organisation, "document.draft")
     try:
         kind = resolve_kind(kind)
     except NumberingError as error:
@@ -93,7 +93,7 @@ def create_draft(
 
 def update_draft(document: Document, *, data: Mapping[str, Any], actor: Any) -> Document:
     """Change a draft's recipient name, title or content (``context`` replaces the old one)."""
-    _require_author(actor, document.organisation_id)
+    _require_author(actor, document, "document.draft")
     with transaction.atomic():
         current = _locked_document(document)
         if current.status != DocumentStatus.DRAFT:

@@ -102,7 +102,7 @@ def issue_document(
     """
     from zhifa.documents.rendering import RenderError, context_problems, render
 
-    _require_author(actor, document.organisation_id)
+    _require_author(actor, document)
     current = Document.objects.select_related("kind", "organisation", "corrects").get(
         pk=document.pk
     )
@@ -204,7 +204,7 @@ def correct_document(old: Document, changes: Mapping[str, Any], actor: Any) -> D
     ``changes`` may hold ``recipient_name``, ``title`` and ``context`` (merged into the old
     document's content).
     """
-    _require_author(actor, old.organisation_id)
+    _require_author(actor, old)
     old = Document.objects.select_related(
         "kind", "organisation", "recipient_enterprise", "recipient_organisation"
     ).get(pk=old.pk)

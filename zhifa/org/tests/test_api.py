@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 import zhifa_testing as testing
+from zhifa.org import rules
 from zhifa.org.models import APIToken, CertificateStatus
 from zhifa.org.services import change_certificate_status, create_api_token, revoke_api_token
 
@@ -269,3 +270,20 @@ def test_the_openapi_schema_describes_the_org_endpoints(client, db):
         "page",
         "page_size",
     }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [ORGS, OFFICERS])
+def test_a_social_supervisor_is_refused_the_directories_with_the_reason(
+    client_for, social_supervisor, health_officer, url
+):
+    response = client_for(social_supervisor).get(url)
+    assert (response.status_code, response.json()) == (403, {"detail": rules.DIRECTORY_DENIED})
+
+
+@pytest.mark.django_db
+def test_an_officer_of_another_agency_is_not_found_and_one_seen_opens(
+    client_for, outsider, inspector, health_officer
+):
+    assert client_for(outsider).get(f"{OFFICERS}/{health_officer.pk}").status_code == 404
+    assert client_for(inspector).get(f"{OFFICERS}/{health_officer.pk}").status_code == 200

@@ -9,6 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 import zhifa_testing as testing
+from zhifa.org import rules
 from zhifa.org.models import CertificateStatus, Officer
 from zhifa.org.services import change_certificate_status, create_officer
 
@@ -71,9 +72,12 @@ def test_outsider_lists_none_of_zhoushans_officers(
     assert listed(response) == ["郑市监"]
 
 
-def test_enterprise_user_lists_no_officer(client_for, enterprise, health_officer):
+def test_enterprise_user_is_refused_the_directory_of_officers(
+    client_for, enterprise, health_officer
+):
     response = client_for(enterprise).get(LIST_URL)
-    assert listed(response) == []
+    assert response.status_code == 403
+    assert rules.DIRECTORY_DENIED in response.content.decode()
 
 
 def test_officers_are_searched_by_name_and_by_certificate_number(

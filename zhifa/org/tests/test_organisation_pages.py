@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 import zhifa_testing as testing
+from zhifa.org import rules
 from zhifa.org.models import OrganisationKind
 from zhifa.org.services import save_organisation
 
@@ -54,11 +55,14 @@ def test_outsider_sees_none_of_zhoushans_organisations(
     assert listed_names(response) == ["晋中市市场监督管理局"]
 
 
-def test_enterprise_user_sees_no_organisation(client_for, enterprise, health_agency):
+def test_enterprise_user_is_refused_the_directory_of_organisations(
+    client_for, enterprise, health_agency
+):
+    # The directory is for agencies and supervisors (capability organisation.list): an
+    # enterprise user reads why rather than an empty list, and has no menu entry for it.
     response = client_for(enterprise).get(LIST_URL)
-    assert response.status_code == 200
-    assert listed_names(response) == []
-    assert "没有符合条件的机构" in response.content.decode()
+    assert response.status_code == 403
+    assert rules.DIRECTORY_DENIED in response.content.decode()
 
 
 def test_organisations_are_searched_by_name(

@@ -66,7 +66,8 @@ def test_the_list_is_scoped_to_the_user(
 ):
     assert names(client_for(supervisor).get(LIST)) == ["舟山海鲜酒楼有限公司"]
     assert names(client_for(outsider).get(LIST)) == ["榆次接口测试有限公司"]
-    assert names(client_for(enterprise).get(LIST)) == ["舟山海鲜酒楼有限公司"]
+    refused = client_for(enterprise).get(LIST)
+    assert (refused.status_code, refused.json()) == (403, {"detail": rules.LIST_DENIED})
     assert names(client_for(admin_user).get(LIST)) == [
         "榆次接口测试有限公司",
         "舟山海鲜酒楼有限公司",

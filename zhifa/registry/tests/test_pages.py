@@ -166,7 +166,10 @@ def test_an_enterprise_user_sees_only_its_own_enterprise(
     client = client_for(enterprise)
     assert client.get(detail_url(zhoushan_enterprise)).status_code == 200
     assert client.get(detail_url(listed["定海渔业有限公司"])).status_code == 404
-    assert names(client.get(LIST_URL)) == ["舟山海鲜酒楼有限公司"]
+    # The list is for those who keep or supervise the registry; the enterprise reads why.
+    refused = client.get(LIST_URL)
+    assert refused.status_code == 403
+    assert rules.LIST_DENIED in refused.content.decode()
 
 
 @pytest.mark.django_db

@@ -40,7 +40,7 @@ def bearer_headers(db) -> list[dict[str, str]]:
     headers: list[dict[str, str]] = [{}]
     for username in PERSONAS:
         user = User.objects.get(username=username)
-        _, key = create_api_token(user=user, name="fuzz", actor=None)
+        _, key = create_api_token(user=user, name="fuzz", actor=user)
         headers.append({"Authorization": f"Bearer {key}"})
     return headers
 

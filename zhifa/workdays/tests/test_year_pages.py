@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from zhifa.audit.models import AuditRecord
-from zhifa.workdays import package, selectors, services
+from zhifa.workdays import package, rules, selectors, services
 from zhifa.workdays.models import ArrangementStatus, HolidayArrangement, HolidayYear
 from zhifa.workdays.tests.conftest import FAR_YEAR, FAR_YEAR_JSON, far_year_data, sample_2026
 
@@ -53,7 +53,7 @@ def test_only_administrators_see_the_pages(client_for, persona, request, admin_u
     for url in (LIST, NEW, reverse("workdays:year_detail", args=[2026])):
         response = client.get(url)
         assert response.status_code == 403
-        assert "只有系统管理员可以查看和录入节假日安排。" in response.content.decode()
+        assert rules.ADMIN_ONLY in response.content.decode()
     response = client.post(
         reverse("workdays:arrangement_confirm", args=[arrangement.pk]), {"checked": "on"}
     )

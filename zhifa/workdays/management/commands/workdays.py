@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from zhifa.core import access
 from zhifa.workdays import entry, selectors, services
 from zhifa.workdays.models import ArrangementStatus, HolidayArrangement
 
@@ -160,8 +161,9 @@ class Command(BaseCommand):
 
     def _load_file(self, name: str, username: str | None) -> None:
         actor = _actor(username, "--as")
-        if not actor.is_admin:
-            raise _usage_error(services.ADMIN_ONLY)
+        refused = access.refusal(actor, "holidays.manage")
+        if refused is not None:
+            raise _usage_error(refused)
         path = Path(name)
         try:
             content = path.read_bytes()
