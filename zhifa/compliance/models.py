@@ -12,14 +12,14 @@ violation was corrected before the inspection (行政处罚法第三十三条).
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from zhifa.core import timefmt
-from zhifa.core.access import RestrictedManager
+from zhifa.core import access, timefmt
+from zhifa.core.access import RestrictedManager, RestrictedQuerySet
 from zhifa.org.models import EnforcementField, Region
 from zhifa.registry.models import Enterprise
 
@@ -28,6 +28,26 @@ class VersionStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
     PUBLISHED = "published", "已公布"
     SUPERSEDED = "superseded", "已被新版本替代"
+
+
+PUBLIC_STATUSES = (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED)
+
+
+class _DraftsForCuratorsQuerySet(RestrictedQuerySet):
+    """What the data scope shows, less the drafts for anyone who may not curate: a draft is a
+    curator's work in progress, so to everyone else it does not exist yet (404, not 403)."""
+
+    status_path = "status"
+
+    def restrict(self, user: Any, action: str = "view") -> RestrictedQuerySet:
+        rows = super().restrict(user, action)
+        if access.can(user, "guidance.curate"):
+            return rows
+        return rows.filter(**{f"{self.status_path}__in": PUBLIC_STATUSES})
+
+
+class _ItemsForCuratorsQuerySet(_DraftsForCuratorsQuerySet):
+    status_path = "version__status"
 
 
 class GuidanceVersion(models.Model):
@@ -73,7 +93,7 @@ class GuidanceVersion(models.Model):
     published_at = models.DateTimeField("公布时间", null=True, blank=True)
     superseded_at = models.DateTimeField("替代时间", null=True, blank=True)
 
-    objects = RestrictedManager()
+    objects = models.Manager.from_queryset(_DraftsForCuratorsQuerySet)()
     scope_region_path = "region"
 
     class Meta:
@@ -124,7 +144,7 @@ class GuidanceItem(models.Model):
     )
     position = models.PositiveIntegerField("排序", default=0)
 
-    objects = RestrictedManager()
+    objects = models.Manager.from_queryset(_ItemsForCuratorsQuerySet)()
     scope_region_path = "version__region"
 
     class Meta:

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -34,24 +34,17 @@ from zhifa.compliance.models import (
     SelfCheckStatus,
     VersionStatus,
 )
-from zhifa.core import timefmt, uploads
+from zhifa.core import access, timefmt, uploads
 from zhifa.core.repealed import require_current_law
 from zhifa.core.tabular import upsert_by_code
 from zhifa.documents.models import Document
-from zhifa.org.models import EnforcementField, Region, Role
+from zhifa.org.models import EnforcementField, Region
 from zhifa.registry.models import Enterprise
 
 NOTHING_CHANGED = "未作任何修改，无需保存。"
 
 
 # --- Permissions and states --------------------------------------------------------------------
-
-
-def _require_curator(actor: Any, region: Region) -> None:
-    if not rules.can_curate(actor):
-        raise PermissionDenied(rules.CURATE_DENIED)
-    if not rules.covers(actor, region):
-        raise PermissionDenied(rules.OTHER_REGION)
 
 
 def _require_draft(version: GuidanceVersion, *, doing: str) -> None:
@@ -105,7 +98,7 @@ def _clean_version(data: Mapping[str, Any]) -> dict[str, str]:
 
 def create_version(*, region: Region, data: Mapping[str, Any], actor: Any) -> GuidanceVersion:
     """A new draft version of ``region``'s guidance list."""
-    _require_curator(actor, region)
+    access.require(actor, "guidance.curate", region)
     cleaned = _clean_version(data)
     try:
         with transaction.atomic():
@@ -135,7 +128,7 @@ def create_version(*, region: Region, data: Mapping[str, Any], actor: Any) -> Gu
 def update_version(
     version: GuidanceVersion, *, data: Mapping[str, Any], actor: Any
 ) -> GuidanceVersion:
-    _require_curator(actor, version.region)
+    access.require(actor, "guidance.curate", version.region)
     try:
         with transaction.atomic():
             version = GuidanceVersion.objects.select_for_update().get(pk=version.pk)
@@ -166,7 +159,7 @@ def update_version(
 
 def publish_version(version: GuidanceVersion, *, actor: Any) -> GuidanceVersion:
     """Publish a draft; the same publisher's published version of the region is superseded."""
-    _require_curator(actor, version.region)
+    access.require(actor, "guidance.curate", version.region)
     with transaction.atomic():
         version = GuidanceVersion.objects.select_for_update().get(pk=version.pk)
         _transition(version, VersionStatus.PUBLISHED, doing="公布")
@@ -250,7 +243,7 @@ def _clean_item(
 
 
 def add_item(version: GuidanceVersion, *, data: Mapping[str, Any], actor: Any) -> GuidanceItem:
-    _require_curator(actor, version.region)
+    access.require(actor, "guidance.curate", version.region)
     with transaction.atomic():
         version = GuidanceVersion.objects.select_for_update().get(pk=version.pk)
         _require_draft(version, doing="添加条目")
@@ -271,7 +264,7 @@ def add_item(version: GuidanceVersion, *, data: Mapping[str, Any], actor: Any) -
 
 def update_item(item: GuidanceItem, *, data: Mapping[str, Any], actor: Any) -> GuidanceItem:
     version = item.version
-    _require_curator(actor, version.region)
+    access.require(actor, "guidance.curate", version.region)
     with transaction.atomic():
         version = GuidanceVersion.objects.select_for_update().get(pk=version.pk)
         _require_draft(version, doing="修改条目")
@@ -306,7 +299,7 @@ def update_item(item: GuidanceItem, *, data: Mapping[str, Any], actor: Any) -> G
 
 def remove_item(item: GuidanceItem, *, actor: Any) -> None:
     version = item.version
-    _require_curator(actor, version.region)
+    access.require(actor, "guidance.curate", version.region)
     with transaction.atomic():
         version = GuidanceVersion.objects.select_for_update().get(pk=version.pk)
         _require_draft(version, doing="删除条目")
@@ -338,7 +331,7 @@ def import_items(
     """Validate the whole file; when every row is good, write it into the draft in one
     transaction with one audit record (file name, SM3, counts). A file with any bad row writes
     nothing: the outcome's report lists every problem."""
-    _require_curator(actor, version.region)
+    access.require(actor, "guidance.curate", version.region)
     _require_draft(version, doing="导入条目")
     report = importing.validate_file(file_name=file_name, content=content)
     outcome = ImportOutcome(report)
@@ -380,15 +373,6 @@ def import_items(
 # --- Self-checks -------------------------------------------------------------------------------
 
 
-def _require_enterprise_user(actor: Any, enterprise: Enterprise) -> None:
-    if actor is None or not actor.is_authenticated or not actor.is_active:
-        raise PermissionDenied("请先登录。")
-    if actor.is_admin:
-        return
-    if actor.role != Role.ENTERPRISE or actor.enterprise_id != enterprise.pk:
-        raise PermissionDenied(rules.SELF_CHECK_DENIED)
-
-
 def version_for(enterprise: Enterprise) -> GuidanceVersion | None:
     """The published guidance list that applies to ``enterprise``: of the nearest region that
     has one (its county, city, province), the latest published."""
@@ -425,7 +409,7 @@ def start_self_check(
     With ``inspection_item_codes`` (the items of an advance notice) the lines are the guidance
     items mapped to those inspection items; otherwise the items for the enterprise's industry
     (``industry`` or the one in the register), items that name no industry included."""
-    _require_enterprise_user(actor, enterprise)
+    access.require(actor, "selfcheck.edit", enterprise)
     version = version or version_for(enterprise)
     if version is None:
         raise ValidationError("本企业所在地区尚未公布合规指导清单，暂不能自查。")
@@ -496,7 +480,7 @@ def answer_item(
     answer: SelfCheckAnswer, *, value: str, note: str = "", actor: Any
 ) -> SelfCheckAnswer:
     """Record 符合 / 不符合 / 不适用 for one line of an in-progress self-check."""
-    _require_enterprise_user(actor, answer.self_check.enterprise)
+    access.require(actor, "selfcheck.edit", answer.self_check.enterprise)
     if value not in (Answer.COMPLIES, Answer.VIOLATES, Answer.NOT_APPLICABLE):
         raise ValidationError({"answer": ["自查结论：请选择“符合”“不符合”或“不适用”。"]})
     note = rules.clean_text(note)
@@ -527,7 +511,7 @@ def answer_item(
 
 
 def complete_self_check(check: SelfCheck, *, actor: Any) -> SelfCheck:
-    _require_enterprise_user(actor, check.enterprise)
+    access.require(actor, "selfcheck.edit", check.enterprise)
     with transaction.atomic():
         check = SelfCheck.objects.select_for_update().select_related("enterprise").get(pk=check.pk)
         if SelfCheckStatus.COMPLETED not in SelfCheck.TRANSITIONS[SelfCheckStatus(check.status)]:
@@ -573,7 +557,7 @@ def record_correction(
 ) -> SelfCheckAnswer:
     """Mark a gap corrected on ``corrected_on`` with an evidence file (stored in the default
     storage); the inspection case reads it through ``selectors.self_corrections``."""
-    _require_enterprise_user(actor, answer.self_check.enterprise)
+    access.require(actor, "selfcheck.edit", answer.self_check.enterprise)
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
     if corrected_on is None:

@@ -21,7 +21,9 @@ module sits in the bottom layer and imports no app.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -203,6 +205,11 @@ def requires(
             return view(request, *args, **kwargs)
 
         checked.zhifa_requirement = requirement  # type: ignore[attr-defined]
+        # django-ninja reads the signature with the annotations evaluated in the wrapper's
+        # module (this one), where an API module's schemas are unknown: hand it the view's own,
+        # evaluated where the view was written.
+        with contextlib.suppress(NameError):
+            checked.__signature__ = inspect.signature(view, eval_str=True)  # type: ignore[attr-defined]
         return checked
 
     return decorate

@@ -13,13 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
-from zhifa.core import timefmt
+from zhifa.core import access, timefmt
 from zhifa.core.repealed import require_current_law
 from zhifa.core.tabular import upsert_by_code
 from zhifa.discretion import importing, rules
@@ -41,14 +41,7 @@ VERSION_LABELS = {
 }
 
 
-# --- Permissions and states -------------------------------------------------------------------
-
-
-def _require_curator(actor: Any, organisation_id: int) -> None:
-    if not rules.can_curate(actor):
-        raise PermissionDenied(rules.CURATE_DENIED)
-    if not rules.owns(actor, organisation_id):
-        raise PermissionDenied(rules.OTHER_ORG)
+# --- States ------------------------------------------------------------------------------------
 
 
 def _locked(version: DiscretionVersion) -> DiscretionVersion:
@@ -110,7 +103,7 @@ def _clean_version(
 def create_version(
     *, organisation: Organisation, data: Mapping[str, Any], actor: Any
 ) -> DiscretionVersion:
-    _require_curator(actor, organisation.pk)
+    access.require(actor, "discretion.manage", organisation)
     if not organisation.is_enforcing:
         raise ValidationError(
             {"organisation": [f"{organisation.name}不是行政执法主体，不能编制裁量清单。"]}
@@ -135,7 +128,7 @@ def create_version(
 def update_version(
     version: DiscretionVersion, *, data: Mapping[str, Any], actor: Any
 ) -> DiscretionVersion:
-    _require_curator(actor, version.organisation_id)
+    access.require(actor, "discretion.manage", version)
     with transaction.atomic():
         version = _locked(version)
         _require_draft(version, "修改")
@@ -164,7 +157,7 @@ def update_version(
 
 def publish_version(version: DiscretionVersion, *, actor: Any) -> DiscretionVersion:
     """Publish a draft; the organisation's published version, if any, is superseded by it."""
-    _require_curator(actor, version.organisation_id)
+    access.require(actor, "discretion.manage", version)
     with transaction.atomic():
         version = _locked(version)
         _require_draft(version, "公布")
@@ -235,7 +228,7 @@ def _invalid_items(version: DiscretionVersion) -> list[str]:
 
 def revise_version(version: DiscretionVersion, *, label: str, actor: Any) -> DiscretionVersion:
     """A new draft holding a copy of ``version``'s items, to be edited and published."""
-    _require_curator(actor, version.organisation_id)
+    access.require(actor, "discretion.manage", version)
     with transaction.atomic():
         source = DiscretionVersion.objects.select_related("organisation").get(pk=version.pk)
         cleaned = _clean_version(
@@ -317,7 +310,7 @@ def _clean_item(
 def create_item(
     *, version: DiscretionVersion, data: Mapping[str, Any], actor: Any
 ) -> DiscretionItem:
-    _require_curator(actor, version.organisation_id)
+    access.require(actor, "discretion.manage", version)
     try:
         with transaction.atomic():
             version = _locked(version)
@@ -342,7 +335,7 @@ def create_item(
 
 
 def update_item(item: DiscretionItem, *, data: Mapping[str, Any], actor: Any) -> DiscretionItem:
-    _require_curator(actor, item.version.organisation_id)
+    access.require(actor, "discretion.manage", item)
     with transaction.atomic():
         version = _locked(item.version)
         _require_draft(version, "修改事项")
@@ -385,7 +378,7 @@ def _condition_keys() -> tuple[str, ...]:
 
 
 def delete_item(item: DiscretionItem, *, actor: Any) -> None:
-    _require_curator(actor, item.version.organisation_id)
+    access.require(actor, "discretion.manage", item)
     with transaction.atomic():
         version = _locked(item.version)
         _require_draft(version, "删除事项")
@@ -426,7 +419,7 @@ def import_items(
     """Validate the whole file; when every row is good, create new codes and update existing
     ones of the draft in one transaction with one audit record. A file with any bad row writes
     nothing: the outcome's report lists every problem."""
-    _require_curator(actor, version.organisation_id)
+    access.require(actor, "discretion.manage", version)
     _require_draft(version, "导入事项")
     report = importing.validate_file(
         file_name=file_name, content=content, organisation=version.organisation

@@ -23,14 +23,14 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
-from zhifa.core import params, timefmt
+from zhifa.core import access, params, timefmt
 from zhifa.core.tabular import upsert_by_code
 from zhifa.org.models import EnforcementField, Organisation, Region
 from zhifa.plans import importing, rules, scope
@@ -70,21 +70,7 @@ AMENDMENT_OPS = {
 NOTHING_CHANGED = "未作任何修改，无需保存。"
 
 
-# --- Permissions ------------------------------------------------------------------------------
-
-
-def _require_writer(actor: Any, organisation_id: int) -> None:
-    if not rules.can_write(actor):
-        raise PermissionDenied(rules.WRITE_DENIED)
-    if not rules.owns(actor, organisation_id):
-        raise PermissionDenied(rules.OTHER_ORG)
-
-
-def _require_approver(actor: Any, organisation_id: int) -> None:
-    if not rules.can_approve(actor):
-        raise PermissionDenied(rules.APPROVE_DENIED)
-    if not rules.owns(actor, organisation_id):
-        raise PermissionDenied(rules.OTHER_ORG)
+# --- Checks ------------------------------------------------------------------------------------
 
 
 def _check_organisation(organisation: Organisation) -> None:
@@ -135,7 +121,7 @@ def _clean_item(
 def create_item(
     *, organisation: Organisation, data: Mapping[str, Any], actor: Any
 ) -> InspectionItem:
-    _require_writer(actor, organisation.pk)
+    access.require(actor, "item.edit", organisation)
     _check_organisation(organisation)
     try:
         with transaction.atomic():
@@ -159,7 +145,7 @@ def create_item(
 
 
 def update_item(item: InspectionItem, *, data: Mapping[str, Any], actor: Any) -> InspectionItem:
-    _require_writer(actor, item.organisation_id)
+    access.require(actor, "item.edit", item)
     with transaction.atomic():
         item = (
             InspectionItem.objects.select_for_update()
@@ -193,7 +179,7 @@ def update_item(item: InspectionItem, *, data: Mapping[str, Any], actor: Any) ->
 
 def deactivate_item(item: InspectionItem, *, actor: Any) -> InspectionItem:
     """Take an item off the list in force; published plans keep showing it as it was."""
-    _require_writer(actor, item.organisation_id)
+    access.require(actor, "item.edit", item)
     with transaction.atomic():
         item = InspectionItem.objects.select_for_update().get(pk=item.pk)
         if not item.is_active:
@@ -231,7 +217,7 @@ def import_items(
     """Validate the whole file; when every row is good, create new codes and update existing
     ones in one transaction with one audit record (file name, SM3, counts, codes). A file with
     any bad row writes nothing: the outcome's report lists every problem."""
-    _require_writer(actor, organisation.pk)
+    access.require(actor, "item.edit", organisation)
     _check_organisation(organisation)
     report = importing.validate_file(
         file_name=file_name, content=content, organisation=organisation
@@ -392,7 +378,7 @@ def _clean_plan(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def create_plan(*, organisation: Organisation, data: Mapping[str, Any], actor: Any) -> AnnualPlan:
-    _require_writer(actor, organisation.pk)
+    access.require(actor, "plan.edit", organisation)
     _check_organisation(organisation)
     cleaned = _clean_plan(data)
     if AnnualPlan.objects.filter(organisation=organisation, year=cleaned["year"]).exists():
@@ -422,7 +408,7 @@ def create_plan(*, organisation: Organisation, data: Mapping[str, Any], actor: A
 
 
 def update_plan(plan: AnnualPlan, *, data: Mapping[str, Any], actor: Any) -> AnnualPlan:
-    _require_writer(actor, plan.organisation_id)
+    access.require(actor, "plan.edit", plan)
     with transaction.atomic():
         plan = _locked_plan(plan)
         _require_status(plan, PlanStatus.DRAFT, doing="修改")
@@ -479,7 +465,7 @@ def _plan_items(
 
 
 def add_plan_items(plan: AnnualPlan, *, items: Iterable[Any], actor: Any) -> AnnualPlan:
-    _require_writer(actor, plan.organisation_id)
+    access.require(actor, "plan.edit", plan)
     with transaction.atomic():
         plan = _locked_plan(plan)
         _require_status(plan, PlanStatus.DRAFT, doing="增加检查事项")
@@ -504,7 +490,7 @@ def add_plan_items(plan: AnnualPlan, *, items: Iterable[Any], actor: Any) -> Ann
 
 
 def remove_plan_item(plan: AnnualPlan, *, item: InspectionItem, actor: Any) -> AnnualPlan:
-    _require_writer(actor, plan.organisation_id)
+    access.require(actor, "plan.edit", plan)
     with transaction.atomic():
         plan = _locked_plan(plan)
         _require_status(plan, PlanStatus.DRAFT, doing="移除检查事项")
@@ -570,7 +556,7 @@ def _set_ratio(plan: AnnualPlan, grade: str, ratio: Decimal) -> None:
 
 def set_strata(plan: AnnualPlan, *, ratios: Mapping[str, Any], actor: Any) -> AnnualPlan:
     """Replace the plan's strata by one per credit-risk grade given (grade → ratio in %)."""
-    _require_writer(actor, plan.organisation_id)
+    access.require(actor, "plan.edit", plan)
     cleaned: dict[str, Decimal] = {}
     for grade, value in ratios.items():
         if grade not in CreditGrade.values:
@@ -697,7 +683,7 @@ def _create_task(plan: AnnualPlan, cleaned: dict[str, Any]) -> PlanTask:
 
 
 def add_task(plan: AnnualPlan, *, data: Mapping[str, Any], actor: Any) -> PlanTask:
-    _require_writer(actor, plan.organisation_id)
+    access.require(actor, "plan.edit", plan)
     with transaction.atomic():
         plan = _locked_plan(plan)
         _require_status(plan, PlanStatus.DRAFT, doing="增加任务")
@@ -729,7 +715,7 @@ def _cancel(plan: AnnualPlan, task_id: Any) -> PlanTask:
 
 def cancel_task(task: PlanTask, *, actor: Any) -> PlanTask:
     plan = task.plan
-    _require_writer(actor, plan.organisation_id)
+    access.require(actor, "plan.edit", plan)
     with transaction.atomic():
         plan = _locked_plan(plan)
         _require_status(plan, PlanStatus.DRAFT, doing="撤销任务")
@@ -761,13 +747,9 @@ def _ready_problems(plan: AnnualPlan) -> list[str]:
 
 
 def approve_plan(plan: AnnualPlan, *, actor: Any) -> AnnualPlan:
-    _require_approver(actor, plan.organisation_id)
+    access.require(actor, "plan.approve", plan)
     with transaction.atomic():
         plan = _locked_plan(plan)
-        if plan.created_by_id == actor.pk:
-            raise PermissionDenied(
-                "计划的编制人不能批准自己编制的计划，请由本机关另一名执法机关负责人批准。"
-            )
         before = plan_snapshot(plan)
         _transition(plan, PlanStatus.APPROVED, doing="批准")
         problems = _ready_problems(plan)
@@ -788,7 +770,7 @@ def approve_plan(plan: AnnualPlan, *, actor: Any) -> AnnualPlan:
 
 
 def return_to_draft(plan: AnnualPlan, *, actor: Any, reason: str = "") -> AnnualPlan:
-    _require_approver(actor, plan.organisation_id)
+    access.require(actor, "plan.publish", plan)
     reason = rules.clean_text(reason)
     with transaction.atomic():
         plan = _locked_plan(plan)
@@ -811,7 +793,7 @@ def return_to_draft(plan: AnnualPlan, *, actor: Any, reason: str = "") -> Annual
 
 
 def publish_plan(plan: AnnualPlan, *, actor: Any) -> AnnualPlan:
-    _require_approver(actor, plan.organisation_id)
+    access.require(actor, "plan.publish", plan)
     with transaction.atomic():
         plan = _locked_plan(plan)
         before = plan_snapshot(plan)
@@ -899,7 +881,7 @@ def propose_amendment(
 ) -> PlanAmendment:
     """Record a proposed change to a published plan. The operations are tried on the plan and
     rolled back, so an amendment that could not apply is refused now, not at publication."""
-    _require_writer(actor, plan.organisation_id)
+    access.require(actor, "plan.edit", plan)
     reason = rules.clean_text(reason)
     if not reason:
         raise ValidationError({"reason": ["调整理由：请写明调整计划的理由。"]})
@@ -935,7 +917,7 @@ def publish_amendment(amendment: PlanAmendment, *, actor: Any) -> PlanAmendment:
     """Apply the amendment's operations to the published plan, all or none, keep the plan as it
     was before and after, and publish the amendment with the plan."""
     plan = amendment.plan
-    _require_approver(actor, plan.organisation_id)
+    access.require(actor, "plan.publish", plan)
     with transaction.atomic():
         plan = _locked_plan(plan)
         amendment = PlanAmendment.objects.select_for_update().get(pk=amendment.pk)
