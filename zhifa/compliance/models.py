@@ -22,15 +22,13 @@ from zhifa.core import access, timefmt
 from zhifa.core.access import RestrictedManager, RestrictedQuerySet
 from zhifa.org.models import EnforcementField, Region
 from zhifa.registry.models import Enterprise
+from zhifa.versioned.models import PUBLIC_STATUSES, PublishedVersion
 
 
 class VersionStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
     PUBLISHED = "published", "已公布"
     SUPERSEDED = "superseded", "已被新版本替代"
-
-
-PUBLIC_STATUSES = (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED)
 
 
 class _DraftsForCuratorsQuerySet(RestrictedQuerySet):
@@ -50,14 +48,9 @@ class _ItemsForCuratorsQuerySet(_DraftsForCuratorsQuerySet):
     status_path = "version__status"
 
 
-class GuidanceVersion(models.Model):
-    """One version of a region's 合规指导清单, e.g. “舟山市 2025版”."""
-
-    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
-        VersionStatus.DRAFT: {VersionStatus.PUBLISHED},
-        VersionStatus.PUBLISHED: {VersionStatus.SUPERSEDED},
-        VersionStatus.SUPERSEDED: set(),
-    }
+class GuidanceVersion(PublishedVersion):
+    """One version of a region's 合规指导清单, e.g. “舟山市 2025版”: drafted, published and
+    superseded as every published versioned list (``zhifa.versioned``)."""
 
     region = models.ForeignKey(
         Region, verbose_name="适用区划", on_delete=models.PROTECT, related_name="guidance_versions"
@@ -73,28 +66,11 @@ class GuidanceVersion(models.Model):
     status = models.CharField(
         "状态", max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="编制人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("编制时间", default=timezone.now)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="公布人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    published_at = models.DateTimeField("公布时间", null=True, blank=True)
-    superseded_at = models.DateTimeField("替代时间", null=True, blank=True)
+    # created_by/at, published_by/at, superseded_at: zhifa.versioned.models.PublishedVersion
 
     objects = models.Manager.from_queryset(_DraftsForCuratorsQuerySet)()
     scope_region_path = "region"
+    DRAFT_ONLY = "（只有草稿可以修改；已公布的清单如需更正，请编制新版本）。"
 
     class Meta:
         verbose_name = "合规指导清单版本"
@@ -109,13 +85,8 @@ class GuidanceVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.title}（{self.label}）"
 
-    @property
-    def is_draft(self) -> bool:
-        return self.status == VersionStatus.DRAFT
-
-    @property
-    def is_public(self) -> bool:
-        return self.status in (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED)
+    def describe(self) -> str:
+        return f"清单“{self.title}（{self.label}）”"
 
 
 class GuidanceItem(models.Model):

@@ -26,8 +26,7 @@ from zhifa.compliance.models import (
 )
 from zhifa.org.scoping import visible_to
 from zhifa.registry.models import Enterprise
-
-PUBLIC_STATUSES = (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED)
+from zhifa.versioned.models import PUBLIC_STATUSES
 
 
 def search_items(

@@ -11,8 +11,7 @@ before or after the self-check is completed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -36,33 +35,16 @@ from zhifa.compliance.models import (
 )
 from zhifa.core import access, timefmt, uploads
 from zhifa.core.repealed import require_current_law
-from zhifa.core.tabular import upsert_by_code
 from zhifa.documents.models import Document
 from zhifa.org.models import EnforcementField, Region
 from zhifa.registry.models import Enterprise
+from zhifa.versioned import services as versioned
+from zhifa.versioned.services import ImportOutcome
 
 NOTHING_CHANGED = "未作任何修改，无需保存。"
 
 
 # --- Permissions and states --------------------------------------------------------------------
-
-
-def _require_draft(version: GuidanceVersion, *, doing: str) -> None:
-    if version.status != VersionStatus.DRAFT:
-        state = VersionStatus(version.status).label
-        raise ValidationError(
-            f"清单“{version.title}（{version.label}）”当前状态为“{state}”，不能{doing}"
-            "（只有草稿可以修改；已公布的清单如需更正，请编制新版本）。"
-        )
-
-
-def _transition(version: GuidanceVersion, target: str, *, doing: str) -> None:
-    if target not in GuidanceVersion.TRANSITIONS[VersionStatus(version.status)]:
-        state = VersionStatus(version.status).label
-        raise ValidationError(
-            f"清单“{version.title}（{version.label}）”当前状态为“{state}”，不能{doing}。"
-        )
-    version.status = target
 
 
 def version_snapshot(version: GuidanceVersion) -> dict[str, Any]:
@@ -131,8 +113,8 @@ def update_version(
     access.require(actor, "guidance.curate", version.region)
     try:
         with transaction.atomic():
-            version = GuidanceVersion.objects.select_for_update().get(pk=version.pk)
-            _require_draft(version, doing="修改")
+            version = versioned.locked(version)
+            versioned.require_draft(version, doing="修改")
             before = version_snapshot(version)
             merged = {key: getattr(version, key) for key in VERSION_KEYS}
             merged.update(data)
@@ -160,9 +142,8 @@ def update_version(
 def publish_version(version: GuidanceVersion, *, actor: Any) -> GuidanceVersion:
     """Publish a draft; the same publisher's published version of the region is superseded."""
     access.require(actor, "guidance.curate", version.region)
-    with transaction.atomic():
-        version = GuidanceVersion.objects.select_for_update().get(pk=version.pk)
-        _transition(version, VersionStatus.PUBLISHED, doing="公布")
+
+    def check(version: GuidanceVersion) -> None:
         if not GuidanceItem.objects.filter(version=version).exists():
             raise ValidationError(
                 f"清单“{version.title}（{version.label}）”还没有任何条目，请先添加或导入条目再公布。"
@@ -177,8 +158,9 @@ def publish_version(version: GuidanceVersion, *, actor: Any) -> GuidanceVersion:
             ),
             timezone.localdate(),
         )
-        now = timezone.now()
-        previous = list(
+
+    def previous(version: GuidanceVersion) -> Iterable[GuidanceVersion]:
+        return (
             GuidanceVersion.objects.select_for_update()
             .filter(
                 region_id=version.region_id,
@@ -187,29 +169,28 @@ def publish_version(version: GuidanceVersion, *, actor: Any) -> GuidanceVersion:
             )
             .exclude(pk=version.pk)
         )
-        for old in previous:
-            old.status = VersionStatus.SUPERSEDED
-            old.superseded_at = now
-            old.save(update_fields=["status", "superseded_at"])
-        before = {"status": VersionStatus.DRAFT.value}
-        version.published_at = now
-        version.published_by = actor if getattr(actor, "pk", None) else None
-        version.save()
-        replaced = "、".join(f"{old.label}" for old in previous)
-        record_change(
-            actor=actor,
-            action="compliance.version.publish",
-            obj=version,
-            before=before,
-            after={
+
+    def audit(version: GuidanceVersion, superseded: list[GuidanceVersion]) -> dict[str, Any]:
+        replaced = "、".join(f"{old.label}" for old in superseded)
+        return {
+            "action": "compliance.version.publish",
+            "after": {
                 **version_snapshot(version),
                 "items": GuidanceItem.objects.filter(version=version).count(),
-                "superseded": [old.pk for old in previous],
+                "superseded": [old.pk for old in superseded],
             },
-            summary=f"公布合规指导清单“{version.title}（{version.label}）”"
+            "summary": f"公布合规指导清单“{version.title}（{version.label}）”"
             + (f"，替代{replaced}" if replaced else ""),
-        )
-    return version
+        }
+
+    return versioned.publish(
+        version,
+        actor=actor,
+        previous=previous,
+        check=check,
+        audit=audit,
+        before=lambda version: {"status": VersionStatus.DRAFT.value},
+    )
 
 
 # --- Items -------------------------------------------------------------------------------------
@@ -245,8 +226,8 @@ def _clean_item(
 def add_item(version: GuidanceVersion, *, data: Mapping[str, Any], actor: Any) -> GuidanceItem:
     access.require(actor, "guidance.curate", version.region)
     with transaction.atomic():
-        version = GuidanceVersion.objects.select_for_update().get(pk=version.pk)
-        _require_draft(version, doing="添加条目")
+        version = versioned.locked(version)
+        versioned.require_draft(version, doing="添加条目")
         cleaned = _clean_item(version, data, instance=None)
         if not cleaned["position"]:
             last = GuidanceItem.objects.filter(version=version).aggregate(m=Max("position"))["m"]
@@ -266,8 +247,8 @@ def update_item(item: GuidanceItem, *, data: Mapping[str, Any], actor: Any) -> G
     version = item.version
     access.require(actor, "guidance.curate", version.region)
     with transaction.atomic():
-        version = GuidanceVersion.objects.select_for_update().get(pk=version.pk)
-        _require_draft(version, doing="修改条目")
+        version = versioned.locked(version)
+        versioned.require_draft(version, doing="修改条目")
         item = GuidanceItem.objects.select_related("field").get(pk=item.pk)
         before = item_snapshot(item)
         merged: dict[str, Any] = {key: getattr(item, key) for key in rules.TEXT_KEYS}
@@ -301,8 +282,8 @@ def remove_item(item: GuidanceItem, *, actor: Any) -> None:
     version = item.version
     access.require(actor, "guidance.curate", version.region)
     with transaction.atomic():
-        version = GuidanceVersion.objects.select_for_update().get(pk=version.pk)
-        _require_draft(version, doing="删除条目")
+        version = versioned.locked(version)
+        versioned.require_draft(version, doing="删除条目")
         before = item_snapshot(item)
         pk, code = item.pk, item.code
         GuidanceItem.objects.filter(pk=pk).delete()
@@ -317,14 +298,6 @@ def remove_item(item: GuidanceItem, *, actor: Any) -> None:
         )
 
 
-@dataclass
-class ImportOutcome:
-    report: importing.ImportReport
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-
 def import_items(
     version: GuidanceVersion, *, file_name: str, content: bytes, actor: Any
 ) -> ImportOutcome:
@@ -332,26 +305,23 @@ def import_items(
     transaction with one audit record (file name, SM3, counts). A file with any bad row writes
     nothing: the outcome's report lists every problem."""
     access.require(actor, "guidance.curate", version.region)
-    _require_draft(version, doing="导入条目")
+    versioned.require_draft(version, doing="导入条目")
     report = importing.validate_file(file_name=file_name, content=content)
     outcome = ImportOutcome(report)
     if not report.ok:
         return outcome
     with transaction.atomic():
-        version = GuidanceVersion.objects.select_for_update().get(pk=version.pk)
-        _require_draft(version, doing="导入条目")
+        version = versioned.locked(version)
+        versioned.require_draft(version, doing="导入条目")
         existing = {i.code: i for i in GuidanceItem.objects.filter(version=version)}
-        done = upsert_by_code(
-            [parsed.values for parsed in report.rows],
-            existing,
+        new = versioned.write_rows(
+            outcome,
+            existing=existing,
             make=lambda values: GuidanceItem(version=version, **values),
             snapshot=snapshot,
             save=lambda item: item.save(),
         )
-        GuidanceItem.objects.bulk_create(done.new, batch_size=1000)
-        outcome.created = len(done.created)
-        outcome.updated = len(done.updated)
-        outcome.unchanged = done.unchanged
+        GuidanceItem.objects.bulk_create(new, batch_size=1000)
         record_change(
             actor=actor,
             action="compliance.item.import",

@@ -8,9 +8,6 @@ else but an administrator lists.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -46,11 +43,11 @@ from zhifa.compliance.models import (
 )
 from zhifa.core import access, params
 from zhifa.core.access import requires
-from zhifa.core.exports import XLSX_TYPE, xlsx_response
 from zhifa.core.viewhelpers import add_service_errors as _form_errors
 from zhifa.core.viewhelpers import posted as _posted
 from zhifa.core.viewhelpers import request_user as _user
 from zhifa.org.scoping import get_visible_or_404, visible_to
+from zhifa.versioned import views as versioned
 
 REPORT_LIMIT = 1000
 SEARCH_PAGE_SIZE = 10
@@ -234,11 +231,7 @@ def version_import(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("public")
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(importing.template_workbook(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = (
-        content_disposition_header(True, "合规指导清单导入模板.xlsx") or ""
-    )
-    return response
+    return versioned.template(importing.template_workbook(), "合规指导清单导入模板.xlsx")
 
 
 @requires("public")
@@ -247,12 +240,9 @@ def version_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The version as .xlsx with the import file's headers, so that it imports back."""
     version = _version_for(request, pk)
     items = GuidanceItem.objects.filter(version=version).select_related("field")
-
-    def rows() -> Iterator[Sequence[Any]]:
-        for item in items.order_by("position", "code").iterator(chunk_size=1000):
-            yield importing.item_row(item)
-
-    return xlsx_response("合规指导清单", list(importing.HEADERS), rows())
+    return versioned.export(
+        "合规指导清单", importing.HEADERS, items.order_by("position", "code"), importing.item_row
+    )
 
 
 @login_required

@@ -7,7 +7,6 @@ page lets agency users put a finding to the engine.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -17,12 +16,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhifa.core import access
 from zhifa.core.access import requires
-from zhifa.core.exports import XLSX_TYPE, xlsx_response
 from zhifa.core.viewhelpers import add_service_errors as _form_errors
 from zhifa.core.viewhelpers import posted as _posted
 from zhifa.core.viewhelpers import request_user as _user
@@ -39,6 +36,7 @@ from zhifa.discretion.forms import (
 from zhifa.discretion.models import DiscretionItem, DiscretionVersion, ListKind, VersionStatus
 from zhifa.org.models import Organisation, User
 from zhifa.org.scoping import get_visible_or_404
+from zhifa.versioned import views as versioned
 
 REPORT_LIMIT = 1000
 
@@ -89,12 +87,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def public_export(request: HttpRequest) -> HttpResponse:
     _, items = _public_items(request)
-
-    def rows() -> Iterator[Sequence[Any]]:
-        for item in items.iterator(chunk_size=1000):
-            yield importing.item_row(item)
-
-    return xlsx_response("行政处罚裁量三张清单", list(importing.HEADERS), rows())
+    return versioned.export("行政处罚裁量三张清单", importing.HEADERS, items, importing.item_row)
 
 
 @requires("public")
@@ -297,12 +290,12 @@ def version_revise(request: HttpRequest, pk: int) -> HttpResponse:
 def version_export(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     version = _version(user, pk)
-
-    def rows() -> Iterator[Sequence[Any]]:
-        for item in selectors.version_items(version).iterator(chunk_size=1000):
-            yield importing.item_row(item)
-
-    return xlsx_response(f"裁量清单-{version.label}", list(importing.HEADERS), rows())
+    return versioned.export(
+        f"裁量清单-{version.label}",
+        importing.HEADERS,
+        selectors.version_items(version),
+        importing.item_row,
+    )
 
 
 @login_required
@@ -349,9 +342,7 @@ def version_import(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("public")
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(importing.template_workbook(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, "裁量清单导入模板.xlsx")
-    return response
+    return versioned.template(importing.template_workbook(), "裁量清单导入模板.xlsx")
 
 
 # --- Items ------------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ Amendment operations (``changes``, a list of dicts, applied in order):
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -31,7 +30,6 @@ from django.utils import timezone
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
 from zhifa.core import access, params, timefmt
-from zhifa.core.tabular import upsert_by_code
 from zhifa.org.models import EnforcementField, Organisation, Region
 from zhifa.plans import importing, rules, scope
 from zhifa.plans.models import (
@@ -46,6 +44,8 @@ from zhifa.plans.models import (
 )
 from zhifa.registry import industries
 from zhifa.registry.models import CreditGrade
+from zhifa.versioned import services as versioned
+from zhifa.versioned.services import ImportOutcome
 
 ITEM_FIELDS = (
     "code",
@@ -199,18 +199,6 @@ def deactivate_item(item: InspectionItem, *, actor: Any) -> InspectionItem:
     return item
 
 
-@dataclass
-class ImportOutcome:
-    report: importing.ImportReport
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    @property
-    def written(self) -> bool:
-        return self.report.ok
-
-
 def import_items(
     *, organisation: Organisation, file_name: str, content: bytes, actor: Any
 ) -> ImportOutcome:
@@ -238,20 +226,17 @@ def import_items(
             item.updated_at = now
             item.save()
 
-        done = upsert_by_code(
-            [parsed.values for parsed in report.rows],
-            existing,
+        new = versioned.write_rows(
+            outcome,
+            existing=existing,
             make=lambda values: InspectionItem(
                 organisation=organisation, created_at=now, updated_at=now, **values
             ),
             snapshot=item_snapshot,
             save=touched,
         )
-        InspectionItem.objects.bulk_create(done.new)
-        created_codes, updated_codes = done.created, done.updated
-        outcome.unchanged = done.unchanged
-        outcome.created = len(created_codes)
-        outcome.updated = len(updated_codes)
+        InspectionItem.objects.bulk_create(new)
+        created_codes, updated_codes = outcome.created_codes, outcome.updated_codes
         record_change(
             actor=actor,
             action="plans.item.import",
@@ -316,39 +301,15 @@ def plan_snapshot(plan: AnnualPlan) -> dict[str, Any]:
     }
 
 
-def _locked_plan(plan: AnnualPlan) -> AnnualPlan:
-    return AnnualPlan.objects.select_for_update().select_related("organisation").get(pk=plan.pk)
-
-
 def _require_status(plan: AnnualPlan, *allowed: str, doing: str) -> None:
     if plan.status not in allowed:
-        state = PlanStatus(plan.status).label
         if plan.status == PlanStatus.PUBLISHED:
             hint = "已公布的计划只能通过公布“计划调整”变更。"
         elif plan.status == PlanStatus.APPROVED:
             hint = "已批准的计划须先退回草稿才能修改。"
         else:
             hint = "请先完成前一步。"
-        raise ValidationError(f"计划“{plan.title}”当前状态为“{state}”，不能{doing}。{hint}")
-
-
-def _transition(plan: AnnualPlan, target: str, *, doing: str) -> None:
-    if target not in AnnualPlan.TRANSITIONS[PlanStatus(plan.status)]:
-        state = PlanStatus(plan.status).label
-        raise ValidationError(
-            f"计划“{plan.title}”当前状态为“{state}”，不能{doing}"
-            f"（只有状态为{_sources_of(target)}的计划可以{doing}）。"
-        )
-    plan.status = target
-
-
-def _sources_of(target: str) -> str:
-    sources = [
-        f"“{PlanStatus(s).label}”"
-        for s, targets in AnnualPlan.TRANSITIONS.items()
-        if target in targets
-    ]
-    return "或".join(sources) or "（无）"
+        raise versioned.refused(plan, doing, f"。{hint}")
 
 
 def _clean_plan(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -410,7 +371,7 @@ def create_plan(*, organisation: Organisation, data: Mapping[str, Any], actor: A
 def update_plan(plan: AnnualPlan, *, data: Mapping[str, Any], actor: Any) -> AnnualPlan:
     access.require(actor, "plan.edit", plan)
     with transaction.atomic():
-        plan = _locked_plan(plan)
+        plan = versioned.locked(plan, "organisation")
         _require_status(plan, PlanStatus.DRAFT, doing="修改")
         merged = {"title": plan.title, "year": plan.year, "description": plan.description}
         merged.update(data)
@@ -467,7 +428,7 @@ def _plan_items(
 def add_plan_items(plan: AnnualPlan, *, items: Iterable[Any], actor: Any) -> AnnualPlan:
     access.require(actor, "plan.edit", plan)
     with transaction.atomic():
-        plan = _locked_plan(plan)
+        plan = versioned.locked(plan, "organisation")
         _require_status(plan, PlanStatus.DRAFT, doing="增加检查事项")
         chosen = _plan_items(plan, items, active_only=True)
         if not chosen:
@@ -492,7 +453,7 @@ def add_plan_items(plan: AnnualPlan, *, items: Iterable[Any], actor: Any) -> Ann
 def remove_plan_item(plan: AnnualPlan, *, item: InspectionItem, actor: Any) -> AnnualPlan:
     access.require(actor, "plan.edit", plan)
     with transaction.atomic():
-        plan = _locked_plan(plan)
+        plan = versioned.locked(plan, "organisation")
         _require_status(plan, PlanStatus.DRAFT, doing="移除检查事项")
         before = plan_snapshot(plan)
         _remove_item(plan, item)
@@ -569,7 +530,7 @@ def set_strata(plan: AnnualPlan, *, ratios: Mapping[str, Any], actor: Any) -> An
     if not cleaned:
         raise ValidationError({"strata": ["抽查分层：请至少为一类信用风险分类填写抽查比例。"]})
     with transaction.atomic():
-        plan = _locked_plan(plan)
+        plan = versioned.locked(plan, "organisation")
         _require_status(plan, PlanStatus.DRAFT, doing="设置抽查分层")
         before = plan_snapshot(plan)
         plan.strata.exclude(code__in=list(cleaned)).delete()
@@ -685,7 +646,7 @@ def _create_task(plan: AnnualPlan, cleaned: dict[str, Any]) -> PlanTask:
 def add_task(plan: AnnualPlan, *, data: Mapping[str, Any], actor: Any) -> PlanTask:
     access.require(actor, "plan.edit", plan)
     with transaction.atomic():
-        plan = _locked_plan(plan)
+        plan = versioned.locked(plan, "organisation")
         _require_status(plan, PlanStatus.DRAFT, doing="增加任务")
         cleaned = _clean_task(plan, data)
         before = plan_snapshot(plan)
@@ -717,7 +678,7 @@ def cancel_task(task: PlanTask, *, actor: Any) -> PlanTask:
     plan = task.plan
     access.require(actor, "plan.edit", plan)
     with transaction.atomic():
-        plan = _locked_plan(plan)
+        plan = versioned.locked(plan, "organisation")
         _require_status(plan, PlanStatus.DRAFT, doing="撤销任务")
         before = plan_snapshot(plan)
         task = _cancel(plan, task.pk)
@@ -749,9 +710,9 @@ def _ready_problems(plan: AnnualPlan) -> list[str]:
 def approve_plan(plan: AnnualPlan, *, actor: Any) -> AnnualPlan:
     access.require(actor, "plan.approve", plan)
     with transaction.atomic():
-        plan = _locked_plan(plan)
+        plan = versioned.locked(plan, "organisation")
         before = plan_snapshot(plan)
-        _transition(plan, PlanStatus.APPROVED, doing="批准")
+        versioned.move(plan, PlanStatus.APPROVED, doing="批准")
         problems = _ready_problems(plan)
         if problems:
             raise ValidationError(f"计划“{plan.title}”尚不能批准：{'；'.join(problems)}。")
@@ -773,9 +734,9 @@ def return_to_draft(plan: AnnualPlan, *, actor: Any, reason: str = "") -> Annual
     access.require(actor, "plan.publish", plan)
     reason = rules.clean_text(reason)
     with transaction.atomic():
-        plan = _locked_plan(plan)
+        plan = versioned.locked(plan, "organisation")
         before = plan_snapshot(plan)
-        _transition(plan, PlanStatus.DRAFT, doing="退回草稿")
+        versioned.move(plan, PlanStatus.DRAFT, doing="退回草稿")
         plan.approved_by = None
         plan.approved_at = None
         plan.save()
@@ -794,22 +755,18 @@ def return_to_draft(plan: AnnualPlan, *, actor: Any, reason: str = "") -> Annual
 
 def publish_plan(plan: AnnualPlan, *, actor: Any) -> AnnualPlan:
     access.require(actor, "plan.publish", plan)
-    with transaction.atomic():
-        plan = _locked_plan(plan)
-        before = plan_snapshot(plan)
-        _transition(plan, PlanStatus.PUBLISHED, doing="公布")
-        plan.published_by = actor
-        plan.published_at = timezone.now()
-        plan.save()
-        record_change(
-            actor=actor,
-            action="plans.plan.publish",
-            obj=plan,
-            before=before,
-            after=plan_snapshot(plan),
-            summary=f"公布年度执法计划“{plan.title}”",
-        )
-    return plan
+    return versioned.publish(
+        plan,
+        actor=actor,
+        previous=lambda plan: [],
+        check=lambda plan: None,
+        before=plan_snapshot,
+        audit=lambda plan, superseded: {
+            "action": "plans.plan.publish",
+            "after": plan_snapshot(plan),
+            "summary": f"公布年度执法计划“{plan.title}”",
+        },
+    )
 
 
 # --- Amendments -------------------------------------------------------------------------------
@@ -889,7 +846,7 @@ def propose_amendment(
         raise ValidationError({"changes": ["调整内容：请至少填写一项调整。"]})
     changes = [dict(c) if isinstance(c, Mapping) else c for c in changes]
     with transaction.atomic():
-        plan = _locked_plan(plan)
+        plan = versioned.locked(plan, "organisation")
         _require_status(plan, PlanStatus.PUBLISHED, doing="提出计划调整")
         if plan.amendments.filter(status=AmendmentStatus.DRAFT).exists():
             raise ValidationError("该计划已有一项尚未公布的调整，请先公布该调整后再提出新的调整。")
@@ -919,7 +876,7 @@ def publish_amendment(amendment: PlanAmendment, *, actor: Any) -> PlanAmendment:
     plan = amendment.plan
     access.require(actor, "plan.publish", plan)
     with transaction.atomic():
-        plan = _locked_plan(plan)
+        plan = versioned.locked(plan, "organisation")
         amendment = PlanAmendment.objects.select_for_update().get(pk=amendment.pk)
         if amendment.status != AmendmentStatus.DRAFT:
             state = AmendmentStatus(amendment.status).label

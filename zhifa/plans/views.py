@@ -6,7 +6,6 @@ supervisor those of its region); the public pages need no login and show publish
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -16,12 +15,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhifa.core import access, params
 from zhifa.core.access import requires
-from zhifa.core.exports import XLSX_TYPE, xlsx_response
 from zhifa.core.viewhelpers import add_service_errors as _form_errors
 from zhifa.core.viewhelpers import posted as _posted
 from zhifa.core.viewhelpers import request_user as _user
@@ -50,6 +47,7 @@ from zhifa.plans.models import (
     PlanStatus,
     PlanTask,
 )
+from zhifa.versioned import views as versioned
 
 REPORT_LIMIT = 1000
 
@@ -100,12 +98,7 @@ def item_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as .xlsx with the import file's headers, so that it imports back."""
     user = _user(request)
     _, items = _filtered_items(request, user)
-
-    def rows() -> Iterator[Sequence[Any]]:
-        for item in items.iterator(chunk_size=1000):
-            yield importing.item_row(item)
-
-    return xlsx_response("检查事项清单", list(importing.HEADERS), rows())
+    return versioned.export("检查事项清单", importing.HEADERS, items, importing.item_row)
 
 
 @login_required
@@ -261,9 +254,7 @@ def item_import(request: HttpRequest) -> HttpResponse:
 @requires("item.list")
 @require_GET
 def item_import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(importing.template_workbook(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, "检查事项清单导入模板.xlsx")
-    return response
+    return versioned.template(importing.template_workbook(), "检查事项清单导入模板.xlsx")
 
 
 # --- Plans ------------------------------------------------------------------------------------
@@ -642,10 +633,9 @@ def public_plan_list(request: HttpRequest) -> HttpResponse:
 
 
 def _public_plan(pk: int) -> AnnualPlan:
-    plan = selectors.published_plans().filter(pk=pk).first()
-    if plan is None:
-        raise Http404("未找到该计划，或该计划尚未公布。")
-    return plan
+    return versioned.public_or_404(
+        selectors.published_plans(), pk, "未找到该计划，或该计划尚未公布。"
+    )
 
 
 @requires("public")
