@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 from zhifa.compliance import search, selectors
 from zhifa.compliance.models import GuidanceItem, GuidanceVersion, SelfCheck, SelfCheckAnswer
 from zhifa.core import params
+from zhifa.core.access import requires
 from zhifa.org.scoping import visible_to
 
 router = Router(tags=["合规指导清单与企业自查"])
@@ -109,6 +110,7 @@ def _hit(hit: search.SearchHit) -> dict[str, Any]:
     auth=None,
     summary="检索已公布的合规指导条目（无需登录）",
 )
+@requires("guidance.list")
 def search_items(
     request: HttpRequest,
     q: str = Query(..., description="检索内容，如 食品经营许可证过期", max_length=200),
@@ -132,6 +134,7 @@ def search_items(
 
 
 @router.get("/versions", response=list[VersionOut], auth=None, summary="已公布的清单版本")
+@requires("guidance.list")
 @paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
 def list_versions(request: HttpRequest) -> QuerySet[GuidanceVersion]:
     return selectors.public_versions()
@@ -143,6 +146,7 @@ def list_versions(request: HttpRequest) -> QuerySet[GuidanceVersion]:
     auth=None,
     summary="已公布的清单版本详情",
 )
+@requires("public")
 def get_version(request: HttpRequest, version_id: int) -> Status[Any]:
     version = selectors.public_versions().filter(pk=version_id).first()
     if version is None:
@@ -156,6 +160,7 @@ def get_version(request: HttpRequest, version_id: int) -> Status[Any]:
     auth=None,
     summary="已公布清单的条目",
 )
+@requires("guidance.list")
 @paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
 def list_items(
     request: HttpRequest,
@@ -175,6 +180,7 @@ def list_items(
     auth=None,
     summary="已公布的合规指导条目详情",
 )
+@requires("public")
 def get_item(request: HttpRequest, item_id: int) -> Status[Any]:
     item = (
         GuidanceItem.objects.filter(pk=item_id, version__status__in=selectors.PUBLIC_STATUSES)
@@ -227,6 +233,7 @@ class SelfCheckOut(Schema):
 
 
 @router.get("/self-checks", response=list[SelfCheckOut], summary="本企业的自查（企业用户）")
+@requires("selfcheck.list")
 @paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
 def list_self_checks(request: HttpRequest) -> QuerySet[SelfCheck]:
     return visible_to(request.user, SelfCheck.objects.all()).order_by("-created_at")
@@ -237,6 +244,7 @@ def list_self_checks(request: HttpRequest) -> QuerySet[SelfCheck]:
     response={200: SelfCheckOut, 404: Message},
     summary="自查详情（企业用户）",
 )
+@requires("selfcheck.view")
 def get_self_check(request: HttpRequest, check_id: int) -> Status[Any]:
     check = visible_to(request.user, SelfCheck.objects.all()).filter(pk=check_id).first()
     if check is None:

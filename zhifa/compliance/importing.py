@@ -10,14 +10,15 @@ the rows is the order of the list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from zhifa.compliance import rules
 from zhifa.compliance.models import GuidanceItem
 from zhifa.core import tabular
-from zhifa.core.tabular import Column, ImportFileError, RowError, SheetSpec, clean_text, read_rows
+from zhifa.core.tabular import Column, RowError, SheetSpec, clean_text, read_rows
 from zhifa.org.models import EnforcementField
+from zhifa.versioned import importing as versioned
+from zhifa.versioned.importing import ImportReport, ParsedItem
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -86,17 +87,6 @@ SHEET = SheetSpec(
 _HEADER_OF = {c.key: c.header for c in COLUMNS}
 
 
-@dataclass
-class ParsedItem:
-    row: int
-    values: dict[str, Any]
-
-
-@dataclass
-class ImportReport(tabular.ImportReport[ParsedItem]):
-    pass
-
-
 def field_lookup() -> dict[str, EnforcementField]:
     """Every enforcement field by name and by code."""
     lookup: dict[str, EnforcementField] = {}
@@ -112,14 +102,7 @@ def field_names() -> str:
 
 def validate_file(*, file_name: str, content: bytes) -> ImportReport:
     """Read and check the whole file; nothing is written."""
-    report = ImportReport(file_name=file_name)
-    try:
-        _validate(report, content)
-    except ImportFileError as error:
-        report.file_error = str(error)
-        report.rows = []
-        report.errors = []
-    return report
+    return versioned.validate_file(file_name=file_name, content=content, check=_validate)
 
 
 def _validate(report: ImportReport, content: bytes) -> None:

@@ -12,16 +12,17 @@ violation was corrected before the inspection (行政处罚法第三十三条).
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from zhifa.core import timefmt
-from zhifa.core.access import RestrictedManager
+from zhifa.core import access, timefmt
+from zhifa.core.access import RestrictedManager, RestrictedQuerySet
 from zhifa.org.models import EnforcementField, Region
 from zhifa.registry.models import Enterprise
+from zhifa.versioned.models import PUBLIC_STATUSES, PublishedVersion
 
 
 class VersionStatus(models.TextChoices):
@@ -30,14 +31,26 @@ class VersionStatus(models.TextChoices):
     SUPERSEDED = "superseded", "已被新版本替代"
 
 
-class GuidanceVersion(models.Model):
-    """One version of a region's 合规指导清单, e.g. “舟山市 2025版”."""
+class _DraftsForCuratorsQuerySet(RestrictedQuerySet):
+    """What the data scope shows, less the drafts for anyone who may not curate: a draft is a
+    curator's work in progress, so to everyone else it does not exist yet (404, not 403)."""
 
-    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
-        VersionStatus.DRAFT: {VersionStatus.PUBLISHED},
-        VersionStatus.PUBLISHED: {VersionStatus.SUPERSEDED},
-        VersionStatus.SUPERSEDED: set(),
-    }
+    status_path = "status"
+
+    def restrict(self, user: Any, action: str = "view") -> RestrictedQuerySet:
+        rows = super().restrict(user, action)
+        if access.can(user, "guidance.curate"):
+            return rows
+        return rows.filter(**{f"{self.status_path}__in": PUBLIC_STATUSES})
+
+
+class _ItemsForCuratorsQuerySet(_DraftsForCuratorsQuerySet):
+    status_path = "version__status"
+
+
+class GuidanceVersion(PublishedVersion):
+    """One version of a region's 合规指导清单, e.g. “舟山市 2025版”: drafted, published and
+    superseded as every published versioned list (``zhifa.versioned``)."""
 
     region = models.ForeignKey(
         Region, verbose_name="适用区划", on_delete=models.PROTECT, related_name="guidance_versions"
@@ -53,28 +66,11 @@ class GuidanceVersion(models.Model):
     status = models.CharField(
         "状态", max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="编制人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("编制时间", default=timezone.now)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="公布人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    published_at = models.DateTimeField("公布时间", null=True, blank=True)
-    superseded_at = models.DateTimeField("替代时间", null=True, blank=True)
+    # created_by/at, published_by/at, superseded_at: zhifa.versioned.models.PublishedVersion
 
-    objects = RestrictedManager()
+    objects = models.Manager.from_queryset(_DraftsForCuratorsQuerySet)()
     scope_region_path = "region"
+    DRAFT_ONLY = "（只有草稿可以修改；已公布的清单如需更正，请编制新版本）。"
 
     class Meta:
         verbose_name = "合规指导清单版本"
@@ -89,13 +85,8 @@ class GuidanceVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.title}（{self.label}）"
 
-    @property
-    def is_draft(self) -> bool:
-        return self.status == VersionStatus.DRAFT
-
-    @property
-    def is_public(self) -> bool:
-        return self.status in (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED)
+    def describe(self) -> str:
+        return f"清单“{self.title}（{self.label}）”"
 
 
 class GuidanceItem(models.Model):
@@ -124,7 +115,7 @@ class GuidanceItem(models.Model):
     )
     position = models.PositiveIntegerField("排序", default=0)
 
-    objects = RestrictedManager()
+    objects = models.Manager.from_queryset(_ItemsForCuratorsQuerySet)()
     scope_region_path = "version__region"
 
     class Meta:

@@ -1,21 +1,24 @@
 """The compliance app's rules, shared by services, the import, forms and the API.
 
-Who may do what: a guidance list is curated by 系统管理员 and by 执法监督人员 (司法局/司法所, the
-bodies that coordinate the lists) for regions inside their own; everyone reads published
-versions without signing in. A self-check is kept by a user of the enterprise it belongs to
-(and administrators); agencies and supervisors do not list self-checks.
+Who may do what (capabilities ``guidance.*`` and ``selfcheck.*``): a guidance list is curated by
+系统管理员 and by 执法监督人员 (司法局/司法所, the bodies that coordinate the lists) for regions
+inside their own; everyone reads published versions without signing in. A self-check is kept
+by a user of the enterprise it belongs to (and administrators); agencies and supervisors do not
+list self-checks.
 
-Every check returns a Chinese message naming the field, or None.
+Every check of values returns a Chinese message naming the field, or None.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from zhifa.core import params
+from zhifa.core.access import capability
 from zhifa.core.tabular import clean_text
-from zhifa.org.models import Region, Role
+from zhifa.org.models import Organisation, Region, Role
+from zhifa.registry.models import Enterprise
 
 CURATOR_ROLES = (Role.SUPERVISOR,)
 CURATE_DENIED = (
@@ -60,24 +63,86 @@ LABELS = {
 }
 
 
-def _active(user: Any) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
+# --- Who may do what ---------------------------------------------------------------------------
 
 
-def can_curate(user: Any) -> bool:
-    if not _active(user):
-        return False
-    return bool(user.is_admin or (user.role in CURATOR_ROLES and user.organisation_id))
+def _region_of(obj: Any) -> Region | None:
+    if obj is None or isinstance(obj, Region):
+        return obj
+    version = obj if hasattr(obj, "region_id") else obj.version
+    return cast(Region, version.region)
 
 
-def covers(user: Any, region: Region) -> bool:
-    """Whether ``region`` lies inside the region of the user's organisation."""
+def _covers(user: Any, region: Region) -> bool:
+    """Whether ``region`` lies inside the region of an organisation the user supervises for."""
+    bureaus = Organisation.objects.filter(pk__in=user.organisations_as(*CURATOR_ROLES))
+    return any(
+        str(region.code).startswith(bureau.region.code_prefix)
+        for bureau in bureaus.select_related("region")
+    )
+
+
+@capability("guidance.list", "查看已公布的合规指导清单（无需登录）", public=True)
+def _may_read_guidance(user: Any, obj: Any) -> str | None:
+    return None
+
+
+@capability("guidance.curate", "编制、导入和公布合规指导清单")
+def _may_curate(user: Any, obj: Any) -> str | None:
+    """``obj``: None (may curate at all), the Region a version is made for, a version or an
+    item."""
     if user.is_admin:
-        return True
-    organisation = getattr(user, "organisation", None)
-    if organisation is None:
-        return False
-    return str(region.code).startswith(organisation.region.code_prefix)
+        return None
+    if not user.organisations_as(*CURATOR_ROLES):
+        return CURATE_DENIED
+    region = _region_of(obj)
+    if region is not None and not _covers(user, region):
+        return OTHER_REGION
+    return None
+
+
+def _enterprise_id(obj: Any) -> int | None:
+    if obj is None:
+        return None
+    if isinstance(obj, Enterprise):
+        return int(obj.pk)
+    check = obj if hasattr(obj, "enterprise_id") else obj.self_check
+    return cast(int, check.enterprise_id)
+
+
+def _self_checker(user: Any, obj: Any) -> str | None:
+    if user.is_admin:
+        return None
+    if not user.is_enterprise_user:
+        return SELF_CHECK_DENIED
+    enterprise_id = _enterprise_id(obj)
+    if enterprise_id is not None and enterprise_id != user.enterprise_id:
+        return SELF_CHECK_DENIED
+    return None
+
+
+@capability("selfcheck.list", "查看本企业的自查")
+def _may_list_self_checks(user: Any, obj: Any) -> str | None:
+    return _self_checker(user, obj)
+
+
+@capability("selfcheck.view", "查看本企业的自查、报告和整改材料")
+def _may_view_self_check(user: Any, obj: Any) -> str | None:
+    return _self_checker(user, obj)
+
+
+@capability("selfcheck.start", "为本企业开始自查")
+def _may_start_self_check(user: Any, obj: Any) -> str | None:
+    # Only a user of an enterprise: a self-check is started for the user's own enterprise.
+    return None if user.is_enterprise_user else SELF_CHECK_DENIED
+
+
+@capability("selfcheck.edit", "填写、完成本企业的自查，登记整改")
+def _may_keep_self_check(user: Any, obj: Any) -> str | None:
+    return _self_checker(user, obj)
+
+
+# --- Values of an item -------------------------------------------------------------------------
 
 
 def split_list(value: Any) -> list[str]:

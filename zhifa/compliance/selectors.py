@@ -26,8 +26,7 @@ from zhifa.compliance.models import (
 )
 from zhifa.org.scoping import visible_to
 from zhifa.registry.models import Enterprise
-
-PUBLIC_STATUSES = (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED)
+from zhifa.versioned.models import PUBLIC_STATUSES
 
 
 def search_items(
@@ -79,10 +78,14 @@ def public_items(
 
 
 def self_checks_for(user: Any) -> QuerySet[SelfCheck]:
-    return visible_to(user, SelfCheck.objects.select_related("enterprise", "version")).annotate(
-        total=Count("answers"),
-        gaps=Count("answers", filter=Q(answers__answer=Answer.VIOLATES)),
-        corrected=Count("answers", filter=Q(answers__corrected_on__isnull=False)),
+    return (
+        visible_to(user, SelfCheck.objects.select_related("enterprise", "version"))
+        .annotate(
+            total=Count("answers"),
+            gaps=Count("answers", filter=Q(answers__answer=Answer.VIOLATES)),
+            corrected=Count("answers", filter=Q(answers__corrected_on__isnull=False)),
+        )
+        .order_by(*SelfCheck._meta.ordering or ["-pk"])
     )
 
 

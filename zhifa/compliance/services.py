@@ -11,11 +11,10 @@ before or after the self-check is completed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -34,42 +33,18 @@ from zhifa.compliance.models import (
     SelfCheckStatus,
     VersionStatus,
 )
-from zhifa.core import timefmt, uploads
+from zhifa.core import access, timefmt, uploads
 from zhifa.core.repealed import require_current_law
-from zhifa.core.tabular import upsert_by_code
 from zhifa.documents.models import Document
-from zhifa.org.models import EnforcementField, Region, Role
+from zhifa.org.models import EnforcementField, Region
 from zhifa.registry.models import Enterprise
+from zhifa.versioned import services as versioned
+from zhifa.versioned.services import ImportOutcome
 
 NOTHING_CHANGED = "未作任何修改，无需保存。"
 
 
 # --- Permissions and states --------------------------------------------------------------------
-
-
-def _require_curator(actor: Any, region: Region) -> None:
-    if not rules.can_curate(actor):
-        raise PermissionDenied(rules.CURATE_DENIED)
-    if not rules.covers(actor, region):
-        raise PermissionDenied(rules.OTHER_REGION)
-
-
-def _require_draft(version: GuidanceVersion, *, doing: str) -> None:
-    if version.status != VersionStatus.DRAFT:
-        state = VersionStatus(version.status).label
-        raise ValidationError(
-            f"清单“{version.title}（{version.label}）”当前状态为“{state}”，不能{doing}"
-            "（只有草稿可以修改；已公布的清单如需更正，请编制新版本）。"
-        )
-
-
-def _transition(version: GuidanceVersion, target: str, *, doing: str) -> None:
-    if target not in GuidanceVersion.TRANSITIONS[VersionStatus(version.status)]:
-        state = VersionStatus(version.status).label
-        raise ValidationError(
-            f"清单“{version.title}（{version.label}）”当前状态为“{state}”，不能{doing}。"
-        )
-    version.status = target
 
 
 def version_snapshot(version: GuidanceVersion) -> dict[str, Any]:
@@ -105,7 +80,7 @@ def _clean_version(data: Mapping[str, Any]) -> dict[str, str]:
 
 def create_version(*, region: Region, data: Mapping[str, Any], actor: Any) -> GuidanceVersion:
     """A new draft version of ``region``'s guidance list."""
-    _require_curator(actor, region)
+    access.require(actor, "guidance.curate", region)
     cleaned = _clean_version(data)
     try:
         with transaction.atomic():
@@ -135,11 +110,11 @@ def create_version(*, region: Region, data: Mapping[str, Any], actor: Any) -> Gu
 def update_version(
     version: GuidanceVersion, *, data: Mapping[str, Any], actor: Any
 ) -> GuidanceVersion:
-    _require_curator(actor, version.region)
+    access.require(actor, "guidance.curate", version.region)
     try:
         with transaction.atomic():
-            version = GuidanceVersion.objects.select_for_update().get(pk=version.pk)
-            _require_draft(version, doing="修改")
+            version = versioned.locked(version)
+            versioned.require_draft(version, doing="修改")
             before = version_snapshot(version)
             merged = {key: getattr(version, key) for key in VERSION_KEYS}
             merged.update(data)
@@ -166,10 +141,9 @@ def update_version(
 
 def publish_version(version: GuidanceVersion, *, actor: Any) -> GuidanceVersion:
     """Publish a draft; the same publisher's published version of the region is superseded."""
-    _require_curator(actor, version.region)
-    with transaction.atomic():
-        version = GuidanceVersion.objects.select_for_update().get(pk=version.pk)
-        _transition(version, VersionStatus.PUBLISHED, doing="公布")
+    access.require(actor, "guidance.curate", version.region)
+
+    def check(version: GuidanceVersion) -> None:
         if not GuidanceItem.objects.filter(version=version).exists():
             raise ValidationError(
                 f"清单“{version.title}（{version.label}）”还没有任何条目，请先添加或导入条目再公布。"
@@ -184,8 +158,9 @@ def publish_version(version: GuidanceVersion, *, actor: Any) -> GuidanceVersion:
             ),
             timezone.localdate(),
         )
-        now = timezone.now()
-        previous = list(
+
+    def previous(version: GuidanceVersion) -> Iterable[GuidanceVersion]:
+        return (
             GuidanceVersion.objects.select_for_update()
             .filter(
                 region_id=version.region_id,
@@ -194,29 +169,28 @@ def publish_version(version: GuidanceVersion, *, actor: Any) -> GuidanceVersion:
             )
             .exclude(pk=version.pk)
         )
-        for old in previous:
-            old.status = VersionStatus.SUPERSEDED
-            old.superseded_at = now
-            old.save(update_fields=["status", "superseded_at"])
-        before = {"status": VersionStatus.DRAFT.value}
-        version.published_at = now
-        version.published_by = actor if getattr(actor, "pk", None) else None
-        version.save()
-        replaced = "、".join(f"{old.label}" for old in previous)
-        record_change(
-            actor=actor,
-            action="compliance.version.publish",
-            obj=version,
-            before=before,
-            after={
+
+    def audit(version: GuidanceVersion, superseded: list[GuidanceVersion]) -> dict[str, Any]:
+        replaced = "、".join(f"{old.label}" for old in superseded)
+        return {
+            "action": "compliance.version.publish",
+            "after": {
                 **version_snapshot(version),
                 "items": GuidanceItem.objects.filter(version=version).count(),
-                "superseded": [old.pk for old in previous],
+                "superseded": [old.pk for old in superseded],
             },
-            summary=f"公布合规指导清单“{version.title}（{version.label}）”"
+            "summary": f"公布合规指导清单“{version.title}（{version.label}）”"
             + (f"，替代{replaced}" if replaced else ""),
-        )
-    return version
+        }
+
+    return versioned.publish(
+        version,
+        actor=actor,
+        previous=previous,
+        check=check,
+        audit=audit,
+        before=lambda version: {"status": VersionStatus.DRAFT.value},
+    )
 
 
 # --- Items -------------------------------------------------------------------------------------
@@ -250,10 +224,10 @@ def _clean_item(
 
 
 def add_item(version: GuidanceVersion, *, data: Mapping[str, Any], actor: Any) -> GuidanceItem:
-    _require_curator(actor, version.region)
+    access.require(actor, "guidance.curate", version.region)
     with transaction.atomic():
-        version = GuidanceVersion.objects.select_for_update().get(pk=version.pk)
-        _require_draft(version, doing="添加条目")
+        version = versioned.locked(version)
+        versioned.require_draft(version, doing="添加条目")
         cleaned = _clean_item(version, data, instance=None)
         if not cleaned["position"]:
             last = GuidanceItem.objects.filter(version=version).aggregate(m=Max("position"))["m"]
@@ -271,10 +245,10 @@ def add_item(version: GuidanceVersion, *, data: Mapping[str, Any], actor: Any) -
 
 def update_item(item: GuidanceItem, *, data: Mapping[str, Any], actor: Any) -> GuidanceItem:
     version = item.version
-    _require_curator(actor, version.region)
+    access.require(actor, "guidance.curate", version.region)
     with transaction.atomic():
-        version = GuidanceVersion.objects.select_for_update().get(pk=version.pk)
-        _require_draft(version, doing="修改条目")
+        version = versioned.locked(version)
+        versioned.require_draft(version, doing="修改条目")
         item = GuidanceItem.objects.select_related("field").get(pk=item.pk)
         before = item_snapshot(item)
         merged: dict[str, Any] = {key: getattr(item, key) for key in rules.TEXT_KEYS}
@@ -306,10 +280,10 @@ def update_item(item: GuidanceItem, *, data: Mapping[str, Any], actor: Any) -> G
 
 def remove_item(item: GuidanceItem, *, actor: Any) -> None:
     version = item.version
-    _require_curator(actor, version.region)
+    access.require(actor, "guidance.curate", version.region)
     with transaction.atomic():
-        version = GuidanceVersion.objects.select_for_update().get(pk=version.pk)
-        _require_draft(version, doing="删除条目")
+        version = versioned.locked(version)
+        versioned.require_draft(version, doing="删除条目")
         before = item_snapshot(item)
         pk, code = item.pk, item.code
         GuidanceItem.objects.filter(pk=pk).delete()
@@ -324,41 +298,30 @@ def remove_item(item: GuidanceItem, *, actor: Any) -> None:
         )
 
 
-@dataclass
-class ImportOutcome:
-    report: importing.ImportReport
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-
 def import_items(
     version: GuidanceVersion, *, file_name: str, content: bytes, actor: Any
 ) -> ImportOutcome:
     """Validate the whole file; when every row is good, write it into the draft in one
     transaction with one audit record (file name, SM3, counts). A file with any bad row writes
     nothing: the outcome's report lists every problem."""
-    _require_curator(actor, version.region)
-    _require_draft(version, doing="导入条目")
+    access.require(actor, "guidance.curate", version.region)
+    versioned.require_draft(version, doing="导入条目")
     report = importing.validate_file(file_name=file_name, content=content)
     outcome = ImportOutcome(report)
     if not report.ok:
         return outcome
     with transaction.atomic():
-        version = GuidanceVersion.objects.select_for_update().get(pk=version.pk)
-        _require_draft(version, doing="导入条目")
+        version = versioned.locked(version)
+        versioned.require_draft(version, doing="导入条目")
         existing = {i.code: i for i in GuidanceItem.objects.filter(version=version)}
-        done = upsert_by_code(
-            [parsed.values for parsed in report.rows],
-            existing,
+        new = versioned.write_rows(
+            outcome,
+            existing=existing,
             make=lambda values: GuidanceItem(version=version, **values),
             snapshot=snapshot,
             save=lambda item: item.save(),
         )
-        GuidanceItem.objects.bulk_create(done.new, batch_size=1000)
-        outcome.created = len(done.created)
-        outcome.updated = len(done.updated)
-        outcome.unchanged = done.unchanged
+        GuidanceItem.objects.bulk_create(new, batch_size=1000)
         record_change(
             actor=actor,
             action="compliance.item.import",
@@ -378,15 +341,6 @@ def import_items(
 
 
 # --- Self-checks -------------------------------------------------------------------------------
-
-
-def _require_enterprise_user(actor: Any, enterprise: Enterprise) -> None:
-    if actor is None or not actor.is_authenticated or not actor.is_active:
-        raise PermissionDenied("请先登录。")
-    if actor.is_admin:
-        return
-    if actor.role != Role.ENTERPRISE or actor.enterprise_id != enterprise.pk:
-        raise PermissionDenied(rules.SELF_CHECK_DENIED)
 
 
 def version_for(enterprise: Enterprise) -> GuidanceVersion | None:
@@ -425,7 +379,7 @@ def start_self_check(
     With ``inspection_item_codes`` (the items of an advance notice) the lines are the guidance
     items mapped to those inspection items; otherwise the items for the enterprise's industry
     (``industry`` or the one in the register), items that name no industry included."""
-    _require_enterprise_user(actor, enterprise)
+    access.require(actor, "selfcheck.edit", enterprise)
     version = version or version_for(enterprise)
     if version is None:
         raise ValidationError("本企业所在地区尚未公布合规指导清单，暂不能自查。")
@@ -496,7 +450,7 @@ def answer_item(
     answer: SelfCheckAnswer, *, value: str, note: str = "", actor: Any
 ) -> SelfCheckAnswer:
     """Record 符合 / 不符合 / 不适用 for one line of an in-progress self-check."""
-    _require_enterprise_user(actor, answer.self_check.enterprise)
+    access.require(actor, "selfcheck.edit", answer.self_check.enterprise)
     if value not in (Answer.COMPLIES, Answer.VIOLATES, Answer.NOT_APPLICABLE):
         raise ValidationError({"answer": ["自查结论：请选择“符合”“不符合”或“不适用”。"]})
     note = rules.clean_text(note)
@@ -527,7 +481,7 @@ def answer_item(
 
 
 def complete_self_check(check: SelfCheck, *, actor: Any) -> SelfCheck:
-    _require_enterprise_user(actor, check.enterprise)
+    access.require(actor, "selfcheck.edit", check.enterprise)
     with transaction.atomic():
         check = SelfCheck.objects.select_for_update().select_related("enterprise").get(pk=check.pk)
         if SelfCheckStatus.COMPLETED not in SelfCheck.TRANSITIONS[SelfCheckStatus(check.status)]:
@@ -573,7 +527,7 @@ def record_correction(
 ) -> SelfCheckAnswer:
     """Mark a gap corrected on ``corrected_on`` with an evidence file (stored in the default
     storage); the inspection case reads it through ``selectors.self_corrections``."""
-    _require_enterprise_user(actor, answer.self_check.enterprise)
+    access.require(actor, "selfcheck.edit", answer.self_check.enterprise)
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
     if corrected_on is None:

@@ -8,9 +8,6 @@ else but an administrator lists.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -44,13 +41,13 @@ from zhifa.compliance.models import (
     SelfCheckStatus,
     VersionStatus,
 )
-from zhifa.core import params
-from zhifa.core.exports import XLSX_TYPE, xlsx_response
+from zhifa.core import access, params
+from zhifa.core.access import requires
 from zhifa.core.viewhelpers import add_service_errors as _form_errors
 from zhifa.core.viewhelpers import posted as _posted
 from zhifa.core.viewhelpers import request_user as _user
-from zhifa.org.models import Role, User
 from zhifa.org.scoping import get_visible_or_404, visible_to
+from zhifa.versioned import views as versioned
 
 REPORT_LIMIT = 1000
 SEARCH_PAGE_SIZE = 10
@@ -62,25 +59,19 @@ def _version_for(request: HttpRequest, pk: int) -> GuidanceVersion:
     if version.is_public:
         return version
     user = request.user
-    if user.is_authenticated and rules.can_curate(user):
+    if access.can(user, "guidance.curate"):
         return get_visible_or_404(user, GuidanceVersion.objects.select_related("region"), pk=pk)
     raise Http404("未找到该清单，或它尚未公布。")
-
-
-def _require_curator(user: User, version: GuidanceVersion | None = None) -> None:
-    if not rules.can_curate(user):
-        raise PermissionDenied(rules.CURATE_DENIED)
-    if version is not None and not rules.covers(user, version.region):
-        raise PermissionDenied(rules.OTHER_REGION)
 
 
 # --- Public pages ------------------------------------------------------------------------------
 
 
+@requires("guidance.list")
 @require_GET
 def version_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    can_curate = user.is_authenticated and rules.can_curate(user)
+    can_curate = access.can(user, "guidance.curate")
     drafts = (
         visible_to(user, GuidanceVersion.objects.filter(status=VersionStatus.DRAFT))
         if can_curate
@@ -98,6 +89,7 @@ def version_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@requires("public")
 @require_GET
 def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version_for(request, pk)
@@ -109,12 +101,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     items = selectors.public_items(version, field=field, industry=industry)
     page = Paginator(items, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
     user = request.user
-    can_edit = (
-        version.is_draft
-        and user.is_authenticated
-        and rules.can_curate(user)
-        and rules.covers(user, version.region)
-    )
+    can_edit = version.is_draft and access.can(user, "guidance.curate", version)
     return render(
         request,
         "compliance/version_detail.html",
@@ -128,17 +115,13 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@requires("public")
 @require_GET
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(GuidanceItem.objects.select_related("field", "version"), pk=pk)
     version = _version_for(request, item.version_id)
     user = request.user
-    can_edit = (
-        version.is_draft
-        and user.is_authenticated
-        and rules.can_curate(user)
-        and rules.covers(user, version.region)
-    )
+    can_edit = version.is_draft and access.can(user, "guidance.curate", version)
     return render(
         request,
         "compliance/item_detail.html",
@@ -146,6 +129,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@requires("guidance.list")
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
@@ -183,10 +167,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("guidance.curate")
 @require_http_methods(["GET", "POST"])
 def version_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    _require_curator(user)
     form = VersionForm(_posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -202,11 +186,11 @@ def version_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("guidance.curate", GuidanceVersion)
 @require_http_methods(["GET", "POST"])
 def version_import(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     version = _version_for(request, pk)
-    _require_curator(user, version)
     form = (
         ItemImportForm(request.POST, request.FILES)
         if request.method == "POST"
@@ -244,34 +228,29 @@ def version_import(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@requires("public")
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(importing.template_workbook(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = (
-        content_disposition_header(True, "合规指导清单导入模板.xlsx") or ""
-    )
-    return response
+    return versioned.template(importing.template_workbook(), "合规指导清单导入模板.xlsx")
 
 
+@requires("public")
 @require_GET
 def version_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The version as .xlsx with the import file's headers, so that it imports back."""
     version = _version_for(request, pk)
     items = GuidanceItem.objects.filter(version=version).select_related("field")
-
-    def rows() -> Iterator[Sequence[Any]]:
-        for item in items.order_by("position", "code").iterator(chunk_size=1000):
-            yield importing.item_row(item)
-
-    return xlsx_response("合规指导清单", list(importing.HEADERS), rows())
+    return versioned.export(
+        "合规指导清单", importing.HEADERS, items.order_by("position", "code"), importing.item_row
+    )
 
 
 @login_required
+@requires("guidance.curate", GuidanceVersion)
 @require_http_methods(["GET", "POST"])
 def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     version = _version_for(request, pk)
-    _require_curator(user, version)
     form = ConfirmForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -292,11 +271,11 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("guidance.curate", GuidanceVersion)
 @require_http_methods(["GET", "POST"])
 def item_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     version = _version_for(request, pk)
-    _require_curator(user, version)
     form = ItemForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -312,12 +291,12 @@ def item_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("guidance.curate", GuidanceItem)
 @require_http_methods(["GET", "POST"])
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     item = get_object_or_404(GuidanceItem.objects.select_related("field"), pk=pk)
     version = _version_for(request, item.version_id)
-    _require_curator(user, version)
     form = ItemForm(_posted(request), instance=item)
     if request.method == "POST" and form.is_valid():
         try:
@@ -338,17 +317,11 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Self-checks -------------------------------------------------------------------------------
 
 
-def _self_check_user(request: HttpRequest) -> User:
-    user = _user(request)
-    if not (user.is_admin or (user.role == Role.ENTERPRISE and user.enterprise_id)):
-        raise PermissionDenied(rules.SELF_CHECK_DENIED)
-    return user
-
-
 @login_required
+@requires("selfcheck.list")
 @require_GET
 def self_check_list(request: HttpRequest) -> HttpResponse:
-    user = _self_check_user(request)
+    user = _user(request)
     checks = selectors.self_checks_for(user)
     page = Paginator(checks, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -359,9 +332,10 @@ def self_check_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("selfcheck.start")
 @require_http_methods(["GET", "POST"])
 def self_check_start(request: HttpRequest) -> HttpResponse:
-    user = _self_check_user(request)
+    user = _user(request)
     enterprise = user.enterprise
     if enterprise is None:
         raise PermissionDenied(rules.SELF_CHECK_DENIED)
@@ -406,6 +380,7 @@ def _answers(check: SelfCheck) -> list[SelfCheckAnswer]:
 
 
 @login_required
+@requires("selfcheck.view", SelfCheck)
 @require_GET
 def self_check_detail(request: HttpRequest, pk: int) -> HttpResponse:
     check = _visible_check(request, pk)
@@ -425,6 +400,7 @@ def self_check_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("selfcheck.edit", SelfCheck)
 @require_POST
 def self_check_answer(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
     check = _visible_check(request, pk)
@@ -453,6 +429,7 @@ def self_check_answer(request: HttpRequest, pk: int, answer_pk: int) -> HttpResp
 
 
 @login_required
+@requires("selfcheck.edit", SelfCheck)
 @require_POST
 def self_check_complete(request: HttpRequest, pk: int) -> HttpResponse:
     check = _visible_check(request, pk)
@@ -467,6 +444,7 @@ def self_check_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("selfcheck.view", SelfCheck)
 @require_GET
 def self_check_report(request: HttpRequest, pk: int) -> HttpResponse:
     check = _visible_check(request, pk)
@@ -485,6 +463,7 @@ def self_check_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("selfcheck.view", SelfCheck)
 @require_GET
 def self_check_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The report laid out as a PDF with the documents' GB/T 9704 stylesheet and fonts."""
@@ -525,6 +504,7 @@ def _counts(answers: list[SelfCheckAnswer]) -> dict[str, int]:
 
 
 @login_required
+@requires("selfcheck.edit", SelfCheck)
 @require_http_methods(["GET", "POST"])
 def self_check_correct(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
     check = _visible_check(request, pk)
@@ -558,6 +538,7 @@ def self_check_correct(request: HttpRequest, pk: int, answer_pk: int) -> HttpRes
 
 
 @login_required
+@requires("selfcheck.view", SelfCheck)
 @require_GET
 def self_check_evidence(request: HttpRequest, pk: int, answer_pk: int) -> FileResponse:
     check = _visible_check(request, pk)

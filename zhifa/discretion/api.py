@@ -14,7 +14,8 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from zhifa.core import params
-from zhifa.discretion import engine, rules, selectors
+from zhifa.core.access import requires
+from zhifa.discretion import engine, selectors
 from zhifa.discretion.conditions import AmountMeasure, Circumstance, HarmLevel
 from zhifa.discretion.models import DiscretionItem, DiscretionVersion, ListKind
 from zhifa.org.models import User
@@ -165,11 +166,13 @@ def _user(request: HttpRequest) -> User:
 @router.get(
     "/versions", response=list[VersionOut], auth=None, summary="已公布的清单版本（无需登录）"
 )
+@requires("public")
 def list_versions(request: HttpRequest) -> QuerySet[DiscretionVersion]:
     return selectors.public_versions()
 
 
 @router.get("/items", response=list[ItemOut], auth=None, summary="已公布的清单事项（无需登录）")
+@requires("public")
 @paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
 def list_items(
     request: HttpRequest,
@@ -198,6 +201,7 @@ def list_items(
     auth=None,
     summary="按名称或编码查找一个机关现行清单中的违法行为（作出处理决定时选择，无需登录）",
 )
+@requires("public")
 def search_violations(
     request: HttpRequest,
     organisation: int = Query(description="执法机关编号：查找该机关现行（已公布）的清单"),
@@ -212,6 +216,7 @@ def search_violations(
     auth=None,
     summary="清单事项详情（已公布或已废止的版本，无需登录）",
 )
+@requires("public")
 def get_item(request: HttpRequest, item_id: int) -> Status[Any]:
     item = selectors.public_item(item_id)
     if item is None:
@@ -224,10 +229,9 @@ def get_item(request: HttpRequest, item_id: int) -> Status[Any]:
     response={200: dict[str, Any], 400: Message, 403: Message, 404: Message},
     summary="裁量评估：对照清单和行政处罚法第三十二条、第三十三条、第三十六条评估一项违法事实",
 )
+@requires("discretion.evaluate")
 def evaluate(request: HttpRequest, payload: EvaluateIn) -> Status[Any]:
     user = _user(request)
-    if not rules.can_evaluate(user):
-        return Status(403, {"detail": rules.EVALUATE_DENIED})
     if payload.version is not None:
         version = selectors.public_versions().filter(pk=payload.version).first()
         if version is None:

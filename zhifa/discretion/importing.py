@@ -9,11 +9,10 @@ draft updates that item, so an exported version imports back unchanged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from zhifa.core import tabular
-from zhifa.core.tabular import Column, ImportFileError, RowError, SheetSpec, read_rows
+from zhifa.core.tabular import Column, RowError, SheetSpec, read_rows
 from zhifa.discretion import rules
 from zhifa.discretion.conditions import (
     CONDITION_COLUMNS,
@@ -24,6 +23,8 @@ from zhifa.discretion.conditions import (
 )
 from zhifa.discretion.models import DiscretionItem, ListKind
 from zhifa.org.models import EnforcementField, Organisation
+from zhifa.versioned import importing as versioned
+from zhifa.versioned.importing import ImportReport, ParsedItem
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -94,17 +95,6 @@ SHEET = SheetSpec(
 _HEADER_OF = {c.key: c.header for c in COLUMNS}
 
 
-@dataclass
-class ParsedItem:
-    row: int
-    values: dict[str, Any]
-
-
-@dataclass
-class ImportReport(tabular.ImportReport[ParsedItem]):
-    pass
-
-
 def field_lookup(organisation: Organisation) -> dict[str, EnforcementField]:
     """The fields an organisation's items may be in (its own; all when it has none set)."""
     fields = list(organisation.fields.all()) or list(EnforcementField.objects.all())
@@ -117,14 +107,11 @@ def field_lookup(organisation: Organisation) -> dict[str, EnforcementField]:
 
 def validate_file(*, file_name: str, content: bytes, organisation: Organisation) -> ImportReport:
     """Read and check the whole file; nothing is written."""
-    report = ImportReport(file_name=file_name)
-    try:
-        _validate(report, content, organisation)
-    except ImportFileError as error:
-        report.file_error = str(error)
-        report.rows = []
-        report.errors = []
-    return report
+    return versioned.validate_file(
+        file_name=file_name,
+        content=content,
+        check=lambda report, content: _validate(report, content, organisation),
+    )
 
 
 def _header(key: str) -> str:

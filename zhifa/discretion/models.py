@@ -10,15 +10,15 @@ and with what outcome. The engine (``zhifa.discretion.engine``) evaluates findin
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from zhifa.core.access import RestrictedManager
 from zhifa.discretion.provisions import provisions
 from zhifa.org.models import EnforcementField, Organisation
+from zhifa.versioned.models import PublishedVersion
 
 
 class VersionStatus(models.TextChoices):
@@ -33,14 +33,11 @@ class ListKind(models.TextChoices):
     MITIGATED = "mitigated", "减轻处罚"
 
 
-class DiscretionVersion(models.Model):
-    """One version of an agency's three lists."""
+class DiscretionVersion(PublishedVersion):
+    """One version of an agency's three lists: drafted, published and superseded as every
+    published versioned list (``zhifa.versioned``)."""
 
-    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
-        VersionStatus.DRAFT: {VersionStatus.PUBLISHED},
-        VersionStatus.PUBLISHED: {VersionStatus.SUPERSEDED},
-        VersionStatus.SUPERSEDED: set(),
-    }
+    DRAFT_ONLY = "。已公布或已废止的版本不能修改，请在其基础上起草修订版本。"
 
     organisation = models.ForeignKey(
         Organisation,
@@ -62,24 +59,8 @@ class DiscretionVersion(models.Model):
     status = models.CharField(
         "状态", max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="编制人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("编制时间", default=timezone.now)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="公布人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    published_at = models.DateTimeField("公布时间", null=True, blank=True)
+    # created_by/at and published_by/at: zhifa.versioned.models.PublishedVersion. A version of
+    # the three lists is 废止 (repealed) by its successor, hence its own word for superseded_at.
     superseded_at = models.DateTimeField("废止时间", null=True, blank=True)
     superseded_by = models.ForeignKey(
         "self",
@@ -115,9 +96,8 @@ class DiscretionVersion(models.Model):
     def source_list(self) -> list[str]:
         return [line.strip() for line in self.sources.splitlines() if line.strip()]
 
-    @property
-    def is_draft(self) -> bool:
-        return self.status == VersionStatus.DRAFT
+    def describe(self) -> str:
+        return f"清单版本“{self.label}”"
 
     def audit_snapshot(self) -> dict[str, Any]:
         return {

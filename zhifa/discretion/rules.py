@@ -1,8 +1,10 @@
 """The discretion app's rules, shared by the services, the import, the forms and the API.
 
-Who may do what: the 法制审核人员 and the 执法机关负责人 of an enforcing organisation keep its three
-lists (draft, edit, import, publish); 系统管理员 may do so for every organisation. Every agency
-user may evaluate a finding. Published lists are public.
+Who may do what (capabilities ``discretion.*``): the 法制审核人员 and the 执法机关负责人 of an
+enforcing organisation keep its three lists (draft, edit, import, publish); 系统管理员 may do so
+for every organisation. Every agency user may evaluate a finding (supervisors may not); agency
+users and supervisors read the versions of their scope, drafts included. Published lists are
+public.
 
 Every check returns Chinese messages keyed by field.
 """
@@ -11,8 +13,9 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
+from zhifa.core.access import capability
 from zhifa.core.tabular import clean_text as cell_text
 from zhifa.discretion.conditions import (
     ConditionError,
@@ -22,7 +25,7 @@ from zhifa.discretion.conditions import (
     parse_conditions,
 )
 from zhifa.discretion.models import ListKind
-from zhifa.org.models import Role
+from zhifa.org.models import Organisation, Role
 
 CURATOR_ROLES = (Role.LEGAL_REVIEWER, Role.APPROVER)
 EVALUATOR_ROLES = (Role.INSPECTOR, Role.APPROVER, Role.LEGAL_REVIEWER)
@@ -33,6 +36,9 @@ CURATE_DENIED = (
 )
 EVALUATE_DENIED = "只有执法机关的执法人员、执法机关负责人、法制审核人员可以进行裁量评估。"
 OTHER_ORG = "该清单属于其他机关，您只能办理本机关的裁量清单。"
+READ_DENIED = (
+    "裁量清单的编制情况由执法机关和执法监督机关的用户查看；已公布的清单请在“裁量清单”中查看。"
+)
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
 MAX_LENGTHS = {
@@ -83,29 +89,45 @@ KIND_TEXT = "、".join(str(label) for _, label in ListKind.choices)
 # --- Who may do what --------------------------------------------------------------------------
 
 
-def _active(user: Any) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
+def _organisation_id(obj: Any) -> int | None:
+    if obj is None:
+        return None
+    if isinstance(obj, Organisation):
+        return int(obj.pk)
+    version = obj if hasattr(obj, "organisation_id") else obj.version
+    return cast(int, version.organisation_id)
 
 
-def can_curate(user: Any) -> bool:
-    if not _active(user):
-        return False
+@capability("discretion.read", "查看本机关（本区划）的裁量清单版本，含草稿")
+def _may_read(user: Any, obj: Any) -> str | None:
+    if user.is_admin or user.is_agency_user or user.is_supervisor:
+        return None
+    return READ_DENIED
+
+
+@capability("discretion.manage", "编制、导入、修改和公布裁量“三张清单”")
+def _may_manage(user: Any, obj: Any) -> str | None:
+    """``obj``: None (may keep lists at all), the Organisation a version is drafted for, a
+    version or an item."""
     if user.is_admin:
-        return True
-    organisation = getattr(user, "organisation", None)
-    return (
-        user.role in CURATOR_ROLES and organisation is not None and bool(organisation.is_enforcing)
-    )
+        return None
+    ids = user.organisations_as(*CURATOR_ROLES)
+    mine = {org.pk for org in Organisation.objects.filter(pk__in=ids) if org.is_enforcing}
+    if not mine:
+        return CURATE_DENIED
+    organisation_id = _organisation_id(obj)
+    if organisation_id is not None and organisation_id not in mine:
+        return OTHER_ORG
+    return None
 
 
-def owns(user: Any, organisation_id: int) -> bool:
-    return bool(user.is_admin or user.organisation_id == organisation_id)
-
-
-def can_evaluate(user: Any) -> bool:
-    if not _active(user):
-        return False
-    return bool(user.is_admin or (user.role in EVALUATOR_ROLES and user.organisation_id))
+@capability("discretion.evaluate", "裁量评估（对照三张清单评估一项违法事实）")
+def _may_evaluate(user: Any, obj: Any) -> str | None:
+    # Agency users only: the evaluation prepares an agency's decision. A supervisor reads the
+    # published lists instead (the public pages); the evaluate page has always refused him.
+    if user.is_admin or user.organisations_as(*EVALUATOR_ROLES):
+        return None
+    return EVALUATE_DENIED
 
 
 # --- Values of an item ------------------------------------------------------------------------

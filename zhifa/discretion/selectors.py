@@ -15,8 +15,7 @@ from zhifa.discretion.engine import Evaluation, Finding, evaluate
 from zhifa.discretion.models import DiscretionItem, DiscretionVersion, ListKind, VersionStatus
 from zhifa.org.models import EnforcementField, Organisation, OrganisationKind
 from zhifa.org.scoping import visible_to
-
-PUBLIC_STATUSES = (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED)
+from zhifa.versioned.models import PUBLIC_STATUSES
 
 
 def versions_for(user: Any, *, status: str = "", q: str = "") -> QuerySet[DiscretionVersion]:

@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
-from zhifa.core import timefmt
+from zhifa.core import access, timefmt
 from zhifa.core.repealed import require_current_law
-from zhifa.core.tabular import upsert_by_code
 from zhifa.discretion import importing, rules
 from zhifa.discretion.conditions import columns_from_conditions, parse_conditions
 from zhifa.discretion.models import (
@@ -30,6 +28,8 @@ from zhifa.discretion.models import (
     VersionStatus,
 )
 from zhifa.org.models import EnforcementField, Organisation
+from zhifa.versioned import services as versioned
+from zhifa.versioned.services import ImportOutcome
 
 NOTHING_CHANGED = "未作任何修改，无需保存。"
 VERSION_LABELS = {
@@ -41,38 +41,7 @@ VERSION_LABELS = {
 }
 
 
-# --- Permissions and states -------------------------------------------------------------------
-
-
-def _require_curator(actor: Any, organisation_id: int) -> None:
-    if not rules.can_curate(actor):
-        raise PermissionDenied(rules.CURATE_DENIED)
-    if not rules.owns(actor, organisation_id):
-        raise PermissionDenied(rules.OTHER_ORG)
-
-
-def _locked(version: DiscretionVersion) -> DiscretionVersion:
-    return (
-        DiscretionVersion.objects.select_for_update()
-        .select_related("organisation")
-        .get(pk=version.pk)
-    )
-
-
-def _require_draft(version: DiscretionVersion, doing: str) -> None:
-    if version.status != VersionStatus.DRAFT:
-        state = VersionStatus(version.status).label
-        raise ValidationError(
-            f"清单版本“{version.label}”当前状态为“{state}”，不能{doing}。"
-            "已公布或已废止的版本不能修改，请在其基础上起草修订版本。"
-        )
-
-
-def _transition(version: DiscretionVersion, target: str, *, doing: str) -> None:
-    if target not in DiscretionVersion.TRANSITIONS[VersionStatus(version.status)]:
-        state = VersionStatus(version.status).label
-        raise ValidationError(f"清单版本“{version.label}”当前状态为“{state}”，不能{doing}。")
-    version.status = target
+# --- States ------------------------------------------------------------------------------------
 
 
 # --- Versions ---------------------------------------------------------------------------------
@@ -110,7 +79,7 @@ def _clean_version(
 def create_version(
     *, organisation: Organisation, data: Mapping[str, Any], actor: Any
 ) -> DiscretionVersion:
-    _require_curator(actor, organisation.pk)
+    access.require(actor, "discretion.manage", organisation)
     if not organisation.is_enforcing:
         raise ValidationError(
             {"organisation": [f"{organisation.name}不是行政执法主体，不能编制裁量清单。"]}
@@ -135,10 +104,10 @@ def create_version(
 def update_version(
     version: DiscretionVersion, *, data: Mapping[str, Any], actor: Any
 ) -> DiscretionVersion:
-    _require_curator(actor, version.organisation_id)
+    access.require(actor, "discretion.manage", version)
     with transaction.atomic():
-        version = _locked(version)
-        _require_draft(version, "修改")
+        version = versioned.locked(version, "organisation")
+        versioned.require_draft(version, doing="修改")
         before = snapshot(version)
         merged = {key: getattr(version, key) for key in VERSION_LABELS}
         merged.update(data)
@@ -164,10 +133,9 @@ def update_version(
 
 def publish_version(version: DiscretionVersion, *, actor: Any) -> DiscretionVersion:
     """Publish a draft; the organisation's published version, if any, is superseded by it."""
-    _require_curator(actor, version.organisation_id)
-    with transaction.atomic():
-        version = _locked(version)
-        _require_draft(version, "公布")
+    access.require(actor, "discretion.manage", version)
+
+    def check(version: DiscretionVersion) -> None:
         if not version.items.exists():
             raise ValidationError(f"清单版本“{version.label}”还没有任何事项，不能公布。")
         bad = _invalid_items(version)
@@ -187,37 +155,38 @@ def publish_version(version: DiscretionVersion, *, actor: Any) -> DiscretionVers
             # A list that takes effect later must cite what will be in force then.
             max(timezone.localdate(), version.effective_from or dt.date.min),
         )
-        before = snapshot(version)
-        now = timezone.now()
-        previous = (
+
+    def previous(version: DiscretionVersion) -> list[DiscretionVersion]:
+        # One published version per organisation (a constraint): it is the one replaced.
+        found = (
             DiscretionVersion.objects.select_for_update()
             .filter(organisation_id=version.organisation_id, status=VersionStatus.PUBLISHED)
             .first()
         )
-        superseded: DiscretionVersion | None = None
-        if previous is not None:
-            _transition(previous, VersionStatus.SUPERSEDED, doing="废止")
-            previous.superseded_at = now
-            previous.superseded_by = version
-            previous.save(update_fields=["status", "superseded_at", "superseded_by"])
-            superseded = previous
-        _transition(version, VersionStatus.PUBLISHED, doing="公布")
-        version.published_at = now
-        version.published_by = actor if getattr(actor, "pk", None) else None
-        version.save(update_fields=["status", "published_at", "published_by"])
+        return [found] if found is not None else []
+
+    def audit(version: DiscretionVersion, superseded: list[DiscretionVersion]) -> dict[str, Any]:
+        old = superseded[0] if superseded else None
         after = snapshot(version)
         after["item_count"] = version.items.count()
-        after["superseded"] = superseded.pk if superseded else None
-        record_change(
-            actor=actor,
-            action="discretion.version.publish",
-            obj=version,
-            before=before,
-            after=after,
-            summary=f"公布裁量清单版本“{version.label}”"
-            + (f"，原版本“{superseded.label}”同时废止" if superseded else ""),
-        )
-    return version
+        after["superseded"] = old.pk if old else None
+        return {
+            "action": "discretion.version.publish",
+            "after": after,
+            "summary": f"公布裁量清单版本“{version.label}”"
+            + (f"，原版本“{old.label}”同时废止" if old else ""),
+        }
+
+    return versioned.publish(
+        version,
+        actor=actor,
+        previous=previous,
+        check=check,
+        audit=audit,
+        before=snapshot,
+        draft_first=True,
+        link_superseded=True,
+    )
 
 
 def _invalid_items(version: DiscretionVersion) -> list[str]:
@@ -235,7 +204,7 @@ def _invalid_items(version: DiscretionVersion) -> list[str]:
 
 def revise_version(version: DiscretionVersion, *, label: str, actor: Any) -> DiscretionVersion:
     """A new draft holding a copy of ``version``'s items, to be edited and published."""
-    _require_curator(actor, version.organisation_id)
+    access.require(actor, "discretion.manage", version)
     with transaction.atomic():
         source = DiscretionVersion.objects.select_related("organisation").get(pk=version.pk)
         cleaned = _clean_version(
@@ -317,11 +286,11 @@ def _clean_item(
 def create_item(
     *, version: DiscretionVersion, data: Mapping[str, Any], actor: Any
 ) -> DiscretionItem:
-    _require_curator(actor, version.organisation_id)
+    access.require(actor, "discretion.manage", version)
     try:
         with transaction.atomic():
-            version = _locked(version)
-            _require_draft(version, "新增事项")
+            version = versioned.locked(version, "organisation")
+            versioned.require_draft(version, doing="新增事项")
             cleaned = _clean_item(version, data, instance=None)
             now = timezone.now()
             item = DiscretionItem.objects.create(
@@ -342,10 +311,10 @@ def create_item(
 
 
 def update_item(item: DiscretionItem, *, data: Mapping[str, Any], actor: Any) -> DiscretionItem:
-    _require_curator(actor, item.version.organisation_id)
+    access.require(actor, "discretion.manage", item)
     with transaction.atomic():
-        version = _locked(item.version)
-        _require_draft(version, "修改事项")
+        version = versioned.locked(item.version, "organisation")
+        versioned.require_draft(version, doing="修改事项")
         item = DiscretionItem.objects.select_for_update().select_related("field").get(pk=item.pk)
         item.version = version
         before = item_snapshot(item)
@@ -385,10 +354,10 @@ def _condition_keys() -> tuple[str, ...]:
 
 
 def delete_item(item: DiscretionItem, *, actor: Any) -> None:
-    _require_curator(actor, item.version.organisation_id)
+    access.require(actor, "discretion.manage", item)
     with transaction.atomic():
-        version = _locked(item.version)
-        _require_draft(version, "删除事项")
+        version = versioned.locked(item.version, "organisation")
+        versioned.require_draft(version, doing="删除事项")
         item = DiscretionItem.objects.select_related("field").get(pk=item.pk)
         before = item_snapshot(item)
         pk = item.pk
@@ -408,26 +377,14 @@ def delete_item(item: DiscretionItem, *, actor: Any) -> None:
 # --- Import -----------------------------------------------------------------------------------
 
 
-@dataclass
-class ImportOutcome:
-    report: importing.ImportReport
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    @property
-    def written(self) -> bool:
-        return self.report.ok
-
-
 def import_items(
     *, version: DiscretionVersion, file_name: str, content: bytes, actor: Any
 ) -> ImportOutcome:
     """Validate the whole file; when every row is good, create new codes and update existing
     ones of the draft in one transaction with one audit record. A file with any bad row writes
     nothing: the outcome's report lists every problem."""
-    _require_curator(actor, version.organisation_id)
-    _require_draft(version, "导入事项")
+    access.require(actor, "discretion.manage", version)
+    versioned.require_draft(version, doing="导入事项")
     report = importing.validate_file(
         file_name=file_name, content=content, organisation=version.organisation
     )
@@ -436,8 +393,8 @@ def import_items(
         return outcome
     now = timezone.now()
     with transaction.atomic():
-        version = _locked(version)
-        _require_draft(version, "导入事项")
+        version = versioned.locked(version, "organisation")
+        versioned.require_draft(version, doing="导入事项")
         existing = {
             i.code: i
             for i in DiscretionItem.objects.select_for_update()
@@ -449,20 +406,17 @@ def import_items(
             item.updated_at = now
             item.save()
 
-        done = upsert_by_code(
-            [parsed.values for parsed in report.rows],
-            existing,
+        new = versioned.write_rows(
+            outcome,
+            existing=existing,
             make=lambda values: DiscretionItem(
                 version=version, created_at=now, updated_at=now, **values
             ),
             snapshot=item_snapshot,
             save=touched,
         )
-        DiscretionItem.objects.bulk_create(done.new)
-        created, updated = done.created, done.updated
-        outcome.unchanged = done.unchanged
-        outcome.created = len(created)
-        outcome.updated = len(updated)
+        DiscretionItem.objects.bulk_create(new)
+        created, updated = outcome.created_codes, outcome.updated_codes
         record_change(
             actor=actor,
             action="discretion.item.import",

@@ -7,7 +7,6 @@ page lets agency users put a finding to the engine.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -17,10 +16,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhifa.core.exports import XLSX_TYPE, xlsx_response
+from zhifa.core import access
+from zhifa.core.access import requires
 from zhifa.core.viewhelpers import add_service_errors as _form_errors
 from zhifa.core.viewhelpers import posted as _posted
 from zhifa.core.viewhelpers import request_user as _user
@@ -37,15 +36,9 @@ from zhifa.discretion.forms import (
 from zhifa.discretion.models import DiscretionItem, DiscretionVersion, ListKind, VersionStatus
 from zhifa.org.models import Organisation, User
 from zhifa.org.scoping import get_visible_or_404
+from zhifa.versioned import views as versioned
 
 REPORT_LIMIT = 1000
-
-
-def _require_curator(user: User, organisation_id: int | None = None) -> None:
-    if not rules.can_curate(user):
-        raise PermissionDenied(rules.CURATE_DENIED)
-    if organisation_id is not None and not rules.owns(user, organisation_id):
-        raise PermissionDenied(rules.OTHER_ORG)
 
 
 def _draft_only(request: HttpRequest, version: DiscretionVersion) -> HttpResponse | None:
@@ -71,6 +64,7 @@ def _public_items(request: HttpRequest) -> tuple[PublicFilterForm, Any]:
     return form, selectors.published_items(**filters)
 
 
+@requires("public")
 @require_GET
 def public_list(request: HttpRequest) -> HttpResponse:
     form, items = _public_items(request)
@@ -89,17 +83,14 @@ def public_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@requires("public")
 @require_GET
 def public_export(request: HttpRequest) -> HttpResponse:
     _, items = _public_items(request)
-
-    def rows() -> Iterator[Sequence[Any]]:
-        for item in items.iterator(chunk_size=1000):
-            yield importing.item_row(item)
-
-    return xlsx_response("行政处罚裁量三张清单", list(importing.HEADERS), rows())
+    return versioned.export("行政处罚裁量三张清单", importing.HEADERS, items, importing.item_row)
 
 
+@requires("public")
 @require_GET
 def public_item(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.public_item(pk)
@@ -117,6 +108,7 @@ def public_item(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@requires("public")
 @require_GET
 def public_version(request: HttpRequest, pk: int) -> HttpResponse:
     version = selectors.public_versions(include_superseded=True).filter(pk=pk).first()
@@ -150,6 +142,7 @@ def _version(user: User, pk: int) -> DiscretionVersion:
 
 
 @login_required
+@requires("discretion.read")
 @require_GET
 def manage_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -167,16 +160,16 @@ def manage_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "q": request.GET.get("q", ""),
             "statuses": VersionStatus.choices,
-            "can_curate": rules.can_curate(user),
+            "can_curate": access.can(user, "discretion.manage"),
         },
     )
 
 
 @login_required
+@requires("discretion.manage")
 @require_http_methods(["GET", "POST"])
 def version_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    _require_curator(user)
     form = VersionForm(_posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         organisation: Organisation | None = (
@@ -197,11 +190,12 @@ def version_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("discretion.read", DiscretionVersion)
 @require_GET
 def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     version = _version(user, pk)
-    may = rules.can_curate(user) and rules.owns(user, version.organisation_id)
+    may = access.can(user, "discretion.manage", version)
     return render(
         request,
         "discretion/version_detail.html",
@@ -216,11 +210,11 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("discretion.manage", DiscretionVersion)
 @require_http_methods(["GET", "POST"])
 def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     version = _version(user, pk)
-    _require_curator(user, version.organisation_id)
     if (refused := _draft_only(request, version)) is not None:
         return refused
     form = VersionForm(_posted(request), user=user, instance=version)
@@ -239,11 +233,11 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("discretion.manage", DiscretionVersion)
 @require_http_methods(["GET", "POST"])
 def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     version = _version(user, pk)
-    _require_curator(user, version.organisation_id)
     if (refused := _draft_only(request, version)) is not None:
         return refused
     form = ConfirmForm(_posted(request))
@@ -272,11 +266,11 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("discretion.manage", DiscretionVersion)
 @require_POST
 def version_revise(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     version = _version(user, pk)
-    _require_curator(user, version.organisation_id)
     form = ReviseForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写修订版本名称。")
@@ -291,24 +285,25 @@ def version_revise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("discretion.read", DiscretionVersion)
 @require_GET
 def version_export(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     version = _version(user, pk)
-
-    def rows() -> Iterator[Sequence[Any]]:
-        for item in selectors.version_items(version).iterator(chunk_size=1000):
-            yield importing.item_row(item)
-
-    return xlsx_response(f"裁量清单-{version.label}", list(importing.HEADERS), rows())
+    return versioned.export(
+        f"裁量清单-{version.label}",
+        importing.HEADERS,
+        selectors.version_items(version),
+        importing.item_row,
+    )
 
 
 @login_required
+@requires("discretion.manage", DiscretionVersion)
 @require_http_methods(["GET", "POST"])
 def version_import(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     version = _version(user, pk)
-    _require_curator(user, version.organisation_id)
     if (refused := _draft_only(request, version)) is not None:
         return refused
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
@@ -344,22 +339,21 @@ def version_import(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@requires("public")
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(importing.template_workbook(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, "裁量清单导入模板.xlsx")
-    return response
+    return versioned.template(importing.template_workbook(), "裁量清单导入模板.xlsx")
 
 
 # --- Items ------------------------------------------------------------------------------------
 
 
 @login_required
+@requires("discretion.manage", DiscretionVersion)
 @require_http_methods(["GET", "POST"])
 def item_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     version = _version(user, pk)
-    _require_curator(user, version.organisation_id)
     if (refused := _draft_only(request, version)) is not None:
         return refused
     form = ItemForm(_posted(request), organisation=version.organisation)
@@ -383,12 +377,12 @@ def _item(user: User, pk: int) -> DiscretionItem:
 
 
 @login_required
+@requires("discretion.manage", DiscretionItem)
 @require_http_methods(["GET", "POST"])
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     item = _item(user, pk)
     version = item.version
-    _require_curator(user, version.organisation_id)
     if (refused := _draft_only(request, version)) is not None:
         return refused
     form = ItemForm(_posted(request), organisation=version.organisation, instance=item)
@@ -409,12 +403,12 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("discretion.manage", DiscretionItem)
 @require_POST
 def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     item = _item(user, pk)
     version_pk = item.version_id
-    _require_curator(user, item.version.organisation_id)
     try:
         services.delete_item(item, actor=user)
     except ValidationError as error:
@@ -428,11 +422,10 @@ def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("discretion.evaluate")
 @require_http_methods(["GET", "POST"])
 def evaluate(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not rules.can_evaluate(user):
-        raise PermissionDenied(rules.EVALUATE_DENIED)
     default = selectors.published_version_of(user.organisation_id)
     form = EvaluateForm(_posted(request), default_version=default)
     evaluation = None

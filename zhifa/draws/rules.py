@@ -49,9 +49,22 @@ def drawer_refusal(user: Any, obj: Any, denied: str = DRAW_DENIED) -> str | None
     return None
 
 
+INTERNAL_ONLY = (
+    "抽取任务和回避登记只供执法机关和执法监督机关查看；已公示的抽取结果请在“抽取公示”中查看。"
+)
+
+
+def _internal_reader(user: Any) -> str | None:
+    # The agency's working record (before announcement, conflicts of interest): the public
+    # sees a draw once it is announced, on the public pages.
+    if user.is_admin or user.has_role(*Role.agency_roles(), Role.SUPERVISOR):
+        return None
+    return INTERNAL_ONLY
+
+
 @capability("draw.list", "查看抽取任务（本人可见范围内）")
 def _list(user: Any, obj: Any) -> str | None:
-    return None
+    return _internal_reader(user)
 
 
 @capability("draw.create", "创建抽取任务")
@@ -76,7 +89,7 @@ def _cancel(user: Any, draw: Any) -> str | None:
 
 @capability("conflict.list", "查看回避登记（本人可见范围内）")
 def _conflict_list(user: Any, obj: Any) -> str | None:
-    return None
+    return _internal_reader(user)
 
 
 @capability("conflict.keep", "登记和撤回执法人员回避")

@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from zhifa.core import params
+from zhifa.core.access import requires
 from zhifa.org.models import User
 from zhifa.org.scoping import get_visible_or_404
 from zhifa.plans import selectors, services
@@ -199,6 +200,7 @@ def _plan_payload(plan: AnnualPlan, *, published_only: bool) -> dict[str, Any]:
 
 
 @router.get("/items", response=list[ItemOut], summary="检查事项列表")
+@requires("item.list")
 @paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
 def list_items(
     request: HttpRequest,
@@ -214,6 +216,7 @@ def list_items(
 
 
 @router.get("/items/{item_id}", response=ItemOut, summary="检查事项详情")
+@requires("item.view", InspectionItem, kwarg="item_id")
 def get_item(request: HttpRequest, item_id: int) -> InspectionItem:
     return get_visible_or_404(
         _user(request), InspectionItem.objects.select_related("organisation", "field"), pk=item_id
@@ -224,6 +227,7 @@ def get_item(request: HttpRequest, item_id: int) -> InspectionItem:
 
 
 @router.get("/plans", response=list[PlanSummaryOut], summary="年度执法计划列表")
+@requires("plan.list")
 @paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
 def list_plans(
     request: HttpRequest,
@@ -238,6 +242,7 @@ def list_plans(
 
 
 @router.get("/plans/{plan_id}", response=PlanOut, summary="年度执法计划详情")
+@requires("plan.view", AnnualPlan, kwarg="plan_id")
 def get_plan(request: HttpRequest, plan_id: int) -> dict[str, Any]:
     plan = get_visible_or_404(_user(request), selectors.plans_for(_user(request)), pk=plan_id)
     return _plan_payload(plan, published_only=False)
@@ -261,6 +266,7 @@ def _step(request: HttpRequest, plan_id: int, service: Any) -> Status[Any]:
     response={200: PlanOut, 400: Message, 403: Message},
     summary="批准计划（执法机关负责人，且不是编制人）",
 )
+@requires("plan.approve", AnnualPlan, kwarg="plan_id")
 def approve_plan(request: HttpRequest, plan_id: int) -> Status[Any]:
     return _step(request, plan_id, services.approve_plan)
 
@@ -270,6 +276,7 @@ def approve_plan(request: HttpRequest, plan_id: int) -> Status[Any]:
     response={200: PlanOut, 400: Message, 403: Message},
     summary="公布已批准的计划（执法机关负责人）",
 )
+@requires("plan.publish", AnnualPlan, kwarg="plan_id")
 def publish_plan(request: HttpRequest, plan_id: int) -> Status[Any]:
     return _step(request, plan_id, services.publish_plan)
 
@@ -283,6 +290,7 @@ def publish_plan(request: HttpRequest, plan_id: int) -> Status[Any]:
     auth=None,
     summary="已公布的年度执法计划（无需登录）",
 )
+@requires("public")
 @paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
 def list_public_plans(
     request: HttpRequest,
@@ -303,6 +311,7 @@ def list_public_plans(
     auth=None,
     summary="已公布的年度执法计划详情，含已公布的调整（无需登录）",
 )
+@requires("public")
 def get_public_plan(request: HttpRequest, plan_id: int) -> Status[Any]:
     plan = selectors.published_plans().filter(pk=plan_id).first()
     if plan is None:

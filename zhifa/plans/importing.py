@@ -9,14 +9,15 @@ an exported list imports back unchanged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from zhifa.core import tabular
-from zhifa.core.tabular import Column, ImportFileError, RowError, SheetSpec, read_rows
+from zhifa.core.tabular import Column, RowError, SheetSpec, read_rows
 from zhifa.org.models import EnforcementField, Organisation
 from zhifa.plans import rules
 from zhifa.plans.models import InspectionItem, InspectionMethod
+from zhifa.versioned import importing as versioned
+from zhifa.versioned.importing import ImportReport, ParsedItem
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -91,17 +92,6 @@ SHEET = SheetSpec(
 _HEADER_OF = {c.key: c.header for c in COLUMNS}
 
 
-@dataclass
-class ParsedItem:
-    row: int
-    values: dict[str, Any]
-
-
-@dataclass
-class ImportReport(tabular.ImportReport[ParsedItem]):
-    pass
-
-
 def field_lookup(organisation: Organisation) -> dict[str, EnforcementField]:
     """The organisation's fields by name and by code."""
     lookup: dict[str, EnforcementField] = {}
@@ -113,14 +103,11 @@ def field_lookup(organisation: Organisation) -> dict[str, EnforcementField]:
 
 def validate_file(*, file_name: str, content: bytes, organisation: Organisation) -> ImportReport:
     """Read and check the whole file against ``organisation``'s list; nothing is written."""
-    report = ImportReport(file_name=file_name)
-    try:
-        _validate(report, content, organisation)
-    except ImportFileError as error:
-        report.file_error = str(error)
-        report.rows = []
-        report.errors = []
-    return report
+    return versioned.validate_file(
+        file_name=file_name,
+        content=content,
+        check=lambda report, content: _validate(report, content, organisation),
+    )
 
 
 def _validate(report: ImportReport, content: bytes, organisation: Organisation) -> None:

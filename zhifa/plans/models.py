@@ -21,6 +21,7 @@ from zhifa.org.models import EnforcementField, Organisation, Region
 from zhifa.plans.scope import IndustryScope, task_scope
 from zhifa.registry import industries
 from zhifa.registry.models import CreditGrade
+from zhifa.versioned.models import Lifecycle
 
 
 class InspectionMethod(models.TextChoices):
@@ -133,8 +134,10 @@ class PlanStatus(models.TextChoices):
     PUBLISHED = "published", "已公布"
 
 
-class AnnualPlan(models.Model):
-    """年度执法计划 of one agency for one year."""
+class AnnualPlan(Lifecycle):
+    """年度执法计划 of one agency for one year: a published versioned list (``zhifa.versioned``)
+    with an approval between draft and publication, changed after publication only by a
+    published ``PlanAmendment``; nothing supersedes it (one plan per agency and year)."""
 
     TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         PlanStatus.DRAFT: {PlanStatus.APPROVED},
@@ -196,6 +199,17 @@ class AnnualPlan(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == PlanStatus.PUBLISHED
+
+    def describe(self) -> str:
+        return f"计划“{self.title}”"
+
+    def transition_tail(self, target: str, doing: str) -> str:
+        sources = [
+            f"“{PlanStatus(s).label}”"
+            for s, targets in self.TRANSITIONS.items()
+            if target in targets
+        ]
+        return f"（只有状态为{'或'.join(sources) or '（无）'}的计划可以{doing}）。"
 
 
 class PlanStratum(models.Model):

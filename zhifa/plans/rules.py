@@ -1,25 +1,29 @@
 """The plans app's rules, shared by the services, the import, the forms and the API.
 
-Who may do what: 执法人员 and 执法机关负责人 of an enforcing organisation keep its inspection-item
-list and draft its plans; only a 执法机关负责人 approves, returns and publishes a plan and
-publishes an amendment, and never a plan he drafted himself. 系统管理员 may do everything except
-approve a plan he drafted. Everyone else only reads (supervisors within their region).
+Who may do what (capabilities ``item.*`` and ``plan.*`` of ``zhifa.core.access``): 执法人员 and
+执法机关负责人 of an enforcing organisation keep its inspection-item list and draft its plans; only
+a 执法机关负责人 approves, returns and publishes a plan and publishes an amendment, and never
+approves a plan he drafted himself. 系统管理员 may do everything except approve a plan he drafted.
+Agency users and supervisors read (supervisors within their region); the published plans are
+public pages of their own.
 
-Every check returns a Chinese message naming the field, or None.
+Every check of values returns a Chinese message naming the field, or None.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.utils import timezone
 
+from zhifa.core import access
+from zhifa.core.access import capability
 from zhifa.core.repealed import repealed_in
 from zhifa.core.tabular import clean_text as cell_text
-from zhifa.org.models import Role
-from zhifa.plans.models import InspectionMethod
+from zhifa.org.models import Organisation, Role
+from zhifa.plans.models import AnnualPlan, InspectionMethod
 from zhifa.registry import industries as industry_table
 
 WRITER_ROLES = (Role.INSPECTOR, Role.APPROVER)
@@ -31,6 +35,11 @@ WRITE_DENIED = (
 )
 APPROVE_DENIED = "年度执法计划只能由执法机关负责人批准、退回和公布。"
 OTHER_ORG = "该事项或计划属于其他机关，您只能办理本机关的检查事项和计划。"
+SELF_APPROVAL = "计划的编制人不能批准自己编制的计划，请由本机关另一名执法机关负责人批准。"
+READ_DENIED = (
+    "检查事项清单和年度执法计划由执法机关和执法监督机关的用户查看；"
+    "已公布的计划请在“计划公开”中查看。"
+)
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
 MAX_LENGTHS = {"code": 32, "name": 200, "legal_basis_law": 200, "legal_basis_article": 200}
@@ -64,32 +73,111 @@ METHOD_TEXT = "、".join(str(label) for _, label in InspectionMethod.choices)
 
 
 # --- Who may do what --------------------------------------------------------------------------
+#
+# The rules take ``obj`` as None (may the user do this at all: the list pages, the menu, a form
+# before the agency is chosen), an ``Organisation`` (creating for it), or an item, plan, task or
+# amendment (acting on it).
 
 
-def _active(user: Any) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
+def _organisation_id(obj: Any) -> int | None:
+    if obj is None:
+        return None
+    if isinstance(obj, Organisation):
+        return int(obj.pk)
+    if hasattr(obj, "organisation_id"):
+        return cast(int, obj.organisation_id)
+    return cast(int, obj.plan.organisation_id)
+
+
+def _enforcing_organisations(user: Any, roles: tuple[str, ...]) -> set[int]:
+    ids = user.organisations_as(*roles)
+    if not ids:
+        return set()
+    return {
+        org.pk
+        for org in Organisation.objects.filter(pk__in=ids).only("pk", "kind")
+        if org.is_enforcing
+    }
+
+
+def _holds(user: Any, roles: tuple[str, ...], obj: Any, denied: str) -> str | None:
+    """None when ``user`` holds one of ``roles`` at an enforcing organisation, and at the one
+    ``obj`` belongs to when there is an ``obj``; else the reason."""
+    if user.is_admin:
+        return None
+    mine = _enforcing_organisations(user, roles)
+    if not mine:
+        return denied
+    organisation_id = _organisation_id(obj)
+    if organisation_id is not None and organisation_id not in mine:
+        return OTHER_ORG
+    return None
+
+
+def _reader(user: Any, obj: Any) -> str | None:
+    if user.is_admin or user.is_agency_user or user.is_supervisor:
+        return None
+    return READ_DENIED
+
+
+@capability("item.list", "查看检查事项清单")
+def _may_list_items(user: Any, obj: Any) -> str | None:
+    return _reader(user, obj)
+
+
+@capability("item.view", "查看检查事项")
+def _may_view_item(user: Any, obj: Any) -> str | None:
+    return _reader(user, obj)
+
+
+@capability("item.edit", "编制、导入和修改检查事项清单")
+def _may_edit_items(user: Any, obj: Any) -> str | None:
+    return _holds(user, WRITER_ROLES, obj, WRITE_DENIED)
+
+
+@capability("plan.list", "查看年度执法计划")
+def _may_list_plans(user: Any, obj: Any) -> str | None:
+    return _reader(user, obj)
+
+
+@capability("plan.view", "查看年度执法计划（含草稿和调整）")
+def _may_view_plan(user: Any, obj: Any) -> str | None:
+    return _reader(user, obj)
+
+
+@capability("plan.edit", "编制和修改年度执法计划、提出计划调整")
+def _may_edit_plan(user: Any, obj: Any) -> str | None:
+    return _holds(user, WRITER_ROLES, obj, WRITE_DENIED)
+
+
+@capability("plan.approve", "批准年度执法计划（不能批准本人编制的计划）")
+def _may_approve_plan(user: Any, obj: Any) -> str | None:
+    reason = _holds(user, APPROVER_ROLES, obj, APPROVE_DENIED)
+    if reason is None and isinstance(obj, AnnualPlan) and obj.created_by_id == user.pk:
+        # Separation of duties: whoever drafted a plan does not approve it, administrators too.
+        return SELF_APPROVAL
+    return reason
+
+
+@capability("plan.publish", "公布、退回年度执法计划，公布计划调整")
+def _may_publish_plan(user: Any, obj: Any) -> str | None:
+    return _holds(user, APPROVER_ROLES, obj, APPROVE_DENIED)
+
+
+# Kept for ``inspections``, which still asks these three while its own capabilities are made.
 
 
 def can_write(user: Any) -> bool:
-    if not _active(user):
-        return False
-    if user.is_admin:
-        return True
-    organisation = getattr(user, "organisation", None)
-    return (
-        user.role in WRITER_ROLES and organisation is not None and bool(organisation.is_enforcing)
-    )
+    return access.can(user, "plan.edit")
 
 
 def can_approve(user: Any) -> bool:
-    if not can_write(user):
-        return False
-    return bool(user.is_admin or user.role in APPROVER_ROLES)
+    return access.can(user, "plan.publish")
 
 
 def owns(user: Any, organisation_id: int) -> bool:
     """Whether ``user`` acts for the organisation (administrators for every one)."""
-    return bool(user.is_admin or user.organisation_id == organisation_id)
+    return bool(user.acts_for(organisation_id))
 
 
 # --- Values of an inspection item --------------------------------------------------------------

@@ -19,19 +19,17 @@ Amendment operations (``changes``, a list of dicts, applied in order):
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex
-from zhifa.core import params, timefmt
-from zhifa.core.tabular import upsert_by_code
+from zhifa.core import access, params, timefmt
 from zhifa.org.models import EnforcementField, Organisation, Region
 from zhifa.plans import importing, rules, scope
 from zhifa.plans.models import (
@@ -46,6 +44,8 @@ from zhifa.plans.models import (
 )
 from zhifa.registry import industries
 from zhifa.registry.models import CreditGrade
+from zhifa.versioned import services as versioned
+from zhifa.versioned.services import ImportOutcome
 
 ITEM_FIELDS = (
     "code",
@@ -70,21 +70,7 @@ AMENDMENT_OPS = {
 NOTHING_CHANGED = "未作任何修改，无需保存。"
 
 
-# --- Permissions ------------------------------------------------------------------------------
-
-
-def _require_writer(actor: Any, organisation_id: int) -> None:
-    if not rules.can_write(actor):
-        raise PermissionDenied(rules.WRITE_DENIED)
-    if not rules.owns(actor, organisation_id):
-        raise PermissionDenied(rules.OTHER_ORG)
-
-
-def _require_approver(actor: Any, organisation_id: int) -> None:
-    if not rules.can_approve(actor):
-        raise PermissionDenied(rules.APPROVE_DENIED)
-    if not rules.owns(actor, organisation_id):
-        raise PermissionDenied(rules.OTHER_ORG)
+# --- Checks ------------------------------------------------------------------------------------
 
 
 def _check_organisation(organisation: Organisation) -> None:
@@ -135,7 +121,7 @@ def _clean_item(
 def create_item(
     *, organisation: Organisation, data: Mapping[str, Any], actor: Any
 ) -> InspectionItem:
-    _require_writer(actor, organisation.pk)
+    access.require(actor, "item.edit", organisation)
     _check_organisation(organisation)
     try:
         with transaction.atomic():
@@ -159,7 +145,7 @@ def create_item(
 
 
 def update_item(item: InspectionItem, *, data: Mapping[str, Any], actor: Any) -> InspectionItem:
-    _require_writer(actor, item.organisation_id)
+    access.require(actor, "item.edit", item)
     with transaction.atomic():
         item = (
             InspectionItem.objects.select_for_update()
@@ -193,7 +179,7 @@ def update_item(item: InspectionItem, *, data: Mapping[str, Any], actor: Any) ->
 
 def deactivate_item(item: InspectionItem, *, actor: Any) -> InspectionItem:
     """Take an item off the list in force; published plans keep showing it as it was."""
-    _require_writer(actor, item.organisation_id)
+    access.require(actor, "item.edit", item)
     with transaction.atomic():
         item = InspectionItem.objects.select_for_update().get(pk=item.pk)
         if not item.is_active:
@@ -213,25 +199,13 @@ def deactivate_item(item: InspectionItem, *, actor: Any) -> InspectionItem:
     return item
 
 
-@dataclass
-class ImportOutcome:
-    report: importing.ImportReport
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    @property
-    def written(self) -> bool:
-        return self.report.ok
-
-
 def import_items(
     *, organisation: Organisation, file_name: str, content: bytes, actor: Any
 ) -> ImportOutcome:
     """Validate the whole file; when every row is good, create new codes and update existing
     ones in one transaction with one audit record (file name, SM3, counts, codes). A file with
     any bad row writes nothing: the outcome's report lists every problem."""
-    _require_writer(actor, organisation.pk)
+    access.require(actor, "item.edit", organisation)
     _check_organisation(organisation)
     report = importing.validate_file(
         file_name=file_name, content=content, organisation=organisation
@@ -252,20 +226,17 @@ def import_items(
             item.updated_at = now
             item.save()
 
-        done = upsert_by_code(
-            [parsed.values for parsed in report.rows],
-            existing,
+        new = versioned.write_rows(
+            outcome,
+            existing=existing,
             make=lambda values: InspectionItem(
                 organisation=organisation, created_at=now, updated_at=now, **values
             ),
             snapshot=item_snapshot,
             save=touched,
         )
-        InspectionItem.objects.bulk_create(done.new)
-        created_codes, updated_codes = done.created, done.updated
-        outcome.unchanged = done.unchanged
-        outcome.created = len(created_codes)
-        outcome.updated = len(updated_codes)
+        InspectionItem.objects.bulk_create(new)
+        created_codes, updated_codes = outcome.created_codes, outcome.updated_codes
         record_change(
             actor=actor,
             action="plans.item.import",
@@ -330,39 +301,15 @@ def plan_snapshot(plan: AnnualPlan) -> dict[str, Any]:
     }
 
 
-def _locked_plan(plan: AnnualPlan) -> AnnualPlan:
-    return AnnualPlan.objects.select_for_update().select_related("organisation").get(pk=plan.pk)
-
-
 def _require_status(plan: AnnualPlan, *allowed: str, doing: str) -> None:
     if plan.status not in allowed:
-        state = PlanStatus(plan.status).label
         if plan.status == PlanStatus.PUBLISHED:
             hint = "已公布的计划只能通过公布“计划调整”变更。"
         elif plan.status == PlanStatus.APPROVED:
             hint = "已批准的计划须先退回草稿才能修改。"
         else:
             hint = "请先完成前一步。"
-        raise ValidationError(f"计划“{plan.title}”当前状态为“{state}”，不能{doing}。{hint}")
-
-
-def _transition(plan: AnnualPlan, target: str, *, doing: str) -> None:
-    if target not in AnnualPlan.TRANSITIONS[PlanStatus(plan.status)]:
-        state = PlanStatus(plan.status).label
-        raise ValidationError(
-            f"计划“{plan.title}”当前状态为“{state}”，不能{doing}"
-            f"（只有状态为{_sources_of(target)}的计划可以{doing}）。"
-        )
-    plan.status = target
-
-
-def _sources_of(target: str) -> str:
-    sources = [
-        f"“{PlanStatus(s).label}”"
-        for s, targets in AnnualPlan.TRANSITIONS.items()
-        if target in targets
-    ]
-    return "或".join(sources) or "（无）"
+        raise versioned.refused(plan, doing, f"。{hint}")
 
 
 def _clean_plan(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -392,7 +339,7 @@ def _clean_plan(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def create_plan(*, organisation: Organisation, data: Mapping[str, Any], actor: Any) -> AnnualPlan:
-    _require_writer(actor, organisation.pk)
+    access.require(actor, "plan.edit", organisation)
     _check_organisation(organisation)
     cleaned = _clean_plan(data)
     if AnnualPlan.objects.filter(organisation=organisation, year=cleaned["year"]).exists():
@@ -422,9 +369,9 @@ def create_plan(*, organisation: Organisation, data: Mapping[str, Any], actor: A
 
 
 def update_plan(plan: AnnualPlan, *, data: Mapping[str, Any], actor: Any) -> AnnualPlan:
-    _require_writer(actor, plan.organisation_id)
+    access.require(actor, "plan.edit", plan)
     with transaction.atomic():
-        plan = _locked_plan(plan)
+        plan = versioned.locked(plan, "organisation")
         _require_status(plan, PlanStatus.DRAFT, doing="修改")
         merged = {"title": plan.title, "year": plan.year, "description": plan.description}
         merged.update(data)
@@ -479,9 +426,9 @@ def _plan_items(
 
 
 def add_plan_items(plan: AnnualPlan, *, items: Iterable[Any], actor: Any) -> AnnualPlan:
-    _require_writer(actor, plan.organisation_id)
+    access.require(actor, "plan.edit", plan)
     with transaction.atomic():
-        plan = _locked_plan(plan)
+        plan = versioned.locked(plan, "organisation")
         _require_status(plan, PlanStatus.DRAFT, doing="增加检查事项")
         chosen = _plan_items(plan, items, active_only=True)
         if not chosen:
@@ -504,9 +451,9 @@ def add_plan_items(plan: AnnualPlan, *, items: Iterable[Any], actor: Any) -> Ann
 
 
 def remove_plan_item(plan: AnnualPlan, *, item: InspectionItem, actor: Any) -> AnnualPlan:
-    _require_writer(actor, plan.organisation_id)
+    access.require(actor, "plan.edit", plan)
     with transaction.atomic():
-        plan = _locked_plan(plan)
+        plan = versioned.locked(plan, "organisation")
         _require_status(plan, PlanStatus.DRAFT, doing="移除检查事项")
         before = plan_snapshot(plan)
         _remove_item(plan, item)
@@ -570,7 +517,7 @@ def _set_ratio(plan: AnnualPlan, grade: str, ratio: Decimal) -> None:
 
 def set_strata(plan: AnnualPlan, *, ratios: Mapping[str, Any], actor: Any) -> AnnualPlan:
     """Replace the plan's strata by one per credit-risk grade given (grade → ratio in %)."""
-    _require_writer(actor, plan.organisation_id)
+    access.require(actor, "plan.edit", plan)
     cleaned: dict[str, Decimal] = {}
     for grade, value in ratios.items():
         if grade not in CreditGrade.values:
@@ -583,7 +530,7 @@ def set_strata(plan: AnnualPlan, *, ratios: Mapping[str, Any], actor: Any) -> An
     if not cleaned:
         raise ValidationError({"strata": ["抽查分层：请至少为一类信用风险分类填写抽查比例。"]})
     with transaction.atomic():
-        plan = _locked_plan(plan)
+        plan = versioned.locked(plan, "organisation")
         _require_status(plan, PlanStatus.DRAFT, doing="设置抽查分层")
         before = plan_snapshot(plan)
         plan.strata.exclude(code__in=list(cleaned)).delete()
@@ -697,9 +644,9 @@ def _create_task(plan: AnnualPlan, cleaned: dict[str, Any]) -> PlanTask:
 
 
 def add_task(plan: AnnualPlan, *, data: Mapping[str, Any], actor: Any) -> PlanTask:
-    _require_writer(actor, plan.organisation_id)
+    access.require(actor, "plan.edit", plan)
     with transaction.atomic():
-        plan = _locked_plan(plan)
+        plan = versioned.locked(plan, "organisation")
         _require_status(plan, PlanStatus.DRAFT, doing="增加任务")
         cleaned = _clean_task(plan, data)
         before = plan_snapshot(plan)
@@ -729,9 +676,9 @@ def _cancel(plan: AnnualPlan, task_id: Any) -> PlanTask:
 
 def cancel_task(task: PlanTask, *, actor: Any) -> PlanTask:
     plan = task.plan
-    _require_writer(actor, plan.organisation_id)
+    access.require(actor, "plan.edit", plan)
     with transaction.atomic():
-        plan = _locked_plan(plan)
+        plan = versioned.locked(plan, "organisation")
         _require_status(plan, PlanStatus.DRAFT, doing="撤销任务")
         before = plan_snapshot(plan)
         task = _cancel(plan, task.pk)
@@ -761,15 +708,11 @@ def _ready_problems(plan: AnnualPlan) -> list[str]:
 
 
 def approve_plan(plan: AnnualPlan, *, actor: Any) -> AnnualPlan:
-    _require_approver(actor, plan.organisation_id)
+    access.require(actor, "plan.approve", plan)
     with transaction.atomic():
-        plan = _locked_plan(plan)
-        if plan.created_by_id == actor.pk:
-            raise PermissionDenied(
-                "计划的编制人不能批准自己编制的计划，请由本机关另一名执法机关负责人批准。"
-            )
+        plan = versioned.locked(plan, "organisation")
         before = plan_snapshot(plan)
-        _transition(plan, PlanStatus.APPROVED, doing="批准")
+        versioned.move(plan, PlanStatus.APPROVED, doing="批准")
         problems = _ready_problems(plan)
         if problems:
             raise ValidationError(f"计划“{plan.title}”尚不能批准：{'；'.join(problems)}。")
@@ -788,12 +731,12 @@ def approve_plan(plan: AnnualPlan, *, actor: Any) -> AnnualPlan:
 
 
 def return_to_draft(plan: AnnualPlan, *, actor: Any, reason: str = "") -> AnnualPlan:
-    _require_approver(actor, plan.organisation_id)
+    access.require(actor, "plan.publish", plan)
     reason = rules.clean_text(reason)
     with transaction.atomic():
-        plan = _locked_plan(plan)
+        plan = versioned.locked(plan, "organisation")
         before = plan_snapshot(plan)
-        _transition(plan, PlanStatus.DRAFT, doing="退回草稿")
+        versioned.move(plan, PlanStatus.DRAFT, doing="退回草稿")
         plan.approved_by = None
         plan.approved_at = None
         plan.save()
@@ -811,23 +754,19 @@ def return_to_draft(plan: AnnualPlan, *, actor: Any, reason: str = "") -> Annual
 
 
 def publish_plan(plan: AnnualPlan, *, actor: Any) -> AnnualPlan:
-    _require_approver(actor, plan.organisation_id)
-    with transaction.atomic():
-        plan = _locked_plan(plan)
-        before = plan_snapshot(plan)
-        _transition(plan, PlanStatus.PUBLISHED, doing="公布")
-        plan.published_by = actor
-        plan.published_at = timezone.now()
-        plan.save()
-        record_change(
-            actor=actor,
-            action="plans.plan.publish",
-            obj=plan,
-            before=before,
-            after=plan_snapshot(plan),
-            summary=f"公布年度执法计划“{plan.title}”",
-        )
-    return plan
+    access.require(actor, "plan.publish", plan)
+    return versioned.publish(
+        plan,
+        actor=actor,
+        previous=lambda plan: [],
+        check=lambda plan: None,
+        before=plan_snapshot,
+        audit=lambda plan, superseded: {
+            "action": "plans.plan.publish",
+            "after": plan_snapshot(plan),
+            "summary": f"公布年度执法计划“{plan.title}”",
+        },
+    )
 
 
 # --- Amendments -------------------------------------------------------------------------------
@@ -899,7 +838,7 @@ def propose_amendment(
 ) -> PlanAmendment:
     """Record a proposed change to a published plan. The operations are tried on the plan and
     rolled back, so an amendment that could not apply is refused now, not at publication."""
-    _require_writer(actor, plan.organisation_id)
+    access.require(actor, "plan.edit", plan)
     reason = rules.clean_text(reason)
     if not reason:
         raise ValidationError({"reason": ["调整理由：请写明调整计划的理由。"]})
@@ -907,7 +846,7 @@ def propose_amendment(
         raise ValidationError({"changes": ["调整内容：请至少填写一项调整。"]})
     changes = [dict(c) if isinstance(c, Mapping) else c for c in changes]
     with transaction.atomic():
-        plan = _locked_plan(plan)
+        plan = versioned.locked(plan, "organisation")
         _require_status(plan, PlanStatus.PUBLISHED, doing="提出计划调整")
         if plan.amendments.filter(status=AmendmentStatus.DRAFT).exists():
             raise ValidationError("该计划已有一项尚未公布的调整，请先公布该调整后再提出新的调整。")
@@ -935,9 +874,9 @@ def publish_amendment(amendment: PlanAmendment, *, actor: Any) -> PlanAmendment:
     """Apply the amendment's operations to the published plan, all or none, keep the plan as it
     was before and after, and publish the amendment with the plan."""
     plan = amendment.plan
-    _require_approver(actor, plan.organisation_id)
+    access.require(actor, "plan.publish", plan)
     with transaction.atomic():
-        plan = _locked_plan(plan)
+        plan = versioned.locked(plan, "organisation")
         amendment = PlanAmendment.objects.select_for_update().get(pk=amendment.pk)
         if amendment.status != AmendmentStatus.DRAFT:
             state = AmendmentStatus(amendment.status).label

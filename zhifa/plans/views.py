@@ -6,7 +6,6 @@ supervisor those of its region); the public pages need no login and show publish
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -16,11 +15,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhifa.core import params
-from zhifa.core.exports import XLSX_TYPE, xlsx_response
+from zhifa.core import access, params
+from zhifa.core.access import requires
 from zhifa.core.viewhelpers import add_service_errors as _form_errors
 from zhifa.core.viewhelpers import posted as _posted
 from zhifa.core.viewhelpers import request_user as _user
@@ -49,22 +47,9 @@ from zhifa.plans.models import (
     PlanStatus,
     PlanTask,
 )
+from zhifa.versioned import views as versioned
 
 REPORT_LIMIT = 1000
-
-
-def _require_writer(user: User, organisation_id: int | None = None) -> None:
-    if not rules.can_write(user):
-        raise PermissionDenied(rules.WRITE_DENIED)
-    if organisation_id is not None and not rules.owns(user, organisation_id):
-        raise PermissionDenied(rules.OTHER_ORG)
-
-
-def _require_approver(user: User, organisation_id: int) -> None:
-    if not rules.can_approve(user):
-        raise PermissionDenied(rules.APPROVE_DENIED)
-    if not rules.owns(user, organisation_id):
-        raise PermissionDenied(rules.OTHER_ORG)
 
 
 def _own_organisation(user: User) -> Organisation:
@@ -86,6 +71,7 @@ def _filtered_items(request: HttpRequest, user: User) -> tuple[ItemFilterForm, A
 
 
 @login_required
+@requires("item.list")
 @require_GET
 def item_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -98,7 +84,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "total": page.paginator.count,
-            "can_write": rules.can_write(user),
+            "can_write": access.can(user, "item.edit"),
             "export_query": request.GET.urlencode(),
             "organisations": selectors.organisations_for_items(user) if user.is_admin else [],
         },
@@ -106,27 +92,24 @@ def item_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("item.list")
 @require_GET
 def item_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as .xlsx with the import file's headers, so that it imports back."""
     user = _user(request)
     _, items = _filtered_items(request, user)
-
-    def rows() -> Iterator[Sequence[Any]]:
-        for item in items.iterator(chunk_size=1000):
-            yield importing.item_row(item)
-
-    return xlsx_response("检查事项清单", list(importing.HEADERS), rows())
+    return versioned.export("检查事项清单", importing.HEADERS, items, importing.item_row)
 
 
 @login_required
+@requires("item.view", InspectionItem)
 @require_GET
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     item = get_visible_or_404(
         user, InspectionItem.objects.select_related("organisation", "field"), pk=pk
     )
-    can_edit = rules.can_write(user) and rules.owns(user, item.organisation_id)
+    can_edit = access.can(user, "item.edit", item)
     plans = selectors.plans_for(user).filter(items=item)
     return render(
         request,
@@ -136,10 +119,10 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("item.edit")
 @require_http_methods(["GET", "POST"])
 def item_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    _require_writer(user)
     organisation = _item_organisation(request, user)
     form = ItemForm(_posted(request), organisation=organisation)
     if request.method == "POST" and form.is_valid():
@@ -175,13 +158,13 @@ def _item_organisation(request: HttpRequest, user: User) -> Organisation:
 
 
 @login_required
+@requires("item.edit", InspectionItem)
 @require_http_methods(["GET", "POST"])
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     item = get_visible_or_404(
         user, InspectionItem.objects.select_related("organisation", "field"), pk=pk
     )
-    _require_writer(user, item.organisation_id)
     form = ItemForm(_posted(request), organisation=item.organisation, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
@@ -202,11 +185,11 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("item.edit", InspectionItem)
 @require_POST
 def item_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     item = get_visible_or_404(user, InspectionItem.objects.all(), pk=pk)
-    _require_writer(user, item.organisation_id)
     form = ConfirmForm(request.POST)
     if not form.is_valid():
         messages.error(request, "停用检查事项须勾选确认。")
@@ -221,10 +204,10 @@ def item_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("item.edit")
 @require_http_methods(["GET", "POST"])
 def item_import(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    _require_writer(user)
     form = (
         ItemImportForm(request.POST, request.FILES, user=user)
         if request.method == "POST"
@@ -268,11 +251,10 @@ def item_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("item.list")
 @require_GET
 def item_import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(importing.template_workbook(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, "检查事项清单导入模板.xlsx")
-    return response
+    return versioned.template(importing.template_workbook(), "检查事项清单导入模板.xlsx")
 
 
 # --- Plans ------------------------------------------------------------------------------------
@@ -289,6 +271,7 @@ def _plan(user: User, pk: int) -> AnnualPlan:
 
 
 @login_required
+@requires("plan.list")
 @require_GET
 def plan_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -305,18 +288,19 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "total": page.paginator.count,
-            "can_write": rules.can_write(user),
+            "can_write": access.can(user, "plan.edit"),
         },
     )
 
 
 @login_required
+@requires("plan.view", AnnualPlan)
 @require_GET
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     plan = _plan(user, pk)
-    may_write = rules.can_write(user) and rules.owns(user, plan.organisation_id)
-    may_approve = rules.can_approve(user) and rules.owns(user, plan.organisation_id)
+    may_write = access.can(user, "plan.edit", plan)
+    may_publish = access.can(user, "plan.publish", plan)
     is_draft = plan.status == PlanStatus.DRAFT
     return render(
         request,
@@ -328,21 +312,21 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "quarters": selectors.tasks_by_quarter(plan),
             "amendments": selectors.plan_amendments(plan),
             "can_edit": may_write and is_draft,
-            "can_approve": may_approve and is_draft and plan.created_by_id != user.pk,
-            "can_publish": may_approve and plan.status == PlanStatus.APPROVED,
-            "can_return": may_approve and plan.status == PlanStatus.APPROVED,
+            "can_approve": is_draft and access.can(user, "plan.approve", plan),
+            "can_publish": may_publish and plan.status == PlanStatus.APPROVED,
+            "can_return": may_publish and plan.status == PlanStatus.APPROVED,
             "can_amend": may_write and plan.status == PlanStatus.PUBLISHED,
-            "can_publish_amendment": may_approve,
+            "can_publish_amendment": may_publish,
             "public": False,
         },
     )
 
 
 @login_required
+@requires("plan.edit")
 @require_http_methods(["GET", "POST"])
 def plan_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    _require_writer(user)
     form = PlanForm(_posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         organisation = (
@@ -363,11 +347,11 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires("plan.edit", AnnualPlan)
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     plan = _plan(user, pk)
-    _require_writer(user, plan.organisation_id)
     form = PlanForm(_posted(request), user=user, instance=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -384,11 +368,11 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("plan.edit", AnnualPlan)
 @require_http_methods(["GET", "POST"])
 def plan_items(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     plan = _plan(user, pk)
-    _require_writer(user, plan.organisation_id)
     form = PlanItemsForm(_posted(request), plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -402,12 +386,12 @@ def plan_items(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("plan.edit", AnnualPlan)
 @require_POST
 def plan_item_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     user = _user(request)
     plan = _plan(user, pk)
     item = get_visible_or_404(user, plan.items.all(), pk=item_pk)
-    _require_writer(user, plan.organisation_id)
     try:
         services.remove_plan_item(plan, item=item, actor=user)
     except ValidationError as error:
@@ -418,11 +402,11 @@ def plan_item_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
 
 
 @login_required
+@requires("plan.edit", AnnualPlan)
 @require_http_methods(["GET", "POST"])
 def plan_strata(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     plan = _plan(user, pk)
-    _require_writer(user, plan.organisation_id)
     form = StrataForm(_posted(request), plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -439,11 +423,11 @@ def plan_strata(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("plan.edit", AnnualPlan)
 @require_http_methods(["GET", "POST"])
 def task_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     plan = _plan(user, pk)
-    _require_writer(user, plan.organisation_id)
     form = TaskForm(_posted(request), plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -457,12 +441,12 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("plan.edit", AnnualPlan)
 @require_POST
 def task_cancel(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
     user = _user(request)
     plan = _plan(user, pk)
     task = get_visible_or_404(user, PlanTask.objects.filter(plan=plan), pk=task_pk)
-    _require_writer(user, plan.organisation_id)
     try:
         services.cancel_task(task, actor=user)
     except ValidationError as error:
@@ -481,7 +465,6 @@ _STEPS = {
 def _plan_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     user = _user(request)
     plan = _plan(user, pk)
-    _require_approver(user, plan.organisation_id)
     title, service, done = _STEPS[step]
     form = ConfirmForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -508,23 +491,25 @@ def _plan_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 
 @login_required
+@requires("plan.approve", AnnualPlan)
 @require_http_methods(["GET", "POST"])
 def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _plan_step(request, pk, "approve")
 
 
 @login_required
+@requires("plan.publish", AnnualPlan)
 @require_http_methods(["GET", "POST"])
 def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return _plan_step(request, pk, "publish")
 
 
 @login_required
+@requires("plan.publish", AnnualPlan)
 @require_http_methods(["GET", "POST"])
 def plan_return(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     plan = _plan(user, pk)
-    _require_approver(user, plan.organisation_id)
     form = ReturnForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -545,11 +530,11 @@ def plan_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires("plan.edit", AnnualPlan)
 @require_http_methods(["GET", "POST"])
 def amendment_propose(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     plan = _plan(user, pk)
-    _require_writer(user, plan.organisation_id)
     form = AmendmentForm(_posted(request), plan=plan)
     if request.method == "POST" and form.is_valid():
         changes = form.changes()
@@ -578,6 +563,7 @@ def _amendment(user: User, pk: int, number: int) -> tuple[AnnualPlan, PlanAmendm
 
 
 @login_required
+@requires("plan.view", AnnualPlan)
 @require_GET
 def amendment_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     user = _user(request)
@@ -591,19 +577,18 @@ def amendment_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse
             "lines": services.describe_changes(plan, amendment.changes),
             "form": ConfirmForm(),
             "can_publish": amendment.status == AmendmentStatus.DRAFT
-            and rules.can_approve(user)
-            and rules.owns(user, plan.organisation_id),
+            and access.can(user, "plan.publish", plan),
             "public": False,
         },
     )
 
 
 @login_required
+@requires("plan.publish", AnnualPlan)
 @require_POST
 def amendment_publish(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     user = _user(request)
     plan, amendment = _amendment(user, pk, number)
-    _require_approver(user, plan.organisation_id)
     form = ConfirmForm(request.POST)
     if form.is_valid():
         try:
@@ -631,6 +616,7 @@ def amendment_publish(request: HttpRequest, pk: int, number: int) -> HttpRespons
 # --- Public pages (no login) ------------------------------------------------------------------
 
 
+@requires("public")
 @require_GET
 def public_plan_list(request: HttpRequest) -> HttpResponse:
     form = PublicPlanFilterForm(request.GET or None)
@@ -647,12 +633,12 @@ def public_plan_list(request: HttpRequest) -> HttpResponse:
 
 
 def _public_plan(pk: int) -> AnnualPlan:
-    plan = selectors.published_plans().filter(pk=pk).first()
-    if plan is None:
-        raise Http404("未找到该计划，或该计划尚未公布。")
-    return plan
+    return versioned.public_or_404(
+        selectors.published_plans(), pk, "未找到该计划，或该计划尚未公布。"
+    )
 
 
+@requires("public")
 @require_GET
 def public_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _public_plan(pk)
@@ -670,6 +656,7 @@ def public_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@requires("public")
 @require_GET
 def public_amendment_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     plan = _public_plan(pk)

@@ -1,17 +1,17 @@
-"""The menu: one ordered list of entries, each naming the capability its page requires, so the
-menu shows exactly the entries ``access.can`` allows and none leads to a 403."""
+"""The menu: one ordered list of entries, each shown when ``access.can`` allows the capability its
+page declares (``@requires``), so no entry leads to a 403."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, resolve, reverse
 
 from zhifa.core import access
-from zhifa.org.roles import Role
 
 
 @dataclass(frozen=True)
@@ -19,87 +19,79 @@ class MenuEntry:
     label: str
     # A URL name, or a path when it starts with "/".
     url: str
-    # The capability the page requires; the entry is shown when the user has it.
-    action: str
     # The object the page is about (one's own enterprise); no object, no entry.
     about: Callable[[Any], Any] | None = None
+    # Only for a page outside our routes (the admin site, the API's docs) or one that forwards
+    # some users elsewhere: the capability that stands for it. Every other entry asks what its
+    # page declares with ``@requires``.
+    action: str | None = None
 
     def href(self, obj: Any = None) -> str:
         if self.url.startswith("/"):
             return self.url
         return reverse(self.url, args=[obj.pk] if obj is not None else None)
 
+    def required_action(self) -> str:
+        if self.action is not None:
+            return self.action
+        return _page_action(self.url)
+
+
+@functools.cache
+def _page_action(url_name: str) -> str:
+    """The capability the page of ``url_name`` declares, read once: the menu and the page can
+    then never disagree."""
+    view = resolve(_sample_path(url_name)).func
+    requirement = access.requirement_of(view)
+    if requirement is None:
+        raise access.ImproperlyDeclared(f"菜单项指向的页面 {url_name} 没有访问声明（@requires）。")
+    return requirement.action
+
+
+def _sample_path(url_name: str) -> str:
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return reverse(url_name, args=[0])
+
 
 MENU: tuple[MenuEntry, ...] = (
-    MenuEntry("首页", "home", "signed_in"),
-    MenuEntry("待办", "inspections:inbox", "case.inbox"),
-    MenuEntry("企业名录", "registry:enterprise_list", "enterprise.list"),
-    MenuEntry("执法人员", "org:officer_list", "officer.list"),
-    MenuEntry("机构", "org:organisation_list", "organisation.list"),
-    MenuEntry("检查事项", "plans:item_list", "item.list"),
-    MenuEntry("年度计划", "plans:plan_list", "plan.list"),
-    MenuEntry("双随机抽取", "draws:draw_list", "draw.list"),
-    MenuEntry("检查案件", "inspections:case_list", "case.list"),
-    MenuEntry("裁量评估", "discretion:evaluate", "discretion.evaluate"),
-    MenuEntry("文书", "documents:document_list", "document.list"),
-    MenuEntry("文号台账", "documents:number_list", "number.list"),
+    MenuEntry("首页", "home"),
+    MenuEntry("待办", "inspections:inbox"),
+    MenuEntry("企业名录", "registry:enterprise_list"),
+    MenuEntry("执法人员", "org:officer_list"),
+    MenuEntry("机构", "org:organisation_list"),
+    MenuEntry("检查事项", "plans:item_list"),
+    MenuEntry("年度计划", "plans:plan_list"),
+    MenuEntry("双随机抽取", "draws:draw_list"),
+    # The list sends an enterprise or a social supervisor on to their own list (我的检查, 伴随监督),
+    # which have their own entries: offer it to those who may read the agency's record.
+    MenuEntry("检查案件", "inspections:case_list", action="case.view_internal"),
+    MenuEntry("裁量评估", "discretion:evaluate"),
+    MenuEntry("文书", "documents:document_list"),
+    MenuEntry("文号台账", "documents:number_list"),
     MenuEntry(
         "本企业信息",
         "registry:enterprise_detail",
-        "enterprise.view",
         about=lambda user: user.enterprise if user.is_enterprise_user else None,
     ),
-    MenuEntry("收到的文书", "documents:received_list", "document.inbox"),
-    MenuEntry("我的检查", "inspections:my_cases", "case.list_own"),
-    MenuEntry("企业自查", "compliance:self_check_list", "selfcheck.list"),
-    MenuEntry("伴随监督", "inspections:accompany_list", "case.accompany"),
-    MenuEntry("工作日", "workdays:calendar", "signed_in"),
+    MenuEntry("收到的文书", "documents:received_list"),
+    MenuEntry("我的检查", "inspections:my_cases"),
+    MenuEntry("企业自查", "compliance:self_check_list"),
+    MenuEntry("伴随监督", "inspections:accompany_list"),
+    MenuEntry("工作日", "workdays:calendar"),
     # Published plans, draws, results and lists are public (一公开): signed in or not.
-    MenuEntry("计划公开", "plans:public_plan_list", "public"),
-    MenuEntry("抽取公示", "draws:public_list", "public"),
-    MenuEntry("检查结果公示", "inspections:public_results", "public"),
-    MenuEntry("合规指导", "compliance:version_list", "public"),
-    MenuEntry("裁量清单", "discretion:public_list", "public"),
-    MenuEntry("裁量清单维护", "discretion:manage_list", "discretion.manage"),
-    MenuEntry("审计链", "audit:record_list", "audit.view"),
-    MenuEntry("系统管理", "admin:index", "system.admin"),
-    MenuEntry("接口文档", "/api/docs", "signed_in"),
+    MenuEntry("计划公开", "plans:public_plan_list"),
+    MenuEntry("抽取公示", "draws:public_list"),
+    MenuEntry("检查结果公示", "inspections:public_results"),
+    MenuEntry("合规指导", "compliance:version_list"),
+    MenuEntry("裁量清单", "discretion:public_list"),
+    # Agency readers may open the lists in scope too; the entry is for those who keep them.
+    MenuEntry("裁量清单维护", "discretion:manage_list", action="discretion.manage"),
+    MenuEntry("审计链", "audit:record_list"),
+    MenuEntry("系统管理", "admin:index", action="system.admin"),
+    MenuEntry("接口文档", "/api/docs", action="signed_in"),
 )
-
-
-# --- Until the merge of issue 14: apps owned by other helpers ----------------------------------
-# plans, draws, inspections, compliance and discretion declare these capabilities in their own
-# rules.py; until then the menu answers for them with the roles it used before. The lead
-# deletes this block at the merge, and every entry is then shown by ``access.can`` alone.
-AWAITING_MERGE: dict[str, Callable[[Any], bool]] = {
-    "case.inbox": lambda user: True,
-    "item.list": lambda user: user.is_admin or user.has_role(*Role.agency_roles(), Role.SUPERVISOR),
-    "plan.list": lambda user: user.is_admin or user.has_role(*Role.agency_roles(), Role.SUPERVISOR),
-    "draw.list": lambda user: user.is_admin or user.has_role(*Role.agency_roles(), Role.SUPERVISOR),
-    "case.list": lambda user: user.is_admin or user.has_role(*Role.agency_roles(), Role.SUPERVISOR),
-    # As the evaluation page decides today (discretion.rules.can_evaluate): supervisors are not
-    # offered an entry the page refuses them.
-    "discretion.evaluate": lambda user: user.is_admin or user.is_agency_user,
-    "case.list_own": lambda user: user.is_enterprise_user,
-    "selfcheck.list": lambda user: user.is_enterprise_user,
-    "case.accompany": lambda user: user.has_role(Role.SOCIAL_SUPERVISOR),
-    # As discretion.rules.can_curate: the lists are kept by enforcing agencies only.
-    "discretion.manage": lambda user: (
-        user.is_admin
-        or (
-            user.has_role(Role.LEGAL_REVIEWER, Role.APPROVER)
-            and user.organisation is not None
-            and user.organisation.is_enforcing
-        )
-    ),
-}
-
-
-def _allowed(user: Any, action: str, obj: Any) -> bool:
-    pending = AWAITING_MERGE.get(action)
-    if pending is not None:
-        return access.signed_in(user) and pending(user)
-    return access.can(user, action, obj)
 
 
 def menu_for(user: Any) -> list[tuple[str, str]]:
@@ -111,7 +103,7 @@ def menu_for(user: Any) -> list[tuple[str, str]]:
             obj = entry.about(user) if access.signed_in(user) else None
             if obj is None:
                 continue
-        if _allowed(user, entry.action, obj):
+        if access.can(user, entry.required_action(), obj):
             items.append((entry.label, entry.href(obj)))
     return items
 

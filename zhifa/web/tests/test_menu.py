@@ -7,14 +7,10 @@ import pytest
 
 from zhifa.core import access
 from zhifa.org.models import User
-from zhifa.web.context_processors import AWAITING_MERGE, MENU, menu_for
+from zhifa.web.context_processors import MENU, menu_for
 from zhifa.web.demo_data import ACCOUNTS, load_demo
 
 pytestmark = pytest.mark.django_db
-
-# Entries that still lead to a refusal today and open once their app declares its capability
-# (issue 14, the merge of the other helpers' branches). Empty it then: the test says so.
-PENDING_MERGE: dict[tuple[str, str], int] = {}
 
 
 def opened(client, href: str) -> int:
@@ -35,7 +31,7 @@ def test_every_menu_entry_of_every_demo_persona_opens(client):
             status = opened(client, href)
             if status != 200:
                 refused[(name, label)] = status
-    assert refused == PENDING_MERGE
+    assert refused == {}
 
 
 def test_anonymous_visitors_see_the_public_pages_only(client):
@@ -99,7 +95,7 @@ def test_the_menu_of_each_role_is_what_the_capabilities_allow(
     assert labels(admin_user)[-3:] == ["审计链", "系统管理", "接口文档"]
 
 
-def test_every_converted_entry_names_a_declared_capability():
+def test_every_entry_asks_a_declared_capability():
     for entry in MENU:
-        if entry.action not in AWAITING_MERGE:
-            assert access.get(entry.action).action == entry.action
+        action = entry.required_action()
+        assert access.get(action).action == action
