@@ -190,6 +190,7 @@ def _add_case_history(personas: dict[str, Any], named: dict[str, Any]) -> None:
 def _add_the_rest(personas: dict[str, Any], named: dict[str, Any]) -> None:
     """The remaining kinds: numbering, batches, caps, amendments, conflicts, self-checks, joint
     visits and an enterprise import."""
+    from zhifa.compliance.models import Answer
     from zhifa.compliance.services import start_self_check
     from zhifa.documents.models import (
         Document,
@@ -225,7 +226,13 @@ def _add_the_rest(personas: dict[str, Any], named: dict[str, Any]) -> None:
     )
     officer = Officer.objects.filter(organisation=agency_a).exclude(user=inspector).first()
     declare_conflict(officer, enterprise_e, "近亲属在该企业任职。", inspector)
-    named["self_check"] = start_self_check(enterprise_e, actor=personas["enterprise"])
+    named["self_check"] = self_check = start_self_check(enterprise_e, actor=personas["enterprise"])
+    # A gap corrected with its evidence, so the evidence download has a file to give.
+    answer = self_check.answers.order_by("pk").first()
+    answer.answer = Answer.VIOLATES
+    answer.corrected_on = dt.date(2026, 10, 9)
+    answer.correction_note = "已更换过期的消毒记录本。"
+    answer.evidence.save("整改照片.pdf", ContentFile(b"%PDF-1.4 matrix correction\n"))
     visit = JointVisit.objects.create(
         enterprise=enterprise_e,
         region=enterprise_e.region,
@@ -278,7 +285,7 @@ def _pick_objects(named: dict[str, Any]) -> dict[type[models.Model], models.Mode
         DrawResult: DrawResult.objects.filter(enterprise=case.enterprise).first(),
         PlanStratum: PlanStratum.objects.filter(plan=plan).first(),
         PlanTask: PlanTask.objects.filter(plan=plan).first(),
-        SelfCheckAnswer: SelfCheckAnswer.objects.filter(self_check=self_check).first(),
+        SelfCheckAnswer: self_check.answers.order_by("pk").first(),
         AuditRecord: AuditRecord.objects.filter(
             object_type=case._meta.label_lower, object_id=str(case.pk)
         ).last(),
