@@ -328,7 +328,11 @@ def _detail(response: Any) -> str:
     if response.status_code in (301, 302, 303):
         return "→ " + response.get("Location", "")
     if response.status_code >= 400 and "json" in response.get("Content-Type", ""):
-        return response.content.decode()[:160]
+        try:
+            text = json.dumps(json.loads(response.content), ensure_ascii=False)
+        except ValueError:
+            text = response.content.decode(errors="replace")
+        return text[:200]
     return ""
 
 
