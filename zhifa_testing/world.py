@@ -24,6 +24,7 @@ from typing import Any
 from django.apps import apps
 from django.core.files.base import ContentFile
 from django.db import models
+from django.utils import timezone
 
 import zhifa_testing as testing
 
@@ -201,7 +202,7 @@ def _add_the_rest(personas: dict[str, Any], named: dict[str, Any]) -> None:
     from zhifa.draws.services import declare_conflict
     from zhifa.inspections.models import JointVisit
     from zhifa.org.models import Officer
-    from zhifa.plans.models import AnnualPlan, FrequencyPolicy, PlanAmendment
+    from zhifa.plans.models import AmendmentStatus, AnnualPlan, FrequencyPolicy, PlanAmendment
     from zhifa.registry.models import EnterpriseImport
 
     agency_a = named["agency_a"]
@@ -221,8 +222,15 @@ def _add_the_rest(personas: dict[str, Any], named: dict[str, Any]) -> None:
     )
     plan = AnnualPlan.objects.filter(organisation=agency_a).order_by("pk").first()
     named["plan"] = plan
+    # Published, so that its public page has something to show.
     PlanAmendment.objects.create(
-        plan=plan, number=1, reason="新增专项检查任务。", created_by=personas["approver"]
+        plan=plan,
+        number=1,
+        reason="新增专项检查任务。",
+        status=AmendmentStatus.PUBLISHED,
+        created_by=personas["approver"],
+        published_by=personas["approver"],
+        published_at=timezone.now(),
     )
     officer = Officer.objects.filter(organisation=agency_a).exclude(user=inspector).first()
     declare_conflict(officer, enterprise_e, "近亲属在该企业任职。", inspector)
