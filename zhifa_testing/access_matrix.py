@@ -120,27 +120,27 @@ def page_routes(urlconf: str | None = None) -> list[Route]:
 
 
 def api_routes(api: Any, mount: str = "/api/") -> list[Route]:
-    routes = []
+    routes: dict[tuple[str, str], Route] = {}
     for entry in api.urls[0]:
         if entry.name in EXCLUDED_API_NAMES:
             continue
-        # ninja's view closes over its PathView, which holds one operation per method.
+        # ninja's view closes over its PathView, which holds every operation of the path (one
+        # per method); a path with two operations has two URL patterns, hence the dictionary.
         path_view = inspect.getclosurevars(entry.callback).nonlocals["self"]
         app = str(entry.pattern).split("/")[0]
+        pattern = mount + str(entry.pattern)
         for operation in path_view.operations:
             for method in operation.methods:
-                routes.append(
-                    Route(
-                        "api",
-                        # Operation names repeat across the apps' routers (get_item).
-                        f"api:{app}.{entry.name}",
-                        mount + str(entry.pattern),
-                        method,
-                        operation.view_func,
-                        api_auth=bool(operation.auth_callbacks),
-                    )
+                routes[pattern, method] = Route(
+                    "api",
+                    # Operation names repeat across the apps' routers (get_item).
+                    f"api:{app}.{operation.view_func.__name__}",
+                    pattern,
+                    method,
+                    operation.view_func,
+                    api_auth=bool(operation.auth_callbacks),
                 )
-    return routes
+    return list(routes.values())
 
 
 # --- Expected statuses -----------------------------------------------------------------------
