@@ -95,7 +95,7 @@ def _walk(resolver: URLResolver, prefix: str, namespace: str) -> Iterator[tuple[
             yield prefix + str(entry.pattern), name, entry.callback
 
 
-def allowed_methods(view: Callable[..., Any]) -> tuple[str, ...]:
+def allowed_methods(view: Any) -> tuple[str, ...]:
     """The methods ``require_http_methods`` (or ``require_GET``/``require_POST``) lets through;
     GET and POST when the view has no such decorator."""
     seen = 0

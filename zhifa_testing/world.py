@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.core.files.base import ContentFile
@@ -64,6 +64,17 @@ class World:
         return self.objects.get(model)
 
 
+M = TypeVar("M", bound=models.Model)
+
+
+def first(rows: models.QuerySet[M]) -> M:
+    """The first row; the world is built from the demo, so a missing one is a broken world."""
+    found = rows.first()
+    if found is None:
+        raise LookupError(f"访问矩阵的世界缺少 {rows.model._meta.label}：演示数据变了？")
+    return found
+
+
 def build_world() -> World:
     """Build the world; the caller holds the clock at ``MOMENT`` and the database open."""
     from zhifa.web.demo_history import load_demo_history
@@ -90,8 +101,9 @@ def _complete_world() -> World:
     enterprise_f = closed_case.enterprise
 
     # A township of region 1 with its 司法所 (the demo's townships are in 包头 and 武乡).
-    county = agency_a.region if agency_a.region.level == RegionLevel.COUNTY else None
-    county = county or Region.objects.filter(parent=agency_a.region).order_by("code").first()
+    county = agency_a.region
+    if county.level != RegionLevel.COUNTY:
+        county = first(Region.objects.filter(parent=agency_a.region).order_by("code"))
     township_region = testing.region(
         county.code + "100", "测试镇", RegionLevel.TOWNSHIP, parent=county
     )
@@ -163,11 +175,11 @@ def _add_case_history(personas: dict[str, Any], named: dict[str, Any]) -> None:
     closed_case = named["closed_case"]
     inspector = personas["officer_a"]
     services.assign_social_supervisor(persona_case, actor=inspector, supervisor=personas["social"])
-    slot = GuidanceSlot.objects.filter(organisation=persona_case.organisation).first()
+    slot = first(GuidanceSlot.objects.filter(organisation=persona_case.organisation))
     named["booking"] = services.book_guidance(
         persona_case, actor=personas["enterprise"], slot=slot, topic="后厨卫生"
     )
-    finding = CaseFinding.objects.filter(case=closed_case).first()
+    finding = first(CaseFinding.objects.filter(case=closed_case))
     named["finding"] = finding
     named["evidence"] = FindingEvidence.objects.create(
         finding=finding,
@@ -215,12 +227,12 @@ def _add_the_rest(personas: dict[str, Any], named: dict[str, Any]) -> None:
     batch = DocumentBatch.objects.create(
         organisation=agency_a, kind=notice.kind, title="批量签发预告通知书", created_by=inspector
     )
-    document = Document.objects.filter(organisation=agency_a).order_by("pk").first()
+    document = first(Document.objects.filter(organisation=agency_a).order_by("pk"))
     DocumentBatchItem.objects.create(batch=batch, document=document, position=1)
     FrequencyPolicy.objects.create(
         region=agency_a.region, yearly_cap_across_agencies=2, source="舟山市人民政府规定"
     )
-    plan = AnnualPlan.objects.filter(organisation=agency_a).order_by("pk").first()
+    plan = first(AnnualPlan.objects.filter(organisation=agency_a).order_by("pk"))
     named["plan"] = plan
     # Published, so that its public page has something to show.
     PlanAmendment.objects.create(
@@ -232,11 +244,11 @@ def _add_the_rest(personas: dict[str, Any], named: dict[str, Any]) -> None:
         published_by=personas["approver"],
         published_at=timezone.now(),
     )
-    officer = Officer.objects.filter(organisation=agency_a).exclude(user=inspector).first()
+    officer = first(Officer.objects.filter(organisation=agency_a).exclude(user=inspector))
     declare_conflict(officer, enterprise_e, "近亲属在该企业任职。", inspector)
     named["self_check"] = self_check = start_self_check(enterprise_e, actor=personas["enterprise"])
     # A gap corrected with its evidence, so the evidence download has a file to give.
-    answer = self_check.answers.order_by("pk").first()
+    answer = first(self_check.answers.order_by("pk"))
     answer.answer = Answer.VIOLATES
     answer.corrected_on = dt.date(2026, 10, 9)
     answer.correction_note = "已更换过期的消毒记录本。"
