@@ -161,7 +161,9 @@ def as_user(user: Any) -> Any:
     return AnonymousUser() if user is None else user
 
 
-def expect(route: Route, user: Any, obj: Any, *, redirects: Mapping[str, str] = {}) -> Expectation:
+def expect(
+    route: Route, user: Any, obj: Any, *, redirects: Callable[[Route, Any], bool] | None = None
+) -> Expectation:
     """What ``user`` must get from ``route`` (naming ``obj``), from the declaration alone."""
     requirement = route.requirement
     assert requirement is not None
@@ -182,7 +184,7 @@ def expect(route: Route, user: Any, obj: Any, *, redirects: Mapping[str, str] = 
         return Expectation(403, reason)
     if route.method in WRITE_METHODS:
         return Expectation(ALLOWED_WRITE)
-    return Expectation(302 if route.name in redirects else 200)
+    return Expectation(302 if redirects is not None and redirects(route, user) else 200)
 
 
 # --- Probing ---------------------------------------------------------------------------------
