@@ -16,7 +16,7 @@ from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer, django_auth
 from pydantic import BaseModel
 
-from zhifa.core import timefmt
+from zhifa.core import access, timefmt
 from zhifa.core.params import ParamError
 from zhifa.core.textinput import MULTILINE_FIELDS, first_problem
 from zhifa.org.services import user_for_token
@@ -80,6 +80,35 @@ def refuse_control_characters(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 api.add_decorator(refuse_control_characters, mode="operation")
+
+
+def access_before_validation(run: Callable[..., Any]) -> Callable[..., Any]:
+    """A signed-in user who may not call an operation hears so (403, or 404 for an object he may
+    not see) before his body is validated: a refusal must not depend on how well-formed the
+    refused request was. The operation's own ``@requires`` asks again after validation, which
+    is where a token client (authenticated by ninja itself) is checked."""
+    operation = getattr(run, "__self__", None)
+    requirement = access.requirement_of(getattr(operation, "view_func", None))
+    if operation is None or requirement is None:
+        return run
+    path = getattr(operation, "path", "")
+    if requirement.model is not None and "{" + requirement.kwarg not in path:
+        # The object is named in the query or the body: known only after validation.
+        return run
+
+    @functools.wraps(run)
+    def checked(request: HttpRequest, **kwargs: Any) -> Any:
+        if access.signed_in(getattr(request, "user", None)):
+            try:
+                requirement.check(request.user, kwargs, request.method or "GET")
+            except (PermissionDenied, Http404) as refused:
+                return api.on_exception(request, refused)
+        return run(request, **kwargs)
+
+    return checked
+
+
+api.add_decorator(access_before_validation, mode="view")
 
 
 def _register_routers() -> None:

@@ -98,6 +98,14 @@ def _walk(resolver: URLResolver, prefix: str, namespace: str) -> Iterator[tuple[
 def allowed_methods(view: Any) -> tuple[str, ...]:
     """The methods ``require_http_methods`` (or ``require_GET``/``require_POST``) lets through;
     GET and POST when the view has no such decorator."""
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        # A class-based view answers the methods it names and implements (LogoutView: POST).
+        return tuple(
+            m.upper()
+            for m in view_class.http_method_names
+            if m.upper() in ("GET", *WRITE_METHODS) and hasattr(view_class, m)
+        )
     seen = 0
     while view is not None and seen < 20:
         if inspect.isfunction(view):
@@ -168,7 +176,7 @@ def expect(
     requirement = route.requirement
     assert requirement is not None
     user = as_user(user)
-    cap = access.get(requirement.action)
+    cap = access.get(requirement.action_for(route.method))
     if not cap.public and not access.signed_in(user):
         return Expectation(302 if route.kind == "page" else 401, access.SIGN_IN)
     if route.kind == "api" and route.api_auth and not access.signed_in(user):
@@ -176,10 +184,10 @@ def expect(
         return Expectation(200 if route.method == "GET" else ALLOWED_WRITE, "声明为公开")
     if requirement.model is not None:
         value = getattr(obj, requirement.field)
-        seen = requirement.model.objects.restrict(user).filter(**{requirement.field: value})
+        seen = requirement.rows(user).filter(**{requirement.field: value})
         if not seen.exists():
             return Expectation(404, access.NOT_FOUND)
-    reason = access.refusal(user, requirement.action, obj)
+    reason = requirement.refusal(user, obj, route.method)
     if reason is not None:
         return Expectation(403, reason)
     if route.method in WRITE_METHODS:

@@ -188,6 +188,15 @@ def _add_case_history(personas: dict[str, Any], named: dict[str, Any]) -> None:
         note="现场照片",
         uploaded_by=inspector,
     )
+    # A problem found on the persona case, so the decision's violation picker has a row to open.
+    named["problem"] = CaseFinding.objects.create(
+        case=persona_case,
+        item=persona_case.items.order_by("pk").first(),
+        position=1,
+        result="problem",
+        description="后厨未按规定消毒。",
+        recorded_by=inspector,
+    )
     named["recheck"] = Recheck.objects.create(
         case=closed_case,
         rechecked_on=dt.date(2026, 10, 10),
@@ -206,6 +215,7 @@ def _add_the_rest(personas: dict[str, Any], named: dict[str, Any]) -> None:
     from zhifa.compliance.models import Answer
     from zhifa.compliance.services import start_self_check
     from zhifa.documents.models import (
+        Delivery,
         Document,
         DocumentBatch,
         DocumentBatchItem,
@@ -223,6 +233,9 @@ def _add_the_rest(personas: dict[str, Any], named: dict[str, Any]) -> None:
     persona_case = named["persona_case"]
     notice = persona_case.notice
     named["notice"] = notice
+    # A signed 送达回证 to download.
+    delivery = first(Delivery.objects.filter(document=notice).order_by("pk"))
+    delivery.receipt_file.save("matrix-receipt.pdf", ContentFile(b"%PDF-1.4 receipt\n"), save=True)
     NumberingRule.objects.create(organisation=agency_a, kind=notice.kind, designator="舟卫测")
     batch = DocumentBatch.objects.create(
         organisation=agency_a, kind=notice.kind, title="批量签发预告通知书", created_by=inspector

@@ -48,7 +48,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
 @login_required
 # Whether one may open the chain at all does not depend on the record: asked first, so a
 # user without the capability reads why (403) whichever record he names.
-@requires("audit.view")
+@requires("audit.view", AuditRecord, kwarg="seq", field="seq")
 @require_GET
 def record_detail(request: HttpRequest, seq: int) -> HttpResponse:
     user = request.user

@@ -244,7 +244,7 @@ def list_self_checks(request: HttpRequest) -> QuerySet[SelfCheck]:
     response={200: SelfCheckOut, 404: Message},
     summary="自查详情（企业用户）",
 )
-@requires("selfcheck.view")
+@requires("selfcheck.view", SelfCheck, kwarg="check_id")
 def get_self_check(request: HttpRequest, check_id: int) -> Status[Any]:
     check = visible_to(request.user, SelfCheck.objects.all()).filter(pk=check_id).first()
     if check is None:

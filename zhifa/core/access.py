@@ -9,11 +9,15 @@ the pages, the API and the menu all ask it, so none of them can disagree with an
   a refused user reads. Apps declare theirs in their ``rules.py`` with ``@capability``; the table
   is the union, and ``zhifa access`` prints it (docs/architecture.md).
 - Rows a user may see at all are narrowed by the model's manager, ``Model.objects.restrict(user)``
-  (``zhifa.org.scoping``); a rule here may assume the object was found through it.
+  (``RestrictedManager`` below, with the row filter ``zhifa.org.scoping`` installs at start-up);
+  a rule may assume its object was found through it.
 - ``@requires(action, Model)`` on a page or API operation loads the URL's object through
   ``restrict`` (404 when the user may not see it, so its existence does not leak), then asks
-  ``can`` (403 with the reason). The access-matrix test reads these declarations, so a route
-  without one fails the build.
+  ``can`` (403 with the reason). ``write=`` names the capability a POST to the same address asks
+  instead (a list page that also takes the form adding to it); ``own_organisation=True`` marks a
+  page that acts for the user's own organisation. The API asks before it validates a body
+  (``zhifa.api``). The access-matrix test and the menu read these declarations, so a route
+  without one fails the build and a menu entry never leads to a 403.
 
 The rules use only what the user object itself offers (``has_role``, ``acts_for``, …): this
 module sits in the bottom layer and imports no app.
@@ -165,44 +169,94 @@ RestrictedManager = models.Manager.from_queryset(RestrictedQuerySet)
 # --- Declarations on pages and API operations ------------------------------------------------
 
 
+OWN_ORGANISATION_ONLY = (
+    "此页面为本人所在机关办理；您的账号不隶属任何机关，不能在此办理（系统管理员请用机关账号）。"
+)
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
 @dataclass(frozen=True)
 class Requirement:
     action: str
     model: Any = None
     kwarg: str = "pk"
     field: str = "pk"
+    # Asked instead of ``action`` for a write (POST, …) to the same address, as when a list page
+    # also takes the form that adds to it.
+    write_action: str | None = None
+    # The page acts for the user's own organisation (the form has no organisation field): the
+    # organisation is the object, and a user without one is refused.
+    own_organisation: bool = False
+
+    def action_for(self, method: str) -> str:
+        if self.write_action is not None and method.upper() not in SAFE_METHODS:
+            return self.write_action
+        return self.action
+
+    def rows(self, user: Any) -> models.QuerySet[Any]:
+        """The rows of the declared model ``user`` may see."""
+        manager = self.model._default_manager
+        # Public reference data (``access_unrestricted``) has no row filter: every row is seen.
+        return manager.restrict(user) if hasattr(manager, "restrict") else manager.all()
 
     def load(self, user: Any, kwargs: dict[str, Any]) -> Any:
         """The URL's object as ``user`` may see it, or 404."""
         if self.model is None:
             return None
-        value = kwargs.get(self.kwarg)
-        found = self.model.objects.restrict(user).filter(**{self.field: value}).first()
+        found = self.rows(user).filter(**{self.field: kwargs.get(self.kwarg)}).first()
         if found is None:
             # A model may name what was not found (``access_not_found``: "没有找到该检查案件…").
             raise Http404(getattr(self.model, "access_not_found", NOT_FOUND))
         return found
 
+    def refusal(self, user: Any, obj: Any, method: str = "GET") -> str | None:
+        """Why ``user`` may not use the route (object ``obj``) with ``method``; None if he may."""
+        action = self.action_for(method)
+        if not get(action).public and not signed_in(user):
+            return refusal(user, action)
+        # With a ``write_action``, the page reads for everyone who may and writes for his own.
+        if self.own_organisation and (self.write_action is None or action == self.write_action):
+            obj = getattr(user, "organisation", None)
+            if obj is None:
+                return OWN_ORGANISATION_ONLY
+        return refusal(user, action, obj)
+
+    def check(self, user: Any, kwargs: dict[str, Any], method: str = "GET") -> None:
+        """404 when the URL's object is not the user's to see, 403 when he may not act."""
+        if not get(self.action_for(method)).public and not signed_in(user):
+            require(user, self.action_for(method))
+        reason = self.refusal(user, self.load(user, kwargs), method)
+        if reason is not None:
+            raise PermissionDenied(reason)
+
 
 def requires(
-    action: str, model: Any = None, *, kwarg: str = "pk", field: str = "pk"
+    action: str,
+    model: Any = None,
+    *,
+    kwarg: str = "pk",
+    field: str = "pk",
+    write: str | None = None,
+    own_organisation: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Refuse the request unless its user may do ``action`` to the object the URL names.
 
     The view still receives its URL arguments unchanged (and loads the object itself through
     ``restrict``), so the signature an API framework reads stays the view's own.
     """
-    requirement = Requirement(action=action, model=model, kwarg=kwarg, field=field)
+    requirement = Requirement(
+        action=action,
+        model=model,
+        kwarg=kwarg,
+        field=field,
+        write_action=write,
+        own_organisation=own_organisation,
+    )
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            user = getattr(request, "user", None)
-            cap = get(action)
-            if not cap.public and not signed_in(user):
-                require(user, action)
-            obj = requirement.load(user, kwargs)
-            require(user, action, obj)
+            requirement.check(getattr(request, "user", None), kwargs, request.method or "GET")
             return view(request, *args, **kwargs)
 
         checked.zhifa_requirement = requirement  # type: ignore[attr-defined]

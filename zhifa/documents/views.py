@@ -44,6 +44,7 @@ from zhifa.documents.models import (
     Delivery,
     DeliveryMethod,
     Document,
+    DocumentBatch,
     DocumentNumber,
     DocumentStatus,
     SendStatus,
@@ -459,7 +460,7 @@ def document_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
 
 
 @login_required
-@requires("document.view", Document)
+@requires("document.issue", Document)
 @require_GET
 def receipt_download(request: HttpRequest, pk: int, delivery_pk: int) -> FileResponse:
     user = _user(request)
@@ -595,7 +596,7 @@ def batch_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@requires("document.list")
+@requires("document.list", DocumentBatch)
 @require_GET
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -619,7 +620,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@requires("document.list")
+@requires("document.list", DocumentBatch)
 @require_GET
 def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress block alone, polled by htmx until the batch is finished."""

@@ -39,6 +39,7 @@ from zhifa.org.models import (
     Region,
     RegionLevel,
     Role,
+    RoleGrant,
     User,
 )
 from zhifa.org.regions import load_regions
@@ -365,12 +366,22 @@ class Account:
     note: str = ""
     is_staff: bool = False
     is_superuser: bool = False
+    # Further roles held at organisations (兼任), as (role, organisation name).
+    grants: tuple[tuple[str, str], ...] = ()
 
 
 ACCOUNTS: tuple[Account, ...] = (
     Account("inspector", "王建国", Role.INSPECTOR, organisation=HEALTH_AGENCY),
     Account("approver", "李明华", Role.APPROVER, organisation=HEALTH_AGENCY),
     Account("legal", "张晓燕", Role.LEGAL_REVIEWER, organisation=HEALTH_AGENCY),
+    # One person, two roles: a 法制审核人员 who also inspects (issue 14).
+    Account(
+        "legal_inspector",
+        "万蓉玲",
+        Role.LEGAL_REVIEWER,
+        organisation=HEALTH_AGENCY,
+        grants=((Role.INSPECTOR, HEALTH_AGENCY),),
+    ),
     Account("supervisor", "赵志刚", Role.SUPERVISOR, organisation="舟山市司法局"),
     Account("xingsheng", "高慧敏", Role.SUPERVISOR, organisation="兴胜镇司法所"),
     Account("social", "陈海燕", Role.SOCIAL_SUPERVISOR, region="330900", note="舟山市人大代表"),
@@ -937,12 +948,21 @@ def _ensure_enterprises(demo: DemoSet) -> tuple[int, int]:
     return len(rows), len(rows)
 
 
+def _display_name(account: Account) -> str:
+    """The account's name; one that holds an officer's 执法证 through a grant bears his name."""
+    if account.grants:
+        linked = Officer.objects.filter(user__username=account.username).first()
+        if linked is not None:
+            return linked.name
+    return account.display_name
+
+
 def _ensure_accounts(orgs: dict[str, Organisation]) -> tuple[int, int]:
     created = updated = 0
     enterprise = Enterprise.objects.filter(name=PERSONA_ENTERPRISE).order_by("pk").first()
     for account in ACCOUNTS:
         wanted: dict[str, Any] = {
-            "display_name": account.display_name,
+            "display_name": _display_name(account),
             "role": account.role,
             "organisation_id": orgs[account.organisation].pk if account.organisation else None,
             "enterprise_id": enterprise.pk if account.enterprise and enterprise else None,
@@ -975,6 +995,27 @@ def _ensure_accounts(orgs: dict[str, Organisation]) -> tuple[int, int]:
             officer.user = user
             officer.save(update_fields=["user"])
             updated += 1
+    # After the persona officers have their accounts: a granted 执法人员 takes a free 执法证.
+    for account in (a for a in ACCOUNTS if a.grants):
+        user = User.objects.get(username=account.username)
+        for role, org_name in account.grants:
+            # Accounts are the demo's set-up, written as they are above; a grant is part of one.
+            _grant, made = RoleGrant.objects.get_or_create(
+                user=user, role=role, organisation=orgs[org_name]
+            )
+            if made and role == Role.INSPECTOR and not Officer.objects.filter(user=user).exists():
+                # As 执法人员 she needs her 执法证: the agency's first officer without an account
+                # (万蓉玲 in the demo as generated).
+                officer = (
+                    Officer.objects.filter(organisation=orgs[org_name], user__isnull=True)
+                    .order_by("cert_no")
+                    .first()
+                )
+                if officer is not None:
+                    officer.user = user
+                    officer.save(update_fields=["user"])
+                    user.display_name = officer.name
+                    user.save(update_fields=["display_name"])
     return created, updated
 
 
@@ -1004,7 +1045,10 @@ def account_rows() -> list[dict[str, str]]:
             {
                 "username": user.username,
                 "password": DEMO_PASSWORD,
-                "role": str(Role(user.role).label),
+                "role": "、".join(
+                    [str(Role(user.role).label)]
+                    + [f"兼{Role(role).label}" for role, _org in account.grants]
+                ),
                 "name": user.display_name,
                 "organisation": where,
             }

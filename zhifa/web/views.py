@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from zhifa.core import access
 from zhifa.core.access import requires
@@ -34,6 +35,7 @@ HOME_TITLES = {
 
 @login_required
 @requires("signed_in")
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     # The title names the account's own role (display only); what the page offers is asked

@@ -359,7 +359,7 @@ def _pending_or_404(pk: int) -> HolidayArrangement:
 
 
 @login_required
-@requires("holidays.manage")
+@requires("holidays.manage", HolidayArrangement)
 @require_POST
 def arrangement_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -382,7 +382,7 @@ def arrangement_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@requires("holidays.manage")
+@requires("holidays.manage", HolidayArrangement)
 @require_POST
 def arrangement_return(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -403,7 +403,7 @@ def arrangement_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@requires("holidays.manage")
+@requires("holidays.manage", HolidayArrangement)
 @require_POST
 def arrangement_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user

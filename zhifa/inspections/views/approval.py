@@ -118,7 +118,7 @@ def case_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@requires("case.approve_batch")
+@requires("case.approve_batch", own_organisation=True)
 @require_http_methods(["GET", "POST"])
 def batch_approve(request: HttpRequest) -> HttpResponse:
     user = request_user(request)

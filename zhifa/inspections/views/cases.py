@@ -175,7 +175,7 @@ def case_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@requires("case.create")
+@requires("case.create", own_organisation=True)
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
@@ -214,7 +214,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@requires("case.create")
+@requires("case.create", own_organisation=True)
 @require_http_methods(["GET", "POST"])
 def draw_convert(request: HttpRequest) -> HttpResponse:
     """Drawn enterprises become draft cases of the draw's task (one per enterprise)."""
@@ -326,8 +326,11 @@ def _detail_context(user: User, case: InspectionCase) -> dict[str, Any]:
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user, case = _case(request, pk)
-    if _outside_page(user) == "inspections:my_case":
-        return redirect("inspections:my_case", pk=case.pk)
+    # An outside reader who may see the case (the enterprise it concerns, the social supervisor
+    # who accompanies it) reads it on his own page, without the agency's internal record.
+    outside = _outside_page(user)
+    if outside is not None:
+        return redirect(outside, pk=case.pk)
     access.require(user, "case.view_internal", case)
     return render(request, "inspections/case_detail.html", _detail_context(user, case))
 

@@ -166,7 +166,7 @@ def _render_case_checkin(
 
 
 @login_required
-@requires("signed_in")
+@requires("case.checkin", InspectionCase, kwarg="code", field="checkin_code")
 @require_http_methods(["GET", "POST"])
 def checkin(request: HttpRequest, code: str) -> HttpResponse:
     user = request_user(request)

@@ -21,7 +21,7 @@ from zhifa.org.scoping import get_visible_or_404, visible_to
 
 
 @login_required
-@requires("slot.list")
+@requires("slot.list", write="slot.publish", own_organisation=True)
 @require_http_methods(["GET", "POST"])
 def slot_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)

@@ -75,7 +75,7 @@ def case_makeup(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@requires("case.edit")
+@requires("case.edit", own_organisation=True)
 @require_http_methods(["GET", "POST"])
 def batch_notice(request: HttpRequest) -> HttpResponse:
     """批量预告: the notices of many approved cases issued by one background batch, whose

@@ -31,7 +31,9 @@ def test_a_justice_bureau_head_granted_supervision_sees_the_region_as_a_supervis
     justice_bureau, health_agency, outsider, jinzhong_market_agency, admin_user
 ):
     head = testing.user("局长", role=Role.APPROVER, organisation=justice_bureau)
-    assert list(Organisation.objects.restrict(head)) == [justice_bureau]
+    # An agency role counts only at an enforcing organisation: as 负责人 of the bureau he sees
+    # nothing of the enforcement agencies.
+    assert list(Organisation.objects.restrict(head)) == []
 
     grant_role(head, role=Role.SUPERVISOR, organisation=justice_bureau, actor=admin_user)
 

@@ -57,7 +57,7 @@ def test_the_default_demo_has_exact_counts_and_a_second_load_changes_nothing():
         "officers": 200,
         "enterprises": 5000,
         "contacts": 5000,
-        "accounts": 10,
+        "accounts": 11,
     }
     assert first.created == {
         "townships": 2,
@@ -66,7 +66,7 @@ def test_the_default_demo_has_exact_counts_and_a_second_load_changes_nothing():
         "officers": 200,
         "enterprises": 5000,
         "contacts": 5000,
-        "accounts": 10,
+        "accounts": 11,
         "accounts_updated": 2,  # the two persona officers linked to their accounts
     }
     assert Counter(Organisation.objects.values_list("kind", flat=True)) == {
@@ -108,7 +108,7 @@ def test_the_default_demo_has_exact_counts_and_a_second_load_changes_nothing():
         "plans.demo.load",
     ]
     record = AuditRecord.objects.get(action="demo.load")
-    assert record.summary == "载入演示数据：机构 38 个、执法人员 200 名、企业 5000 家、账号 10 个"
+    assert record.summary == "载入演示数据：机构 38 个、执法人员 200 名、企业 5000 家、账号 11 个"
     assert record.after["totals"] == first.totals
 
     started = time.monotonic()
@@ -128,7 +128,7 @@ def test_a_smaller_demo_has_exactly_the_requested_sizes(small_demo):
         "officers": 40,
         "enterprises": 60,
         "contacts": 60,
-        "accounts": 10,
+        "accounts": 11,
     }
     assert Contact.objects.filter(is_primary=True).count() == 60
     assert all(
@@ -242,6 +242,11 @@ def test_demo_accounts_have_their_roles_organisations_and_officers(small_demo):
     )
     assert inspector.officer.name == "王建国"
     assert inspector.officer.is_eligible(REFERENCE_DATE)
+    # One person, two roles: a 法制审核人员 who also inspects, with her own 执法证.
+    both = users["legal_inspector"]
+    assert both.roles == {Role.LEGAL_REVIEWER, Role.INSPECTOR}
+    assert both.acts_for(both.organisation_id, Role.INSPECTOR)
+    assert both.officer.name == both.display_name == "万蓉玲"
     assert (users["approver"].display_name, users["approver"].role) == ("李明华", Role.APPROVER)
     assert users["legal"].role == Role.LEGAL_REVIEWER
     assert users["supervisor"].organisation.name == "舟山市司法局"
@@ -289,7 +294,7 @@ def test_the_demo_load_command_reports_what_it_did(settings):
     out = io.StringIO()
     call_command("demo", "load", "--enterprises", "60", "--officers", "40", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[0] == "演示数据已载入：新增机构 38 个、执法人员 40 名、企业 60 家、账号 10 个。"
+    assert lines[0] == "演示数据已载入：新增机构 38 个、执法人员 40 名、企业 60 家、账号 11 个。"
     assert lines[1].startswith(
         f"现有：行政区划 {REGIONS} 条、机构 38 个、执法人员 40 名、企业 60 家（用时 "
     )
@@ -319,6 +324,13 @@ def test_the_demo_accounts_command_prints_every_account(small_demo):
         ["inspector", "zhifa2026", "执法人员", "王建国", "舟山市卫生健康委员会"],
         ["approver", "zhifa2026", "执法机关负责人", "李明华", "舟山市卫生健康委员会"],
         ["legal", "zhifa2026", "法制审核人员", "张晓燕", "舟山市卫生健康委员会"],
+        [
+            "legal_inspector",
+            "zhifa2026",
+            "法制审核人员、兼执法人员",
+            "万蓉玲",
+            "舟山市卫生健康委员会",
+        ],
         ["supervisor", "zhifa2026", "执法监督人员", "赵志刚", "舟山市司法局"],
         ["xingsheng", "zhifa2026", "执法监督人员", "高慧敏", "兴胜镇司法所"],
         ["social", "zhifa2026", "社会监督员", "陈海燕", "舟山市（舟山市人大代表）"],

@@ -38,6 +38,8 @@ def routes_by_action() -> dict[str, list[str]]:
         requirement = access.requirement_of(view)
         if requirement is not None:
             by_action[requirement.action].append("/" + pattern)
+            if requirement.write_action is not None:
+                by_action[requirement.write_action].append("POST /" + pattern)
     for prefix, router in api._routers:
         for path, path_view in router.path_operations.items():
             for operation in path_view.operations:
