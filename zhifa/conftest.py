@@ -12,10 +12,22 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 import zhifa_testing as testing
 from zhifa.org.models import OrganisationKind, Role
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _document_fonts_cut_before_any_test():
+    # The compact font copies take about a minute to cut once (zhifa.documents.fontcache); cut
+    # inside a browser test's request, they would hold its transaction and time the page out.
+    from zhifa.documents import fontcache, layout
+
+    with contextlib.suppress(Exception):
+        fontcache.prepare(list(layout.fonts().values()))
 
 
 @pytest.fixture(autouse=True)

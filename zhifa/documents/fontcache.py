@@ -99,6 +99,14 @@ def _subset(path: str, index: int, codes: tuple[int, ...]) -> bytes | None:
     return out.getvalue() or None
 
 
+def prepare(faces: list[Face]) -> None:
+    """Cut the compact copies now, outside any request or transaction: the first cut takes
+    about a minute of processor time, and a document issued meanwhile would hold its database
+    transaction open that long. The test suite calls it once at its start."""
+    for face in faces:
+        compact_copy(face)
+
+
 def compact_copy(face: Face) -> Path | None:
     """The compact copy of ``face`` (made on first use), or None when it cannot be made."""
     if os.environ.get("ZHIFA_DOCUMENT_FONT_CACHE", "1") == "0":
