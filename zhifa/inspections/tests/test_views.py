@@ -842,7 +842,8 @@ def test_the_officer_pair_checks_in_on_the_phone_page(
         shown = client_for(second_inspector).get(page)
 
     assert anonymous.status_code == 302
-    assert stranger.status_code == 403
+    # An officer of another region scanning the code does not learn the inspection exists.
+    assert stranger.status_code == 404
     assert first.status_code == 302
     assert status_after_one == CaseStatus.NOTIFIED
     notified_case.refresh_from_db()
