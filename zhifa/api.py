@@ -120,6 +120,10 @@ def _register_routers() -> None:
     from zhifa.org.api import router as org_router
     from zhifa.plans.api import router as plans_router
     from zhifa.registry.api import router as registry_router
+    from zhifa.review.api import router as review_router
+    from zhifa.social.api import router as social_router
+    from zhifa.supervision.api import router as supervision_router
+    from zhifa.training.api import router as training_router
     from zhifa.workdays.api import router as workdays_router
 
     api.add_router("/compliance/", compliance_router)
@@ -130,6 +134,10 @@ def _register_routers() -> None:
     api.add_router("/org/", org_router)
     api.add_router("/plans/", plans_router)
     api.add_router("/registry/", registry_router)
+    api.add_router("/review/", review_router)
+    api.add_router("/social/", social_router)
+    api.add_router("/supervision/", supervision_router)
+    api.add_router("/training/", training_router)
     api.add_router("/workdays/", workdays_router)
 
 

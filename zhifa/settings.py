@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "zhifa.compliance",
     "zhifa.discretion",
     "zhifa.inspections",
+    "zhifa.supervision",
+    "zhifa.training",
+    "zhifa.social",
+    "zhifa.review",
     "zhifa.web",
 ]
 

@@ -25,5 +25,9 @@ urlpatterns = [
     path("compliance/", include("zhifa.compliance.urls")),
     path("discretion/", include("zhifa.discretion.urls")),
     path("inspections/", include("zhifa.inspections.urls")),
+    path("supervision/", include("zhifa.supervision.urls")),
+    path("training/", include("zhifa.training.urls")),
+    path("social/", include("zhifa.social.urls")),
+    path("review/", include("zhifa.review.urls")),
     path("", include("zhifa.web.urls")),
 ]

@@ -584,3 +584,25 @@ def sample_context(kind_code: str) -> dict[str, Any]:
         # The newest shipped 五个严禁/八个不得; real documents print the version in force.
         context["prohibitions"] = shipped_sections()
     return context
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One field of a kind's drafting form: a line of text, or several (one per element of a list
+    the template prints with ``for``). Drafting forms are built from these, never typed as JSON."""
+
+    name: str
+    label: str
+    many: bool
+
+
+def form_fields(kind_code: str) -> tuple[FormField, ...]:
+    """The fields a person fills in for ``kind_code``, in the order its template prints them
+    (the common heading fields, numbered and dated at issue, are not among them)."""
+    spec = SPECS[kind_code]
+    lists = {block[1] for block in spec.body if block[0] in ("for", "table")}
+    return tuple(
+        FormField(name, LABELS.get(name, name), name in lists)
+        for name in spec.fields
+        if name != "prohibitions"
+    )

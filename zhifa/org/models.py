@@ -104,6 +104,10 @@ class OrganisationKind(models.TextChoices):
     SUPERVISOR = "supervisor", "行政执法监督机关（司法局）"
     JUSTICE_OFFICE = "justice_office", "司法所"
     TOWNSHIP = "township", "乡镇人民政府（街道办事处）"
+    # 行政执法监督联系点 (贵港 has 32): staff take in what enterprises report there.
+    CONTACT_POINT = "contact_point", "行政执法监督联系点"
+    # A joint team (e.g. 纪委监委 and 司法行政 members) supervising a campaign together.
+    JOINT_TEAM = "joint_team", "联合监督组"
 
     @classmethod
     def enforcing(cls) -> list[str]:
@@ -111,7 +115,13 @@ class OrganisationKind(models.TextChoices):
 
     @classmethod
     def supervising(cls) -> list[str]:
-        return [cls.SUPERVISOR, cls.JUSTICE_OFFICE]
+        return [cls.SUPERVISOR, cls.JUSTICE_OFFICE, cls.CONTACT_POINT, cls.JOINT_TEAM]
+
+    @classmethod
+    def local(cls) -> list[str]:
+        """Supervising bodies that look after a place rather than a level of government: they
+        see what happens within their region, whoever the agency (a 司法所 its township)."""
+        return [cls.JUSTICE_OFFICE, cls.CONTACT_POINT]
 
 
 class Organisation(models.Model):
@@ -422,7 +432,7 @@ class User(AbstractUser):
 
     @property
     def is_supervisor(self) -> bool:
-        return bool(self.organisations_as(Role.SUPERVISOR))
+        return bool(self.organisations_as(*Role.supervising_roles()))
 
     @property
     def is_enterprise_user(self) -> bool:
@@ -476,7 +486,13 @@ class RoleGrant(models.Model):
             # are what an account is, never a second hat.
             models.CheckConstraint(
                 condition=models.Q(
-                    role__in=["inspector", "approver", "legal_reviewer", "supervisor"]
+                    role__in=[
+                        "inspector",
+                        "approver",
+                        "legal_reviewer",
+                        "supervisor",
+                        "supervision_head",
+                    ]
                 ),
                 name="org_rolegrant_organisation_roles",
             ),

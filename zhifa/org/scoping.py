@@ -6,8 +6,9 @@ Organisation that owns it; ``""`` for Organisation itself), ``scope_region_path 
 
 - an agency user (执法人员, 负责人, 法制审核) sees its own organisation's objects, and objects that
   only carry a region when they lie in its organisation's region subtree;
-- a supervisor (执法监督人员, of a 司法局 or 司法所) sees everything of the organisations in its
-  region subtree, and region-bound objects there;
+- a supervisor (执法监督人员 or 监督机关负责人, of a 司法局 or 司法所) sees everything of the
+  organisations in its region subtree, and region-bound objects there; a 司法所 or contact point
+  also sees what lies in its region whichever agency it belongs to;
 - an enterprise user sees only objects of its own enterprise;
 - an administrator sees everything; anyone else sees nothing.
 
@@ -36,12 +37,16 @@ def _path(prefix: str, rest: str) -> str:
     return f"{prefix}__{rest}" if prefix else rest
 
 
-def _region_prefix_of_org(user: Any, organisation_id: int) -> str | None:
+def _org_of(user: Any, organisation_id: int) -> Any:
     if getattr(user, "organisation_id", None) == organisation_id and user.organisation:
-        return user.organisation.region.code_prefix
+        return user.organisation
     from zhifa.org.models import Organisation
 
-    org = Organisation.objects.select_related("region").filter(pk=organisation_id).first()
+    return Organisation.objects.select_related("region").filter(pk=organisation_id).first()
+
+
+def _region_prefix_of_org(user: Any, organisation_id: int) -> str | None:
+    org = _org_of(user, organisation_id)
     return org.region.code_prefix if org is not None else None
 
 
@@ -59,13 +64,31 @@ def _grant_filter(
         prefix = _region_prefix_of_org(user, organisation_id)
         if region_path is not None and prefix:
             return Q(**{_path(region_path, "pk__startswith"): prefix})
-    elif role == Role.SUPERVISOR and organisation_id:
-        prefix = _region_prefix_of_org(user, organisation_id)
+    elif role in Role.supervising_roles() and organisation_id:
+        from zhifa.org.models import OrganisationKind
+
+        org = _org_of(user, organisation_id)
+        prefix = org.region.code_prefix if org is not None else None
         if prefix:
-            if org_path is not None:
-                return Q(**{_path(org_path, "region__pk__startswith"): prefix})
-            if region_path is not None:
-                return Q(**{_path(region_path, "pk__startswith"): prefix})
+            by_org = (
+                Q(**{_path(org_path, "region__pk__startswith"): prefix})
+                if org_path is not None
+                else None
+            )
+            by_region = (
+                Q(**{_path(region_path, "pk__startswith"): prefix})
+                if region_path is not None
+                else None
+            )
+            if (
+                by_org is not None
+                and by_region is not None
+                and org.kind in OrganisationKind.local()
+            ):
+                # A 司法所 assists the county bureau for its township: it sees what happens
+                # there (《行政执法监督条例》第六条第二款), whichever agency did it.
+                return by_org | by_region
+            return by_org if by_org is not None else by_region
     elif role == Role.ENTERPRISE and user.enterprise_id and enterprise_path is not None:
         lookup = "pk" if enterprise_path in ("", "pk") else _path(enterprise_path, "pk")
         return Q(**{lookup: user.enterprise_id})

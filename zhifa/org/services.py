@@ -71,7 +71,13 @@ def revoke_api_token(token: APIToken, *, actor: Any) -> APIToken:
     return token
 
 
-GRANTABLE_ROLES = (Role.INSPECTOR, Role.APPROVER, Role.LEGAL_REVIEWER, Role.SUPERVISOR)
+GRANTABLE_ROLES = (
+    Role.INSPECTOR,
+    Role.APPROVER,
+    Role.LEGAL_REVIEWER,
+    Role.SUPERVISOR,
+    Role.SUPERVISION_HEAD,
+)
 
 
 def grant_role(user: User, *, role: str, organisation: Organisation, actor: Any) -> RoleGrant:
@@ -81,9 +87,9 @@ def grant_role(user: User, *, role: str, organisation: Organisation, actor: Any)
     if role not in GRANTABLE_ROLES:
         allowed = "、".join(str(Role(r).label) for r in GRANTABLE_ROLES)
         raise ValidationError({"role": f"兼任角色只能是{allowed}之一。"})
-    if role == Role.SUPERVISOR and not organisation.is_supervising:
+    if role in Role.supervising_roles() and not organisation.is_supervising:
         raise ValidationError(
-            {"organisation": f"{organisation.name}不是执法监督机关，不能兼任执法监督人员。"}
+            {"organisation": f"{organisation.name}不是执法监督机关，不能兼任{Role(role).label}。"}
         )
     if role in Role.agency_roles() and not organisation.is_enforcing:
         raise ValidationError(

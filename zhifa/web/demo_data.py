@@ -383,6 +383,15 @@ ACCOUNTS: tuple[Account, ...] = (
         grants=((Role.INSPECTOR, HEALTH_AGENCY),),
     ),
     Account("supervisor", "赵志刚", Role.SUPERVISOR, organisation="舟山市司法局"),
+    # The bureau's head signs off its supervision documents (拟稿 → 审核 → 签发).
+    Account(
+        "supervisor_head",
+        "郑国平",
+        Role.SUPERVISOR,
+        organisation="舟山市司法局",
+        grants=((Role.SUPERVISION_HEAD, "舟山市司法局"),),
+    ),
+    Account("qingshan", "刘建军", Role.SUPERVISOR, organisation="包头市青山区司法局"),
     Account("xingsheng", "高慧敏", Role.SUPERVISOR, organisation="兴胜镇司法所"),
     Account("social", "陈海燕", Role.SOCIAL_SUPERVISOR, region="330900", note="舟山市人大代表"),
     Account("enterprise", "周海生", Role.ENTERPRISE, enterprise=PERSONA_ENTERPRISE),

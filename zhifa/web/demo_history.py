@@ -27,6 +27,7 @@ class DemoHistoryResult:
     cases: dict[str, int]
     guidance: GuidanceVersion
     lists: dict[str, int]
+    supervision: dict[str, int]
 
 
 def load_demo_history(
@@ -38,6 +39,10 @@ def load_demo_history(
     from zhifa.discretion.demo import load_demo_discretion
     from zhifa.draws.demo import load_demo_draws
     from zhifa.inspections.demo import load_demo_inspections
+    from zhifa.review.demo import load_demo_review
+    from zhifa.social.demo import load_demo_social
+    from zhifa.supervision.demo import load_demo_supervision
+    from zhifa.training.demo import load_demo_training
 
     timeline = timeline_for(timezone.now())
     clock = DemoClock()
@@ -50,4 +55,13 @@ def load_demo_history(
         guidance = load_demo_compliance(actor)
     with clock.at(timeline.on_day(17, 40)):
         lists = load_demo_discretion(actor)
-    return DemoHistoryResult(timeline, base, draws, cases, guidance, lists)
+    # The supervising side comes after what it supervises; each part dates its own steps.
+    supervision: dict[str, int] = {}
+    for load_part in (
+        load_demo_training,
+        load_demo_social,
+        load_demo_review,
+        load_demo_supervision,
+    ):
+        supervision.update(load_part(actor, timeline=timeline, clock=clock))
+    return DemoHistoryResult(timeline, base, draws, cases, guidance, lists, supervision)

@@ -81,7 +81,9 @@ def test_an_account_kind_cannot_be_granted_as_a_second_role(
         grant_role(inspector, role=role, organisation=health_agency, actor=admin_user)
 
     assert refused.value.message_dict == {
-        "role": ["兼任角色只能是执法人员、执法机关负责人、法制审核人员、执法监督人员之一。"]
+        "role": [
+            "兼任角色只能是执法人员、执法机关负责人、法制审核人员、执法监督人员、监督机关负责人之一。"
+        ]
     }
     assert inspector.roles == {Role.INSPECTOR}
 

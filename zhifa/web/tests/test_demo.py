@@ -57,7 +57,7 @@ def test_the_default_demo_has_exact_counts_and_a_second_load_changes_nothing():
         "officers": 200,
         "enterprises": 5000,
         "contacts": 5000,
-        "accounts": 11,
+        "accounts": 13,
     }
     assert first.created == {
         "townships": 2,
@@ -66,7 +66,7 @@ def test_the_default_demo_has_exact_counts_and_a_second_load_changes_nothing():
         "officers": 200,
         "enterprises": 5000,
         "contacts": 5000,
-        "accounts": 11,
+        "accounts": 13,
         "accounts_updated": 2,  # the two persona officers linked to their accounts
     }
     assert Counter(Organisation.objects.values_list("kind", flat=True)) == {
@@ -108,7 +108,7 @@ def test_the_default_demo_has_exact_counts_and_a_second_load_changes_nothing():
         "plans.demo.load",
     ]
     record = AuditRecord.objects.get(action="demo.load")
-    assert record.summary == "载入演示数据：机构 38 个、执法人员 200 名、企业 5000 家、账号 11 个"
+    assert record.summary == "载入演示数据：机构 38 个、执法人员 200 名、企业 5000 家、账号 13 个"
     assert record.after["totals"] == first.totals
 
     started = time.monotonic()
@@ -128,7 +128,7 @@ def test_a_smaller_demo_has_exactly_the_requested_sizes(small_demo):
         "officers": 40,
         "enterprises": 60,
         "contacts": 60,
-        "accounts": 11,
+        "accounts": 13,
     }
     assert Contact.objects.filter(is_primary=True).count() == 60
     assert all(
@@ -251,6 +251,10 @@ def test_demo_accounts_have_their_roles_organisations_and_officers(small_demo):
     assert users["legal"].role == Role.LEGAL_REVIEWER
     assert users["supervisor"].organisation.name == "舟山市司法局"
     assert users["xingsheng"].organisation.name == "兴胜镇司法所"
+    head = users["supervisor_head"]
+    assert head.roles == {Role.SUPERVISOR, Role.SUPERVISION_HEAD}
+    assert head.organisation.name == "舟山市司法局"
+    assert users["qingshan"].organisation.name == "包头市青山区司法局"
     assert (users["social"].role, users["social"].region_id) == (Role.SOCIAL_SUPERVISOR, "330900")
     assert users["enterprise"].enterprise.name == "舟山海之味餐饮有限公司"
     assert users["outsider_jz"].organisation.name == "晋中市市场监督管理局"
@@ -294,7 +298,7 @@ def test_the_demo_load_command_reports_what_it_did(settings):
     out = io.StringIO()
     call_command("demo", "load", "--enterprises", "60", "--officers", "40", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[0] == "演示数据已载入：新增机构 38 个、执法人员 40 名、企业 60 家、账号 11 个。"
+    assert lines[0] == "演示数据已载入：新增机构 38 个、执法人员 40 名、企业 60 家、账号 13 个。"
     assert lines[1].startswith(
         f"现有：行政区划 {REGIONS} 条、机构 38 个、执法人员 40 名、企业 60 家（用时 "
     )
@@ -332,6 +336,14 @@ def test_the_demo_accounts_command_prints_every_account(small_demo):
             "舟山市卫生健康委员会",
         ],
         ["supervisor", "zhifa2026", "执法监督人员", "赵志刚", "舟山市司法局"],
+        [
+            "supervisor_head",
+            "zhifa2026",
+            "执法监督人员、兼监督机关负责人",
+            "郑国平",
+            "舟山市司法局",
+        ],
+        ["qingshan", "zhifa2026", "执法监督人员", "刘建军", "包头市青山区司法局"],
         ["xingsheng", "zhifa2026", "执法监督人员", "高慧敏", "兴胜镇司法所"],
         ["social", "zhifa2026", "社会监督员", "陈海燕", "舟山市（舟山市人大代表）"],
         ["enterprise", "zhifa2026", "企业用户", "周海生", "舟山海之味餐饮有限公司"],

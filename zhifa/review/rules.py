@@ -1,0 +1,3 @@
+"""Who may do what in review (capabilities ``review.*``)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Who may do what in social (capabilities ``social.*``)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Who may do what in supervision (capabilities ``supervision.*``)."""
+
+from __future__ import annotations
