@@ -20,6 +20,7 @@ from zhifa.core.viewhelpers import request_user
 from zhifa.org import services as org_services
 from zhifa.org.models import Officer, Organisation, Role
 from zhifa.registry.models import Enterprise
+from zhifa.web.workspace import supervisor_sections
 from zhifa.workdays.selectors import next_year_warning
 
 HOME_TITLES = {
@@ -27,6 +28,7 @@ HOME_TITLES = {
     Role.APPROVER: "审批工作台",
     Role.LEGAL_REVIEWER: "法制审核工作台",
     Role.SUPERVISOR: "执法监督工作台",
+    Role.SUPERVISION_HEAD: "执法监督工作台",
     Role.SOCIAL_SUPERVISOR: "社会监督员工作台",
     Role.ENTERPRISE: "企业服务台",
     Role.ADMIN: "系统管理工作台",
@@ -58,6 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "organisation_count": Organisation.objects.restrict(user).count(),
         # Administrators enter next year's holidays: remind them before deadlines reach it.
         "holiday_warning": next_year_warning(timezone.localdate()) if may["holidays"] else "",
+        "workspace": supervisor_sections(user) if user.is_supervisor else [],
     }
     return render(request, "web/home.html", context)
 
