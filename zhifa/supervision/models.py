@@ -20,10 +20,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from zhifa.core.access import RestrictedManager
+from zhifa.core.access import RestrictedManager, RestrictedQuerySet
 from zhifa.documents.models import Document, DocumentKind
 from zhifa.inspections.models import InspectionCase
 from zhifa.org.models import Organisation, Region
+from zhifa.org.roles import Role
 
 
 class LetterType(models.Model):
@@ -49,7 +50,9 @@ class LetterType(models.Model):
         "默认回复期限（工作日）", null=True, blank=True
     )
     deadline_source = models.TextField(
-        "期限来源", blank=True, help_text="说明期限数字的出处，如“参照《山东省行政执法监督条例》第二十八条”。"
+        "期限来源",
+        blank=True,
+        help_text="说明期限数字的出处，如“参照《山东省行政执法监督条例》第二十八条”。",
     )
     review_window_working_days = models.PositiveSmallIntegerField(
         "申请复查期限（工作日）", null=True, blank=True, help_text="留空表示不可申请复查。"
@@ -164,6 +167,21 @@ class EscalationStep(models.TextChoices):
     URGE = "urge", "督办函"
 
 
+class LetterQuerySet(RestrictedQuerySet):
+    """What the data scope shows, less the bureau's unissued drafts for anyone who is not a
+    supervisor: to the addressee a draft does not exist yet (404, not 403)."""
+
+    status_path = "status"
+
+    def restrict(self, user: Any, action: str = "view") -> RestrictedQuerySet:
+        rows = super().restrict(user, action)
+        if user is None or not user.is_authenticated or user.is_admin:
+            return rows
+        if user.organisations_as(*Role.supervising_roles()):
+            return rows
+        return rows.filter(**{f"{self.status_path}__in": VISIBLE_TO_ADDRESSEE})
+
+
 class SupervisionLetter(models.Model):
     bureau = models.ForeignKey(
         Organisation, verbose_name="监督机关", on_delete=models.PROTECT, related_name="+"
@@ -192,9 +210,14 @@ class SupervisionLetter(models.Model):
     source_pk = models.PositiveBigIntegerField("来源对象", null=True, blank=True)
     source_label = models.CharField("来源说明", max_length=200, blank=True)
     method = models.CharField(
-        "监督方式", max_length=16, choices=SupervisionMethod.choices, default=SupervisionMethod.ROUTINE
+        "监督方式",
+        max_length=16,
+        choices=SupervisionMethod.choices,
+        default=SupervisionMethod.ROUTINE,
     )
-    reply_working_days = models.PositiveSmallIntegerField("回复期限（工作日）", null=True, blank=True)
+    reply_working_days = models.PositiveSmallIntegerField(
+        "回复期限（工作日）", null=True, blank=True
+    )
     reply_due = models.DateField("回复截止日期", null=True, blank=True)
     status = models.CharField(
         "状态", max_length=16, choices=LetterStatus.choices, default=LetterStatus.DRAFT
@@ -278,7 +301,7 @@ class SupervisionLetter(models.Model):
     # A 决定书 that orders correction or revocation shows on the case it concerns.
     orders_correction = models.BooleanField("责令纠正或撤销", default=False)
 
-    objects = RestrictedManager()
+    objects = models.Manager.from_queryset(LetterQuerySet)()
     access_not_found = "没有找到该监督文书，或您无权查看。"
     # The addressee's users see it (the rule hides drafts); supervisors by the addressee's region.
     scope_org_path = "addressee"
@@ -392,7 +415,10 @@ class Summons(models.Model):
     """约谈: the bureau summons the agency's head about an overdue or serious matter."""
 
     letter = models.ForeignKey(
-        SupervisionLetter, verbose_name="监督文书", on_delete=models.CASCADE, related_name="summonses"
+        SupervisionLetter,
+        verbose_name="监督文书",
+        on_delete=models.CASCADE,
+        related_name="summonses",
     )
     held_on = models.DateField("约谈日期")
     place = models.CharField("约谈地点", max_length=200)

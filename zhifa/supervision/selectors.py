@@ -55,7 +55,9 @@ def letters_on_case(user: Any, case: Any) -> list[SupervisionLetter]:
     )
 
 
-def workspace_lists(user: Any, today: dt.date | None = None) -> dict[str, QuerySet[SupervisionLetter]]:
+def workspace_lists(
+    user: Any, today: dt.date | None = None
+) -> dict[str, QuerySet[SupervisionLetter]]:
     today = today or timezone.localdate()
     mine = bureau_letters(user)
     head_of = user.organisations_as(Role.SUPERVISION_HEAD)

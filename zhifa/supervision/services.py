@@ -1,9 +1,9 @@
 """Every step of a supervision letter (监督文书办理), each a transaction ending in its audit record.
 
 拟稿 → 送审 → 审核 → 签发 (文号 by ``documents.issue_document``, pushed to the agency's inbox by
-``deliver_document``) → 签收 (``confirm_receipt``) → 回复 → 核查办结, or 退回重报; 复查 applied for by
-the agency within the configured window and decided by the bureau; overdue replies escalated to a
-提示函 and then a 督办函 draft; 约谈 recorded.
+``deliver_document``) → 签收 (``confirm_receipt``) → 回复 → 核查办结, or 退回重报; 复查 applied
+for by the agency within the configured window and decided by the bureau; overdue replies
+escalated to a 提示函 and then a 督办函 draft; 约谈 recorded.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from zhifa.core import access, textinput, timefmt, uploads
 from zhifa.documents import specs
 from zhifa.documents.models import DeliveryMethod, DocumentKind, DocumentStatus
 from zhifa.documents.services import (
-    confirm_receipt,
     NOTHING_CHANGED,
+    confirm_receipt,
     create_draft,
     deliver_document,
     issue_document,
@@ -210,9 +210,7 @@ def draft_letter(
     days = reply_working_days if reply_working_days is not None else letter_type.reply_working_days
     if letter_type.needs_reply:
         if days is None or not 1 <= int(days) <= 120:
-            raise ValidationError(
-                {"reply_working_days": ["回复期限应为 1 至 120 个工作日。"]}
-            )
+            raise ValidationError({"reply_working_days": ["回复期限应为 1 至 120 个工作日。"]})
     else:
         days = None
     cleaned = clean_content(letter_type.kind.code, content)
@@ -324,7 +322,8 @@ def submit_letter(letter: SupervisionLetter, *, actor: Any) -> SupervisionLetter
 def review_letter(
     letter: SupervisionLetter, *, actor: Any, approve: bool, opinion: str = ""
 ) -> SupervisionLetter:
-    """审核 by another supervisor of the bureau: 待审核 → 待签发, or back to 拟稿 with the opinion."""
+    """审核 by another supervisor of the bureau: 待审核 → 待签发, or back to 拟稿 with the
+    opinion."""
     access.require(actor, "supervision.review", letter)
     opinion = _text(opinion, label="审核意见", required=not approve, limit=500)
     target = LetterStatus.REVIEWED if approve else LetterStatus.DRAFT
@@ -480,14 +479,12 @@ def reply_letter(
                 digest = sm3_of_chunks(uploads.chunks(upload))
                 evidence = ReplyEvidence(reply=reply, name=str(upload.name)[:200], sm3=digest)
                 evidence.file.save(str(upload.name), upload, save=False)
-                stored.append(evidence.file.name)
+                stored.append(str(evidence.file.name))
                 evidence.save()
             current.status = LetterStatus.REPLIED
             current.replied_at = reply.submitted_at
             current.save()
-            late = (
-                current.reply_due is not None and timezone.localdate() > current.reply_due
-            )
+            late = current.reply_due is not None and timezone.localdate() > current.reply_due
             record_change(
                 actor=actor,
                 action="supervision.letter.reply",
@@ -558,7 +555,9 @@ def close_letter(letter: SupervisionLetter, *, actor: Any, note: str = "") -> Su
     with transaction.atomic():
         current = _locked(letter)
         if current.status == LetterStatus.RECEIVED and current.letter_type.needs_reply:
-            raise ValidationError(f"监督文书{current.label}尚未收到整改（执行）情况报告，不能办结。")
+            raise ValidationError(
+                f"监督文书{current.label}尚未收到整改（执行）情况报告，不能办结。"
+            )
         _check(current, LetterStatus.CLOSED, "办结")
         before = snapshot(current)
         current.status = LetterStatus.CLOSED

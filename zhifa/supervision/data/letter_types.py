@@ -61,7 +61,9 @@ SET_BY_DOCUMENT = (
     "参照《重庆市行政执法监督条例》第十四条第三款（在监督文书规定的期限内书面报告），本平台默认十个"
     "工作日，各地可调整。"
 )
-REVIEW_SOURCE = "参照《重庆市行政执法监督条例》第二十一条（收到之日起十个工作日内申请，十五个工作日内决定）"
+REVIEW_SOURCE = (
+    "参照《重庆市行政执法监督条例》第二十一条（收到之日起十个工作日内申请，十五个工作日内决定）"
+)
 ESCALATION = (
     "回复期限届满次一个工作日起为监督人员拟制提示函草稿；届满满六个工作日仍未回复的，拟制督办函草稿。"
     "逾期天数为平台默认，各地可调整。"
@@ -73,7 +75,9 @@ DEFAULTS: list[dict[str, object]] = [
     {
         "kind": "supervision_notice",
         "name": "行政执法监督通知书",
-        "purpose": "通知被监督单位本机关将开展的日常监督、重点监督或专项监督事项，并要求其配合、报送材料。",
+        "purpose": (
+            "通知被监督单位本机关将开展的日常监督、重点监督或专项监督事项，并要求其配合、报送材料。"
+        ),
         "basis": f"{NATIONAL_825}\n{CQ_14}",
         "needs_reply": True,
         "days": 10,
@@ -82,7 +86,9 @@ DEFAULTS: list[dict[str, object]] = [
     {
         "kind": "supervision_opinion",
         "name": "行政执法监督意见书",
-        "purpose": "对监督中发现的违法或者不当的行政执法行为，提出纠正意见，要求限期自行纠正并书面报告。",
+        "purpose": (
+            "对监督中发现的违法或者不当的行政执法行为，提出纠正意见，要求限期自行纠正并书面报告。"
+        ),
         "basis": f"{NATIONAL_825}\n{SD_28}\n{HN_43}",
         "needs_reply": True,
         "days": 20,
@@ -91,8 +97,10 @@ DEFAULTS: list[dict[str, object]] = [
     {
         "kind": "supervision_decision",
         "name": "行政执法监督决定书",
-        "purpose": "被监督单位逾期未按意见书自行纠正的，作出责令限期履行、责令补正或者改正、撤销、确认违法"
-        "或者无效等处理决定，并要求报告执行情况。",
+        "purpose": (
+            "被监督单位逾期未按意见书自行纠正的，作出责令限期履行、责令补正或者改正、"
+            "撤销、确认违法或者无效等处理决定，并要求报告执行情况。"
+        ),
         "basis": f"{NATIONAL_825}\n{SD_29}\n{HN_43}\n{CQ_21}",
         "needs_reply": True,
         "days": 20,
@@ -111,7 +119,7 @@ DEFAULTS: list[dict[str, object]] = [
     {
         "kind": "reminder_letter",
         "name": "提示函",
-        "purpose": "监督文书回复期限届满未回复，或者发现苗头性问题的，提示被监督单位及时办理。",
+        "purpose": ("监督文书回复期限届满未回复，或者发现苗头性问题的，提示被监督单位及时办理。"),
         "basis": f"{NATIONAL_825}\n{CQ_14}",
         "needs_reply": True,
         "days": 5,
@@ -129,7 +137,9 @@ DEFAULTS: list[dict[str, object]] = [
     {
         "kind": "file_request_notice",
         "name": "调阅案卷通知书",
-        "purpose": "通知被监督单位在期限内报送指定的行政执法案卷和有关材料，供案卷评查或调查核实。",
+        "purpose": (
+            "通知被监督单位在期限内报送指定的行政执法案卷和有关材料，供案卷评查或调查核实。"
+        ),
         "basis": f"{NATIONAL_825}\n{SD_23}",
         "needs_reply": True,
         "days": 5,
@@ -147,7 +157,9 @@ DEFAULTS: list[dict[str, object]] = [
     {
         "kind": "referral_letter",
         "name": "移送函",
-        "purpose": "将依法应当由行政复议、审计、监察等机关处理的事项移送有关机关处理，并请其告知处理情况。",
+        "purpose": (
+            "将依法应当由行政复议、审计、监察等机关处理的事项移送有关机关处理，并请其告知处理情况。"
+        ),
         "basis": f"{NATIONAL_825}\n{CQ_20}",
         "needs_reply": True,
         "days": 10,

@@ -28,7 +28,9 @@ def _private_media(settings, tmp_path):
 
 @pytest.fixture
 def clock():
-    with time_machine.travel(dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False) as traveller:
+    with time_machine.travel(
+        dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False
+    ) as traveller:
         yield traveller
 
 

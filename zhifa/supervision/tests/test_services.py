@@ -101,11 +101,15 @@ def test_the_agency_signs_for_and_replies_and_the_supervisor_closes(replied, sup
     assert replied.document.status == DocumentStatus.DELIVERED
     services.close_letter(replied, actor=supervisor, note="整改到位。")
     assert replied.status == LetterStatus.CLOSED
-    assert actions(replied)[-4:] == [
-        "supervision.letter.receive",
-        "supervision.letter.reply",
-        "supervision.letter.close",
-    ][-4:] or True
+    assert (
+        actions(replied)[-4:]
+        == [
+            "supervision.letter.receive",
+            "supervision.letter.reply",
+            "supervision.letter.close",
+        ][-4:]
+        or True
+    )
     assert actions(replied)[-1] == "supervision.letter.close"
 
 
