@@ -4,7 +4,6 @@ import datetime as dt
 import io
 
 import openpyxl
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
