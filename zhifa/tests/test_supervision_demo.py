@@ -1,3 +1,6 @@
+"""The supervision part of the demo history (here, beside the other whole-demo tests: it loads
+the top layer, which an app's own tests may not import)."""
+
 from __future__ import annotations
 
 import datetime as dt
