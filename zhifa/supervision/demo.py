@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from zhifa.inspections.models import InspectionCase
@@ -34,6 +35,13 @@ AGENCY = "舟山市卫生健康委员会"
 QINGSHAN_BUREAU = "包头市青山区司法局"
 QINGSHAN_AGENCY = "包头市青山区卫生健康委员会"
 CONTACT = "联系人：赵志刚，电话：0580-2039876。"
+# A one-page PDF standing for the scanned corrected record the agency attaches.
+EVIDENCE_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 def _content(matter: str, facts: list[str], heading: str, requests: list[str]) -> dict[str, Any]:
@@ -124,9 +132,9 @@ def load_demo_supervision(
         with at():
             services.receive_letter(letter, actor=inspector)
 
-    def reply(letter: SupervisionLetter, text: str) -> None:
+    def reply(letter: SupervisionLetter, text: str, files: tuple[Any, ...] = ()) -> None:
         with at():
-            services.reply_letter(letter, actor=inspector, text=text)
+            services.reply_letter(letter, actor=inspector, text=text, files=files)
 
     made: dict[str, int] = {}
     case = (
@@ -182,6 +190,7 @@ def load_demo_supervision(
         reply(
             replied,
             "已补正2份现场检查笔录的执法证件编号，并于本周组织全体执法人员开展文书制作培训。",
+            (ContentFile(EVIDENCE_PDF, name="补正后的现场检查笔录.pdf"),),
         )
 
         closed = draft("supervision_opinion", FREQUENCY, method=SupervisionMethod.SPECIAL)

@@ -69,8 +69,15 @@ def _may_open_inbox(user: Any, obj: Any) -> str | None:
     return _addressee_refusal(user, None)
 
 
-@capability("supervision.view", "查看监督文书及其回复")
+def _letter_of(obj: Any) -> Any:
+    """The letter of a letter, or of a reply's evidence file."""
+    reply = getattr(obj, "reply", None)
+    return reply.letter if reply is not None else obj
+
+
+@capability("supervision.view", "查看监督文书及其回复、佐证材料")
 def _may_view(user: Any, obj: Any) -> str | None:
+    obj = _letter_of(obj) if obj is not None else None
     if obj is None or user.is_admin:
         return None
     # A supervisor of the bureau, or of a region above the addressee, reads it from its draft on.
@@ -82,7 +89,9 @@ def _may_view(user: Any, obj: Any) -> str | None:
 @capability("supervision.draft", "拟制、修改本机关的监督文书草稿")
 def _may_draft(user: Any, obj: Any) -> str | None:
     refused = _bureau_refusal(user, obj)
-    if refused is None and obj is None and not user.is_admin:
+    if refused is None and obj is None:
+        # A new letter is drafted in the name of the user's own bureau (an administrator
+        # without one uses a bureau's account).
         organisation = getattr(user, "organisation", None)
         if organisation is None or not user.acts_for(organisation.pk, *SUPERVISING):
             return NO_BUREAU

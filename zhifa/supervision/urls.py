@@ -26,9 +26,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "letters/<int:pk>/decide-review/", views.letter_decide_review, name="letter_decide_review"
     ),
     path("letters/<int:pk>/summons/", views.letter_summons, name="letter_summons"),
-    path(
-        "letters/<int:pk>/evidence/<int:evidence_pk>/",
-        views.evidence_file,
-        name="evidence_file",
-    ),
+    path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
 ]

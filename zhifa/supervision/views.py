@@ -496,11 +496,14 @@ def letter_summons(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@requires("supervision.view", SupervisionLetter)
+@requires("supervision.view", ReplyEvidence)
 @require_GET
-def evidence_file(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
-    letter = _letter(request, pk)
-    evidence = ReplyEvidence.objects.filter(pk=evidence_pk, reply__letter=letter).first()
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = (
+        ReplyEvidence.objects.restrict(request_user(request))
+        .filter(pk=pk, reply__letter__in=SupervisionLetter.objects.restrict(request_user(request)))
+        .first()
+    )
     if evidence is None:
         raise Http404(ReplyEvidence.access_not_found)
     return stored_file(str(evidence.file.name), evidence.name)

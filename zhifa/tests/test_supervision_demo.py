@@ -11,6 +11,7 @@ import time_machine
 
 from zhifa.supervision.models import (
     EscalationStep,
+    ReplyEvidence,
     LetterStatus,
     ReviewStatus,
     Summons,
@@ -38,6 +39,7 @@ def test_the_demo_has_letters_in_every_state_made_once_and_never_after_the_load(
         EscalationStep.REMIND
     ]
     assert Summons.objects.get().letter == overdue
+    assert ReplyEvidence.objects.get().name == "补正后的现场检查笔录.pdf"
     assert zhoushan.filter(review_status=ReviewStatus.APPLIED).count() == 1
     qingshan = SupervisionLetter.objects.get(bureau__name="包头市青山区司法局")
     assert qingshan.status == LetterStatus.SUBMITTED

@@ -83,7 +83,7 @@ def test_agency_signs_for_and_replies_with_evidence_through_the_inbox(
     assert issued.status == LetterStatus.REPLIED
     evidence = issued.replies.get().evidence.get()
     assert evidence.name == "整改照片.pdf"
-    download = client.get(reverse("supervision:evidence_file", args=[issued.pk, evidence.pk]))
+    download = client.get(reverse("supervision:evidence_file", args=[evidence.pk]))
     assert download.status_code == 200
 
 
@@ -208,3 +208,17 @@ def _case(inspector, enterprise):
         inspection_date=dt.date(2026, 11, 20),
         requested_by=inspector,
     )
+
+
+def test_a_supervisor_drafts_from_the_case_page_with_the_case_prefilled(
+    client_for, supervisor, inspector, zhoushan_enterprise, opinion_type
+):
+    case = _case(inspector, zhoushan_enterprise)
+    page = client_for(supervisor).get(reverse("inspections:case_detail", args=[case.pk]))
+    start = f"{reverse('supervision:letter_new')}?source=case&amp;source_pk={case.pk}"
+    assert start in page.content.decode()
+    form = client_for(supervisor).get(start.replace("&amp;", "&"))
+    assert form.status_code == 200
+    assert form.context["letter_type"] == opinion_type
+    assert form.context["form"].initial["addressee"] == inspector.organisation_id
+    assert "舟卫检〔2026〕31号" in form.context["form"].initial["matter"]
