@@ -297,12 +297,31 @@ def update_letter(
     return current
 
 
+# Fields of a kind that may stay empty; the platform fills in the reply deadline at 签发.
+OPTIONAL_FIELDS = frozenset({"remarks", "reply_deadline"})
+
+
+def missing_content(letter: SupervisionLetter) -> list[str]:
+    """The labels of the kind's fields still empty in the draft."""
+    context = letter.document.context
+    return [
+        field.label
+        for field in _fields(letter.letter_type.kind.code)
+        if field.name not in OPTIONAL_FIELDS and not context.get(field.name)
+    ]
+
+
 def submit_letter(letter: SupervisionLetter, *, actor: Any) -> SupervisionLetter:
-    """拟稿 → 待审核."""
+    """拟稿 → 待审核, once every field of the kind is filled in."""
     access.require(actor, "supervision.draft", letter)
     with transaction.atomic():
         current = _locked(letter)
         _check(current, LetterStatus.SUBMITTED, "送审")
+        missing = missing_content(current)
+        if missing:
+            raise ValidationError(
+                f"监督文书{current.label}尚未填写：{'、'.join(missing)}；请补全草稿后再送审。"
+            )
         before = snapshot(current)
         current.status = LetterStatus.SUBMITTED
         current.submitted_at = timezone.now()
@@ -685,8 +704,9 @@ def _escalation_content(letter: SupervisionLetter, step: str) -> dict[str, Any]:
     due = timefmt.chinese_date(letter.reply_due) if letter.reply_due else ""
     number = letter.document.number_text
     name = f"{letter.letter_type.name}（{number}）" if number else letter.letter_type.name
+    contact = {"contact": letter.document.context.get("contact", "")}
     if step == EscalationStep.REMIND:
-        return {
+        return contact | {
             "matter": f"本机关向你单位发出的{name}要求于{due}前书面回复，"
             "截至目前尚未收到你单位的整改（执行）情况报告，现予提示。",
             "facts": [f"{name}已于{timefmt.chinese_date(letter.signed_at)}送达你单位。"]
@@ -695,7 +715,7 @@ def _escalation_content(letter: SupervisionLetter, step: str) -> dict[str, Any]:
             "requests_heading": "提示事项",
             "requests": [f"请抓紧办理{name}所列事项，并书面报告整改（执行）情况。"],
         }
-    return {
+    return contact | {
         "matter": f"本机关向你单位发出的{name}要求于{due}前书面回复，经提示后仍未回复，现予督办。",
         "facts": [f"{name}回复期限已于{due}届满。", "本机关已发出提示函，你单位仍未报告。"],
         "requests_heading": "督办事项",

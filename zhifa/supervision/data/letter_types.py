@@ -9,6 +9,8 @@ its own row. The set is grounded in these texts, not in any province's template 
 
 from __future__ import annotations
 
+from typing import Any
+
 NATIONAL_825 = (
     "《行政执法监督条例》（国务院令第825号）第二条：县级以上人民政府依法对本级人民政府所属部门、"
     "派出机关和下级人民政府以及法律法规授权的具有管理公共事务职能的组织的行政执法工作开展的"
@@ -71,7 +73,7 @@ ESCALATION = (
 
 # (kind code, name, purpose, basis, needs_reply, reply days, deadline source,
 #  review window, review decision days, review source, remind after, urge after, sort)
-DEFAULTS: list[dict[str, object]] = [
+DEFAULTS: list[dict[str, Any]] = [
     {
         "kind": "supervision_notice",
         "name": "行政执法监督通知书",
@@ -184,3 +186,41 @@ DEFAULTS: list[dict[str, object]] = [
         "source": "",
     },
 ]
+
+
+def seed_national_defaults(apps: Any) -> int:
+    """Create or update the national default rows (a migration passes its ``apps``); a kind not
+    (yet) in DocumentKind is skipped, so a later migration that adds kinds calls this again."""
+    document_kind = apps.get_model("documents", "DocumentKind")
+    letter_type = apps.get_model("supervision", "LetterType")
+    done = 0
+    for position, row in enumerate(DEFAULTS, start=1):
+        kind = document_kind.objects.filter(code=row["kind"]).first()
+        if kind is None:
+            continue
+        window, decision, review_source = row.get("review") or (None, None, "")  # type: ignore[misc]
+        needs_reply = bool(row["needs_reply"])
+        letter_type.objects.update_or_create(
+            region=None,
+            kind=kind,
+            defaults={
+                "name": row["name"],
+                "purpose": row["purpose"],
+                "legal_basis": row["basis"],
+                "needs_reply": needs_reply,
+                "reply_working_days": row["days"],
+                "deadline_source": row["source"],
+                "review_window_working_days": window,
+                "review_decision_working_days": decision,
+                "review_source": review_source,
+                "remind_after_working_days": 1 if needs_reply else None,
+                # Escalation stops at the 督办函: it is not itself reminded again.
+                "urge_after_working_days": (
+                    6 if needs_reply and row["kind"] != "urging_letter" else None
+                ),
+                "escalation_source": ESCALATION if needs_reply else "",
+                "sort_order": position * 10,
+            },
+        )
+        done += 1
+    return done

@@ -6,37 +6,9 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from zhifa.supervision.data.letter_types import DEFAULTS, ESCALATION
+    from zhifa.supervision.data.letter_types import seed_national_defaults
 
-    DocumentKind = apps.get_model("documents", "DocumentKind")
-    LetterType = apps.get_model("supervision", "LetterType")
-    for position, row in enumerate(DEFAULTS, start=1):
-        kind = DocumentKind.objects.filter(code=row["kind"]).first()
-        if kind is None:
-            continue
-        window, decision, review_source = row.get("review") or (None, None, "")
-        LetterType.objects.update_or_create(
-            region=None,
-            kind=kind,
-            defaults={
-                "name": row["name"],
-                "purpose": row["purpose"],
-                "legal_basis": row["basis"],
-                "needs_reply": row["needs_reply"],
-                "reply_working_days": row["days"],
-                "deadline_source": row["source"],
-                "review_window_working_days": window,
-                "review_decision_working_days": decision,
-                "review_source": review_source,
-                "remind_after_working_days": 1 if row["needs_reply"] else None,
-                # A 督办函 is not itself reminded again: escalation stops at the 督办函.
-                "urge_after_working_days": (
-                    6 if row["needs_reply"] and row["kind"] != "urging_letter" else None
-                ),
-                "escalation_source": ESCALATION if row["needs_reply"] else "",
-                "sort_order": position * 10,
-            },
-        )
+    seed_national_defaults(apps)
 
 
 def unseed(apps, schema_editor):

@@ -236,3 +236,59 @@ def test_summons_is_recorded_with_its_outcome(issued, supervisor):
     )
     assert summons.letter == issued
     assert AuditRecord.objects.filter(action="supervision.summons.record").count() == 1
+
+
+def test_a_draft_with_an_empty_field_is_not_sent_for_review(
+    supervisor, health_agency, opinion_type
+):
+    letter = services.draft_letter(
+        actor=supervisor,
+        letter_type=opinion_type,
+        addressee=health_agency,
+        content={**CONTENT, "contact": ""},
+    )
+    with pytest.raises(ValidationError, match="尚未填写：联系方式"):
+        services.submit_letter(letter, actor=supervisor)
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.DRAFT
+
+
+def test_the_seed_skips_kinds_not_yet_known_and_runs_again_without_change(db):
+    from django.apps import apps
+
+    from zhifa.supervision.data.letter_types import seed_national_defaults
+    from zhifa.supervision.models import LetterType
+
+    names = set(LetterType.objects.filter(region=None).values_list("kind__code", flat=True))
+    assert {
+        "supervision_opinion",
+        "supervision_decision",
+        "supervision_suggestion",
+        "reminder_letter",
+        "urging_letter",
+    } <= names
+    assert seed_national_defaults(apps) == len(names)
+    assert LetterType.objects.filter(region=None).count() == len(names)
+    opinion = LetterType.objects.get(region=None, kind__code="supervision_opinion")
+    assert opinion.deadline_source.startswith("参照《山东省行政执法监督条例》第二十八条")
+    decision = LetterType.objects.get(region=None, kind__code="supervision_decision")
+    assert (decision.review_window_working_days, decision.review_decision_working_days) == (10, 15)
+
+
+def test_a_regions_row_overrides_the_national_default(
+    supervisor, justice_bureau, opinion_type, zhoushan
+):
+    from zhifa.supervision.models import LetterType
+
+    LetterType.objects.create(
+        region=zhoushan,
+        kind=opinion_type.kind,
+        name="舟山市行政执法监督意见书",
+        purpose="舟山本地配置",
+        legal_basis="（示例）",
+        reply_working_days=15,
+        deadline_source="舟山市规定",
+    )
+    chosen = services.letter_type_for(justice_bureau, "supervision_opinion")
+    assert chosen is not None
+    assert (chosen.name, chosen.reply_working_days) == ("舟山市行政执法监督意见书", 15)
