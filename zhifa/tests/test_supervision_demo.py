@@ -11,8 +11,8 @@ import time_machine
 
 from zhifa.supervision.models import (
     EscalationStep,
-    ReplyEvidence,
     LetterStatus,
+    ReplyEvidence,
     ReviewStatus,
     Summons,
     SupervisionLetter,
