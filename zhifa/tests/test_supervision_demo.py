@@ -47,3 +47,27 @@ def test_the_demo_has_letters_in_every_state_made_once_and_never_after_the_load(
     assert again.supervision == {}
     latest = max(SupervisionLetter.objects.values_list("drafted_at", flat=True))
     assert latest < moment
+
+
+def test_every_demo_letter_page_opens_for_the_bureau_and_the_inbox_shows_the_overdue_one(
+    settings, tmp_path, client
+):
+    from django.urls import reverse
+
+    from zhifa.org.models import User
+    from zhifa.web.demo_history import load_demo_history
+
+    settings.MEDIA_ROOT = tmp_path
+    moment = dt.datetime(2026, 10, 12, 10, 0, tzinfo=SHANGHAI)
+    with time_machine.travel(moment, tick=False):
+        load_demo_history()
+        client.force_login(User.objects.get(username="supervisor"))
+        for letter in SupervisionLetter.objects.filter(bureau__name="舟山市司法局"):
+            page = client.get(reverse("supervision:letter_detail", args=[letter.pk]))
+            assert page.status_code == 200, letter.label
+        workspace = client.get(reverse("supervision:workspace")).content.decode()
+        assert 'data-testid="count-overdue" class="error">1<' in workspace
+        assert client.get(reverse("supervision:ledger")).status_code == 200
+        client.force_login(User.objects.get(username="inspector"))
+        inbox = client.get(reverse("supervision:inbox")).content.decode()
+        assert inbox.count('data-testid="overdue">逾期<') == 1
