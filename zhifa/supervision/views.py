@@ -129,7 +129,7 @@ LEDGER_HEADERS = (
     "监督方式",
     "状态",
     "拟稿日期",
-    "签发日期",
+    "成文日期",
     "回复截止日期",
     "回复日期",
     "是否逾期",
@@ -147,7 +147,7 @@ def ledger_rows(letters: Any, today: Any) -> list[list[str]]:
             letter.get_method_display(),
             letter.get_status_display(),
             timefmt.fmt_date(letter.drafted_at),
-            timefmt.fmt_date(letter.signed_at),
+            timefmt.fmt_date(letter.document.issue_date),
             timefmt.fmt_date(letter.reply_due),
             timefmt.fmt_date(letter.replied_at),
             "逾期" if letter.is_overdue(today) else "",
@@ -284,7 +284,8 @@ def _content_rows(letter: SupervisionLetter) -> list[tuple[str, Any, bool]]:
     rows = []
     for field in specs.form_fields(code) if code in specs.SPECS else ():
         value = letter.document.context.get(field.name)
-        if value:
+        # The reply deadline is shown once, with its working days, above the content.
+        if value and field.name not in forms.PLATFORM_FILLED:
             rows.append((field.label, value, isinstance(value, list)))
     return rows
 
