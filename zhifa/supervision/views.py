@@ -60,13 +60,11 @@ def _bureau(request: HttpRequest) -> Organisation:
 def workspace(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     lists = selectors.workspace_lists(user)
+    # The drafts (the overdue escalations among them) follow the counted lists.
+    lists["drafts"] = selectors.bureau_letters(user).filter(status=LetterStatus.DRAFT)
+    labels = {**selectors.WORKSPACE_LABELS, "drafts": "拟稿中（含自动拟制的提示函、督办函）"}
     sections = [
-        {
-            "key": key,
-            "label": selectors.WORKSPACE_LABELS[key],
-            "count": qs.count(),
-            "letters": list(qs[:10]),
-        }
+        {"key": key, "label": labels[key], "count": qs.count(), "letters": list(qs[:10])}
         for key, qs in lists.items()
     ]
     return render(
