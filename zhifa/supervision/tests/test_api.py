@@ -99,3 +99,22 @@ def test_workspace_counts_in_the_api(call, replied, supervisor):
         "replies_to_verify": 1,
         "review_requests": 0,
     }
+
+
+def test_a_control_character_in_the_content_is_refused_naming_the_field(
+    call, supervisor, health_agency, opinion_type
+):
+    response = call(
+        supervisor,
+        "post",
+        "/letters",
+        {
+            "letter_type_id": opinion_type.pk,
+            "addressee_id": health_agency.pk,
+            "content": {**CONTENT, "matter": "含有\u202e方向控制字符"},
+        },
+    )
+    # The API refuses the control character before the service sees it (zhifa.api).
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["content.matter"]
+    assert SupervisionLetter.objects.count() == 0
