@@ -292,3 +292,15 @@ def test_a_regions_row_overrides_the_national_default(
     chosen = services.letter_type_for(justice_bureau, "supervision_opinion")
     assert chosen is not None
     assert (chosen.name, chosen.reply_working_days) == ("舟山市行政执法监督意见书", 15)
+
+
+def test_the_escalate_command_drafts_once_and_says_so(received, capsys):
+    from django.core.management import call_command
+
+    call_command("supervision_escalate", "--date", "2026-12-30")
+    first = capsys.readouterr().out
+    assert "已拟制提示函草稿：逾期未回复：行政执法监督意见书" in first
+    assert first.strip().endswith("共拟制 1 件催办文书草稿。")
+    call_command("supervision_escalate", "--date", "2026-12-30")
+    assert capsys.readouterr().out.strip() == "共拟制 0 件催办文书草稿。"
+    assert received.escalations.count() == 1
