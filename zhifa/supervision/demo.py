@@ -179,6 +179,9 @@ def load_demo_supervision(
         services.review_letter(reviewed, actor=head, approve=True, opinion="同意，报请签发。")
 
     try:
+        # Deadlines run up to 20 working days (plus a 10-day 复查 window) past the day: when the
+        # next year's working days are not loaded, the signed letters are left out.
+        work_calendar().add_workdays(timeline.day, 40)
         issued = draft("supervision_opinion", FREQUENCY)
         to_signed(issued)
 
