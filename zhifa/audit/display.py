@@ -142,6 +142,19 @@ ACTION_LABELS: dict[str, str] = {
     "demo.load": "载入演示数据",
     "plans.demo.load": "载入演示计划",
     "discretion.demo.load": "载入演示清单",
+    # Supervision letters (监督文书办理, issue 15).
+    "supervision.letter.draft": "拟制监督文书",
+    "supervision.letter.update": "修改监督文书草稿",
+    "supervision.letter.submit": "监督文书送审核",
+    "supervision.letter.review": "审核监督文书",
+    "supervision.letter.sign": "签发监督文书",
+    "supervision.letter.receive": "签收监督文书",
+    "supervision.letter.reply": "报送整改（执行）情况",
+    "supervision.letter.close": "核查办结监督文书",
+    "supervision.letter.return": "退回重报",
+    "supervision.letter.apply_review": "申请复查",
+    "supervision.letter.decide_review": "作出复查决定",
+    "supervision.summons.record": "记录约谈",
 }
 
 # ``save_with_audit`` and ``delete_with_audit`` write ``<app>.<model>.<verb>`` for reference

@@ -7,3 +7,13 @@ class SupervisionConfig(AppConfig):
     name = "zhifa.supervision"
     label = "supervision"
     verbose_name = "行政执法监督文书"
+
+    def ready(self) -> None:
+        # inspections sits below us and may not import us: we register our panel on its case
+        # page and the sources we prefill from, once, at start-up.
+        from zhifa.inspections.panels import register_case_panel
+        from zhifa.supervision import prefill
+        from zhifa.supervision.panels import case_panel
+
+        prefill.register()
+        register_case_panel(case_panel)

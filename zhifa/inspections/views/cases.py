@@ -30,6 +30,7 @@ from zhifa.inspections.models import (
     InspectionKind,
     OralNotice,
 )
+from zhifa.inspections.panels import case_panels
 from zhifa.inspections.views._common import _case, _confirm_step, _notice_dates
 from zhifa.org.models import Role, User
 from zhifa.org.scoping import visible_to
@@ -290,6 +291,7 @@ def _detail_context(user: User, case: InspectionCase) -> dict[str, Any]:
         "answer": access.can(user, "objection.answer"),
     }
     return {
+        "panels": case_panels(user, case),
         "case": case,
         "can": can,
         "joint": case.joint_visit,
