@@ -142,6 +142,13 @@ ACTION_LABELS: dict[str, str] = {
     "demo.load": "载入演示数据",
     "plans.demo.load": "载入演示计划",
     "discretion.demo.load": "载入演示清单",
+    # 执法培训（事前筑基）
+    "training.session.create": "登记培训",
+    "training.attendance.add": "登记参训人员",
+    "training.attendance.record": "登记学时和成绩",
+    "training.attendance.remove": "移除参训人员",
+    "training.attendance.import": "导入参训人员",
+    "training.requirement.set": "设置年度最低培训学时",
 }
 
 # ``save_with_audit`` and ``delete_with_audit`` write ``<app>.<model>.<verb>`` for reference
