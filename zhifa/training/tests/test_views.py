@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from zhifa.training import services
 from zhifa.training.models import Attendance, TrainingSession
-from zhifa.training.tests.util import DAY, workbook
+from zhifa.training.tests.util import workbook
 
 
 def test_the_supervisor_records_a_session_from_the_form(client_for, supervisor):
