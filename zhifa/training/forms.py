@@ -83,3 +83,26 @@ class AttendanceImportForm(TextForm):
 
 class YearForm(TextForm):
     year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
+
+
+class RequirementForm(TextForm):
+    region = forms.CharField(
+        label="行政区划代码",
+        required=False,
+        max_length=12,
+        help_text=(
+            "如 330900（舟山市）；下级区划未设置时沿用上级。空表示全国默认值（仅系统管理员）。"
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    yearly_hours = forms.CharField(
+        label="年度最低培训学时",
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    source = forms.CharField(
+        label="依据",
+        required=False,
+        max_length=255,
+        help_text="该学时要求的出处：文件名称和文号；仅用于演示的写“演示设置”。",
+    )

@@ -20,4 +20,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("figures/export/", views.officer_hours_export, name="officer_hours_export"),
     path("hours/", views.officer_hours, name="officer_hours"),
     path("below-minimum/", views.below_minimum, name="below_minimum"),
+    path("requirements/", views.requirement_list, name="requirement_list"),
 ]

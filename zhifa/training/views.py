@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,17 +27,18 @@ from zhifa.core.exports import XLSX_TYPE, xlsx_response
 from zhifa.core.timefmt import fmt_date
 from zhifa.core.viewhelpers import add_service_errors, posted
 from zhifa.core.viewhelpers import request_user as _user
-from zhifa.org.models import Officer, Organisation
+from zhifa.org.models import Officer, Organisation, Region
 from zhifa.org.scoping import get_visible_or_404, visible_to
 from zhifa.training import importing, selectors, services
 from zhifa.training.forms import (
     AttendanceImportForm,
+    RequirementForm,
     ResultForm,
     SessionFilterForm,
     SessionForm,
     YearForm,
 )
-from zhifa.training.models import Attendance, TrainingSession
+from zhifa.training.models import Attendance, TrainingRequirement, TrainingSession
 
 REPORT_LIMIT = 1000
 
@@ -440,3 +441,48 @@ def officer_hours_export(request: HttpRequest) -> HttpResponse:
                 ]
 
     return xlsx_response(f"{year}年培训学时", HOURS_EXPORT_HEADERS, rows())
+
+
+# --- The yearly minimum ------------------------------------------------------------------------
+
+
+@login_required
+@requires("training.view", write="training.configure")
+@require_http_methods(["GET", "POST"])
+def requirement_list(request: HttpRequest) -> HttpResponse:
+    """The yearly minimums in force, each with its source; a supervisor sets one for a region
+    inside his own, an administrator also the national default."""
+    user = _user(request)
+    initial = {"region": user.organisation.region_id} if user.organisation else {}
+    form = RequirementForm(posted(request), initial=initial)
+    if form.is_bound and form.is_valid():
+        code = form.cleaned_data["region"].strip()
+        region = Region.objects.filter(code=code).first() if code else None
+        if code and region is None:
+            form.add_error("region", f"行政区划代码“{code}”不存在，请核对（如 330900）。")
+        else:
+            try:
+                found = services.set_requirement(
+                    actor=user,
+                    region=region,
+                    yearly_hours=form.cleaned_data["yearly_hours"],
+                    source=form.cleaned_data["source"],
+                )
+            except PermissionDenied as error:
+                form.add_error("region", str(error))
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"已设置：{found}（依据：{found.source}）。")
+                return redirect("training:requirement_list")
+    return render(
+        request,
+        "training/requirement_list.html",
+        {
+            "requirements": TrainingRequirement.objects.select_related("region").order_by(
+                "region_id"
+            ),
+            "form": form,
+            "can_configure": access.can(user, "training.configure"),
+        },
+    )

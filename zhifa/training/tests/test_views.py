@@ -180,3 +180,40 @@ def test_the_agency_sees_its_officers_hours_with_those_below_marked(
 
 def test_the_enterprise_may_not_see_training(client_for, enterprise):
     assert client_for(enterprise).get(reverse("training:session_list")).status_code == 403
+
+
+def test_the_supervisor_sets_the_minimum_for_his_region_on_the_page(
+    client_for, supervisor, zhoushan
+):
+    client = client_for(supervisor)
+    response = client.post(
+        reverse("training:requirement_list"),
+        {"region": "330900", "yearly_hours": "8", "source": "演示设置"},
+    )
+    assert response.status_code == 302
+    body = client.get(reverse("training:requirement_list")).content.decode()
+    assert "浙江省舟山市" in body and "演示设置" in body
+
+
+def test_the_supervisor_may_not_set_another_regions_minimum_and_nothing_changes(
+    client_for, supervisor, jinzhong
+):
+    response = client_for(supervisor).post(
+        reverse("training:requirement_list"),
+        {"region": "140700", "yearly_hours": "8", "source": "演示设置"},
+    )
+    assert response.status_code == 200
+    assert "该区划不在您所在机关的区划范围内" in response.content.decode()
+    from zhifa.training.models import TrainingRequirement
+
+    assert TrainingRequirement.objects.count() == 0
+
+
+def test_an_agency_user_reads_the_minimums_but_may_not_set_one(client_for, approver):
+    client = client_for(approver)
+    assert client.get(reverse("training:requirement_list")).status_code == 200
+    response = client.post(
+        reverse("training:requirement_list"),
+        {"region": "330900", "yearly_hours": "8", "source": "x"},
+    )
+    assert response.status_code == 403
