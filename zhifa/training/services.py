@@ -132,17 +132,20 @@ def add_attendees(
     if not chosen:
         raise ValidationError({"officers": ["请至少选择一名参训人员。"]})
     organiser = session.organiser
-    already = set(session.attendances.values_list("officer_id", flat=True))
-    problems: list[str] = []
-    for officer in chosen:
-        reason = rules.attendee_refusal(organiser, officer)
-        if reason:
-            problems.append(reason)
-        elif officer.pk in already:
-            problems.append(f"执法人员{officer.name}（{officer.cert_no}）已在参训名单中。")
-    if problems:
-        raise ValidationError({"officers": problems})
     with transaction.atomic():
+        # The session's row is the lock: two requests adding the same officer cannot both pass
+        # the check below.
+        TrainingSession.objects.select_for_update().filter(pk=session.pk).first()
+        already = set(session.attendances.values_list("officer_id", flat=True))
+        problems: list[str] = []
+        for officer in chosen:
+            reason = rules.attendee_refusal(organiser, officer)
+            if reason:
+                problems.append(reason)
+            elif officer.pk in already:
+                problems.append(f"执法人员{officer.name}（{officer.cert_no}）已在参训名单中。")
+        if problems:
+            raise ValidationError({"officers": problems})
         added = [
             Attendance.objects.create(session=session, officer=officer, hours=session.hours)
             for officer in chosen
@@ -241,6 +244,7 @@ def import_attendance(
     if not report.ok:
         return report
     with transaction.atomic():
+        TrainingSession.objects.select_for_update().filter(pk=session.pk).first()
         existing = {a.officer_id: a for a in session.attendances.select_for_update()}
         for row in report.rows:
             found = existing.get(row.officer.pk)
