@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("figures/", views.agency_figures, name="agency_figures"),
     path("figures/export/", views.officer_hours_export, name="officer_hours_export"),
     path("hours/", views.officer_hours, name="officer_hours"),
+    path("officers/<int:pk>/", views.officer_record, name="officer_record"),
     path("below-minimum/", views.below_minimum, name="below_minimum"),
     path("requirements/", views.requirement_list, name="requirement_list"),
 ]

@@ -402,6 +402,30 @@ def below_minimum(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+@requires("training.view", Officer)
+@require_GET
+def officer_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """One officer's training in a year, whoever organised it: the agency sees here the
+    sessions of the bureau its officers attended."""
+    user = _user(request)
+    officer = get_visible_or_404(
+        user, Officer.objects.select_related("organisation__region"), pk=pk
+    )
+    form, year = _year(request)
+    attendances = (
+        Attendance.objects.filter(officer=officer, session__date__year=year)
+        .select_related("session__organiser")
+        .order_by("session__date", "pk")
+    )
+    (row,) = selectors.officer_hours(Officer.objects.filter(pk=officer.pk), year)
+    return render(
+        request,
+        "training/officer_record.html",
+        {"officer": officer, "form": form, "year": year, "attendances": attendances, "row": row},
+    )
+
+
 HOURS_EXPORT_HEADERS = [
     "姓名",
     "执法证号",

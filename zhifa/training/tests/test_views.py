@@ -217,3 +217,23 @@ def test_an_agency_user_reads_the_minimums_but_may_not_set_one(client_for, appro
         {"region": "330900", "yearly_hours": "8", "source": "x"},
     )
     assert response.status_code == 403
+
+
+def test_the_agency_sees_the_bureau_sessions_its_officer_attended(
+    client_for, approver, supervisor, exam_session, wang, requirement_zhoushan
+):
+    (attendance,) = services.add_attendees(exam_session, actor=supervisor, officers=[wang])
+    services.record_result(attendance, actor=supervisor, hours="2", score="58")
+    body = (
+        client_for(approver)
+        .get(reverse("training:officer_record", args=[wang.pk]), {"year": 2026})
+        .content.decode()
+    )
+    assert "参训 1 人次，共 2.0 学时" in body
+    assert "还差 2.0 学时" in body
+    assert "行政执法资格考试" in body and "舟山市司法局" in body and "不合格" in body
+
+
+def test_another_regions_agency_cannot_open_the_officers_record(client_for, outsider, wang):
+    response = client_for(outsider).get(reverse("training:officer_record", args=[wang.pk]))
+    assert response.status_code == 404
