@@ -27,6 +27,7 @@ from zhifa.org.models import (
 from zhifa.training import services
 from zhifa.training.models import Attendance, TrainingForm, TrainingRequirement, TrainingSession
 from zhifa.workdays.demo_clock import DemoClock, DemoTimeline
+from zhifa.workdays.selectors import YearNotLoaded, is_workday
 
 DEMO_SOURCE = "演示设置"
 BUREAU = "舟山市司法局"
@@ -41,9 +42,17 @@ EXAM_SCORES = ("92", "85.5", "58", "76", "88", "52")
 
 
 def _day(timeline: DemoTimeline, fraction: float) -> dt.date:
-    """A date ``fraction`` of the way from the year's first working day to the demo's day."""
+    """The working day nearest before a date ``fraction`` of the way from the year's first
+    working day to the demo's day (training is held on working days)."""
     span = max(0, (timeline.day - timeline.first_day).days)
-    return timeline.first_day + dt.timedelta(days=int(span * fraction))
+    day = timeline.first_day + dt.timedelta(days=int(span * fraction))
+    try:
+        while day > timeline.first_day and not is_workday(day):
+            day -= dt.timedelta(days=1)
+    except YearNotLoaded:
+        # The timeline's days are working days of a loaded year; this one is between them.
+        pass
+    return day
 
 
 def _officers(organisation: Organisation | None, limit: int) -> list[Officer]:

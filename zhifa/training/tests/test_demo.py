@@ -13,6 +13,7 @@ from zhifa.audit.services import verify_chain
 from zhifa.org.models import Organisation
 from zhifa.training import selectors
 from zhifa.training.models import Attendance, TrainingRequirement, TrainingSession
+from zhifa.workdays.selectors import is_workday
 
 NOW = dt.datetime(2026, 10, 12, 15, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
 
@@ -31,6 +32,7 @@ def test_the_demo_records_training_in_the_past_and_a_second_load_changes_nothing
         ("330900", Decimal("8.0"), "演示设置"),
     ]
     assert all(s.date < NOW.date() for s in TrainingSession.objects.all())
+    assert all(is_workday(s.date) for s in TrainingSession.objects.all())
     assert sorted(TrainingSession.objects.values_list("organiser__name", "form")) == [
         ("兴胜镇司法所", "questions"),
         ("舟山市卫生健康委员会", "practice"),
