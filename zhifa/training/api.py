@@ -20,7 +20,7 @@ from zhifa.core.access import requires
 from zhifa.org.models import Officer, Organisation, User
 from zhifa.org.scoping import get_visible_or_404, visible_to
 from zhifa.training import selectors, services
-from zhifa.training.models import Attendance, TrainingSession
+from zhifa.training.models import Attendance, TrainingRequirement, TrainingSession
 
 router = Router(tags=["执法培训（事前筑基）"])
 
@@ -274,3 +274,55 @@ def agency_figures(request: HttpRequest, year: int | None = Query(None)) -> list
         }
         for f in selectors.agency_figures(_user(request), _year(year))
     ]
+
+
+class ResultIn(Schema):
+    hours: str = Field(description="认定学时，最多一位小数")
+    score: str = Field("", description="考试成绩 0–100（仅考试；非考试留空）")
+
+
+@router.post(
+    "/attendances/{attendance_id}/result",
+    response={200: AttendanceOut, 400: FieldErrors, 403: Message},
+    summary="登记一名参训人员的学时和考试成绩",
+)
+@requires("training.manage", Attendance, kwarg="attendance_id")
+def record_result(request: HttpRequest, attendance_id: int, payload: ResultIn) -> Status[Any]:
+    user = _user(request)
+    attendance = get_visible_or_404(
+        user,
+        Attendance.objects.select_related("session__organiser", "officer__organisation"),
+        pk=attendance_id,
+    )
+    try:
+        services.record_result(attendance, actor=user, hours=payload.hours, score=payload.score)
+    except PermissionDenied as error:
+        return Status(403, {"detail": str(error)})
+    except ValidationError as error:
+        return _refused(error)
+    return Status(200, attendance)
+
+
+class RequirementOut(Schema):
+    region: str | None = Field(description="区划代码；空为全国默认值")
+    region_name: str
+    yearly_hours: Decimal
+    source: str = Field(description="学时要求的依据")
+
+    @staticmethod
+    def resolve_region(obj: TrainingRequirement) -> str | None:
+        return obj.region_id
+
+    @staticmethod
+    def resolve_region_name(obj: TrainingRequirement) -> str:
+        return obj.region.full_name if obj.region is not None else "全国"
+
+
+@router.get(
+    "/requirements",
+    response=list[RequirementOut],
+    summary="各地年度最低培训学时及其依据",
+)
+@requires("training.view")
+def list_requirements(request: HttpRequest) -> QuerySet[TrainingRequirement]:
+    return TrainingRequirement.objects.select_related("region").order_by("region_id")

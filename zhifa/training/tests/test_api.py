@@ -86,3 +86,36 @@ def test_an_inspector_may_not_create_a_session_through_the_api(client_for, inspe
     )
     assert response.status_code == 403
     assert TrainingSession.objects.count() == 0
+
+
+def test_the_supervisor_records_an_exam_score_through_the_api(
+    client_for, supervisor, exam_session, wang
+):
+    from zhifa.training import services
+
+    (attendance,) = services.add_attendees(exam_session, actor=supervisor, officers=[wang])
+    client = client_for(supervisor)
+    response = _post(
+        client, f"/api/training/attendances/{attendance.pk}/result", {"hours": "2", "score": "61"}
+    )
+    assert response.status_code == 200
+    assert (response.json()["score"], response.json()["passed"]) == ("61.0", True)
+    refused = _post(
+        client, f"/api/training/attendances/{attendance.pk}/result", {"hours": "2", "score": "-1"}
+    )
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == {"score": ["考试成绩应在 0 至 100 之间，填写的是 -1。"]}
+    attendance.refresh_from_db()
+    assert attendance.score == 61
+
+
+def test_the_requirements_are_listed_with_their_source(client_for, approver, requirement_zhoushan):
+    listed = client_for(approver).get("/api/training/requirements").json()
+    assert listed == [
+        {
+            "region": "330900",
+            "region_name": "浙江省舟山市",
+            "yearly_hours": "4.0",
+            "source": "演示设置",
+        }
+    ]
