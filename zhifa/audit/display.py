@@ -155,6 +155,13 @@ ACTION_LABELS: dict[str, str] = {
     "supervision.letter.apply_review": "申请复查",
     "supervision.letter.decide_review": "作出复查决定",
     "supervision.summons.record": "记录约谈",
+    # 执法培训（事前筑基）
+    "training.session.create": "登记培训",
+    "training.attendance.add": "登记参训人员",
+    "training.attendance.record": "登记学时和成绩",
+    "training.attendance.remove": "移除参训人员",
+    "training.attendance.import": "导入参训人员",
+    "training.requirement.set": "设置年度最低培训学时",
 }
 
 # ``save_with_audit`` and ``delete_with_audit`` write ``<app>.<model>.<verb>`` for reference
