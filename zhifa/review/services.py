@@ -78,10 +78,12 @@ def acting_organisation(actor: Any, case: InspectionCase | None = None) -> Organ
     if actor.is_admin and case is not None:
         bureaus = Organisation.objects.filter(kind=OrganisationKind.SUPERVISOR)
         covering = [
-            o for o in bureaus.select_related("region") if case.region_id.startswith(o.region_id)
+            o
+            for o in bureaus.select_related("region")
+            if case.region_id.startswith(o.region.code_prefix)
         ]
         if covering:
-            return max(covering, key=lambda o: len(o.region_id))
+            return max(covering, key=lambda o: len(o.region.code_prefix))
     raise PermissionDenied("您的账号不隶属任何执法监督机关，不能办理案卷评查。")
 
 
@@ -228,12 +230,14 @@ def applicable_standard(case: InspectionCase) -> ReviewStandard | None:
     """The published standard of the nearest supervising organisation whose region covers the
     case's region (the city bureau's for a township case unless the county has its own)."""
     candidates = ReviewStandard.objects.filter(status=StandardStatus.PUBLISHED).select_related(
-        "organisation"
+        "organisation__region"
     )
-    covering = [s for s in candidates if case.region_id.startswith(s.organisation.region_id)]
+    covering = [
+        s for s in candidates if case.region_id.startswith(s.organisation.region.code_prefix)
+    ]
     if not covering:
         return None
-    return max(covering, key=lambda s: len(s.organisation.region_id))
+    return max(covering, key=lambda s: len(s.organisation.region.code_prefix))
 
 
 # --- Reviews -------------------------------------------------------------------------------------
@@ -535,7 +539,7 @@ def draw_spot_check(spot_check: SpotCheck, *, actor: Any, value: str) -> SpotChe
             )
         value = _text(value, "随机源数值", required=True)
         try:
-            source = rfc3797.canonical_source(value)
+            rfc3797.canonical_source(value)
         except rfc3797.SourceError as error:
             raise ValidationError(str(error)) from None
         lines = spot_check.population_lines
@@ -551,16 +555,20 @@ def draw_spot_check(spot_check: SpotCheck, *, actor: Any, value: str) -> SpotChe
         spot_check.drawn_by = actor
         spot_check.drawn_at = timezone.now()
         spot_check.save()
-        del source
         cases = {
             c.reference: c for c in InspectionCase.objects.filter(reference__in=spot_check.sample)
         }
         for reference in spot_check.sample:
+            case = cases[reference]
+            standard = applicable_standard(case)
+            # A file already reviewed under the standard in force keeps its review.
+            if (
+                standard is not None
+                and CaseReview.objects.filter(case=case, standard=standard).exists()
+            ):
+                continue
             start_review(
-                cases[reference],
-                actor=actor,
-                spot_check=spot_check,
-                organisation=spot_check.organisation,
+                case, actor=actor, spot_check=spot_check, organisation=spot_check.organisation
             )
         record_change(
             actor=actor,
