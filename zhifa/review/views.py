@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -49,6 +50,7 @@ def _page(request: HttpRequest, rows: object) -> object:
 # --- Standards -----------------------------------------------------------------------------------
 
 
+@login_required
 @requires("review.standard.view")
 @require_GET
 def standard_list(request: HttpRequest) -> HttpResponse:
@@ -56,6 +58,7 @@ def standard_list(request: HttpRequest) -> HttpResponse:
     return render(request, "review/standard_list.html", {"standards": rows})
 
 
+@login_required
 @requires("review.standard.view", ReviewStandard)
 @require_GET
 def standard_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -75,6 +78,7 @@ def standard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
 @requires("review.standard.curate", ReviewStandard)
 @require_POST
 def standard_publish(request: HttpRequest, pk: int) -> HttpResponse:
@@ -90,6 +94,7 @@ def standard_publish(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Reviews -------------------------------------------------------------------------------------
 
 
+@login_required
 @requires("review.list")
 @require_GET
 def review_list(request: HttpRequest) -> HttpResponse:
@@ -128,6 +133,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
 @requires("review.start", InspectionCase, kwarg="case_pk")
 @require_POST
 def review_start(request: HttpRequest, case_pk: int) -> HttpResponse:
@@ -150,6 +156,7 @@ def _case_file(case: InspectionCase) -> dict[str, object]:
     }
 
 
+@login_required
 @requires("review.view", CaseReview, write="review.score")
 @require_http_methods(["GET", "POST"])
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -197,6 +204,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
 @requires("review.score", CaseReview)
 @require_POST
 def review_complete(request: HttpRequest, pk: int) -> HttpResponse:
@@ -212,6 +220,7 @@ def review_complete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("review:review_detail", pk=pk)
 
 
+@login_required
 @requires("review.results")
 @require_GET
 def results(request: HttpRequest) -> HttpResponse:
@@ -233,6 +242,7 @@ def results(request: HttpRequest) -> HttpResponse:
 # --- Spot checks ---------------------------------------------------------------------------------
 
 
+@login_required
 @requires("review.spotcheck.list", write="review.spotcheck.create")
 @require_http_methods(["GET", "POST"])
 def spot_check_list(request: HttpRequest) -> HttpResponse:
@@ -251,6 +261,7 @@ def spot_check_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
 @requires("review.spotcheck.list", SpotCheck, write="review.spotcheck.draw")
 @require_http_methods(["GET", "POST"])
 def spot_check_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -291,6 +302,7 @@ def spot_check_population(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Campaigns -----------------------------------------------------------------------------------
 
 
+@login_required
 @requires("review.campaign.view", write="review.campaign.manage")
 @require_http_methods(["GET", "POST"])
 def campaign_list(request: HttpRequest) -> HttpResponse:
@@ -316,6 +328,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
 @requires("review.campaign.view", Campaign, write="review.campaign.manage")
 @require_http_methods(["GET", "POST"])
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -347,6 +360,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
 @requires("review.campaign.manage", Campaign)
 @require_POST
 def campaign_start(request: HttpRequest, pk: int) -> HttpResponse:
@@ -358,6 +372,7 @@ def campaign_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("review:campaign_detail", pk=pk)
 
 
+@login_required
 @requires("review.campaign.manage", Campaign)
 @require_POST
 def campaign_conclude(request: HttpRequest, pk: int) -> HttpResponse:
