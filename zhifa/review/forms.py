@@ -145,3 +145,25 @@ class FindingForm(TextForm):
 
 class ConcludeForm(TextForm):
     conclusion = forms.CharField(label="监督结论", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+POINTS_FIELD: dict[str, Any] = {"max_digits": 5, "decimal_places": 1, "min_value": 0}
+
+
+class StandardImportForm(TextForm):
+    label = forms.CharField(label="版本名称", max_length=100, help_text="如“舟山市 2027版”。")
+    source_note = forms.CharField(
+        label="依据与出处",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="据以制定的文件名称、文号或网址，每行一份。",
+    )
+    appearance_points = forms.DecimalField(label="卷面分值", initial=20, **POINTS_FIELD)
+    content_points = forms.DecimalField(label="内容分值", initial=80, **POINTS_FIELD)
+    excellent_min = forms.DecimalField(label="优秀最低分（含）", initial=90, **POINTS_FIELD)
+    good_min = forms.DecimalField(label="良好最低分（含）", initial=80, **POINTS_FIELD)
+    pass_min = forms.DecimalField(label="合格最低分（含）", initial=60, **POINTS_FIELD)
+    file = forms.FileField(
+        label="评查项目文件（.xlsx 或 .csv）",
+        help_text="使用导入模板；每行一个否决项或评分项，不超过 2 MB。",
+    )

@@ -100,7 +100,8 @@ def import_standard(
     """A new draft standard with all its items from ``data`` (the shape of the shipped file
     ``data/sample_standard.json``), all or nothing: every bad entry is reported, by its place."""
     access.require(actor, "review.standard.curate", organisation)
-    errors: list[str] = []
+    # Problems the reader of a spreadsheet found (a row of unknown type) come first.
+    errors: list[str] = list(data.get("errors") or [])
 
     def check(fn: Any, *args: Any, where: str) -> Any:
         try:
@@ -123,7 +124,7 @@ def import_standard(
             numbers[key] = check(_points, data[key], word, where="版本")
     vetoes: list[VetoItem] = []
     for n, raw in enumerate(data.get("veto_items") or [], start=1):
-        where = f"否决项第 {n} 条"
+        where = f"第 {raw['row']} 行" if "row" in raw else f"否决项第 {n} 条"
         category = _CATEGORIES.get(str(raw.get("category", "")))
         if category is None:
             errors.append(
@@ -138,7 +139,7 @@ def import_standard(
         )
     scored: list[ScoredItem] = []
     for n, raw in enumerate(data.get("scored_items") or [], start=1):
-        where = f"评分项第 {n} 条"
+        where = f"第 {raw['row']} 行" if "row" in raw else f"评分项第 {n} 条"
         section = _SECTIONS.get(str(raw.get("section", "")))
         if section is None:
             errors.append(f"{where}：部分“{raw.get('section', '')}”应为“卷面”或“内容”。")

@@ -11,14 +11,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhifa.core import access
+from zhifa.core import access, tabular
 from zhifa.core.access import requires
 from zhifa.core.exports import xlsx_response
+from zhifa.core.tabular import ImportFileError
 from zhifa.core.viewhelpers import add_service_errors, posted
 from zhifa.core.viewhelpers import request_user as _user
 from zhifa.inspections.models import CaseStatus, InspectionCase
 from zhifa.org.models import Role
-from zhifa.review import selectors, services
+from zhifa.review import importing, selectors, services
 from zhifa.review.forms import (
     CampaignForm,
     ConcludeForm,
@@ -27,6 +28,7 @@ from zhifa.review.forms import (
     FindingForm,
     ScoreForm,
     SpotCheckForm,
+    StandardImportForm,
 )
 from zhifa.review.models import (
     Campaign,
@@ -39,6 +41,7 @@ from zhifa.review.models import (
     SpotCheckStatus,
     StandardStatus,
 )
+from zhifa.versioned import views as versioned
 
 PAGE_SIZE = 30
 
@@ -75,6 +78,52 @@ def standard_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_publish": standard.status == StandardStatus.DRAFT
             and access.can(request.user, "review.standard.curate", standard),
         },
+    )
+
+
+@login_required
+@requires("review.standard.curate", own_organisation=True)
+@require_http_methods(["GET", "POST"])
+def standard_import(request: HttpRequest) -> HttpResponse:
+    """A new draft from a spreadsheet of items, all or nothing (every bad row named)."""
+    user = _user(request)
+    form = StandardImportForm(posted(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "file"}
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > importing.SPEC.max_bytes:
+                raise ImportFileError("文件超过 2 MB，请删减后重新上传。")
+            data.update(importing.read_items(upload.name, upload.read()))
+            standard = services.import_standard(
+                actor=user, organisation=services.acting_organisation(user), data=data
+            )
+            messages.success(request, f"已导入评查标准草稿“{standard.label}”，核对后可公布。")
+            return redirect("review:standard_detail", pk=standard.pk)
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+    return render(request, "review/standard_import.html", {"form": form})
+
+
+@login_required
+@requires("review.standard.view")
+@require_GET
+def standard_template(request: HttpRequest) -> HttpResponse:
+    content = tabular.template_workbook("案卷评查标准", importing.COLUMNS)
+    return versioned.template(content, "案卷评查标准导入模板.xlsx")
+
+
+@login_required
+@requires("review.standard.view", ReviewStandard)
+@require_GET
+def standard_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The items with the import file's headers, so that the export imports back."""
+    standard = get_object_or_404(ReviewStandard.objects.restrict(request.user), pk=pk)
+    return xlsx_response(
+        f"案卷评查标准-{standard.label}", list(importing.HEADERS), importing.export_rows(standard)
     )
 
 
