@@ -6,7 +6,9 @@ from typing import Any
 
 from django import forms
 
+from zhifa.core import uploads
 from zhifa.core.textinput import TextForm
+from zhifa.core.uploads import UploadField
 from zhifa.org.models import Organisation, OrganisationKind
 from zhifa.review.models import CaseReview, ChecklistItem, Severity
 
@@ -163,7 +165,10 @@ class StandardImportForm(TextForm):
     excellent_min = forms.DecimalField(label="优秀最低分（含）", initial=90, **POINTS_FIELD)
     good_min = forms.DecimalField(label="良好最低分（含）", initial=80, **POINTS_FIELD)
     pass_min = forms.DecimalField(label="合格最低分（含）", initial=60, **POINTS_FIELD)
-    file = forms.FileField(
+    file = UploadField(
+        types=uploads.IMPORT,
+        max_bytes=2 * 1024 * 1024,
         label="评查项目文件（.xlsx 或 .csv）",
         help_text="使用导入模板；每行一个否决项或评分项，不超过 2 MB。",
+        error_messages={"required": "请选择要导入的 .xlsx 或 .csv 文件。"},
     )
