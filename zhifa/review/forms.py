@@ -9,7 +9,7 @@ from django import forms
 from zhifa.core import uploads
 from zhifa.core.textinput import TextForm
 from zhifa.core.uploads import UploadField
-from zhifa.org.models import Organisation, OrganisationKind
+from zhifa.org.models import EnforcementField, Organisation, OrganisationKind
 from zhifa.review.models import CaseReview, ChecklistItem, Severity
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -124,6 +124,9 @@ class CampaignForm(TextForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agencies"] = agencies_field(user, multiple=True)
+        self.fields["field"] = forms.ModelChoiceField(
+            label="执法领域", queryset=EnforcementField.objects.order_by("code"), required=False
+        )
 
 
 class FindingForm(TextForm):

@@ -367,6 +367,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
                 period_start=data["period_start"],
                 period_end=data["period_end"],
                 checklist=data["checklist"].splitlines(),
+                field=data.get("field"),
             )
             return redirect("review:campaign_detail", pk=campaign.pk)
         except ValidationError as error:

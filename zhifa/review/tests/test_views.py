@@ -155,3 +155,51 @@ def test_api_refuses_an_inspector_scoring(client_for, inspector, review):
     assert response.status_code == 403
     review.refresh_from_db()
     assert review.status == ReviewStatus.IN_PROGRESS
+
+
+def test_supervisor_runs_a_campaign_from_the_pages(client_for, supervisor, health_agency):
+    client = client_for(supervisor)
+    response = client.post(
+        reverse("review:campaign_list"),
+        {
+            "title": "涉企检查专项监督",
+            "period_start": "2026-07-01",
+            "period_end": "2026-09-30",
+            "checklist": "是否经过审批\n是否超频次",
+            "agencies": [health_agency.pk],
+        },
+    )
+    assert response.status_code == 302
+    from zhifa.review.models import Campaign
+
+    campaign = Campaign.objects.get()
+    assert [i.text for i in campaign.checklist.all()] == ["是否经过审批", "是否超频次"]
+    client.post(reverse("review:campaign_start", args=[campaign.pk]))
+    client.post(
+        reverse("review:campaign_detail", args=[campaign.pk]),
+        {"agency": health_agency.pk, "text": "未经审批检查 1 次", "severity": "serious"},
+    )
+    finding = campaign.findings.get()
+    page = client.get(reverse("review:campaign_detail", args=[campaign.pk])).content.decode()
+    assert f"/supervision/new/?source=campaign_finding&amp;pk={finding.pk}" in page
+
+
+def test_a_control_character_in_a_finding_is_refused_naming_the_field(
+    client_for, supervisor, health_agency
+):
+    campaign = services.create_campaign(
+        actor=supervisor,
+        title="专项",
+        agencies=[health_agency],
+        period_start=dt.date(2026, 7, 1),
+        period_end=dt.date(2026, 9, 30),
+        checklist=["要点"],
+    )
+    services.start_campaign(campaign, actor=supervisor)
+    response = client_for(supervisor).post(
+        reverse("review:campaign_detail", args=[campaign.pk]),
+        {"agency": health_agency.pk, "text": "问题\x00", "severity": "minor"},
+    )
+    assert response.status_code == 200
+    assert "发现的问题：" in response.context["finding_form"].errors["text"][0]
+    assert campaign.findings.count() == 0
