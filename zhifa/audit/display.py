@@ -162,6 +162,18 @@ ACTION_LABELS: dict[str, str] = {
     "training.attendance.remove": "移除参训人员",
     "training.attendance.import": "导入参训人员",
     "training.requirement.set": "设置年度最低培训学时",
+    # 执法体检（案卷评查、日常抽查、专项监督）
+    "review.standard.import": "导入案卷评查标准",
+    "review.standard.publish": "公布案卷评查标准",
+    "review.review.start": "发起案卷评查",
+    "review.review.score": "案卷逐项评分",
+    "review.review.complete": "完成案卷评查",
+    "review.spotcheck.announce": "公告日常抽查",
+    "review.spotcheck.draw": "实施日常抽查抽取",
+    "review.campaign.create": "创建专项监督",
+    "review.campaign.start": "开始专项监督",
+    "review.campaign.conclude": "结束专项监督",
+    "review.finding.record": "记录专项监督发现的问题",
 }
 
 # ``save_with_audit`` and ``delete_with_audit`` write ``<app>.<model>.<verb>`` for reference

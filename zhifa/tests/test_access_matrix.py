@@ -163,6 +163,9 @@ URL_VALUES: dict[tuple[str, str] | str, Value] = {
     ("draws:public_stratum_pool", "pk"): _pk("draws.DrawTask"),
     ("draws:public_officer_pool", "pk"): _pk("draws.DrawTask"),
     ("api:draws.public_record", "draw_id"): _pk("draws.DrawTask"),
+    ("review:spot_check_public", "pk"): _pk("review.SpotCheck"),
+    ("review:spot_check_population", "pk"): _pk("review.SpotCheck"),
+    ("api:review.public_spot_check", "spot_check_id"): _pk("review.SpotCheck"),
 }
 
 
