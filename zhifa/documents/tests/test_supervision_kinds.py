@@ -340,3 +340,60 @@ def test_a_supervisor_issues_a_document_of_a_kind_the_region_added_itself(
         document.pdf_file.close()
     assert "舟司专督〔2026〕1号专项监督检查通知书舟山市卫生健康委员会：" in flat
     assert "现函告如下：" in flat
+
+
+def _content(code: str) -> dict:
+    from zhifa.documents.services import STANDARD_KEYS
+
+    return {k: v for k, v in rendering.sample_context(code).items() if k not in STANDARD_KEYS}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", [c for c in SUPERVISION_CODES if c != "rectification_report"])
+def test_a_supervisor_issues_each_kind_to_an_agency_with_the_bureaus_number(
+    code: str, justice_bureau, health_agency
+) -> None:
+    from zhifa.documents.models import DocumentKind
+    from zhifa.documents.services import create_draft, issue_document
+
+    supervisor = testing.user(
+        "sup_kinds", role="supervisor", organisation=justice_bureau, display_name="钱监督"
+    )
+    kind = DocumentKind.objects.get_or_create(
+        code=code, defaults={"name": SPECS[code].name, "abbreviation": SPECS[code].abbreviation}
+    )[0]
+    draft = create_draft(
+        kind=kind,
+        organisation=justice_bureau,
+        actor=supervisor,
+        recipient_organisation=health_agency,
+        context=_content(code),
+    )
+    document = issue_document(draft, actor=supervisor, issue_date=dt.date(2026, 12, 2))
+    assert document.number_text == f"舟司{SPECS[code].abbreviation}〔2026〕1号"
+    assert document.recipient_organisation == health_agency
+    assert document.context["prohibitions"] == []
+
+
+@pytest.mark.django_db
+def test_the_agency_issues_its_rectification_report_to_the_bureau(
+    inspector, justice_bureau, health_agency
+) -> None:
+    from zhifa.documents.models import DocumentKind
+    from zhifa.documents.services import create_draft, issue_document
+
+    kind = DocumentKind.objects.get_or_create(
+        code="rectification_report",
+        defaults={"name": "整改（执行）情况报告", "abbreviation": "整报"},
+    )[0]
+    draft = create_draft(
+        kind=kind,
+        organisation=health_agency,
+        actor=inspector,
+        recipient_organisation=justice_bureau,
+        context=_content("rectification_report"),
+    )
+    document = issue_document(draft, actor=inspector, issue_date=dt.date(2026, 12, 20))
+    assert document.number_text == "舟卫整报〔2026〕1号"
+    assert document.recipient_name == "舟山市司法局"
+    assert document.context["issuer"] == "舟山市卫生健康委员会"
