@@ -218,6 +218,10 @@ def _block(doc: DocumentObject, block: Block) -> None:
         _tag(doc, f"{{%p for {name} in {var} %}}")
         doc.add_paragraph(text, style="ZF Body")
         _tag(doc, "{%p endfor %}")
+    elif kind == "if":
+        _tag(doc, f"{{%p if {block[1]} %}}")
+    elif kind == "endif":
+        _tag(doc, "{%p endif %}")
     elif kind == "fields":
         _table(doc, [[label, value] for label, value in block[1]], [36.0, 120.0])
     elif kind == "table":

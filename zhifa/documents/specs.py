@@ -84,6 +84,7 @@ LABELS = {
 #   ("for", var, name, text)          one paragraph per element of ``var`` (docxtpl {%p for %})
 #   ("fields", [(label, value), ...]) two-column form table
 #   ("table", [headers], var, name, [cells])  a table with one row per element (docxtpl {%tr for %})
+#   ("if", var) … ("endif",)         the blocks between print only when ``var`` is not empty
 Block = tuple[Any, ...]
 
 
@@ -563,11 +564,21 @@ CN_NUMBERS = "一二三四五六七八九十"
 
 
 def _sections(*sections: tuple[str, str]) -> tuple[Block, ...]:
-    """Numbered 一级标题 (一、二、…) each followed by its list, one paragraph per element."""
+    """一级标题 each followed by its list, one paragraph per element. A section whose list is
+    empty is left out (a letter prefilled from a complaint may have no 发现的问题), and the
+    headings are numbered 一、二、… over the sections that print."""
     blocks: list[Block] = []
-    for number, (heading, var) in enumerate(sections):
-        blocks.append(("h", f"{CN_NUMBERS[number]}、{heading}"))
+    for index, (heading, var) in enumerate(sections):
+        before = [name for _, name in sections[:index]]
+        number = (
+            f'{{{{ "{CN_NUMBERS}"[[{", ".join(before)}]|select|list|length] }}}}'
+            if before
+            else CN_NUMBERS[0]
+        )
+        blocks.append(("if", var))
+        blocks.append(("h", f"{number}、{heading}"))
         blocks.append(("for", var, _LOOP_NAMES[var], _LIST_LINES[var]))
+        blocks.append(("endif",))
     return tuple(blocks)
 
 

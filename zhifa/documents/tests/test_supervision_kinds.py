@@ -397,3 +397,21 @@ def test_the_agency_issues_its_rectification_report_to_the_bureau(
     assert document.number_text == "舟卫整报〔2026〕1号"
     assert document.recipient_name == "舟山市司法局"
     assert document.context["issuer"] == "舟山市卫生健康委员会"
+
+
+def test_an_empty_section_is_left_out_and_the_headings_stay_numbered_in_order() -> None:
+    # A 督办函 prefilled from a complaint: no problems found yet, no legal basis typed.
+    context = rendering.sample_context("urging_letter") | {"problems": [], "basis": []}
+    flat = "".join(pdf_text(rendering.render("urging_letter", context)))
+    assert "发现的问题" not in flat and "法律依据" not in flat
+    assert "一、基本情况2026年1月至10月" in flat
+    assert "二、督办事项1．核实企业反映问题并依法处理。" in flat
+    assert "三、" not in flat
+    # With every section filled in, four headings in order.
+    flat = "".join(
+        pdf_text(rendering.render("urging_letter", rendering.sample_context("urging_letter")))
+    )
+    positions = [
+        flat.index(h) for h in ("一、基本情况", "二、发现的问题", "三、法律依据", "四、督办事项")
+    ]
+    assert positions == sorted(positions)
