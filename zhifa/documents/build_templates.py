@@ -28,7 +28,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from zhifa.documents import layout
-from zhifa.documents.specs import SPECS, Block, KindSpec
+from zhifa.documents.specs import GENERIC_LETTER, SPECS, Block, KindSpec
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "docx"
 FIXED_TIME = datetime.datetime(2026, 1, 1, 0, 0, 0)
@@ -218,6 +218,10 @@ def _block(doc: DocumentObject, block: Block) -> None:
         _tag(doc, f"{{%p for {name} in {var} %}}")
         doc.add_paragraph(text, style="ZF Body")
         _tag(doc, "{%p endfor %}")
+    elif kind == "if":
+        _tag(doc, f"{{%p if {block[1]} %}}")
+    elif kind == "endif":
+        _tag(doc, "{%p endif %}")
     elif kind == "fields":
         _table(doc, [[label, value] for label, value in block[1]], [36.0, 120.0])
     elif kind == "table":
@@ -260,7 +264,9 @@ def build(spec: KindSpec) -> bytes:
         doc.add_paragraph("{{ recipient }}：", style="ZF Flush")
     for block in spec.body:
         _block(doc, block)
-    doc.add_paragraph("", style="ZF Flush")
+    # The blank line before the signature is a (empty) signature line: the stylesheet keeps the
+    # last body line, the signature, the date and the verification block on one page.
+    doc.add_paragraph("", style="ZF Sign")
     doc.add_paragraph("{{ issuer }}", style="ZF Sign")
     doc.add_paragraph("{{ date_text }}", style="ZF Sign")
     doc.add_paragraph("", style="ZF Flush")
@@ -307,7 +313,8 @@ def normalise_zip(data: bytes) -> bytes:
 def build_all(directory: Path = TEMPLATE_DIR) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for code, spec in SPECS.items():
+    # The generic letter: what a kind a region adds without a spec of its own prints with.
+    for code, spec in [*SPECS.items(), (GENERIC_LETTER.code, GENERIC_LETTER)]:
         path = directory / f"{code}.docx"
         path.write_bytes(build(spec))
         written.append(path)

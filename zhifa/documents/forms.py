@@ -226,6 +226,12 @@ CONTENT_LABELS = {
     "matter": "事项",
     "requests_heading": "要求标题",
     "requests": "具体要求",
+    # The supervision set of issue 15 (specs.SUPERVISION_KINDS).
+    "problems": "发现的问题",
+    "answered": "所复文书名称及文号",
+    "measures": "整改（执行）措施",
+    "result": "整改（执行）结果",
+    "evidence": "证明材料",
 }
 
 

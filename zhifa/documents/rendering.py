@@ -36,7 +36,7 @@ from jinja2 import Environment, Template, TemplateError
 
 from zhifa.core import timefmt
 from zhifa.documents import fontcache, fontcheck, layout
-from zhifa.documents.specs import LABELS, SPECS, KindSpec
+from zhifa.documents.specs import LABELS, KindSpec, spec_for
 from zhifa.documents.specs import sample_context as _sample_context
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "docx"
@@ -65,16 +65,15 @@ class RenderError(ValueError):
 
 
 def _spec(kind_code: str) -> KindSpec:
-    try:
-        return SPECS[kind_code]
-    except KeyError:
-        raise RenderError(f"未知的文书种类“{kind_code}”。") from None
+    """The kind's spec; a kind a region added in the admin, without a spec of its own, renders
+    as the generic supervision letter (``specs.GENERIC_LETTER``) rather than failing at issue."""
+    return spec_for(kind_code)
 
 
 def default_template(kind_code: str) -> bytes:
-    """The committed default .docx template of the kind."""
-    _spec(kind_code)
-    return (TEMPLATE_DIR / f"{kind_code}.docx").read_bytes()
+    """The committed default .docx template of the kind (the generic letter's for a kind
+    without a spec)."""
+    return (TEMPLATE_DIR / f"{_spec(kind_code).code}.docx").read_bytes()
 
 
 def sample_context(kind_code: str) -> dict[str, Any]:
@@ -629,7 +628,7 @@ def render_problems(kind_code: str = "reminder_letter") -> list[str]:
     try:
         render(kind_code, sample_context(kind_code))
     except Exception as error:
-        return [f"示例文书（{SPECS[kind_code].name}）排版失败：{error}"]
+        return [f"示例文书（{_spec(kind_code).name}）排版失败：{error}"]
     return []
 
 
@@ -646,7 +645,7 @@ _FIXED_TEXT = "— 0123456789 —〔〕号" + "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 def _template_text(kind_code: str) -> str:
     """The fixed wording of the kind's default template: headings, labels, the back page."""
     parts: list[str] = []
-    with zipfile.ZipFile(TEMPLATE_DIR / f"{kind_code}.docx") as package:
+    with zipfile.ZipFile(TEMPLATE_DIR / f"{_spec(kind_code).code}.docx") as package:
         for name in package.namelist():
             if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", name):
                 xml = package.read(name).decode("utf-8")

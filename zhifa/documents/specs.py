@@ -84,6 +84,7 @@ LABELS = {
 #   ("for", var, name, text)          one paragraph per element of ``var`` (docxtpl {%p for %})
 #   ("fields", [(label, value), ...]) two-column form table
 #   ("table", [headers], var, name, [cells])  a table with one row per element (docxtpl {%tr for %})
+#   ("if", var) … ("endif",)         the blocks between print only when ``var`` is not empty
 Block = tuple[Any, ...]
 
 
@@ -97,6 +98,8 @@ class KindSpec:
     body: tuple[Block, ...]
     greeting: bool = True  # "{{ recipient }}：" line before the body
     sample: dict[str, Any] = field(default_factory=dict)
+    # Form labels of this kind where they differ from ``LABELS`` (调阅案卷 for ``requests``).
+    labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def required(self) -> frozenset[str]:
@@ -346,7 +349,7 @@ _add(
             OFFICERS,
             ("p", "执法人员已出示执法证件，告知当事人有申请回避的权利。"),
             ("h", "检查情况"),
-            ("for", "findings", "f", "{{ loop.index }}. {{ f }}"),
+            ("for", "findings", "f", "{{ loop.index }}．{{ f }}"),
             ("h", "当事人意见"),
             ("p", "{{ party_opinion }}"),
         ),
@@ -384,7 +387,7 @@ _add(
                 "依据{{ order_basis }}的规定，现责令你单位于{{ deadline }}前改正，"
                 "并按下列要求整改：",
             ),
-            ("for", "requirements", "q", "{{ loop.index }}. {{ q }}"),
+            ("for", "requirements", "q", "{{ loop.index }}．{{ q }}"),
             ("p", "{{ rights }}"),
         ),
         sample={
@@ -416,7 +419,7 @@ _add(
         ("review_time", "findings", "conclusion"),
         (
             ("p", "本机关于{{ review_time }}对你单位责令改正事项的整改情况进行了复查，情况如下："),
-            ("for", "findings", "f", "{{ loop.index }}. {{ f }}"),
+            ("for", "findings", "f", "{{ loop.index }}．{{ f }}"),
             ("p", "复查意见：{{ conclusion }}"),
         ),
         sample={
@@ -482,84 +485,535 @@ _add(
     )
 )
 
-# The supervision letters (重庆“三书两函”) share one letter layout.
-_LETTER = (
-    ("p", "本机关在行政执法监督中发现，{{ matter }}"),
-    ("h", "一、基本情况"),
-    ("for", "facts", "f", "{{ f }}"),
-    ("h", "二、{{ requests_heading }}"),
-    ("for", "requests", "r", "{{ loop.index }}. {{ r }}"),
-    ("p", "请于{{ reply_deadline }}前将办理情况书面回复本机关。"),
-    ("p", "{{ contact }}"),
+# --- The supervision documents ----------------------------------------------------------------
+#
+# Issued by a supervising bureau (司法局, 司法所) to an enforcing agency, except the
+# 整改（执行）情况报告, which the agency writes back. Legal grounding, as far as verified (notes
+# in /work/wt/statute/REGULATION_NOTES.md and the shared research file):
+# - 《行政执法监督条例》(国务院令第825号, in force 2026-02-01): only 第一条至第五条,
+#   第六条第一款 and 第三十八条至第四十二条 were read verbatim. 第二条 (what is supervised) and
+#   第六条第一款 (the 司法行政部门 is the supervision body) found every supervision document;
+#   第四条第二款 (规范与指导并重、预防与纠错并重) is the principle of the advisory letters. The
+#   articles on 通知书/意见书/决定书, 约谈, 移送 and 复查 were NOT found, so the default
+#   templates cite no national article for them and fix no deadline: the reply deadline is a
+#   field the workflow fills from the region's configured period.
+# - Provincial precedents (verified, full text), named in ``SUPERVISION_KINDS`` as precedents,
+#   never printed as if they bound every region: 山东省行政执法监督条例 第二十三条（一）(调取
+#   案卷), 第二十六条 (约请负责人谈话), 第二十八条 (意见书，三十日内自行纠正), 第二十九条
+#   (决定书及其四种处理决定，三十日内报告执行情况); 重庆市行政执法监督条例 第五条（五）(调阅
+#   案卷), 第十四条第三款 (在文书规定的期限内书面报告执行情况), 第二十条 (移送，十个工作日内
+#   书面告知), 第二十一条 (十个工作日内申请复查，十五个工作日内复查决定); 河南省行政执法条例
+#   第四十三条 (意见书→决定书).
+# - 重庆's 2025 set of 11 templates ("三书两函") was not found: nothing here is labelled as
+#   重庆's. The set is configuration: a region renames a kind in the admin, uploads its own
+#   template, or adds a kind of its own, which then prints with ``GENERIC_LETTER``
+#   (see ``spec_for``).
+
+LABELS.update(
+    {
+        "matter": "事由",
+        "problems": "发现的问题",
+        "requests_heading": "要求标题",
+        "requests": "要求",
+        "reply_deadline": "回复期限",
+        "answered": "所复文书名称及文号",
+        "measures": "整改（执行）措施",
+        "result": "整改（执行）结果",
+        "evidence": "证明材料",
+    }
 )
-_LETTER_FIELDS = ("matter", "facts", "requests_heading", "requests", "reply_deadline", "contact")
-LABELS["requests_heading"] = "具体内容标题"
+
+# Every field a supervision letter may print; a kind uses these names (and only these) so that the
+# workflow can prefill any kind from a case, a review or a complaint in the same way.
+LETTER_FIELDS = (
+    "matter",
+    "facts",
+    "problems",
+    "basis",
+    "requests_heading",
+    "requests",
+    "reply_deadline",
+    "contact",
+)
+LETTER_LABELS = {"basis": "法律依据", "contact": "联系人及电话"}
+
+# 山东省行政执法监督条例 第二十九条第一款 [verified]: the four decisions a 决定书 may make.
+# The national 条例 provides for 决定书 (official summary) but its article was not verified.
+DECISION_OPTIONS = ("责令限期履行", "责令补正或者改正", "撤销", "确认违法或者无效")
+
+# 基本情况 is narrative, one paragraph per fact; what the agency must act on is numbered.
+_LIST_LINES = {
+    "facts": "{{ f }}",
+    "problems": "{{ loop.index }}．{{ q }}",
+    "basis": "{{ loop.index }}．{{ b }}",
+    "requests": "{{ loop.index }}．{{ r }}",
+    "measures": "{{ loop.index }}．{{ m }}",
+    "evidence": "{{ loop.index }}．{{ e }}",
+}
+_LOOP_NAMES = {
+    "facts": "f",
+    "problems": "q",
+    "basis": "b",
+    "requests": "r",
+    "measures": "m",
+    "evidence": "e",
+}
+
+
+CN_NUMBERS = "一二三四五六七八九十"
+
+
+def _sections(*sections: tuple[str, str]) -> tuple[Block, ...]:
+    """一级标题 each followed by its list, one paragraph per element. A section whose list is
+    empty is left out (a letter prefilled from a complaint may have no 发现的问题), and the
+    headings are numbered 一、二、… over the sections that print."""
+    blocks: list[Block] = []
+    for index, (heading, var) in enumerate(sections):
+        before = [name for _, name in sections[:index]]
+        number = (
+            f'{{{{ "{CN_NUMBERS}"[[{", ".join(before)}]|select|list|length] }}}}'
+            if before
+            else CN_NUMBERS[0]
+        )
+        blocks.append(("if", var))
+        blocks.append(("h", f"{number}、{heading}"))
+        blocks.append(("for", var, _LOOP_NAMES[var], _LIST_LINES[var]))
+        blocks.append(("endif",))
+    return tuple(blocks)
+
+
+_CONTACT: Block = ("p", "{{ contact }}")
+_STANDARD_SECTIONS = (
+    ("基本情况", "facts"),
+    ("发现的问题", "problems"),
+    ("法律依据", "basis"),
+    ("{{ requests_heading }}", "requests"),
+)
+
+
+def _letter_body(opening: str, *closing: str) -> tuple[Block, ...]:
+    """The shared layout: an opening naming the 事由, facts, problems, basis, requests, then the
+    kind's closing sentences (the reply deadline among them) and the contact."""
+    return (
+        ("p", opening),
+        *_sections(*_STANDARD_SECTIONS),
+        *(("p", text) for text in closing),
+        _CONTACT,
+    )
+
+
+_SAMPLE_FACTS = [
+    "2026年1月至10月，你单位对舟山市普陀仁和门诊部开展现场检查4次，其中3次检查事项相同。",
+    "2026年6月12日、7月3日的两次检查未经你单位负责人审批，也未提前向企业送达检查通知书。",
+]
+_SAMPLE_PROBLEMS = [
+    "对同一企业的现场检查次数超过本地区公布的年度检查频次上限。",
+    "部分检查未履行审批和通知程序。",
+]
+_SAMPLE_BASIS = [
+    "国务院办公厅《关于严格规范涉企行政检查的意见》（国办发〔2024〕54号）关于检查必审批、"
+    "必通知和公布同一企业年度检查频次上限的要求。",
+]
 _LETTER_SAMPLE: dict[str, Any] = {
-    "facts": [
-        "2026年以来，该局对同一企业开展现场检查4次，超过年度检查频次上限。",
-        "部分检查未履行审批手续，未提前通知被检查企业。",
-    ],
+    "matter": "你单位2026年涉企行政检查工作",
+    "facts": _SAMPLE_FACTS,
+    "problems": _SAMPLE_PROBLEMS,
+    "basis": _SAMPLE_BASIS,
     "reply_deadline": "2026年12月27日",
     "contact": "联系人：赵敏，电话：0580-2039876。",
 }
-for code, name, abbreviation, matter, heading, requests in [
-    (
-        "supervision_suggestion",
-        "行政执法监督建议书",
-        "监建",
-        "你单位涉企行政检查存在频次过高的问题，现提出如下建议。",
-        "监督建议",
-        ["严格执行年度检查频次上限，能合并的检查合并实施。", "完善检查审批和通知程序。"],
-    ),
-    (
-        "supervision_opinion",
-        "行政执法监督意见书",
-        "监意",
-        "你单位涉企行政检查程序存在违法情形，现提出如下监督意见。",
-        "监督意见",
-        ["对未经审批实施的检查予以纠正。", "对相关责任人员开展执法培训。"],
-    ),
-    (
-        "supervision_decision",
-        "行政执法监督决定书",
-        "监决",
-        "你单位涉企行政检查程序违法且经督促未改正，现作出如下决定。",
-        "监督决定",
-        ["责令于期限内纠正违法检查行为。", "暂停相关人员执法资格，待培训考核合格后恢复。"],
-    ),
-    (
-        "reminder_letter",
-        "提示函",
-        "提示",
-        "你单位涉企行政检查频次接近年度上限，现予提示。",
-        "提示事项",
-        ["合理安排后续检查，优先采用书面核查、非现场检查方式。"],
-    ),
-    (
-        "urging_letter",
-        "督办函",
-        "督办",
-        "企业反映的重复检查问题经转办后尚未办结，现予督办。",
-        "督办事项",
-        ["核实企业反映问题并依法处理。", "将处理结果告知企业并报本机关。"],
-    ),
-]:
+
+# code → (one-line purpose, the articles it rests on). Shown by the supervision workflow.
+SUPERVISION_KINDS: dict[str, tuple[str, str]] = {}
+
+
+def _supervision(
+    code: str,
+    name: str,
+    abbreviation: str,
+    *,
+    purpose: str,
+    basis_note: str,
+    body: tuple[Block, ...],
+    fields: tuple[str, ...] = LETTER_FIELDS,
+    labels: dict[str, str] | None = None,
+    sample: dict[str, Any],
+) -> None:
+    SUPERVISION_KINDS[code] = (purpose, basis_note)
     _add(
         KindSpec(
             code,
             name,
             abbreviation,
             False,
-            _LETTER_FIELDS,
-            _LETTER,
-            sample={
-                **_LETTER_SAMPLE,
-                "matter": matter,
-                "requests_heading": heading,
-                "requests": requests,
-            },
+            fields,
+            body,
+            sample=sample,
+            labels={**LETTER_LABELS, **(labels or {})},
         )
     )
+
+
+_supervision(
+    "supervision_notice",
+    "行政执法监督通知书",
+    "监通",
+    purpose="就监督中发现的问题通知执法机关自查整改，并在期限内书面报告整改情况。",
+    basis_note=(
+        "《行政执法监督条例》第二条、第六条第一款（通知书本身的条文未核实）；"
+        "参照《重庆市行政执法监督条例》第十四条第三款（在文书规定的期限内书面报告执行情况）。"
+    ),
+    body=_letter_body(
+        "本机关依法对{{ matter }}进行了行政执法监督，现将有关情况通知如下：",
+        "请你单位对照上述问题认真自查整改，于{{ reply_deadline }}前将整改情况书面报告本机关，"
+        "并附相关证明材料。",
+    ),
+    sample={
+        **_LETTER_SAMPLE,
+        "requests_heading": "整改要求",
+        "requests": [
+            "对2026年以来的涉企行政检查逐项自查，合并可以合并的检查事项。",
+            "完善检查审批和通知程序，检查前依法送达检查通知书。",
+        ],
+    },
+)
+_supervision(
+    "supervision_opinion",
+    "行政执法监督意见书",
+    "监意",
+    purpose="行政执法行为违法或者不当的，提出监督意见，责成执法机关在期限内自行纠正并报告。",
+    basis_note=(
+        "参照《山东省行政执法监督条例》第二十八条（发出意见书，自收到之日起三十日内自行纠正）、"
+        "《河南省行政执法条例》第四十三条；《行政执法监督条例》关于意见书的条文未核实。"
+    ),
+    body=_letter_body(
+        "本机关在对{{ matter }}进行行政执法监督中，发现你单位的行政执法行为存在违法或者不当"
+        "情形，现提出监督意见如下：",
+        "请你单位于{{ reply_deadline }}前自行纠正，并将纠正情况书面报告本机关。"
+        "逾期未纠正的，本机关将依法作出行政执法监督决定。",
+    ),
+    sample={
+        **_LETTER_SAMPLE,
+        "requests_heading": "监督意见",
+        "requests": [
+            "对未经审批实施的两次检查予以纠正，并向企业说明情况。",
+            "对相关执法人员开展涉企行政检查程序培训。",
+        ],
+    },
+)
+_supervision(
+    "supervision_decision",
+    "行政执法监督决定书",
+    "监决",
+    purpose=(
+        "逾期未按意见书纠正的，作出责令限期履行、责令补正或者改正、撤销、确认违法或者无效的"
+        "处理决定。"
+    ),
+    basis_note=(
+        "参照《山东省行政执法监督条例》第二十九条（四种处理决定，三十日内报告执行情况）、"
+        "《河南省行政执法条例》第四十三条；《行政执法监督条例》关于决定书的条文未核实。"
+    ),
+    body=(
+        (
+            "p",
+            "本机关在对{{ matter }}进行行政执法监督中查明，你单位存在下列违法或者不当的行政执法"
+            "行为，经督促未予纠正。现作出如下决定：",
+        ),
+        *_sections(*_STANDARD_SECTIONS),
+        ("p", "请你单位于{{ reply_deadline }}前执行本决定，并将执行情况书面报告本机关。"),
+        ("p", "你单位对本决定不服的，可以在规定期限内向本机关申请复查。"),
+        _CONTACT,
+    ),
+    sample={
+        **_LETTER_SAMPLE,
+        "requests_heading": "监督决定",
+        "requests": [
+            f"{DECISION_OPTIONS[1]}：对2026年6月12日、7月3日未经审批实施的两次检查补正审批程序，"
+            "并向企业说明情况。",
+            f"{DECISION_OPTIONS[3]}：确认2026年7月3日对舟山市普陀仁和门诊部实施的重复检查程序违法。",
+        ],
+    },
+)
+_supervision(
+    "supervision_suggestion",
+    "行政执法监督建议书",
+    "监建",
+    purpose="就执法工作中需要改进的制度、机制问题提出建议，执法机关研究采纳后回复。",
+    basis_note=(
+        "《行政执法监督条例》第四条第二款（规范与指导并重、预防与纠错并重）；"
+        "建议书无已核实的专门条文，文种由本地区配置。"
+    ),
+    body=_letter_body(
+        "本机关在对{{ matter }}进行行政执法监督中，发现存在下列需要改进的问题。"
+        "为进一步规范行政执法，现提出如下建议：",
+        "请你单位研究采纳，于{{ reply_deadline }}前将采纳情况书面回复本机关。",
+    ),
+    sample={
+        **_LETTER_SAMPLE,
+        "requests_heading": "监督建议",
+        "requests": [
+            "严格执行年度检查频次上限，能合并的检查合并实施。",
+            "推行“综合查一次”，优先采用书面核查、非现场检查方式。",
+        ],
+    },
+)
+_supervision(
+    "reminder_letter",
+    "提示函",
+    "提示",
+    purpose="对苗头性问题或者临近的期限予以提示，督促执法机关及时自查、防止问题发生。",
+    basis_note=(
+        "《行政执法监督条例》第四条第二款（预防与纠错并重）；"
+        "提示函无已核实的专门条文，文种由本地区配置。"
+    ),
+    body=_letter_body(
+        "本机关在对{{ matter }}进行行政执法监督中，发现存在下列风险，现予提示：",
+        "请你单位及时自查，于{{ reply_deadline }}前将自查情况书面回复本机关。",
+    ),
+    sample={
+        **_LETTER_SAMPLE,
+        "requests_heading": "提示事项",
+        "requests": [
+            "合理安排后续检查，本年度不再对该企业安排同类现场检查。",
+        ],
+    },
+)
+_supervision(
+    "urging_letter",
+    "督办函",
+    "督办",
+    purpose="交办、监督事项逾期未办结或者未回复的，予以督办，限期办结并报告结果。",
+    basis_note=(
+        "国务院办公厅《关于严格规范涉企行政检查的意见》（国办发〔2024〕54号）"
+        "（对企业反映强烈、社会影响恶劣的，直接督办并予以通报曝光）；"
+        "《行政执法监督条例》相应条文未核实。"
+    ),
+    body=_letter_body(
+        "本机关在对{{ matter }}进行行政执法监督中发现的下列问题，经本机关交办后你单位至今"
+        "尚未办结，现予督办：",
+        "请你单位于{{ reply_deadline }}前办结，并将办理结果书面报告本机关。",
+    ),
+    sample={
+        **_LETTER_SAMPLE,
+        "requests_heading": "督办事项",
+        "requests": [
+            "核实企业反映问题并依法处理。",
+            "将处理结果告知企业并报本机关。",
+        ],
+    },
+)
+_supervision(
+    "file_request_notice",
+    "调阅案卷通知书",
+    "调卷",
+    purpose="为案卷评查、投诉核查等调阅执法机关的行政执法案卷和有关材料。",
+    basis_note=(
+        "参照《重庆市行政执法监督条例》第五条第（五）项（调阅有关行政执法案卷和文件资料）、"
+        "《山东省行政执法监督条例》第二十三条第（一）项（查阅、复制、调取行政执法案卷）；"
+        "《行政执法监督条例》相应条文未核实。"
+    ),
+    fields=("matter", "requests", "basis", "reply_deadline", "contact"),
+    labels={"requests": "调阅案卷", "reply_deadline": "报送期限"},
+    body=(
+        ("p", "因{{ matter }}需要，本机关决定调阅你单位下列行政执法案卷及有关材料："),
+        *_sections(("调阅范围", "requests"), ("依据", "basis")),
+        (
+            "p",
+            "请你单位于{{ reply_deadline }}前将上述案卷及卷内目录报送本机关，并保证案卷完整、"
+            "真实。案卷评查结束后予以退还。",
+        ),
+        _CONTACT,
+    ),
+    sample={
+        "matter": "开展2026年度行政执法案卷评查",
+        "requests": [
+            "2026年1月1日至10月31日办结的行政处罚案件中，随机抽取的舟普卫罚〔2026〕3号、"
+            "舟普卫罚〔2026〕11号案卷。",
+            "上述案件的行政检查审批表、现场检查笔录及送达回证。",
+        ],
+        "basis": ["《舟山市司法局2026年度行政执法案卷评查工作方案》。"],
+        "reply_deadline": "2026年12月4日",
+        "contact": "联系人：赵敏，电话：0580-2039876。",
+    },
+)
+_supervision(
+    "summons_notice",
+    "约谈通知书",
+    "约谈",
+    purpose="执法问题较多或者整改不力的，约请执法机关负责人谈话，并记录约谈结果。",
+    basis_note=(
+        "参照《山东省行政执法监督条例》第二十六条（约请相关负责人进行谈话）；"
+        "国办发〔2024〕54号（对相关责任人进行公开约谈）；《行政执法监督条例》相应条文未核实。"
+    ),
+    fields=("matter", "problems", "basis", "requests", "reply_deadline", "contact"),
+    labels={"requests": "约谈安排", "reply_deadline": "名单报送期限"},
+    body=(
+        (
+            "p",
+            "鉴于{{ matter }}，本机关决定约请你单位负责人进行谈话。现将有关事项通知如下：",
+        ),
+        *_sections(("约谈事项", "problems"), ("依据", "basis"), ("约谈安排", "requests")),
+        (
+            "p",
+            "请你单位于{{ reply_deadline }}前将参加约谈人员名单报送本机关，并准备书面情况说明。",
+        ),
+        _CONTACT,
+    ),
+    sample={
+        "matter": "你单位2026年涉企行政检查中多次出现未经审批实施检查的情形，经督办仍未整改到位",
+        "problems": _SAMPLE_PROBLEMS,
+        "basis": _SAMPLE_BASIS,
+        "requests": [
+            "约谈时间：2026年12月10日上午9时。",
+            "约谈地点：舟山市司法局三楼会议室。",
+            "参加人员：你单位主要负责人、分管负责人及执法科室负责人。",
+        ],
+        "reply_deadline": "2026年12月8日",
+        "contact": "联系人：赵敏，电话：0580-2039876。",
+    },
+)
+_supervision(
+    "referral_letter",
+    "移送函",
+    "移送",
+    purpose="依法应当由监察、审计、行政复议等机关处理的事项，移送有关机关并请其告知处理情况。",
+    basis_note=(
+        "参照《重庆市行政执法监督条例》第二十条（移送有关机关处理，接受机关十个工作日内书面"
+        "告知处理情况）；《行政执法监督条例》相应条文未核实。"
+    ),
+    fields=("matter", "facts", "basis", "requests", "reply_deadline", "contact"),
+    labels={"requests": "移送材料", "reply_deadline": "告知期限"},
+    body=(
+        (
+            "p",
+            "本机关在行政执法监督中发现{{ matter }}，依法应当由你机关处理，现予移送。",
+        ),
+        *_sections(("基本情况", "facts"), ("移送依据", "basis"), ("移送材料", "requests")),
+        ("p", "请你机关依法处理，并于{{ reply_deadline }}前将处理情况书面告知本机关。"),
+        _CONTACT,
+    ),
+    sample={
+        "recipient": "舟山市普陀区监察委员会",
+        "matter": "舟山市普陀区卫生健康局个别执法人员在涉企行政检查中涉嫌接受企业宴请的问题线索",
+        "facts": [
+            "2026年11月，本机关收到企业反映，称2026年7月3日检查结束后执法人员接受其宴请。",
+            "本机关调阅了该次检查的案卷，检查未经审批，也未提前通知企业。",
+        ],
+        "basis": ["该问题线索涉及公职人员履职中的廉洁问题，依法由监察机关处理。"],
+        "requests": ["企业反映材料复印件1份。", "2026年7月3日检查案卷复印件1册。"],
+        "reply_deadline": "2026年12月11日",
+        "contact": "联系人：赵敏，电话：0580-2039876。",
+    },
+)
+_supervision(
+    "review_decision",
+    "复查决定书",
+    "监复",
+    purpose="执法机关对监督处理决定不服申请复查的，由作出决定的监督机关作出复查决定。",
+    basis_note=(
+        "参照《重庆市行政执法监督条例》第二十一条（收到处理决定之日起十个工作日内申请复查，"
+        "十五个工作日内作出复查决定，复查期间不停止执行）；《行政执法监督条例》相应条文未核实。"
+    ),
+    fields=("matter", "facts", "basis", "requests", "reply_deadline", "contact"),
+    labels={
+        "matter": "申请复查的决定",
+        "facts": "复查查明的事实",
+        "requests": "复查决定",
+        "reply_deadline": "执行报告期限",
+    },
+    body=(
+        (
+            "p",
+            "你单位对本机关作出的{{ matter }}不服，向本机关申请复查。本机关依法进行了复查，"
+            "现决定如下：",
+        ),
+        *_sections(("复查查明的事实", "facts"), ("依据", "basis"), ("复查决定", "requests")),
+        ("p", "请你单位于{{ reply_deadline }}前将执行情况书面报告本机关。"),
+        _CONTACT,
+    ),
+    sample={
+        "matter": "《行政执法监督决定书》（舟司监决〔2026〕3号）",
+        "facts": [
+            "你单位称2026年7月3日的检查系投诉举报引发的检查，无需事先通知企业。",
+            "经核查案卷，该次检查无投诉举报登记，检查审批表签批日期晚于检查日期。",
+        ],
+        "basis": _SAMPLE_BASIS,
+        "requests": ["维持舟司监决〔2026〕3号行政执法监督决定书。"],
+        "reply_deadline": "2026年12月31日",
+        "contact": "联系人：赵敏，电话：0580-2039876。",
+    },
+)
+_supervision(
+    "rectification_report",
+    "整改（执行）情况报告",
+    "整报",
+    purpose="执法机关收到监督文书后，向监督机关书面报告整改（执行）措施、结果和证明材料。",
+    basis_note=(
+        "参照《重庆市行政执法监督条例》第十四条第三款（在文书规定的期限内书面报告执行情况）、"
+        "《山东省行政执法监督条例》第二十九条第二款（三十日内报告执行情况）。"
+    ),
+    fields=("answered", "measures", "result", "evidence", "contact"),
+    labels={"contact": "联系人及电话"},
+    body=(
+        (
+            "p",
+            "{{ answered }}收悉。我单位对所列问题逐项研究，落实整改（执行），"
+            "现将有关情况报告如下：",
+        ),
+        ("h", "一、整改（执行）措施"),
+        ("for", "measures", "m", _LIST_LINES["measures"]),
+        ("h", "二、整改（执行）结果"),
+        ("p", "{{ result }}"),
+        ("h", "三、证明材料"),
+        ("for", "evidence", "e", _LIST_LINES["evidence"]),
+        ("p", "特此报告。"),
+        _CONTACT,
+    ),
+    sample={
+        # Written by the agency to the bureau: the issuer and 文号 are the agency's, dated after
+        # the measures it reports.
+        "issuer": "舟山市普陀区卫生健康局",
+        "date": datetime.date(2026, 12, 20),
+        "number": "舟普卫整报〔2026〕12号",
+        "recipient": "舟山市司法局",
+        "answered": "《行政执法监督意见书》（舟司监意〔2026〕12号）",
+        "measures": [
+            "2026年12月5日召开局务会议，逐项研究监督意见，明确由执法监督科牵头整改。",
+            "对未经审批实施的两次检查补正审批程序，并向舟山市普陀仁和门诊部说明情况。",
+            "2026年12月12日组织全体执法人员参加涉企行政检查程序培训。",
+        ],
+        "result": "监督意见所列问题已全部整改完毕，今后检查一律先审批、先通知。",
+        "evidence": ["局务会议纪要（2026年12月5日）。", "培训签到表及课件。"],
+        "contact": "联系人：孙立新，电话：0580-3012345。",
+    },
+)
+
+# A kind a region adds in the admin without a spec of its own prints as a generic supervision
+# letter with every shared field: its name comes in as the document's title.
+GENERIC_LETTER = KindSpec(
+    "supervision_letter",
+    "行政执法监督文书",
+    "监督",
+    False,
+    LETTER_FIELDS,
+    _letter_body(
+        "本机关在对{{ matter }}进行行政执法监督中，发现存在下列问题，现函告如下：",
+        "请你单位于{{ reply_deadline }}前将办理情况书面回复本机关。",
+    ),
+    sample={
+        **_LETTER_SAMPLE,
+        "requests_heading": "具体要求",
+        "requests": [
+            "对上述问题逐项核实并依法处理。",
+        ],
+    },
+    labels=LETTER_LABELS,
+)
+
+
+def spec_for(kind_code: str) -> KindSpec:
+    """The kind's spec; a kind without one (added by a region in the admin) is a generic letter."""
+    return SPECS.get(kind_code, GENERIC_LETTER)
 
 
 SUPERVISION_ISSUER = "舟山市司法局"
@@ -567,8 +1021,8 @@ INSPECTION_ISSUER = "舟山市卫生健康委员会"
 
 
 def sample_context(kind_code: str) -> dict[str, Any]:
-    """A realistic demo context for the kind (raises KeyError for an unknown code)."""
-    spec = SPECS[kind_code]
+    """A realistic demo context for the kind (a kind without a spec: the generic letter's)."""
+    spec = spec_for(kind_code)
     issuer_abbr = "舟司" if not spec.inspection else "舟卫"
     context: dict[str, Any] = {
         "issuer": SUPERVISION_ISSUER if not spec.inspection else INSPECTION_ISSUER,
@@ -598,11 +1052,12 @@ class FormField:
 
 def form_fields(kind_code: str) -> tuple[FormField, ...]:
     """The fields a person fills in for ``kind_code``, in the order its template prints them
-    (the common heading fields, numbered and dated at issue, are not among them)."""
-    spec = SPECS[kind_code]
+    (the common heading fields, numbered and dated at issue, are not among them). A kind without
+    a spec of its own gets the generic supervision letter's fields."""
+    spec = spec_for(kind_code)
     lists = {block[1] for block in spec.body if block[0] in ("for", "table")}
     return tuple(
-        FormField(name, LABELS.get(name, name), name in lists)
+        FormField(name, spec.labels.get(name) or LABELS.get(name, name), name in lists)
         for name in spec.fields
         if name != "prohibitions"
     )

@@ -191,13 +191,21 @@ def test_the_enterprise_may_not_create_a_document(enterprise, health_agency, pre
     assert counts() == before
 
 
-def test_a_failed_render_keeps_the_draft_stores_nothing_and_voids_the_number(
-    inspector, health_agency, zhoushan_enterprise, tmp_path
+def test_a_failure_after_numbering_keeps_the_draft_stores_nothing_and_voids_the_number(
+    inspector, preview_draft, tmp_path, monkeypatch
 ):
-    kind = DocumentKind.objects.create(code="no_template", name="无模板文书", abbreviation="无")
-    draft = create_draft(
-        kind=kind, organisation=health_agency, actor=inspector, recipient_name="王五"
-    )
+    # Every kind renders now (a kind without a spec prints as the generic supervision letter),
+    # so the failure after the number is reserved is the store refusing the PDF: the DOCX
+    # already stored must be removed again.
+    draft = preview_draft
+    real_save = default_storage.save
+
+    def save_docx_only(name, content, *args, **kwargs):
+        if name.endswith(".pdf"):
+            raise OSError("存储空间已满")
+        return real_save(name, content, *args, **kwargs)
+
+    monkeypatch.setattr(default_storage, "save", save_docx_only)
     with pytest.raises(Exception) as caught:
         issue_document(draft, actor=inspector, issue_date=ISSUE_DATE)
     draft.refresh_from_db()
@@ -205,7 +213,7 @@ def test_a_failed_render_keeps_the_draft_stores_nothing_and_voids_the_number(
     assert draft.number is None
     assert not draft.pdf_file
     number = DocumentNumber.objects.get()
-    assert number.text == "舟卫无\u30142026\u30151号"
+    assert number.text == "舟卫执预\u30142026\u30151号"
     assert number.status == NumberStatus.VOIDED
     assert number.void_reason.startswith("事务回滚，文号作废：")
     assert str(caught.value) in number.void_reason
