@@ -1,6 +1,6 @@
-"""The supervisor's workspace (执法监督工作台): what awaits a 司法局 or 司法所, each part with its true
-count, shown as 0 when there is nothing, so that an empty part is seen to be empty rather than
-missing.
+"""The supervisor's workspace (执法监督工作台): what awaits a 司法局 or 司法所, each part with
+its true count, shown as 0 when there is nothing, so that an empty part is seen to be empty
+rather than missing.
 
 Each part comes from the app that owns it; this module only gathers them (it sits at the top).
 """
