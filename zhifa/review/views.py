@@ -41,6 +41,7 @@ from zhifa.review.models import (
     SpotCheckStatus,
     StandardStatus,
 )
+from zhifa.supervision.sources import draft_url
 from zhifa.versioned import views as versioned
 
 PAGE_SIZE = 30
@@ -234,7 +235,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = services.outcome_of(review)
     supervision_link = None
     if review.grade == Grade.FAIL and access.can(user, "review.score", review):
-        supervision_link = f"/supervision/new/?source=case_review&pk={review.pk}"
+        supervision_link = draft_url("case_review", review.pk)
     return render(
         request,
         "review/review_detail.html",

@@ -44,10 +44,18 @@ EVIDENCE_PDF = (
 )
 
 
+# What the demo letters rest on: the State Council's opinion on 涉企行政检查 and the 行政处罚法.
+BASIS = [
+    "《国务院办公厅关于严格规范涉企行政检查的意见》（国办发〔2024〕54号）",
+    "《中华人民共和国行政处罚法》第四十二条",
+]
+
+
 def _content(matter: str, facts: list[str], heading: str, requests: list[str]) -> dict[str, Any]:
     return {
         "matter": matter,
         "facts": facts,
+        "basis": BASIS,
         "requests_heading": heading,
         "requests": requests,
         "contact": CONTACT,

@@ -109,7 +109,11 @@ def initial_from(prefill: Any, kind_code: str) -> dict[str, Any]:
         initial["addressee"] = prefill.addressee.pk
     pairs = {
         "matter": prefill.matter,
-        "facts": "\n".join([*prefill.facts, *prefill.problems]),
+        # A kind without its own list of problems states them among the facts.
+        "facts": "\n".join(
+            [*prefill.facts, *(prefill.problems if "problems" not in names else [])]
+        ),
+        "problems": "\n".join(prefill.problems),
         "requests": "\n".join(prefill.requests),
         "basis": "\n".join(prefill.basis),
     }

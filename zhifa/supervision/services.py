@@ -297,8 +297,10 @@ def update_letter(
     return current
 
 
-# Fields of a kind that may stay empty; the platform fills in the reply deadline at 签发.
-OPTIONAL_FIELDS = frozenset({"remarks", "reply_deadline"})
+# Fields of a kind that may stay empty; the platform fills in the reply deadline at 签发, and a
+# letter whose facts say it all (a 提示函) has no separate list of problems (the section is then
+# left out of the document).
+OPTIONAL_FIELDS = frozenset({"remarks", "reply_deadline", "problems"})
 
 
 def missing_content(letter: SupervisionLetter) -> list[str]:
@@ -704,7 +706,10 @@ def _escalation_content(letter: SupervisionLetter, step: str) -> dict[str, Any]:
     due = timefmt.chinese_date(letter.reply_due) if letter.reply_due else ""
     number = letter.document.number_text
     name = f"{letter.letter_type.name}（{number}）" if number else letter.letter_type.name
-    contact = {"contact": letter.document.context.get("contact", "")}
+    # The escalation rests on what the overdue letter rested on, and on the duty to report in
+    # writing within its deadline.
+    basis = list(letter.document.context.get("basis") or []) or [letter.letter_type.legal_basis]
+    contact = {"contact": letter.document.context.get("contact", ""), "basis": basis}
     if step == EscalationStep.REMIND:
         return contact | {
             "matter": f"本机关向你单位发出的{name}要求于{due}前书面回复，"

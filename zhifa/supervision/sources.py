@@ -63,3 +63,11 @@ def source(code: str) -> Source:
 
 def sources() -> list[Source]:
     return list(_SOURCES.values())
+
+
+def draft_url(code: str, pk: int) -> str:
+    """The drafting page prefilled from source ``code`` row ``pk``: the one link every source
+    offers as "制作监督文书"."""
+    from django.urls import reverse
+
+    return f"{reverse('supervision:letter_new')}?source={code}&source_pk={pk}"

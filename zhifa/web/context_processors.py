@@ -58,6 +58,14 @@ def _sample_path(url_name: str) -> str:
 MENU: tuple[MenuEntry, ...] = (
     MenuEntry("首页", "home"),
     MenuEntry("待办", "inspections:inbox"),
+    # The supervising side (issue 15): the bureau's own work first, for those who do it.
+    MenuEntry("监督文书", "supervision:workspace"),
+    MenuEntry("监督文书台账", "supervision:ledger"),
+    MenuEntry("监督文书收件箱", "supervision:inbox"),
+    MenuEntry("案卷评查", "review:review_list"),
+    MenuEntry("日常抽查", "review:spot_check_list"),
+    MenuEntry("专项监督", "review:campaign_list"),
+    MenuEntry("执法培训", "training:session_list"),
     MenuEntry("企业名录", "registry:enterprise_list"),
     MenuEntry("执法人员", "org:officer_list"),
     MenuEntry("机构", "org:organisation_list"),

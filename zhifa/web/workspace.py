@@ -16,6 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhifa.inspections.models import CaseFinding, InspectionCase, Objection, ObjectionStatus
+from zhifa.org.models import Organisation, Role
+from zhifa.review.selectors import reviews_to_do
+from zhifa.supervision import selectors as letters
+from zhifa.supervision.models import LetterStatus, SupervisionLetter
+from zhifa.training.selectors import below_minimum
 
 SHOWN = 5
 
@@ -144,6 +149,107 @@ def case_sections(user: Any, today: dt.date) -> list[WorkSection]:
     return sections
 
 
+def _letter_item(letter: SupervisionLetter, today: dt.date) -> WorkItem:
+    due = f"，回复期限 {letter.reply_due:%Y年%m月%d日}" if letter.reply_due else ""
+    return WorkItem(
+        letter.label,
+        f"{letter.get_status_display()}{due}",
+        reverse("supervision:letter_detail", args=[letter.pk]),
+        letter.is_overdue(today),
+    )
+
+
+LETTER_HINTS = {
+    "awaiting_review": "同机关另一名执法监督人员审核后，报负责人签发。",
+    "awaiting_sign": "监督机关负责人签发后编文号，送达执法机关。",
+    "awaiting_reply": "执法机关应在期限内书面报告整改（执行）情况。",
+    "overdue": "逾期未回复的，依次制发提示函、督办函，必要时约谈。",
+    "replies_to_verify": "核查整改（执行）情况报告及证据，办结或退回重报。",
+    "review_requests": "执法机关申请复查的，在规定期限内作出复查决定。",
+}
+
+
+def letter_sections(user: Any, today: dt.date) -> list[WorkSection]:
+    lists = letters.workspace_lists(user, today)
+    return [
+        WorkSection(
+            key,
+            label,
+            LETTER_HINTS[key],
+            lists[key].count(),
+            reverse("supervision:workspace") + f"#{key}",
+            [_letter_item(letter, today) for letter in lists[key][:SHOWN]],
+            urgent=key == "overdue",
+        )
+        for key, label in letters.WORKSPACE_LABELS.items()
+    ]
+
+
+def _bureaus(user: Any) -> list[Organisation]:
+    ids = user.organisations_as(*Role.supervising_roles())
+    return list(Organisation.objects.filter(pk__in=ids).select_related("region").order_by("pk"))
+
+
 def supervisor_sections(user: Any, today: dt.date | None = None) -> list[WorkSection]:
     today = today or timezone.localdate()
-    return case_sections(user, today)
+    sections = letter_sections(user, today) + case_sections(user, today)
+    sections.append(
+        WorkSection(
+            "reviews",
+            "待评查的案卷",
+            "抽取或选定的已办结案卷，逐项评分后完成评查。",
+            reviews_to_do(user),
+            reverse("review:review_list"),
+        )
+    )
+    below = [row for bureau in _bureaus(user) for row in below_minimum(bureau, today.year)]
+    sections.append(
+        WorkSection(
+            "training",
+            f"{today.year}年培训学时未达标的执法人员",
+            "低于本地区年度最低培训学时的执法人员。",
+            len(below),
+            reverse("training:below_minimum"),
+        )
+    )
+    return sections
+
+
+def agency_sections(user: Any, today: dt.date | None = None) -> list[WorkSection]:
+    """What the supervising side asks of an agency: letters to sign for and answer, and its
+    officers below the yearly training minimum."""
+    today = today or timezone.localdate()
+    inbox = letters.inbox_letters(user)
+    waiting = inbox.filter(
+        status__in=(LetterStatus.ISSUED, LetterStatus.RECEIVED, LetterStatus.RETURNED),
+        letter_type__needs_reply=True,
+    ).order_by("reply_due", "pk")
+    overdue = waiting.filter(reply_due__lt=today)
+    agencies = Organisation.objects.filter(pk__in=user.organisations_as(*Role.agency_roles()))
+    below = [row for agency in agencies for row in below_minimum(agency, today.year)]
+    return [
+        WorkSection(
+            "letters_to_answer",
+            "待办理的监督文书",
+            "签收后在期限内书面报告整改（执行）情况，附证据材料。",
+            waiting.count(),
+            reverse("supervision:inbox"),
+            [_letter_item(letter, today) for letter in waiting[:SHOWN]],
+            urgent=overdue.exists(),
+        ),
+        WorkSection(
+            "training_below",
+            f"{today.year}年培训学时未达标的执法人员",
+            "本机关低于年度最低培训学时的执法人员。",
+            len(below),
+            reverse("training:officer_hours"),
+            [
+                WorkItem(
+                    row.officer.name,
+                    f"已参训 {row.hours} 学时，尚差 {row.shortfall} 学时",
+                    reverse("training:officer_record", args=[row.officer.pk]),
+                )
+                for row in below[:SHOWN]
+            ],
+        ),
+    ]

@@ -46,6 +46,9 @@ def test_supervisor_marks_a_veto_item_in_a_sampled_file_and_gets_the_supervision
     assert page.get_by_test_id("grade").inner_text() == "不合格"
     link = page.get_by_test_id("make-supervision-document")
     assert link.inner_text() == "制作监督文书"
-    assert link.get_attribute("href") == f"/supervision/new/?source=case_review&pk={review.pk}"
+    assert (
+        link.get_attribute("href")
+        == f"/supervision/letters/new/?source=case_review&source_pk={review.pk}"
+    )
     review.refresh_from_db()
     assert (review.grade, review.reviewer) == (Grade.FAIL, supervisor)

@@ -56,7 +56,7 @@ def test_supervisor_marks_a_veto_item_on_the_page_and_completes_a_failed_review(
     review.refresh_from_db()
     assert (review.status, review.grade) == (ReviewStatus.COMPLETED, Grade.FAIL)
     page = client.get(reverse("review:review_detail", args=[review.pk])).content.decode()
-    assert f"/supervision/new/?source=case_review&amp;pk={review.pk}" in page
+    assert f"/supervision/letters/new/?source=case_review&amp;source_pk={review.pk}" in page
 
 
 def test_completing_without_confirming_changes_nothing(client_for, supervisor, review):
@@ -181,7 +181,7 @@ def test_supervisor_runs_a_campaign_from_the_pages(client_for, supervisor, healt
     )
     finding = campaign.findings.get()
     page = client.get(reverse("review:campaign_detail", args=[campaign.pk])).content.decode()
-    assert f"/supervision/new/?source=campaign_finding&amp;pk={finding.pk}" in page
+    assert f"/supervision/letters/new/?source=campaign_finding&amp;source_pk={finding.pk}" in page
 
 
 def test_a_control_character_in_a_finding_is_refused_naming_the_field(

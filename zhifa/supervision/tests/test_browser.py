@@ -78,7 +78,7 @@ def test_an_opinion_goes_from_draft_to_closed_and_an_overdue_one_is_escalated(
     page.goto(reverse("supervision:letter_new") + f"?type={opinion.pk}")
     page.get_by_label("受文单位").select_option(label="舟山市卫生健康委员会")
     page.get_by_label("回复期限（工作日）").fill("20")
-    for name in ("matter", "facts", "requests_heading", "requests", "contact"):
+    for name in ("matter", "facts", "basis", "requests_heading", "requests", "contact"):
         page.locator(f"[name={name}]").fill(CONTENT[name])
     page.get_by_role("button", name="保存草稿").click()
     page.get_by_role("button", name="送审核").click()

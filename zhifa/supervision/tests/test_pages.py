@@ -27,7 +27,9 @@ def test_supervisor_drafts_from_a_chinese_form_never_json(
     page = client.get(url)
     assert page.status_code == 200
     text = page.content.decode()
-    assert "回复期限（工作日）" in text and "具体内容" in text and "{" not in text.split("<form")[1]
+    assert (
+        "回复期限（工作日）" in text and "发现的问题" in text and "{" not in text.split("<form")[1]
+    )
     response = client.post(
         url,
         {

@@ -247,7 +247,7 @@ def test_a_draft_with_an_empty_field_is_not_sent_for_review(
         addressee=health_agency,
         content={**CONTENT, "contact": ""},
     )
-    with pytest.raises(ValidationError, match="尚未填写：联系方式"):
+    with pytest.raises(ValidationError, match="尚未填写：联系人及电话"):
         services.submit_letter(letter, actor=supervisor)
     letter.refresh_from_db()
     assert letter.status == LetterStatus.DRAFT
