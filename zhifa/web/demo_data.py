@@ -103,6 +103,14 @@ LEGAL_BASIS_JUSTICE_OFFICE = (
     "《行政执法监督条例》（国务院令第825号）："
     "司法所协助县级司法行政部门开展乡镇（街道）行政执法监督工作。"
 )
+LEGAL_BASIS_JOINT_TEAM = (
+    "本级人民政府关于建立涉企行政执法联合监督机制的决定"
+    "（纪检监察机关、司法行政部门派员组成，不是行政执法主体）。"
+)
+LEGAL_BASIS_CONTACT_POINT = (
+    "本级司法行政部门设立的行政执法监督联系点，"
+    "收集企业和群众反映的行政执法问题，转执法监督机关处理（不是行政执法主体）。"
+)
 LEGAL_BASIS_TOWNSHIP = (
     "《中华人民共和国行政处罚法》第二十四条；"
     "省级人民政府关于赋予乡镇（街道）行政执法权的决定及其事项清单。"
@@ -130,6 +138,14 @@ _S = OrganisationKind.SUPERVISOR
 ORGANISATIONS: tuple[OrgSpec, ...] = (
     # 舟山市 330900
     OrgSpec("舟山市司法局", _S, "330900", "舟司"),
+    # 纪委监委 and 司法行政 members supervising 涉企执法 together (issue 15).
+    OrgSpec(
+        "舟山市涉企行政执法联合监督组",
+        OrganisationKind.JOINT_TEAM,
+        "330900",
+        "舟联督",
+        parent="舟山市司法局",
+    ),
     OrgSpec("舟山市卫生健康委员会", _A, "330900", "舟卫", ("health",), short_name="舟山市卫健委"),
     OrgSpec(
         "舟山市市场监督管理局", _A, "330900", "舟市监", ("market",), short_name="舟山市市场监管局"
@@ -199,6 +215,14 @@ ORGANISATIONS: tuple[OrgSpec, ...] = (
     ),
     # 贵港市 450800
     OrgSpec("贵港市司法局", _S, "450800", "贵司"),
+    # 贵港 has 32 contact points where enterprises report enforcement problems.
+    OrgSpec(
+        "贵港市工商业联合会行政执法监督联系点",
+        OrganisationKind.CONTACT_POINT,
+        "450800",
+        "贵联点",
+        parent="贵港市司法局",
+    ),
     OrgSpec("贵港市市场监督管理局", _A, "450800", "贵市监", ("market",)),
     OrgSpec("贵港市卫生健康委员会", _A, "450800", "贵卫", ("health",)),
     OrgSpec("贵港市生态环境局", _A, "450800", "贵环", ("ecology",)),
@@ -858,6 +882,10 @@ def _legal_basis(spec: OrgSpec) -> str:
         return LEGAL_BASIS_JUSTICE_OFFICE
     if spec.kind == OrganisationKind.TOWNSHIP:
         return LEGAL_BASIS_TOWNSHIP
+    if spec.kind == OrganisationKind.JOINT_TEAM:
+        return LEGAL_BASIS_JOINT_TEAM
+    if spec.kind == OrganisationKind.CONTACT_POINT:
+        return LEGAL_BASIS_CONTACT_POINT
     return "".join(LEGAL_BASIS[code] for code in spec.fields)
 
 

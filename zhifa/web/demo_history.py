@@ -63,5 +63,6 @@ def load_demo_history(
         load_demo_review,
         load_demo_supervision,
     ):
-        supervision.update(load_part(actor, timeline=timeline, clock=clock))
+        made = load_part(actor, timeline=timeline, clock=clock)
+        supervision.update({name: count for name, count in made.items() if count})
     return DemoHistoryResult(timeline, base, draws, cases, guidance, lists, supervision)

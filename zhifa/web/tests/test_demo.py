@@ -53,7 +53,7 @@ def test_the_default_demo_has_exact_counts_and_a_second_load_changes_nothing():
     assert first.totals == {
         "regions": REGIONS,
         "fields": 8,
-        "organisations": 38,
+        "organisations": 40,
         "officers": 200,
         "enterprises": 5000,
         "contacts": 5000,
@@ -62,7 +62,7 @@ def test_the_default_demo_has_exact_counts_and_a_second_load_changes_nothing():
     assert first.created == {
         "townships": 2,
         "fields": 8,
-        "organisations": 38,
+        "organisations": 40,
         "officers": 200,
         "enterprises": 5000,
         "contacts": 5000,
@@ -108,7 +108,7 @@ def test_the_default_demo_has_exact_counts_and_a_second_load_changes_nothing():
         "plans.demo.load",
     ]
     record = AuditRecord.objects.get(action="demo.load")
-    assert record.summary == "载入演示数据：机构 38 个、执法人员 200 名、企业 5000 家、账号 13 个"
+    assert record.summary == "载入演示数据：机构 40 个、执法人员 200 名、企业 5000 家、账号 13 个"
     assert record.after["totals"] == first.totals
 
     started = time.monotonic()
@@ -124,7 +124,7 @@ def test_a_smaller_demo_has_exactly_the_requested_sizes(small_demo):
     assert small_demo.totals == {
         "regions": REGIONS,
         "fields": 8,
-        "organisations": 38,
+        "organisations": 40,
         "officers": 40,
         "enterprises": 60,
         "contacts": 60,
@@ -298,9 +298,9 @@ def test_the_demo_load_command_reports_what_it_did(settings):
     out = io.StringIO()
     call_command("demo", "load", "--enterprises", "60", "--officers", "40", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[0] == "演示数据已载入：新增机构 38 个、执法人员 40 名、企业 60 家、账号 13 个。"
+    assert lines[0] == "演示数据已载入：新增机构 40 个、执法人员 40 名、企业 60 家、账号 13 个。"
     assert lines[1].startswith(
-        f"现有：行政区划 {REGIONS} 条、机构 38 个、执法人员 40 名、企业 60 家（用时 "
+        f"现有：行政区划 {REGIONS} 条、机构 40 个、执法人员 40 名、企业 60 家（用时 "
     )
     out = io.StringIO()
     call_command("demo", "load", "--enterprises", "60", "--officers", "40", stdout=out)
