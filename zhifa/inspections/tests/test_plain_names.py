@@ -45,6 +45,7 @@ def notified_case(
     inspector,
     approver,
     social_supervisor,
+    supervisor,
     health_agency,
     zhoushan_enterprise,
     items,
@@ -63,7 +64,7 @@ def notified_case(
         )
         services.submit_case(case, actor=inspector)
         services.approve_case(case, actor=approver, opinion="同意。")
-        services.assign_social_supervisor(case, actor=inspector, supervisor=social_supervisor)
+        services.assign_social_supervisor(case, actor=supervisor, supervisor=social_supervisor)
         services.issue_notice(case, actor=inspector)
     case.refresh_from_db()
     return case
