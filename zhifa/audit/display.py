@@ -142,6 +142,19 @@ ACTION_LABELS: dict[str, str] = {
     "demo.load": "载入演示数据",
     "plans.demo.load": "载入演示计划",
     "discretion.demo.load": "载入演示清单",
+    # 社会监督员（伴随式监督，issue 15）
+    "social.supervisor.register": "登记社会监督员",
+    "social.supervisor.availability": "调整社会监督员可安排状态",
+    "social.conflict.declare": "申报回避",
+    "social.conflict.withdraw": "撤回回避申报",
+    "social.assignment.draw": "抽取伴随监督员",
+    "social.assignment.accept": "接受伴随监督",
+    "social.assignment.decline": "谢绝伴随监督",
+    "social.assignment.checkin": "伴随监督到场签到",
+    "social.report.file": "提交伴随监督反馈",
+    "social.report.photos": "补充反馈照片",
+    "social.report.clear": "核实无问题",
+    "social.report.document": "问题转监督文书",
 }
 
 # ``save_with_audit`` and ``delete_with_audit`` write ``<app>.<model>.<verb>`` for reference

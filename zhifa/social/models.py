@@ -283,14 +283,10 @@ class Report(models.Model):
     credentials = models.CharField(
         "执法人员是否出示执法证", max_length=8, choices=CredentialShown.choices
     )
-    attitude = models.PositiveSmallIntegerField(
-        "执法态度", choices=sorted(ATTITUDE_LABELS.items())
-    )
+    attitude = models.PositiveSmallIntegerField("执法态度", choices=sorted(ATTITUDE_LABELS.items()))
     notes = models.TextField("其他情况", blank=True)
     filed_at = models.DateTimeField("提交时间", default=timezone.now)
-    problem_status = models.CharField(
-        "问题处理状态", max_length=16, choices=ProblemStatus.choices
-    )
+    problem_status = models.CharField("问题处理状态", max_length=16, choices=ProblemStatus.choices)
     resolution = models.TextField("处理说明", blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -57,9 +57,11 @@ def _mine(user: Any, obj: Any) -> str | None:
 
 
 @capability("social.respond", "答复伴随监督安排、到场签到、提交反馈（本人）")
-def _respond(user: Any, assignment: Any) -> str | None:
+def _respond(user: Any, obj: Any) -> str | None:
     if not user.has_role(Role.SOCIAL_SUPERVISOR):
         return SOCIAL_ONLY
+    # An assignment, or a report of one (its photos).
+    assignment = getattr(obj, "assignment", obj)
     if assignment is not None and assignment.supervisor.user_id != user.pk:
         return NOT_YOURS
     return None

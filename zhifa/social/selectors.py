@@ -90,6 +90,18 @@ class ServiceRecord:
     assignments: list[Assignment] = field(default_factory=list)
 
     @property
+    def rows(self) -> list[tuple[int, list[int]]]:
+        """(year, counts in ``COUNTED`` order), the latest year first; 0 where none."""
+        return [
+            (year, [self.years[year].get(key, 0) for key, _ in COUNTED])
+            for year in sorted(self.years, reverse=True)
+        ]
+
+    def counts_in(self, year: int) -> list[int]:
+        counts = self.years.get(year, Counter())
+        return [counts.get(key, 0) for key, _ in COUNTED]
+
+    @property
     def total(self) -> Counter[str]:
         total: Counter[str] = Counter()
         for counts in self.years.values():

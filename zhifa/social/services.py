@@ -335,9 +335,10 @@ def draw_social_supervisor(case: InspectionCase, *, actor: Any) -> Assignment:
         )
         _refuse_draw(case)
         attempt = (
-            Assignment.objects.filter(case=case).order_by("-attempt").values_list(
-                "attempt", flat=True
-            ).first()
+            Assignment.objects.filter(case=case)
+            .order_by("-attempt")
+            .values_list("attempt", flat=True)
+            .first()
             or 0
         ) + 1
         pool = draw_pool(case)
@@ -358,22 +359,24 @@ def draw_social_supervisor(case: InspectionCase, *, actor: Any) -> Assignment:
             )
         chosen = pool[selection.accepted[0].position - 1]
         names = {s.code: s.name for s in pool}
-        record = {
+        pool_sm3 = sm3_hex(pool_bytes)
+        steps = [
+            dict(entry, name=names[entry["code"]])
+            for entry in draw_record.step_entries(selection, codes, "code")
+        ]
+        record: dict[str, Any] = {
             "format": RECORD_FORMAT,
             "case": {"reference": case.reference, "enterprise_uscc": case.enterprise.uscc},
             "attempt": attempt,
             "key_source": key_source,
             "key_string": key,
             "pool": {
-                "sm3": sm3_hex(pool_bytes),
+                "sm3": pool_sm3,
                 "size": len(codes),
                 "line_format": POOL_LINE_FORMAT,
                 "codes": codes,
             },
-            "steps": [
-                dict(entry, name=names[entry["code"]])
-                for entry in draw_record.step_entries(selection, codes, "code")
-            ],
+            "steps": steps,
             "selected": chosen.code,
         }
         assignment = Assignment.objects.create(
@@ -381,13 +384,13 @@ def draw_social_supervisor(case: InspectionCase, *, actor: Any) -> Assignment:
             supervisor=chosen,
             attempt=attempt,
             key_string=key,
-            pool_sm3=record["pool"]["sm3"],
+            pool_sm3=pool_sm3,
             pool_size=len(codes),
             record_json=json.dumps(record, ensure_ascii=False, sort_keys=True),
             drawn_by=actor,
         )
         skipped_text = "；".join(
-            f"{s['name']}（{s['skip_reason']}）" for s in record["steps"] if not s["accepted"]
+            f"{s['name']}（{s['skip_reason']}）" for s in steps if not s["accepted"]
         )
         record_change(
             actor=actor,
@@ -449,8 +452,8 @@ def accept_assignment(assignment: Assignment, *, actor: Any) -> Assignment:
     case as an accompanying supervisor does."""
     access.require(actor, "social.respond", assignment)
     with transaction.atomic():
-        current = Assignment.objects.select_for_update().select_related("case").get(
-            pk=assignment.pk
+        current = (
+            Assignment.objects.select_for_update().select_related("case").get(pk=assignment.pk)
         )
         _require_status(current, AssignmentStatus.ACCEPTED, "接受")
         before = snapshot(current, exclude=("record_json",))
@@ -467,7 +470,8 @@ def accept_assignment(assignment: Assignment, *, actor: Any) -> Assignment:
             obj=current,
             before=before,
             after=snapshot(current, exclude=("record_json",)),
-            summary=f"社会监督员 {current.supervisor.name}接受伴随监督检查 {current.case.reference}",
+            summary=f"社会监督员 {current.supervisor.name}接受伴随监督检查 "
+            f"{current.case.reference}",
         )
     return current
 
@@ -477,8 +481,8 @@ def decline_assignment(assignment: Assignment, *, actor: Any, reason: str) -> As
     access.require(actor, "social.respond", assignment)
     reason = _text(reason, "谢绝理由", field="reason", required=True, limit=200)
     with transaction.atomic():
-        current = Assignment.objects.select_for_update().select_related("case").get(
-            pk=assignment.pk
+        current = (
+            Assignment.objects.select_for_update().select_related("case").get(pk=assignment.pk)
         )
         _require_status(current, AssignmentStatus.DECLINED, "谢绝")
         before = snapshot(current, exclude=("record_json",))
@@ -504,8 +508,8 @@ def check_in(assignment: Assignment, *, actor: Any, location: Any = None) -> Ass
     check-in window."""
     access.require(actor, "social.respond", assignment)
     with transaction.atomic():
-        current = Assignment.objects.select_for_update().select_related("case").get(
-            pk=assignment.pk
+        current = (
+            Assignment.objects.select_for_update().select_related("case").get(pk=assignment.pk)
         )
         if current.status != AssignmentStatus.ACCEPTED:
             raise ValidationError(
@@ -523,7 +527,8 @@ def check_in(assignment: Assignment, *, actor: Any, location: Any = None) -> Ass
         if not first <= today <= last:
             raise ValidationError(
                 f"检查日期为 {case.inspection_date:%Y-%m-%d}，"
-                f"只能在 {first:%Y-%m-%d} 至 {last:%Y-%m-%d} 期间到场签到，今天是 {today:%Y-%m-%d}。"
+                f"只能在 {first:%Y-%m-%d} 至 {last:%Y-%m-%d} 期间到场签到，"
+                f"今天是 {today:%Y-%m-%d}。"
             )
         before = snapshot(current, exclude=("record_json",))
         current.checked_in_at = timezone.now()
@@ -590,8 +595,8 @@ def file_report(
         except uploads.UploadError as exc:
             raise ValidationError({"photos": [str(exc)]}) from None
     with transaction.atomic():
-        current = Assignment.objects.select_for_update().select_related("case").get(
-            pk=assignment.pk
+        current = (
+            Assignment.objects.select_for_update().select_related("case").get(pk=assignment.pk)
         )
         if current.status != AssignmentStatus.ACCEPTED or current.checked_in_at is None:
             raise ValidationError("到场签到后才能提交伴随监督反馈。")
@@ -600,7 +605,11 @@ def file_report(
         asked = report_points(current.case)
         if len(points) != len(asked):
             raise ValidationError(
-                {"points": [f"请逐项填写五个严禁·八个不得共 {len(asked)} 项，现填写 {len(points)} 项。"]}
+                {
+                    "points": [
+                        f"请逐项填写五个严禁·八个不得共 {len(asked)} 项，现填写 {len(points)} 项。"
+                    ]
+                }
             )
         cleaned = []
         for number, (answer, (section, item)) in enumerate(
@@ -622,9 +631,7 @@ def file_report(
             problem_status=ProblemStatus.PENDING if breach else ProblemStatus.NO_PROBLEM,
         )
         ReportPoint.objects.bulk_create(
-            ReportPoint(
-                report=report, position=n, section=s, item=i, breached=b, note=note
-            )
+            ReportPoint(report=report, position=n, section=s, item=i, breached=b, note=note)
             for n, (s, i, b, note) in enumerate(cleaned, start=1)
         )
         for photo in photos:
@@ -638,8 +645,7 @@ def file_report(
             after=snapshot(report)
             | {"breaches": breaches, "photos": list(report.photos.values_list("sm3", flat=True))},
             summary=f"社会监督员 {current.supervisor.name}提交检查 {current.case.reference} "
-            f"的伴随监督反馈"
-            + (f"，反映问题 {breaches} 项" if breach else "，未反映问题"),
+            f"的伴随监督反馈" + (f"，反映问题 {breaches} 项" if breach else "，未反映问题"),
         )
     return report
 
@@ -647,7 +653,9 @@ def file_report(
 # --- The bureau's handling ---------------------------------------------------------------------
 
 
-def _resolve(report: Report, *, actor: Any, to: str, text: str, action: str, summary: str) -> Report:
+def _resolve(
+    report: Report, *, actor: Any, to: str, text: str, action: str, summary: str
+) -> Report:
     access.require(actor, "social.problems", report)
     with transaction.atomic():
         current = Report.objects.select_for_update().get(pk=report.pk)
@@ -696,5 +704,38 @@ def mark_documented(report: Report, *, actor: Any, document: str = "") -> Report
         to=ProblemStatus.DOCUMENTED,
         text=document,
         action="social.report.document",
-        summary="社会监督员反映的检查 {reference} 问题已转监督文书" + (f"：{document}" if document else ""),
+        summary="社会监督员反映的检查 {reference} 问题已转监督文书"
+        + (f"：{document}" if document else ""),
     )
+
+
+def add_report_photos(report: Report, *, actor: Any, photos: Sequence[Any]) -> Report:
+    """Photos sent after the report (the API's separate upload): same types, sizes and limit."""
+    access.require(actor, "social.respond", report.assignment)
+    if not photos:
+        raise ValidationError({"photos": ["请选择要上传的照片。"]})
+    for photo in photos:
+        try:
+            uploads.check_upload(photo, types=PHOTO_TYPES, label="照片")
+        except uploads.UploadError as exc:
+            raise ValidationError({"photos": [str(exc)]}) from None
+    with transaction.atomic():
+        current = Report.objects.select_for_update().get(pk=report.pk)
+        have = current.photos.count()
+        if have + len(photos) > MAX_PHOTOS:
+            raise ValidationError(
+                {"photos": [f"照片最多 {MAX_PHOTOS} 张，已有 {have} 张，本次 {len(photos)} 张。"]}
+            )
+        added = []
+        for photo in photos:
+            digest = sm3_of_chunks(uploads.chunks(photo))
+            ReportPhoto.objects.create(report=current, file=photo, sm3=digest)
+            added.append(digest)
+        record_change(
+            actor=actor,
+            action="social.report.photos",
+            obj=current,
+            after={"photos": added},
+            summary=f"补充检查 {current.case.reference} 伴随监督反馈的照片 {len(added)} 张",
+        )
+    return current

@@ -30,7 +30,9 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
-def approved_case(inspector, approver, health_agency, zhoushan_enterprise, items, officer_one, officer_two):
+def approved_case(
+    inspector, approver, health_agency, zhoushan_enterprise, items, officer_one, officer_two
+):
     with at(dt.date(2026, 3, 2)):
         case = inspections.create_case(
             organisation=health_agency,

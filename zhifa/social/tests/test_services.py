@@ -80,10 +80,13 @@ def test_a_declared_conflict_is_never_drawn_and_is_listed_as_skipped(
     skipped = {s.name: s.reason for s in services.skipped_of(assignment)}
     assert set(skipped) <= {"陈代表", "林律师"}
     for name, reason in skipped.items():
-        assert reason == {
-            "陈代表": "申报回避舟山海鲜酒楼有限公司（其配偶为该企业股东）",
-            "林律师": "申报回避舟山市卫生健康委员会（担任该委法律顾问）",
-        }[name]
+        assert (
+            reason
+            == {
+                "陈代表": "申报回避舟山海鲜酒楼有限公司（其配偶为该企业股东）",
+                "林律师": "申报回避舟山市卫生健康委员会（担任该委法律顾问）",
+            }[name]
+        )
     assert services.verify_assignment(assignment) is None
 
 
@@ -274,7 +277,9 @@ def test_the_bureau_marks_a_problem_verified_without_issue(approved_case, regist
 
     assert empty.value.message_dict == {"reason": ["请填写核实情况。"]}
     assert cleared.problem_status == ProblemStatus.CLEARED
-    assert twice.value.messages == ["该反馈的问题处理状态为“已核实无问题”，不能改为“已转监督文书”。"]
+    assert twice.value.messages == [
+        "该反馈的问题处理状态为“已核实无问题”，不能改为“已转监督文书”。"
+    ]
     assert selectors.problems_count(supervisor) == 0
 
 
