@@ -1,5 +1,5 @@
-"""The demo's 社会监督: registry in 舟山 and 青山区, a conflict, a decline, a problem waiting for the
-bureau, and an assignment 陈海燕 can walk on her phone today."""
+"""The demo's 社会监督: registry in 舟山 and 青山区, a conflict, a decline, a problem waiting for
+the bureau, and an assignment 陈海燕 can walk on her phone today."""
 
 from __future__ import annotations
 
