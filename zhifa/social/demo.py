@@ -2,7 +2,8 @@
 
 - 舟山市司法局 (赵志刚) registers five social supervisors — the persona 陈海燕 (人大代表) and
   four accounts made here (律师, 政协委员, 企业代表, 社区工作者) — and 包头市青山区司法局 (刘建军)
-  two; the 企业代表 declares a conflict with the persona enterprise, the 社区工作者 is paused for a while.
+  two; the 企业代表 declares a conflict with the persona enterprise, the 社区工作者 is paused
+  for a while.
 - 舟山市卫生健康委员会 takes a complaint about a restaurant for inspection on the demo's day; the
   bureau draws a social supervisor for it, he accepts, checks in on site and reports that the
   officers did not show their 执法证 and pressed the owner to buy a product: a problem waiting for
