@@ -5,14 +5,14 @@
   two; the 企业代表 declares a conflict with the persona enterprise, the 社区工作者 is paused
   for a while.
 - 舟山市卫生健康委员会 takes a complaint about a restaurant for inspection on the demo's day; the
-  bureau draws a social supervisor for it, he accepts, checks in on site and reports that the
+  bureau draws 林蔚 (律师) for it, he accepts, checks in on site and reports that the
   officers did not show their 执法证 and pressed the owner to buy a product: a problem waiting for
   the bureau (社会监督员反映的问题).
 - A second complaint is inspected on the day the demo is loaded (today): the bureau draws until
   陈海燕 is drawn — whoever is drawn before her declines with his reason — and she accepts, so
   the phone journey (check in, report) can be walked with the ``social`` account.
 - For an upcoming case from the quarter's 双随机 draw a supervisor is drawn from that draw's
-  published key string and left to answer.
+  published key string; he declines, and the next one drawn is left to answer.
 
 Idempotent: nothing is done when the 舟山 registry exists already.
 """
@@ -20,8 +20,11 @@ Idempotent: nothing is done when the 舟山 registry exists already.
 from __future__ import annotations
 
 import datetime as dt
+import struct
+import zlib
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from zhifa.core.demo_names import HEALTH_AGENCY, PERSONA_ENTERPRISE
@@ -32,13 +35,7 @@ from zhifa.org.selectors import eligible_on_q
 from zhifa.plans.models import InspectionItem
 from zhifa.registry.models import Enterprise
 from zhifa.social import services
-from zhifa.social.models import (
-    Assignment,
-    AssignmentStatus,
-    Category,
-    CredentialShown,
-    SocialSupervisor,
-)
+from zhifa.social.models import Assignment, Category, CredentialShown, SocialSupervisor
 from zhifa.workdays.demo_clock import DemoClock, DemoTimeline
 
 ZHOUSHAN_BUREAU = "舟山市司法局"
@@ -62,6 +59,24 @@ DECLINE_REASONS = (
     "家中有事，当天不能参加。",
     "身体不适，近期不便外出。",
 )
+
+
+def _png() -> bytes:
+    """A small grey PNG standing for the photo taken on site."""
+    width = height = 8
+    raw = b"".join(b"\x00" + b"\x80\x80\x80" * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _account(username: str, name: str, region_code: str) -> User:
@@ -209,6 +224,27 @@ def load_demo_social(actor: Any, *, timeline: DemoTimeline, clock: DemoClock) ->
             reason="社区换届工作期间暂停接受安排。",
         )
 
+    # An upcoming case of the quarter's 双随机 draw, drawn from that draw's published key string
+    # (so the same on every load): the first drawn declines, the second is left to answer.
+    drawn_case = (
+        InspectionCase.objects.filter(
+            organisation=agency,
+            draw_result__isnull=False,
+            status__in=(CaseStatus.APPROVED, CaseStatus.NOTIFIED),
+            inspection_date__gte=today,
+        )
+        .order_by("inspection_date", "pk")
+        .first()
+    )
+    if drawn_case is not None:
+        with clock.at(timeline.on_day(9, 25)):
+            first = services.draw_social_supervisor(drawn_case, actor=bureau_user)
+            services.decline_assignment(
+                first, actor=first.supervisor.user, reason=DECLINE_REASONS[0]
+            )
+            services.draw_social_supervisor(drawn_case, actor=bureau_user)
+            counts["social_assignments"] += 2
+
     taken = InspectionCase.objects.values("enterprise_id")
     restaurants = list(
         Enterprise.objects.filter(region__code__startswith="3309")
@@ -217,6 +253,9 @@ def load_demo_social(actor: Any, *, timeline: DemoTimeline, clock: DemoClock) ->
         .order_by("uscc")[:2]
     )
     # The demo's day: a complaint inspected, accompanied and reported (a problem for the bureau).
+    # 林蔚 accompanies it: whoever is drawn before him declines, so the demo is the same on
+    # every load although a complaint's draw uses a fresh key.
+    lawyer = by_name["林蔚"].user
     if restaurants:
         with clock.at(timeline.on_day(9, 30)):
             past = _complaint(
@@ -229,9 +268,9 @@ def load_demo_social(actor: Any, *, timeline: DemoTimeline, clock: DemoClock) ->
             )
         if past is not None:
             with clock.at(timeline.on_day(9, 40)):
-                (drawn,) = _draw_until(past, bureau_user, None)
-                accepted = services.accept_assignment(drawn, actor=drawn.supervisor.user)
-            counts["social_assignments"] += 1
+                made = _draw_until(past, bureau_user, lawyer)
+                accepted = services.accept_assignment(made[-1], actor=lawyer)
+            counts["social_assignments"] += len(made)
             with clock.at(timeline.on_day(10, 5)):
                 services.check_in(accepted, actor=accepted.supervisor.user)
             with clock.at(timeline.on_day(11, 30)):
@@ -244,11 +283,12 @@ def load_demo_social(actor: Any, *, timeline: DemoTimeline, clock: DemoClock) ->
                     )
                 services.file_report(
                     accepted,
-                    actor=accepted.supervisor.user,
+                    actor=lawyer,
                     points=answers,
                     credentials=CredentialShown.SOME,
                     attitude=2,
                     notes="两名执法人员中只有一人出示了执法证；检查约一小时。",
+                    photos=[ContentFile(_png(), name="现场照片.png")],
                 )
             counts["social_reports"] += 1
 
@@ -270,27 +310,4 @@ def load_demo_social(actor: Any, *, timeline: DemoTimeline, clock: DemoClock) ->
                     services.accept_assignment(made[-1], actor=social)
             counts["social_assignments"] += len(made)
 
-    # An upcoming case of the quarter's 双随机 draw: drawn from that draw's key string, waiting
-    # for an answer (after a decline, if none was made above).
-    drawn_case = (
-        InspectionCase.objects.filter(
-            organisation=agency,
-            draw_result__isnull=False,
-            status__in=(CaseStatus.APPROVED, CaseStatus.NOTIFIED),
-            inspection_date__gte=today,
-        )
-        .order_by("inspection_date", "pk")
-        .first()
-    )
-    if drawn_case is not None:
-        with clock.at(timeline.on_day(15)):
-            first = services.draw_social_supervisor(drawn_case, actor=bureau_user)
-            counts["social_assignments"] += 1
-            declined = Assignment.objects.filter(status=AssignmentStatus.DECLINED).exists()
-            if not declined and first.supervisor.user_id != social.pk:
-                services.decline_assignment(
-                    first, actor=first.supervisor.user, reason=DECLINE_REASONS[0]
-                )
-                services.draw_social_supervisor(drawn_case, actor=bureau_user)
-                counts["social_assignments"] += 1
     return counts

@@ -29,7 +29,7 @@ class RegisterForm(TextForm):
             User.objects.filter(
                 role=Role.SOCIAL_SUPERVISOR,
                 is_active=True,
-                region_id__startswith=bureau.region.code_prefix,
+                region__pk__startswith=bureau.region.code_prefix,
             )
             .exclude(social_profile__isnull=False)
             .order_by("display_name", "pk")
@@ -51,8 +51,9 @@ class AvailabilityForm(TextForm):
 
 
 class ConflictForm(TextForm):
-    enterprise = forms.ModelChoiceField(
-        label="需回避的企业", queryset=Enterprise.objects.none(), required=False
+    # A 统一社会信用代码 rather than a list: a region's registry holds thousands of enterprises.
+    enterprise_uscc = forms.CharField(
+        label="需回避企业的统一社会信用代码", required=False, max_length=18
     )
     organisation = forms.ModelChoiceField(
         label="需回避的执法机关", queryset=Organisation.objects.none(), required=False
@@ -61,17 +62,23 @@ class ConflictForm(TextForm):
 
     def __init__(self, *args: Any, supervisor: SocialSupervisor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        prefix = supervisor.bureau.region.code_prefix
-        enterprise = self.fields["enterprise"]
+        self.prefix_code = supervisor.bureau.region.code_prefix
         organisation = self.fields["organisation"]
-        assert isinstance(enterprise, forms.ModelChoiceField)
         assert isinstance(organisation, forms.ModelChoiceField)
-        enterprise.queryset = Enterprise.objects.filter(region_id__startswith=prefix).order_by(
-            "name"
-        )
         organisation.queryset = Organisation.objects.filter(
-            region_id__startswith=prefix, kind__in=OrganisationKind.enforcing()
+            region__pk__startswith=self.prefix_code, kind__in=OrganisationKind.enforcing()
         ).order_by("name")
+
+    def clean_enterprise_uscc(self) -> Enterprise | None:
+        code = str(self.cleaned_data.get("enterprise_uscc") or "").strip().upper()
+        if not code:
+            return None
+        found = Enterprise.objects.filter(
+            uscc=code, region__pk__startswith=self.prefix_code
+        ).first()
+        if found is None:
+            raise forms.ValidationError(f"本地区企业名录中没有统一社会信用代码为 {code} 的企业。")
+        return found
 
 
 class DeclineForm(TextForm):

@@ -29,7 +29,7 @@ def bureau_refusal(user: Any) -> str | None:
     return BUREAU_ONLY
 
 
-@capability("social.manage", "管理社会监督员名册（登记、暂停、回避申报）")
+@capability("social.manage", "管理社会监督员名册（登记、暂停、回避申报、履职记录）")
 def _manage(user: Any, obj: Any) -> str | None:
     return bureau_refusal(user)
 

@@ -183,7 +183,7 @@ def conflict_declare(request: HttpRequest, pk: int) -> HttpResponse:
                 supervisor,
                 actor=user,
                 reason=form.cleaned_data["reason"],
-                enterprise=form.cleaned_data["enterprise"],
+                enterprise=form.cleaned_data["enterprise_uscc"],
                 organisation=form.cleaned_data["organisation"],
             )
         except ValidationError as error:

@@ -50,6 +50,8 @@ def test_the_demo_leaves_each_step_of_the_social_journey_to_be_seen():
     assert mine.case.social_supervisor == social
     problem = Report.objects.get()
     assert problem.problem_status == ProblemStatus.PENDING
+    assert problem.assignment.supervisor.name == "林蔚"
+    assert problem.photos.count() == 1
     assert selectors.problems_count(bureau) == 1
     for assignment in Assignment.objects.all():
         assert services.verify_assignment(assignment) is None

@@ -194,3 +194,41 @@ def test_the_bureau_exports_the_record_of_service(client_for, approved_case, reg
     assert table.status_code == 200
     assert export.status_code == 200
     assert export["Content-Type"] == XLSX_TYPE
+
+
+def test_the_supervisor_registers_a_supervisor_and_records_a_conflict_on_the_pages(
+    client_for, registry, supervisor, zhoushan, zhoushan_enterprise
+):
+    import zhifa_testing as testing
+    from zhifa.org.models import Role
+    from zhifa.social.models import Conflict, SocialSupervisor
+
+    newcomer = testing.user(
+        "worker_he", role=Role.SOCIAL_SUPERVISOR, region=zhoushan, display_name="何社工"
+    )
+    client = client_for(supervisor)
+    form = client.get("/social/new/")
+    done = client.post(
+        "/social/new/",
+        {"user": newcomer.pk, "category": "community_worker", "category_note": "", "phone": ""},
+    )
+    added = SocialSupervisor.objects.get(user=newcomer)
+    detail = client.get(f"/social/supervisors/{added.pk}/")
+    conflict = client.post(
+        f"/social/supervisors/{added.pk}/conflicts/",
+        {
+            "enterprise_uscc": zhoushan_enterprise.uscc,
+            "organisation": "",
+            "reason": "其子在该企业任职",
+        },
+    )
+    listing = client.get("/social/?q=何")
+
+    assert form.status_code == 200
+    assert "何社工" in form.content.decode()
+    assert done.status_code == 302
+    assert detail.status_code == 200
+    assert conflict.status_code == 302
+    assert Conflict.objects.get(supervisor=added).reason == "其子在该企业任职"
+    assert "何社工" in listing.content.decode()
+    assert "worker_he" not in detail.content.decode()
