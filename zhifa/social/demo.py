@@ -53,6 +53,9 @@ QINGSHAN_PEOPLE = (
     ("sjy_gaojun", "高峻", Category.LAWYER, "内蒙古钢城律师事务所律师", "13904720102"),
 )
 
+# Marked as the demo's: a real draw names values published after the case was approved.
+DEMO_SOURCES = ("DEMO 演示随机源 20260101",)
+
 DECLINE_REASONS = (
     "当天在外地出差，无法到场。",
     "当天有庭审安排。",
@@ -136,10 +139,11 @@ def _complaint(
 
 def _draw_until(case: InspectionCase, bureau_user: User, wanted: User | None) -> list[Assignment]:
     """Draw for ``case``; whoever is drawn before ``wanted`` declines (with his reason). With no
-    ``wanted``, the first drawn stays."""
+    ``wanted``, the first drawn stays. A complaint has no 双随机 draw: the bureau names public
+    values (the demo's, so every load draws the same)."""
     made: list[Assignment] = []
     for n in range(6):
-        assignment = services.draw_social_supervisor(case, actor=bureau_user)
+        assignment = services.draw_social_supervisor(case, actor=bureau_user, sources=DEMO_SOURCES)
         made.append(assignment)
         if wanted is None or assignment.supervisor.user_id == wanted.pk:
             break

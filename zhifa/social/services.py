@@ -241,7 +241,7 @@ def skip_reasons(case: InspectionCase, pool: Sequence[SocialSupervisor]) -> dict
     or was drawn for it already)."""
     reasons: dict[str, str] = {}
     conflicts = Conflict.objects.filter(supervisor__in=pool, withdrawn_at__isnull=True).filter(
-        models_q_conflict(case)
+        _conflict_q(case)
     )
     for conflict in conflicts.select_related("supervisor", "enterprise", "organisation"):
         reasons.setdefault(
@@ -257,20 +257,24 @@ def skip_reasons(case: InspectionCase, pool: Sequence[SocialSupervisor]) -> dict
     return reasons
 
 
-def models_q_conflict(case: InspectionCase) -> Any:
+def _conflict_q(case: InspectionCase) -> Any:
     from django.db.models import Q
 
     return Q(enterprise_id=case.enterprise_id) | Q(organisation_id=case.organisation_id)
 
 
-def _base_key(case: InspectionCase, attempt: int) -> tuple[str, dict[str, Any]]:
+def _base_key(
+    case: InspectionCase, attempt: int, sources: Sequence[str] = ()
+) -> tuple[str, dict[str, Any]]:
     """The key string and what it is made of.
 
     When the case came from a published 双随机 draw, the social supervisor is drawn from that
     draw's public key string (its random sources were published before the enterprises were
     drawn), followed by ``SOCIAL``, the enterprise's 统一社会信用代码 and the round, the same way
     officers are drawn from it (``draws.record.officer_key``): anyone can recompute it. A case
-    without a draw (a complaint, a referral) uses a fresh server key recorded with the draw.
+    without a draw (a complaint, a referral) uses the public random values the bureau names
+    (``sources``, e.g. a lottery's published numbers, canonicalised as RFC 3797 §4), or else a
+    fresh server key recorded with the draw.
     """
     fmt = rfc3797.KEY_FORMAT
     tail = (
@@ -287,6 +291,13 @@ def _base_key(case: InspectionCase, attempt: int) -> tuple[str, dict[str, Any]]:
             "draw_key_string": draw.key_string,
             "key_format": draw.key_format,
         }
+    values = [str(v).strip() for v in sources if str(v).strip()]
+    if values:
+        try:
+            base = rfc3797.key_string(values, fmt)
+        except rfc3797.SourceError as exc:
+            raise ValidationError({"sources": [str(exc)]}) from None
+        return base + tail, {"kind": "sources", "values": values, "key_format": fmt}
     secret = secrets.token_hex(16)
     return draw_record.base_key([], secret, fmt) + tail, {
         "kind": "secret",
@@ -321,7 +332,9 @@ def _refuse_draw(case: InspectionCase) -> None:
         )
 
 
-def draw_social_supervisor(case: InspectionCase, *, actor: Any) -> Assignment:
+def draw_social_supervisor(
+    case: InspectionCase, *, actor: Any, sources: Sequence[str] = ()
+) -> Assignment:
     """Draw one social supervisor for an approved inspection of the bureau's region (RFC 3797
     over the published pool, skipping the unavailable, the declared conflicts and those who
     declined), and offer it to him."""
@@ -347,7 +360,7 @@ def draw_social_supervisor(case: InspectionCase, *, actor: Any) -> Assignment:
         codes = [s.code for s in pool]
         pool_bytes = draw_record.stratum_pool_bytes(codes)
         reasons = skip_reasons(case, pool)
-        key, key_source = _base_key(case, attempt)
+        key, key_source = _base_key(case, attempt, sources)
         selection = rfc3797.select(
             key, len(codes), 1, skip=lambda position: reasons.get(codes[position - 1])
         )

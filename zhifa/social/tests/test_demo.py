@@ -56,7 +56,7 @@ def test_the_demo_leaves_each_step_of_the_social_journey_to_be_seen():
     for assignment in Assignment.objects.all():
         assert services.verify_assignment(assignment) is None
     kinds = {services.draw_record_of(a)["key_source"]["kind"] for a in Assignment.objects.all()}
-    assert kinds == {"draw", "secret"}
+    assert kinds == {"draw", "sources"}
     # 陈海燕 can check in today.
     with time_machine.travel(dt.datetime(2026, 10, 12, 15, tzinfo=SHANGHAI), tick=False):
         services.check_in(mine, actor=social)

@@ -50,6 +50,24 @@ def test_the_supervisor_draws_a_social_supervisor_and_anyone_can_rerun_the_draw(
     assert audit.summary.startswith(f"为检查 {approved_case.reference} 抽取伴随监督员（第1轮）")
 
 
+def test_named_public_values_make_the_draw_reproducible(approved_case, registry, supervisor):
+    with at(dt.date(2026, 3, 3)):
+        assignment = services.draw_social_supervisor(
+            approved_case, actor=supervisor, sources=["2,5,12,8,10", "9319"]
+        )
+
+    record = services.draw_record_of(assignment)
+    assert record["key_source"] == {
+        "kind": "sources",
+        "values": ["2,5,12,8,10", "9319"],
+        "key_format": 2,
+    }
+    assert record["key_string"] == (
+        f"2.5.8.10.12./9319./SOCIAL./{approved_case.enterprise.uscc}./1./"
+    )
+    assert services.verify_assignment(assignment) is None
+
+
 def test_a_tampered_record_fails_verification(approved_case, registry, supervisor):
     with at(dt.date(2026, 3, 3)):
         assignment = services.draw_social_supervisor(approved_case, actor=supervisor)
