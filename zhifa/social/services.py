@@ -292,6 +292,10 @@ def _base_key(
             "key_format": draw.key_format,
         }
     values = [str(v).strip() for v in sources if str(v).strip()]
+    for value in values:
+        reason = problem(value)
+        if reason:
+            raise ValidationError({"sources": [f"随机源取值{reason}"]})
     if values:
         try:
             base = rfc3797.key_string(values, fmt)

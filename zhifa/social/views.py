@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -236,8 +237,10 @@ def draw_list(request: HttpRequest) -> HttpResponse:
 def draw_for_case(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     case = InspectionCase.objects.restrict(user).get(pk=pk)
+    # Optional public random values (e.g. a lottery's numbers), one per line or separated by ；
+    sources = [v for v in re.split(r"[;；\r\n]+", request.POST.get("sources", "")) if v.strip()]
     try:
-        assignment = services.draw_social_supervisor(case, actor=user)
+        assignment = services.draw_social_supervisor(case, actor=user, sources=sources)
     except ValidationError as error:
         for text in _errors(error):
             messages.error(request, text)

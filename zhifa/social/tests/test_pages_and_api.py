@@ -29,7 +29,9 @@ def test_the_supervisor_draws_from_the_page_and_sees_who_was_skipped(
     client = client_for(supervisor)
     with at(dt.date(2026, 3, 3)):
         listing = client.get("/social/draws/")
-        response = client.post(f"/social/cases/{approved_case.pk}/draw/")
+        response = client.post(
+            f"/social/cases/{approved_case.pk}/draw/", {"sources": "2,5,12,8,10；9319"}
+        )
         assignment = Assignment.objects.get()
         page = client.get(f"/social/assignments/{assignment.pk}/")
 
@@ -41,6 +43,7 @@ def test_the_supervisor_draws_from_the_page_and_sees_who_was_skipped(
     assert "按记录重新抽取，结果一致" in html
     assert assignment.supervisor.name in html
     assert "亲属任该企业股东" in html or chen.code not in html
+    assert "执法监督机关指定的公开随机源：2,5,12,8,10；9319" in html
 
 
 def test_an_agency_user_cannot_draw_or_read_the_social_pages(

@@ -46,6 +46,7 @@ def test_the_walk_finds_the_forms_of_every_app():
         "org",
         "plans",
         "registry",
+        "social",
         "workdays",
     }
 
