@@ -4,10 +4,12 @@ the bureau, and an assignment 陈海燕 can walk on her phone today."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zoneinfo
 
 import pytest
 import time_machine
+from django.core.management import call_command
 
 from zhifa.org.models import User
 from zhifa.social import selectors, services
@@ -20,7 +22,6 @@ from zhifa.social.models import (
     Report,
     SocialSupervisor,
 )
-from zhifa.web.demo_history import load_demo_history
 from zhifa.workdays.demo_clock import DemoClock, timeline_for
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,10 @@ SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 def test_the_demo_leaves_each_step_of_the_social_journey_to_be_seen():
     now = dt.datetime(2026, 10, 12, 10, tzinfo=SHANGHAI)
     with time_machine.travel(now, tick=False):
-        load_demo_history(enterprises=200, officers=200)
+        # Through the command (web sits above social in the layers).
+        call_command(
+            "demo", "load", "--enterprises", "200", "--officers", "200", stdout=io.StringIO()
+        )
         again = load_demo_social(None, timeline=timeline_for(now), clock=DemoClock())
 
     assert again == {"social_supervisors": 0, "social_assignments": 0, "social_reports": 0}
