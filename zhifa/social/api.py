@@ -136,6 +136,13 @@ class ReasonIn(Schema):
     reason: str
 
 
+class RegisterIn(Schema):
+    user_id: int = Field(description="社会监督员账号的用户 ID（角色须为社会监督员）")
+    category: str = Field(description="类别代码：npc_deputy、cppcc_member、lawyer 等")
+    category_note: str = ""
+    phone: str = ""
+
+
 class AvailabilityIn(Schema):
     paused: bool
     until: dt.date | None = None
@@ -274,6 +281,33 @@ def _report(request: HttpRequest, pk: int) -> Report:
 @requires("social.manage")
 def list_supervisors(request: HttpRequest) -> list[dict[str, Any]]:
     return [_supervisor_out(s) for s in selectors.supervisors(_user(request))]
+
+
+@router.post(
+    "/supervisors",
+    response={200: SupervisorOut, **RESPONSES},
+    summary="登记社会监督员（由本人所在的执法监督机关管理）",
+)
+@requires("social.manage", own_organisation=True)
+def register(request: HttpRequest, payload: RegisterIn) -> Status[Any]:
+    user = _user(request)
+    bureau = selectors.bureau_of(user)
+    if bureau is None:
+        return Status(403, {"detail": "您的账号不隶属执法监督机关，不能登记社会监督员。"})
+    person = User.objects.filter(pk=payload.user_id, is_active=True).first()
+    if person is None:
+        return _refused(ValidationError({"user_id": ["没有找到该账号。"]}))
+    return _run(
+        lambda: services.register_supervisor(
+            actor=user,
+            user=person,
+            bureau=bureau,
+            category=payload.category,
+            category_note=payload.category_note,
+            phone=payload.phone,
+        ),
+        lambda s: _supervisor_out(s),
+    )
 
 
 @router.post(

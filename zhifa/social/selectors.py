@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from zhifa.core import access
 from zhifa.inspections.models import CaseStatus, InspectionCase
+from zhifa.org.models import Organisation, OrganisationKind, Role
 from zhifa.social.models import (
     Assignment,
     AssignmentStatus,
@@ -18,6 +19,17 @@ from zhifa.social.models import (
     SocialSupervisor,
 )
 from zhifa.social.services import DRAWABLE
+
+
+def bureau_of(user: Any) -> Organisation | None:
+    """The supervising organisation the user keeps the registry for (his own)."""
+    ids = user.organisations_as(*Role.supervising_roles())
+    return (
+        Organisation.objects.filter(pk__in=ids, kind__in=OrganisationKind.supervising())
+        .select_related("region")
+        .order_by("pk")
+        .first()
+    )
 
 
 def supervisors(user: Any) -> QuerySet[SocialSupervisor]:

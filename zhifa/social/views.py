@@ -23,7 +23,6 @@ from zhifa.core.exports import local_time, xlsx_response
 from zhifa.core.viewhelpers import add_service_errors, posted, request_user, stored_file
 from zhifa.inspections import services as inspection_services
 from zhifa.inspections.models import InspectionCase
-from zhifa.org.models import Organisation, OrganisationKind, Role
 from zhifa.social import forms, selectors, services
 from zhifa.social.models import (
     Assignment,
@@ -36,17 +35,6 @@ from zhifa.social.models import (
 )
 
 NO_BUREAU = "您的账号不隶属执法监督机关，不能登记社会监督员。"
-
-
-def _bureau_of(user: Any) -> Organisation | None:
-    """The supervising organisation the user keeps the registry for (his own)."""
-    ids = user.organisations_as(*Role.supervising_roles())
-    return (
-        Organisation.objects.filter(pk__in=ids, kind__in=OrganisationKind.supervising())
-        .select_related("region")
-        .order_by("pk")
-        .first()
-    )
 
 
 def _page(request: HttpRequest, rows: Any) -> Any:
@@ -94,7 +82,7 @@ def supervisor_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def supervisor_register(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    bureau = _bureau_of(user)
+    bureau = selectors.bureau_of(user)
     if bureau is None:
         return render(
             request, "social/message.html", {"title": "登记社会监督员", "text": NO_BUREAU}

@@ -235,3 +235,29 @@ def test_the_supervisor_registers_a_supervisor_and_records_a_conflict_on_the_pag
     assert Conflict.objects.get(supervisor=added).reason == "其子在该企业任职"
     assert "何社工" in listing.content.decode()
     assert "worker_he" not in detail.content.decode()
+
+
+def test_the_bureau_registers_through_the_api_and_an_agency_user_cannot(
+    client_for, justice_bureau, supervisor, inspector, zhoushan
+):
+    import zhifa_testing as testing
+    from zhifa.org.models import Role
+    from zhifa.social.models import SocialSupervisor
+
+    person = testing.user(
+        "deputy_sun", role=Role.SOCIAL_SUPERVISOR, region=zhoushan, display_name="孙代表"
+    )
+    body = {"user_id": person.pk, "category": "npc_deputy", "category_note": "", "phone": ""}
+    refused = client_for(inspector).post(
+        "/api/social/supervisors", body, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    assert not SocialSupervisor.objects.exists()
+    done = client_for(supervisor).post(
+        "/api/social/supervisors", body, content_type="application/json"
+    )
+
+    assert done.status_code == 200
+    assert done.json()["name"] == "孙代表"
+    assert done.json()["bureau"] == "舟山市司法局"
+    assert done.json()["code"] == f"SJ{SocialSupervisor.objects.get().pk:05d}"
