@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("draws/", views.draw_list, name="draw_list"),
     path("cases/<int:pk>/draw/", views.draw_for_case, name="draw_for_case"),
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment_detail"),
+    path("assignments/<int:pk>/record.json", views.assignment_record, name="assignment_record"),
     path("assignments/<int:pk>/accept/", views.assignment_accept, name="assignment_accept"),
     path("assignments/<int:pk>/decline/", views.assignment_decline, name="assignment_decline"),
     path("assignments/<int:pk>/checkin/", views.assignment_checkin, name="assignment_checkin"),

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhifa.core import access
@@ -286,6 +287,22 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decline_form": forms.DeclineForm(),
         },
     )
+
+
+@login_required
+@requires("social.view", Assignment)
+@require_GET
+def assignment_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draw's record as stored: with it alone (and ``zhifa.draws.rfc3797``) anyone re-runs
+    the draw — the pool's SM3, the key string, every step and why a pick was skipped."""
+    assignment = _assignment(request_user(request), pk)
+    response = HttpResponse(
+        assignment.record_json.encode("utf-8"), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"伴随监督抽取记录-{assignment.case.reference}-{assignment.attempt}.json"
+    )
+    return response
 
 
 @login_required

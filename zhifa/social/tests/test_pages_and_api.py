@@ -34,6 +34,7 @@ def test_the_supervisor_draws_from_the_page_and_sees_who_was_skipped(
         )
         assignment = Assignment.objects.get()
         page = client.get(f"/social/assignments/{assignment.pk}/")
+        record = client.get(f"/social/assignments/{assignment.pk}/record.json")
 
     assert listing.status_code == 200
     assert approved_case.reference in listing.content.decode()
@@ -44,6 +45,8 @@ def test_the_supervisor_draws_from_the_page_and_sees_who_was_skipped(
     assert assignment.supervisor.name in html
     assert "亲属任该企业股东" in html or chen.code not in html
     assert "执法监督机关指定的公开随机源：2,5,12,8,10；9319" in html
+    assert record.json()["selected"] == assignment.supervisor.code
+    assert record.json()["key_string"] == assignment.key_string
 
 
 def test_an_agency_user_cannot_draw_or_read_the_social_pages(
