@@ -174,7 +174,10 @@ def _add_case_history(personas: dict[str, Any], named: dict[str, Any]) -> None:
     persona_case = named["persona_case"]
     closed_case = named["closed_case"]
     inspector = personas["officer_a"]
-    services.assign_social_supervisor(persona_case, actor=inspector, supervisor=personas["social"])
+    # The supervising bureau assigns the social supervisor, not the agency (issue 15).
+    services.assign_social_supervisor(
+        persona_case, actor=personas["supervisor"], supervisor=personas["social"]
+    )
     slot = first(GuidanceSlot.objects.filter(organisation=persona_case.organisation))
     named["booking"] = services.book_guidance(
         persona_case, actor=personas["enterprise"], slot=slot, topic="后厨卫生"

@@ -174,6 +174,19 @@ ACTION_LABELS: dict[str, str] = {
     "review.campaign.start": "开始专项监督",
     "review.campaign.conclude": "结束专项监督",
     "review.finding.record": "记录专项监督发现的问题",
+    # 社会监督员（伴随式监督，issue 15）
+    "social.supervisor.register": "登记社会监督员",
+    "social.supervisor.availability": "调整社会监督员可安排状态",
+    "social.conflict.declare": "申报回避",
+    "social.conflict.withdraw": "撤回回避申报",
+    "social.assignment.draw": "抽取伴随监督员",
+    "social.assignment.accept": "接受伴随监督",
+    "social.assignment.decline": "谢绝伴随监督",
+    "social.assignment.checkin": "伴随监督到场签到",
+    "social.report.file": "提交伴随监督反馈",
+    "social.report.photos": "补充反馈照片",
+    "social.report.clear": "核实无问题",
+    "social.report.document": "问题转监督文书",
 }
 
 # ``save_with_audit`` and ``delete_with_audit`` write ``<app>.<model>.<verb>`` for reference

@@ -324,3 +324,29 @@ def _joint_confirm(user: Any, plan: Any) -> str | None:
         if InspectionCase.objects.restrict(user).filter(pk__in=ids).count() != len(ids):
             return JOINT_OUTSIDE
     return None
+
+
+# --- Social supervisors (issue 15, zhifa/social) -----------------------------------------------
+# Who accompanies an inspection is the supervising bureau's choice, never the inspected agency's:
+# it draws one (zhifa.social.services.draw_social_supervisor) and his acceptance sets it here.
+
+SOCIAL_ASSIGN_DENIED = (
+    "伴随监督的社会监督员由本地区执法监督机关（司法局、司法所）安排，被检查的执法机关不能自行安排。"
+)
+SOCIAL_ASSIGN_OUTSIDE = "该检查不在您所在监督机关的地区内，不能安排伴随监督员。"
+
+
+@capability("case.assign_social_supervisor", "安排伴随监督的社会监督员（本地区执法监督机关）")
+def _assign_social_supervisor(user: Any, case: Any) -> str | None:
+    if user.is_admin:
+        return None
+    if not user.has_role(*Role.supervising_roles()):
+        return SOCIAL_ASSIGN_DENIED
+    if case is not None and not (
+        InspectionCase.objects.restrict(user)
+        .filter(pk=case.pk, organisation__kind__in=OrganisationKind.enforcing())
+        .exists()
+        and user.is_supervisor
+    ):
+        return SOCIAL_ASSIGN_OUTSIDE
+    return None

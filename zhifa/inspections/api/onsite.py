@@ -51,7 +51,7 @@ def check_in(request: HttpRequest, case_id: int, payload: CheckInIn) -> Status[A
     response=_STEP_RESPONSES,
     summary="安排（或取消）伴随检查的社会监督员",
 )
-@requires("case.edit", InspectionCase, kwarg="case_id")
+@requires("case.assign_social_supervisor", InspectionCase, kwarg="case_id")
 def assign_social_supervisor(
     request: HttpRequest, case_id: int, payload: SocialSupervisorIn
 ) -> Status[Any]:

@@ -317,7 +317,8 @@ def _send_checkin_sms(case_pk: int, mobile: str, text: str, *, actor: Any) -> No
 def assign_social_supervisor(
     case: InspectionCase, *, actor: Any, supervisor: Any
 ) -> InspectionCase:
-    access.require(actor, "case.edit", case)
+    # The supervising bureau of the case's region assigns, not the agency (issue 15).
+    access.require(actor, "case.assign_social_supervisor", case)
     if supervisor is not None and not supervisor.has_role(Role.SOCIAL_SUPERVISOR):
         raise ValidationError({"social_supervisor": ["请选择社会监督员。"]})
     home = getattr(supervisor, "region", None)

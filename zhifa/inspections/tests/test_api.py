@@ -189,7 +189,7 @@ def test_a_case_walks_through_the_api_from_creation_to_a_rated_published_result(
         assert booking.json()["status"] == "booked"
         assert call(enterprise, "get", f"/slots?case={case_id}").json() == []
         assignment = call(
-            inspector,
+            supervisor,
             "post",
             f"/cases/{case_id}/social-supervisor",
             {"social_supervisor": social_supervisor.username},
@@ -1082,12 +1082,12 @@ def test_a_supervisor_sees_the_agencys_case_but_cannot_take_its_steps(
 
 
 def test_a_social_supervisor_sees_only_the_cases_he_accompanies(
-    call, approved_case, inspector, social_supervisor
+    call, approved_case, inspector, supervisor, social_supervisor
 ):
     with at(dt.date(2026, 3, 2)):
         before = call(social_supervisor, "get", f"/cases/{approved_case.pk}").status_code
         call(
-            inspector,
+            supervisor,
             "post",
             f"/cases/{approved_case.pk}/social-supervisor",
             {"social_supervisor": social_supervisor.username},

@@ -332,11 +332,11 @@ def test_booking_and_cancelling_tell_the_enterprise_the_beijing_hours(
 
 
 def test_the_booking_pages_show_the_beijing_hours(
-    client_for, notified_case, slot, enterprise, inspector, social_supervisor
+    client_for, notified_case, slot, enterprise, inspector, social_supervisor, supervisor
 ):
     with frozen(NOTICE_MORNING):
         services.assign_social_supervisor(
-            notified_case, actor=inspector, supervisor=social_supervisor
+            notified_case, actor=supervisor, supervisor=social_supervisor
         )
         form = client_for(enterprise).get(reverse("inspections:my_case", args=[notified_case.pk]))
         services.book_guidance(notified_case, actor=enterprise, slot=slot, topic="健康证办理")

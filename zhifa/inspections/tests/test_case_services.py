@@ -796,12 +796,12 @@ def test_a_notice_for_a_year_whose_holidays_are_not_loaded_is_refused_not_guesse
 
 
 def test_a_social_supervisor_of_another_region_cannot_be_assigned(
-    approved_case, inspector, jinzhong
+    approved_case, supervisor, jinzhong
 ):
     stranger = testing.user("jz_social", role="social_supervisor", region=jinzhong)
 
     with pytest.raises(ValidationError) as error:
-        services.assign_social_supervisor(approved_case, actor=inspector, supervisor=stranger)
+        services.assign_social_supervisor(approved_case, actor=supervisor, supervisor=stranger)
 
     assert error.value.message_dict["social_supervisor"] == ["jz_social不是舟山市的社会监督员。"]
     approved_case.refresh_from_db()

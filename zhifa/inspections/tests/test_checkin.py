@@ -121,11 +121,11 @@ def test_the_agency_never_reads_the_check_in_code(
 
 
 def test_only_the_enterprise_reads_it(
-    client_for, notified_case, enterprise, inspector, social_supervisor
+    client_for, notified_case, enterprise, inspector, social_supervisor, supervisor
 ):
     with at(dt.date(2026, 3, 3)):
         services.assign_social_supervisor(
-            notified_case, actor=inspector, supervisor=social_supervisor
+            notified_case, actor=supervisor, supervisor=social_supervisor
         )
         own = client_for(enterprise).get(f"/api/inspections/cases/{notified_case.pk}").json()
         page = client_for(enterprise).get(reverse("inspections:my_case", args=[notified_case.pk]))

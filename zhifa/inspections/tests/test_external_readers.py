@@ -61,6 +61,7 @@ def complaint_case(
     officer_one,
     officer_two,
     social_supervisor,
+    supervisor,
 ):
     """A complaint case approved, accompanied by the social supervisor and on site, one
     problem recorded with a photo but not yet decided."""
@@ -78,7 +79,7 @@ def complaint_case(
         )
         services.submit_case(case, actor=inspector)
         services.approve_case(case, actor=approver, opinion=OPINION)
-        services.assign_social_supervisor(case, actor=inspector, supervisor=social_supervisor)
+        services.assign_social_supervisor(case, actor=supervisor, supervisor=social_supervisor)
         services.check_in(case, actor=inspector, code=case.checkin_code)
         services.check_in(case, actor=second_inspector, code=case.checkin_code)
         services.record_finding(

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 INSPECTION_DAY = dt.date(2026, 3, 16)
 INSPECTOR = "王检查（舟山市卫生健康委员会·执法人员）"
+BUREAU = "赵监督（舟山市司法局·执法监督人员）"
 APPROVER = "李主任（舟山市卫生健康委员会·执法机关负责人）"
 
 
@@ -45,6 +46,7 @@ def notified_case(
     inspector,
     approver,
     social_supervisor,
+    supervisor,
     health_agency,
     zhoushan_enterprise,
     items,
@@ -63,7 +65,7 @@ def notified_case(
         )
         services.submit_case(case, actor=inspector)
         services.approve_case(case, actor=approver, opinion="同意。")
-        services.assign_social_supervisor(case, actor=inspector, supervisor=social_supervisor)
+        services.assign_social_supervisor(case, actor=supervisor, supervisor=social_supervisor)
         services.issue_notice(case, actor=inspector)
     case.refresh_from_db()
     return case
@@ -90,7 +92,8 @@ def test_the_agency_case_page_names_every_actor_with_organisation_and_role(
         html = client_for(inspector).get(url("case_detail", notified_case.pk)).content.decode()
 
     actors = [line.split(" ")[2] for line in timeline_lines(html)]
-    assert actors == [INSPECTOR, INSPECTOR, APPROVER, INSPECTOR, INSPECTOR]
+    # The 伴随监督员 is assigned by the supervising bureau (issue 15).
+    assert actors == [INSPECTOR, INSPECTOR, APPROVER, BUREAU, INSPECTOR]
     # The 文书 table names the step a document came from in Chinese, not by its code.
     assert "<tr><td>预告通知</td>" in html
     assert "<td>notice</td>" not in html
@@ -109,7 +112,7 @@ def test_the_social_supervisor_reads_the_timeline_by_name(
             .content.decode()
         )
 
-    assert [line.split(" ")[2] for line in timeline_lines(html)] == [INSPECTOR, INSPECTOR]
+    assert [line.split(" ")[2] for line in timeline_lines(html)] == [BUREAU, INSPECTOR]
     assert f"检查案件 {notified_case.reference} 安排伴随监督员：陈代表" in html
     assert "（inspector）" not in html
     assert "inspections.case" not in html

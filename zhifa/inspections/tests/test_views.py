@@ -1078,14 +1078,18 @@ def test_the_agency_publishes_a_slot_and_records_the_guidance(
 # --- Social supervisor, revision, certificates ------------------------------------------------
 
 
-def test_the_inspector_assigns_a_social_supervisor_who_then_sees_the_case(
-    client_for, inspector, social_supervisor, zhoushan, approved_case
+def test_the_supervising_bureau_assigns_a_social_supervisor_who_then_sees_the_case(
+    client_for, inspector, supervisor, social_supervisor, zhoushan, approved_case
 ):
     other = testing.user("social2", role=Role.SOCIAL_SUPERVISOR, region=zhoushan)
     page = url("accompany_case", approved_case.pk)
     with at(dt.date(2026, 3, 3)):
         before = client_for(social_supervisor).get(page)
-        response = client_for(inspector).post(
+        # Issue 15: the supervising bureau assigns, not the agency.
+        refused = client_for(inspector).post(
+            url("case_social_supervisor", approved_case.pk), {"supervisor": social_supervisor.pk}
+        )
+        response = client_for(supervisor).post(
             url("case_social_supervisor", approved_case.pk), {"supervisor": social_supervisor.pk}
         )
         inbox = client_for(social_supervisor).get(url("inbox"))
@@ -1093,6 +1097,7 @@ def test_the_inspector_assigns_a_social_supervisor_who_then_sees_the_case(
         stranger = client_for(other).get(page)
 
     assert before.status_code == 404
+    assert refused.status_code == 403
     assert response.status_code == 302
     approved_case.refresh_from_db()
     assert approved_case.social_supervisor == social_supervisor

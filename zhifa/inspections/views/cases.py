@@ -278,7 +278,7 @@ def _detail_context(user: User, case: InspectionCase) -> dict[str, Any]:
         and oral is None
         and status in (CaseStatus.DRAFT, CaseStatus.APPROVED, CaseStatus.NOTIFIED),
         "makeup": makeup_due and access.can(user, "case.makeup", case),
-        "social_supervisor": write
+        "social_supervisor": access.can(user, "case.assign_social_supervisor", case)
         and status not in (CaseStatus.CLOSED, CaseStatus.CANCELLED, CaseStatus.INSPECTED),
         "site": status == CaseStatus.ON_SITE and access.can(user, "case.record_onsite", case),
         "finish": status == CaseStatus.ON_SITE and access.can(user, "case.record_onsite", case),

@@ -18,7 +18,7 @@ from zhifa.inspections.views._common import _case, _confirm_step
 
 
 @login_required
-@requires("case.edit", InspectionCase)
+@requires("case.assign_social_supervisor", InspectionCase)
 @require_http_methods(["GET", "POST"])
 def case_social_supervisor(request: HttpRequest, pk: int) -> HttpResponse:
     return _confirm_step(

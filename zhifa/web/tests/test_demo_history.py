@@ -237,6 +237,10 @@ def test_cases_are_notified_in_time_and_results_published_within_twenty_working_
     today = spec.now.date()
     drawn = DrawTask.objects.get(status=DrawStatus.DRAWN)
     cases = list(InspectionCase.objects.select_related("region", "notice", "oral_notice"))
+    # Two complaints the social part adds for its 伴随监督 (zhifa/social/demo.py, issue 15).
+    social = [c for c in cases if c.title == "投诉举报核查"]
+    assert len(social) == 2
+    cases = [c for c in cases if c not in social]
     assert len(cases) == 2 + drawn.results.exclude(case=None).count()
     for case in cases:
         days = notice_working_days(case.region)

@@ -47,6 +47,7 @@ def test_the_walk_finds_the_forms_of_every_app():
         "plans",
         "registry",
         "review",
+        "social",
         "supervision",
         "training",
         "workdays",

@@ -1,0 +1,60 @@
+"""The ``social_report`` source of a supervision document: a social supervisor's report with a
+breach prefills a 监督意见书 to the agency whose officers he watched."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.utils import timezone
+
+from zhifa.core import access
+from zhifa.social.models import CredentialShown, Report
+from zhifa.supervision.sources import Prefill
+
+
+def report_prefill(pk: int, user: Any) -> Prefill:
+    report = (
+        Report.objects.restrict(user)
+        .select_related(
+            "assignment__case__organisation",
+            "assignment__case__enterprise",
+            "assignment__supervisor__user",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if report is None or not access.can(user, "social.problems", report):
+        raise Http404("没有找到该社会监督员反馈，或您无权查看。")
+    case = report.case
+    supervisor = report.assignment.supervisor
+    when = (
+        timezone.localtime(report.assignment.checked_in_at)
+        if report.assignment.checked_in_at
+        else None
+    )
+    facts = [
+        f"{case.inspection_date:%Y年%-m月%-d日}，{case.organisation.name}对{case.enterprise.name}"
+        f"进行检查（{case.reference}），社会监督员{supervisor.name}（{supervisor.category_text}）"
+        + (f"于 {when:%H:%M} 到场" if when else "")
+        + "伴随监督。"
+    ]
+    problems = [
+        f"{point.section}：{point.item} —— {point.note}"
+        for point in report.points.filter(breached=True)
+    ]
+    if report.credentials != CredentialShown.ALL:
+        problems.append(
+            f"执法人员{report.get_credentials_display()}执法证（《中华人民共和国行政处罚法》第五十五条）。"
+        )
+    if report.notes:
+        facts.append(f"社会监督员补充：{report.notes}")
+    return Prefill(
+        addressee=case.organisation,
+        case=case,
+        label=f"社会监督员反映：{case.reference} {case.enterprise.name}",
+        matter=f"{case.organisation.name}检查{case.enterprise.name}时执法人员的执法行为",
+        facts=facts,
+        problems=problems,
+        suggested_kind="supervision_opinion",
+    )
