@@ -18,6 +18,7 @@ from zhifa.inspections.models import InspectionCase
 from zhifa.org.models import User
 from zhifa.social import selectors, services
 from zhifa.social.models import Assignment, Conflict, Report, SocialSupervisor
+from zhifa.supervision.sources import draft_url
 
 router = Router(tags=["社会监督员（伴随式监督）"])
 
@@ -256,7 +257,7 @@ def _report_out(r: Report) -> dict[str, Any]:
             for p in r.points.all()
         ],
         "photos": list(r.photos.values_list("sm3", flat=True)),
-        "document_url": f"/supervision/new/?source=social_report&pk={r.pk}",
+        "document_url": draft_url("social_report", r.pk),
     }
 
 

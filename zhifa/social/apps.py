@@ -11,7 +11,12 @@ class SocialConfig(AppConfig):
     def ready(self) -> None:
         # supervision sits below social in the layers: social registers its source there, so
         # that a breach report prefills a supervision document (zhifa.supervision.sources).
-        from zhifa.social.prefill import report_prefill
+        from zhifa.social.prefill import report_documented, report_prefill
         from zhifa.supervision.sources import register_source
 
-        register_source("social_report", "社会监督员反映的问题", report_prefill)
+        register_source(
+            "social_report",
+            "社会监督员反映的问题",
+            report_prefill,
+            on_drafted=report_documented,
+        )

@@ -58,3 +58,14 @@ def report_prefill(pk: int, user: Any) -> Prefill:
         problems=problems,
         suggested_kind="supervision_opinion",
     )
+
+
+def report_documented(pk: int, letter: Any, actor: Any) -> None:
+    """A supervision document was drafted from report ``pk``: a problem still waiting becomes
+    已转监督文书 (a second document from the same report changes nothing more)."""
+    from zhifa.social.models import ProblemStatus, Report
+    from zhifa.social.services import mark_documented
+
+    report = Report.objects.filter(pk=pk, problem_status=ProblemStatus.PENDING).first()
+    if report is not None:
+        mark_documented(report, actor=actor, document=letter.label)

@@ -34,6 +34,7 @@ from zhifa.social.models import (
     ReportPhoto,
     SocialSupervisor,
 )
+from zhifa.supervision.sources import draft_url
 
 NO_BUREAU = "您的账号不隶属执法监督机关，不能登记社会监督员。"
 
@@ -482,7 +483,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pending": bureau and report.problem_status == ProblemStatus.PENDING,
             # The supervision drafting page (built by the letters part) prefills from this
             # source: zhifa.supervision.sources, registered in SocialConfig.ready().
-            "document_url": f"/supervision/new/?source=social_report&pk={report.pk}",
+            "document_url": draft_url("social_report", report.pk),
             "clear_form": forms.ClearForm(),
         },
     )

@@ -33,6 +33,7 @@ from zhifa.documents.services import (
 )
 from zhifa.inspections.models import InspectionCase
 from zhifa.org.models import Organisation, OrganisationKind, Region
+from zhifa.supervision import sources
 from zhifa.supervision.models import (
     AWAITING_REPLY,
     EscalationStep,
@@ -248,6 +249,11 @@ def draft_letter(
             summary=f"拟制{letter_type.name}，受文单位 {addressee.name}"
             + (f"，来源：{source_label}" if source_label else ""),
         )
+        if source_code and source_pk is not None:
+            # Escalations name their overdue letter as the source, which has no hook.
+            hook = next((s.on_drafted for s in sources.sources() if s.code == source_code), None)
+            if hook is not None:
+                hook(source_pk, letter, actor)
     return letter
 
 

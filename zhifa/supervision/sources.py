@@ -34,6 +34,9 @@ class Prefill:
 
 # loader(pk, user) -> Prefill, or raises Http404 when the user may not see the source.
 Loader = Callable[[int, Any], Prefill]
+# on_drafted(pk, letter, actor): the source learns, inside the drafting transaction, that a
+# document now answers it (a social supervisor's report becomes 已转监督文书).
+Drafted = Callable[[int, Any, Any], None]
 
 
 @dataclass(frozen=True)
@@ -41,17 +44,20 @@ class Source:
     code: str
     label: str
     loader: Loader
+    on_drafted: Drafted | None = None
 
 
 _SOURCES: dict[str, Source] = {}
 
 
-def register_source(code: str, label: str, loader: Loader) -> None:
+def register_source(
+    code: str, label: str, loader: Loader, *, on_drafted: Drafted | None = None
+) -> None:
     """Declare a source once; registering the same code with another loader is a mistake."""
     existing = _SOURCES.get(code)
     if existing is not None and existing.loader is not loader:
         raise ValueError(f"监督文书来源“{code}”已登记为“{existing.label}”。")
-    _SOURCES[code] = Source(code, label, loader)
+    _SOURCES[code] = Source(code, label, loader, on_drafted)
 
 
 def source(code: str) -> Source:

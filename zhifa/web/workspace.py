@@ -18,6 +18,7 @@ from django.utils import timezone
 from zhifa.inspections.models import CaseFinding, InspectionCase, Objection, ObjectionStatus
 from zhifa.org.models import Organisation, Role
 from zhifa.review.selectors import reviews_to_do
+from zhifa.social.selectors import problems_count
 from zhifa.supervision import selectors as letters
 from zhifa.supervision.models import LetterStatus, SupervisionLetter
 from zhifa.training.selectors import below_minimum
@@ -193,6 +194,16 @@ def _bureaus(user: Any) -> list[Organisation]:
 def supervisor_sections(user: Any, today: dt.date | None = None) -> list[WorkSection]:
     today = today or timezone.localdate()
     sections = letter_sections(user, today) + case_sections(user, today)
+    sections.append(
+        WorkSection(
+            "social_reports",
+            "社会监督员反映的问题",
+            "社会监督员伴随检查时反映的问题，核实后制发监督文书或说明无问题。",
+            problems_count(user),
+            reverse("social:problem_list"),
+            urgent=True,
+        )
+    )
     sections.append(
         WorkSection(
             "reviews",

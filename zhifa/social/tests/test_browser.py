@@ -110,5 +110,5 @@ def test_the_social_supervisor_reports_a_breach_from_his_phone(
         with bureau.expect_navigation(wait_until="load"):
             rows.first.get_by_role("link").click()
         link = bureau.get_by_test_id("to-document").get_attribute("href")
-        assert link == f"/supervision/new/?source=social_report&pk={report.pk}"
+        assert link == f"/supervision/letters/new/?source=social_report&source_pk={report.pk}"
         bureau.context.close()

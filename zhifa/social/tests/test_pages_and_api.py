@@ -9,6 +9,9 @@ from zhifa.core.exports import XLSX_TYPE
 from zhifa.social import services
 from zhifa.social.models import Assignment, AssignmentStatus, ProblemStatus, Report
 from zhifa.social.tests.conftest import INSPECTION_DAY, at
+from zhifa.supervision import services as letters
+from zhifa.supervision import sources
+from zhifa.supervision.models import LetterType
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -118,7 +121,28 @@ def test_the_social_supervisor_walks_his_assignment_on_the_pages(
     assert report.problem_status == ProblemStatus.PENDING
     assert report.photos.count() == 1
     assert "待处理 1 件" in problems.content.decode()
-    assert f"/supervision/new/?source=social_report&amp;pk={report.pk}" in detail.content.decode()
+    assert (
+        f"/supervision/letters/new/?source=social_report&amp;source_pk={report.pk}"
+        in detail.content.decode()
+    )
+
+    # The bureau drafts its 意见书 from the report: the problem is then 已转监督文书.
+    opinion = LetterType.objects.get(region=None, kind__code="supervision_opinion")
+    prefill = sources.source("social_report").loader(report.pk, supervisor)
+    letter = letters.draft_letter(
+        actor=supervisor,
+        letter_type=opinion,
+        addressee=prefill.addressee,
+        content={"matter": prefill.matter, "facts": prefill.facts, "problems": prefill.problems},
+        case=prefill.case,
+        source_code="social_report",
+        source_pk=report.pk,
+        source_label=prefill.label,
+    )
+    report.refresh_from_db()
+    assert (prefill.addressee, prefill.case) == (approved_case.organisation, approved_case)
+    assert report.problem_status == ProblemStatus.DOCUMENTED
+    assert report.resolution == letter.label
 
 
 def test_another_social_supervisor_cannot_answer_for_him(
