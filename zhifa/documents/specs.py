@@ -489,7 +489,8 @@ _add(
 #
 # Issued by a supervising bureau (司法局, 司法所) to an enforcing agency, except the
 # 整改（执行）情况报告, which the agency writes back. Legal grounding, as far as verified (notes
-# in /work/wt/statute/REGULATION_NOTES.md and the shared research file):
+# in docs/research/administrative-enforcement-supervision-regulation.md and
+# docs/research/supervision-complaints-sources.md):
 # - 《行政执法监督条例》(国务院令第825号, in force 2026-02-01): only 第一条至第五条,
 #   第六条第一款 and 第三十八条至第四十二条 were read verbatim. 第二条 (what is supervised) and
 #   第六条第一款 (the 司法行政部门 is the supervision body) found every supervision document;

@@ -69,7 +69,7 @@ class LetterForm(TextForm):
         else:
             del self.fields["reply_working_days"]
         code = letter_type.kind.code
-        for field in specs.form_fields(code) if code in specs.SPECS else ():
+        for field in specs.form_fields(code):
             if field.name in PLATFORM_FILLED:
                 continue
             if field.many:

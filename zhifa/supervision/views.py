@@ -194,8 +194,6 @@ def letter_new(request: HttpRequest) -> HttpResponse:
             "supervision/letter_choose.html",
             {"types": types, "source": source_code, "source_pk": source_pk_text},
         )
-    if letter_type.kind.code not in specs.SPECS:
-        raise Http404("该文书种类尚无版式，暂不能拟制。")
     initial = forms.initial_from(prefill, letter_type.kind.code) if prefill else {}
     initial.setdefault("reply_working_days", letter_type.reply_working_days)
     form = forms.LetterForm(
@@ -247,7 +245,7 @@ def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "reply_working_days": letter.reply_working_days,
         "orders_correction": letter.orders_correction,
     }
-    for field in specs.form_fields(code) if code in specs.SPECS else ():
+    for field in specs.form_fields(code):
         value = letter.document.context.get(field.name, "")
         initial[field.name] = "\n".join(value) if isinstance(value, list) else value
     form = forms.LetterForm(
@@ -280,7 +278,7 @@ def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _content_rows(letter: SupervisionLetter) -> list[tuple[str, Any, bool]]:
     code = letter.letter_type.kind.code
     rows = []
-    for field in specs.form_fields(code) if code in specs.SPECS else ():
+    for field in specs.form_fields(code):
         value = letter.document.context.get(field.name)
         # The reply deadline is shown once, with its working days, above the content.
         if value and field.name not in forms.PLATFORM_FILLED:

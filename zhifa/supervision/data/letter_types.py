@@ -1,8 +1,8 @@
 """The national default 监督文书种类 (LetterType rows with no region), seeded by migration 0002.
 
-Every legal text cited here is a verified text (docs: /work/shared/research/supervision-complaints-
-sources.md and the 《行政执法监督条例》 notes): only 第二条 and 第六条第一款 of 国务院令第825号 are
-cited from it, since its articles on supervision documents, deadlines and 复查 could not be read.
+Every legal text cited here is a verified text (docs/research/supervision-complaints-sources.md
+and docs/research/administrative-enforcement-supervision-regulation.md): only 第二条 and
+第六条第一款 of 国务院令第825号 are cited from it, since its articles on supervision documents, deadlines and 复查 could not be read.
 Deadlines come from provincial regulations and say so ("参照…"); a region overrides them with
 its own row. The set is grounded in these texts, not in any province's template set.
 """

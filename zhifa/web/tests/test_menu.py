@@ -53,6 +53,9 @@ def test_the_menu_of_each_role_is_what_the_capabilities_allow(
     assert labels(inspector) == [
         "首页",
         "待办",
+        "监督文书收件箱",
+        "案卷评查",
+        "执法培训",
         "企业名录",
         "执法人员",
         "机构",
@@ -87,11 +90,25 @@ def test_the_menu_of_each_role_is_what_the_capabilities_allow(
         "裁量清单",
         "接口文档",
     ]
+    # The supervising side first: the bureau's own work (issue 15).
+    assert labels(supervisor)[:11] == [
+        "首页",
+        "待办",
+        "监督文书",
+        "监督文书台账",
+        "案卷评查",
+        "日常抽查",
+        "专项监督",
+        "执法培训",
+        "社会监督员",
+        "抽取伴随监督员",
+        "社会监督反映问题",
+    ]
     assert "审计链" in labels(supervisor)
     # The evaluation page refuses supervisors, so their menu does not offer it (issue 14).
     assert "裁量评估" not in labels(supervisor)
     assert "审计链" not in labels(inspector)
-    assert labels(social_supervisor)[:3] == ["首页", "待办", "伴随监督"]
+    assert labels(social_supervisor)[:4] == ["首页", "待办", "我的伴随监督", "伴随检查案件"]
     assert labels(admin_user)[-3:] == ["审计链", "系统管理", "接口文档"]
 
 
