@@ -2,7 +2,8 @@
 
 Every legal text cited here is a verified text (docs/research/supervision-complaints-sources.md
 and docs/research/administrative-enforcement-supervision-regulation.md): only 第二条 and
-第六条第一款 of 国务院令第825号 are cited from it, since its articles on supervision documents, deadlines and 复查 could not be read.
+第六条第一款 of 国务院令第825号 are cited from it, since its articles on supervision
+documents, deadlines and 复查 could not be read.
 Deadlines come from provincial regulations and say so ("参照…"); a region overrides them with
 its own row. The set is grounded in these texts, not in any province's template set.
 """
