@@ -71,7 +71,7 @@ LOADS = {
             "演示年度计划：2026年 21 份，于 2026-01-04 公布，任务安排在第4季度。",
             "演示双随机抽取：已抽取 1 个、已公告待抽取 1 个。",
         ),
-        4889,
+        4957,
     ),
     # The Spring Festival holiday runs 02-15 to 02-23; Saturday 02-14 was a working day.
     "spring_festival": Load(
@@ -83,7 +83,7 @@ LOADS = {
             "演示年度计划：2026年 21 份，于 2026-01-04 公布，任务安排在第1季度。",
             "演示双随机抽取：已抽取 1 个、已公告待抽取 1 个。",
         ),
-        5090,
+        5158,
     ),
 }
 # Times the demo sets in the future on purpose: the guidance slots it offers.
