@@ -51,6 +51,11 @@ BASIS = [
 ]
 
 
+# The demo's letters ask for a reply within 10 working days (a bureau sets 1 to 120), so that a
+# load in December still finds their deadlines in the year whose working days are loaded.
+DEMO_REPLY_DAYS = 10
+
+
 def _content(matter: str, facts: list[str], heading: str, requests: list[str]) -> dict[str, Any]:
     return {
         "matter": matter,
@@ -118,6 +123,7 @@ def load_demo_supervision(
         return clock.at(timeline.on_day(17, minute))
 
     def draft(code: str, content: dict[str, Any], **extra: Any) -> SupervisionLetter:
+        extra.setdefault("reply_working_days", DEMO_REPLY_DAYS)
         with at():
             return services.draft_letter(
                 actor=drafter,
@@ -187,9 +193,10 @@ def load_demo_supervision(
         services.review_letter(reviewed, actor=head, approve=True, opinion="同意，报请签发。")
 
     try:
-        # Deadlines run up to 20 working days (plus a 10-day 复查 window) past the day: when the
-        # next year's working days are not loaded, the signed letters are left out.
-        work_calendar().add_workdays(timeline.day, 40)
+        # The furthest date a signed demo letter needs is the 复查 decision (15 working days
+        # after an application made today): when those working days are not loaded (the next
+        # year's arrangement is not out yet), the signed letters are left out.
+        work_calendar().add_workdays(timeline.day, 15)
         issued = draft("supervision_opinion", FREQUENCY)
         to_signed(issued)
 
@@ -248,8 +255,7 @@ def load_demo_supervision(
         return _counts(made, bureau)
 
     # Overdue: a letter whose 成文日期 lies its reply period back, signed for, not answered.
-    overdue_type = _type(bureau, "supervision_opinion")
-    days = int(overdue_type.reply_working_days or 20)
+    days = DEMO_REPLY_DAYS
     try:
         issue_date = work_calendar().add_workdays(timeline.day, -(days + 2))
     except YearNotLoaded:

@@ -55,8 +55,7 @@ class Load:
     quarter: int
     day: dt.date  # the last working day over before the load
     lines: tuple[str, ...]
-    # Every time stamp of every row the demo writes. The loads differ: in December the year
-    # after has no holiday arrangement yet, so no supervision letter can be given a deadline.
+    # Every time stamp of every row the demo writes.
     stamps: int
 
 
@@ -71,7 +70,7 @@ LOADS = {
             "演示年度计划：2026年 21 份，于 2026-01-04 公布，任务安排在第4季度。",
             "演示双随机抽取：已抽取 1 个、已公告待抽取 1 个。",
         ),
-        4957,
+        5158,
     ),
     # The Spring Festival holiday runs 02-15 to 02-23; Saturday 02-14 was a working day.
     "spring_festival": Load(
@@ -168,7 +167,10 @@ def test_nothing_the_demo_wrote_is_dated_after_the_load_or_on_a_day_off(load):
             "document_id", flat=True
         )
     )
-    for document in Document.objects.filter(pk__in=created[Document]):
+    # Drafts (the bureau's letters not yet signed) have no date yet.
+    issued = Document.objects.filter(pk__in=created[Document], issued_at__isnull=False)
+    assert Document.objects.filter(pk__in=created[Document], issued_at=None).count() == 5
+    for document in issued:
         assert timezone.localdate(document.issued_at) == spec.day
         if document.pk in backdated:
             assert document.issue_date < spec.day
