@@ -74,6 +74,8 @@ def test_the_default_demo_has_exact_counts_and_a_second_load_changes_nothing():
         OrganisationKind.SUPERVISOR: 6,
         OrganisationKind.TOWNSHIP: 2,
         OrganisationKind.JUSTICE_OFFICE: 2,
+        OrganisationKind.CONTACT_POINT: 1,
+        OrganisationKind.JOINT_TEAM: 1,
     }
     assert Counter(Enterprise.objects.values_list("credit_grade", flat=True)) == {
         "A": 1500,
