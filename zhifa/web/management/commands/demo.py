@@ -115,12 +115,29 @@ class Command(BaseCommand):
             f"演示合规指导清单：{guidance.title}（{guidance.label}，{guidance.items.count()} 条）；"
             f"裁量清单：新增 {lists['versions']} 个版本、{lists['items']} 条。"
         )
+        self._supervising_side()
         cases = history.cases
         if cases["cases"]:
             self.stdout.write(
                 f"演示检查案件：{cases['cases']} 件（已批准 {cases['approved']} 件、"
                 f"已预告 {cases['notices']} 件、已办结 {cases['closed']} 件），"
                 f"指导时段 {cases['slots']} 个；均办理于 {timeline.day:%Y-%m-%d}。"
+            )
+
+    def _supervising_side(self) -> None:
+        from zhifa.review.models import Campaign, CaseReview
+        from zhifa.social.models import Assignment, SocialSupervisor
+        from zhifa.supervision.models import SupervisionLetter
+        from zhifa.training.models import TrainingSession
+
+        letters = SupervisionLetter.objects.count()
+        sessions = TrainingSession.objects.count()
+        if letters:
+            self.stdout.write(
+                f"演示执法监督：监督文书 {letters} 件、执法培训 {sessions} 次、"
+                f"社会监督员 {SocialSupervisor.objects.count()} 名（伴随监督安排 "
+                f"{Assignment.objects.count()} 次）、案卷评查 {CaseReview.objects.count()} 份、"
+                f"专项监督 {Campaign.objects.count()} 项。"
             )
 
     def _accounts(self) -> None:
