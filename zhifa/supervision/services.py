@@ -655,8 +655,39 @@ def decide_review(
             after=snapshot(current),
             summary=f"对监督文书 {current.label} 作出复查决定：{ReviewStatus(outcome).label}",
         )
+        _draft_review_decision(current, actor=actor, outcome=outcome, decision=decision)
     _refresh(letter, current)
     return current
+
+
+def _draft_review_decision(
+    letter: SupervisionLetter, *, actor: Any, outcome: str, decision: str
+) -> SupervisionLetter | None:
+    """The decision is also written out as a 复查决定书 for the bureau to sign and send
+    (重庆市行政执法监督条例第二十一条: a written 复查决定); a region without the kind gets none."""
+    letter_type = letter_type_for(letter.bureau, "review_decision")
+    if letter_type is None:
+        return None
+    number = letter.document.number_text
+    name = f"{letter.letter_type.name}（{number}）" if number else letter.letter_type.name
+    context = letter.document.context
+    return draft_letter(
+        actor=actor,
+        bureau=letter.bureau,
+        letter_type=letter_type,
+        addressee=letter.addressee,
+        content={
+            "matter": f"你单位对本机关{name}申请复查一事",
+            "facts": [f"你单位申请复查的理由：{letter.review_reasons}"],
+            "basis": list(context.get("basis") or []) or [letter.letter_type.review_source],
+            "requests": [f"复查结论：{ReviewStatus(outcome).label}。", decision],
+            "contact": context.get("contact", ""),
+        },
+        case=letter.case,
+        source_code="letter_review",
+        source_pk=letter.pk,
+        source_label=f"复查申请：{letter.label}",
+    )
 
 
 def record_summons(

@@ -168,6 +168,17 @@ def test_agency_applies_for_review_of_a_decision_and_the_bureau_decides(
         letter, actor=supervisor, outcome=ReviewStatus.UPHELD, decision="维持原决定。"
     )
     assert letter.review_status == ReviewStatus.UPHELD
+    # The decision is written out as a 复查决定书 draft for the bureau to sign and send.
+    written = SupervisionLetter.objects.get(source_code="letter_review", source_pk=letter.pk)
+    assert (written.letter_type.kind.code, written.status, written.addressee) == (
+        "review_decision",
+        LetterStatus.DRAFT,
+        health_agency,
+    )
+    assert written.document.context["requests"] == ["复查结论：复查维持。", "维持原决定。"]
+    assert written.document.context["facts"] == [
+        "你单位申请复查的理由：检查系依企业投诉开展，不属重复检查。"
+    ]
 
 
 def test_review_applied_after_the_window_is_refused(
