@@ -9,6 +9,7 @@ import pytest
 
 from zhifa.review import services
 from zhifa.review.models import CaseReview, Grade
+from zhifa.supervision.models import LetterStatus, SupervisionLetter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,3 +53,19 @@ def test_supervisor_marks_a_veto_item_in_a_sampled_file_and_gets_the_supervision
     )
     review.refresh_from_db()
     assert (review.grade, review.reviewer) == (Grade.FAIL, supervisor)
+
+    # One click on: the 意见书 form arrives prefilled from the review, addressed to the agency.
+    link.click()
+    assert page.get_by_role("heading", level=1).inner_text() == "拟制行政执法监督意见书"
+    assert page.get_by_label("受文单位").input_value() == str(health_agency.pk)
+    assert "证据不充分" in page.locator("[name=problems]").input_value()
+    page.locator("[name=basis]").fill("《中华人民共和国行政处罚法》第四十六条")
+    page.locator("[name=requests]").fill("补充检测结果，重新审查该案证据。")
+    page.locator("[name=contact]").fill("联系人：赵监督，电话：0580-2039876。")
+    page.get_by_role("button", name="保存草稿").click()
+    letter = SupervisionLetter.objects.get(source_code="case_review", source_pk=review.pk)
+    assert (letter.case, letter.addressee, letter.status) == (
+        case,
+        health_agency,
+        LetterStatus.DRAFT,
+    )
