@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from zhifa.core import timefmt
 from zhifa.core.access import requires
 from zhifa.inspections import services as inspection_services
 from zhifa.inspections.models import InspectionCase
@@ -211,7 +212,7 @@ def _assignment_out(a: Assignment) -> dict[str, Any]:
         "case_id": case.pk,
         "case_reference": case.reference,
         "inspection_date": case.inspection_date,
-        "inspection_time": case.inspection_time.strftime("%H:%M"),
+        "inspection_time": timefmt.fmt_time(case.inspection_time),
         "enterprise": case.enterprise.name,
         "place": case.enterprise.address,
         "agency": case.organisation.name,

@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from django.utils import timezone
 
-from zhifa.core import access
+from zhifa.core import access, timefmt
 from zhifa.social.models import CredentialShown, Report
 from zhifa.supervision.sources import Prefill
 
@@ -28,15 +27,11 @@ def report_prefill(pk: int, user: Any) -> Prefill:
         raise Http404("没有找到该社会监督员反馈，或您无权查看。")
     case = report.case
     supervisor = report.assignment.supervisor
-    when = (
-        timezone.localtime(report.assignment.checked_in_at)
-        if report.assignment.checked_in_at
-        else None
-    )
+    when = report.assignment.checked_in_at
     facts = [
-        f"{case.inspection_date:%Y年%-m月%-d日}，{case.organisation.name}对{case.enterprise.name}"
+        f"{timefmt.chinese_date(case.inspection_date)}，{case.organisation.name}对{case.enterprise.name}"
         f"进行检查（{case.reference}），社会监督员{supervisor.name}（{supervisor.category_text}）"
-        + (f"于 {when:%H:%M} 到场" if when else "")
+        + (f"于 {timefmt.chinese_clock(when)} 到场" if when else "")
         + "伴随监督。"
     ]
     problems = [

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from zhifa.audit.services import record_change, snapshot
 from zhifa.audit.sm3 import sm3_hex, sm3_of_chunks
-from zhifa.core import access, uploads
+from zhifa.core import access, timefmt, uploads
 from zhifa.core.textinput import problem
 from zhifa.documents.selectors import current_prohibitions, current_prohibitions_version
 from zhifa.draws import record as draw_record
@@ -533,9 +533,7 @@ def check_in(assignment: Assignment, *, actor: Any, location: Any = None) -> Ass
                 f"这项伴随监督当前状态为“{current.get_status_display()}”，接受后才能签到。"
             )
         if current.checked_in_at is not None:
-            raise ValidationError(
-                f"您已于 {timezone.localtime(current.checked_in_at):%Y-%m-%d %H:%M} 签到。"
-            )
+            raise ValidationError(f"您已于 {timefmt.fmt_datetime(current.checked_in_at)} 签到。")
         case = current.case
         if case.status in (CaseStatus.CANCELLED,):
             raise ValidationError(f"检查案件 {case.reference} 已撤销，不能签到。")
