@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from zhifa.core import access
@@ -119,6 +119,15 @@ class DraftIn(Schema):
     source: str = Field("", description="来源：case、overdue_remedy、overdue_publication 等")
     source_pk: int | None = None
     orders_correction: bool = False
+
+
+class DraftChangeIn(Schema):
+    content: dict[str, str | list[str]] = Field(
+        description="新的文书内容（整体替换），键为文书种类的字段"
+    )
+    method: str | None = Field(None, description="routine、focused 或 special；不填则不变")
+    reply_working_days: int | None = Field(None, description="回复期限（工作日）；不填则不变")
+    orders_correction: bool | None = None
 
 
 class ReviewIn(Schema):
@@ -296,6 +305,25 @@ def draft_letter(request: HttpRequest, payload: DraftIn) -> Status[Any]:
     return Status(201, _letter(request, letter.pk))
 
 
+@router.post(
+    "/letters/{letter_id}/content", response=STEP, summary="修改拟稿（只有拟稿状态可以修改）"
+)
+@requires("supervision.draft", SupervisionLetter, kwarg="letter_id")
+def update_letter(request: HttpRequest, letter_id: int, payload: DraftChangeIn) -> Status[Any]:
+    return _step(
+        request,
+        letter_id,
+        lambda letter, u: services.update_letter(
+            letter,
+            actor=u,
+            content=payload.content,
+            method=payload.method,
+            reply_working_days=payload.reply_working_days,
+            orders_correction=payload.orders_correction,
+        ),
+    )
+
+
 @router.post("/letters/{letter_id}/submit", response=STEP, summary="送审核")
 @requires("supervision.draft", SupervisionLetter, kwarg="letter_id")
 def submit_letter(request: HttpRequest, letter_id: int) -> Status[Any]:
@@ -341,7 +369,7 @@ def receive_letter(request: HttpRequest, letter_id: int) -> Status[Any]:
 @router.post(
     "/letters/{letter_id}/reply",
     response=STEP,
-    summary="报送整改（执行）情况（受文单位；佐证材料请在页面上传）",
+    summary="报送整改（执行）情况（受文单位；附佐证材料用 reply-with-evidence）",
 )
 @requires("supervision.answer", SupervisionLetter, kwarg="letter_id")
 def reply_letter(request: HttpRequest, letter_id: int, payload: TextIn) -> Status[Any]:
@@ -349,6 +377,25 @@ def reply_letter(request: HttpRequest, letter_id: int, payload: TextIn) -> Statu
         request,
         letter_id,
         lambda letter, u: services.reply_letter(letter, actor=u, text=payload.text),
+    )
+
+
+@router.post(
+    "/letters/{letter_id}/reply-with-evidence",
+    response=STEP,
+    summary="报送整改（执行）情况并附佐证材料（multipart/form-data：text，files 可多个）",
+)
+@requires("supervision.answer", SupervisionLetter, kwarg="letter_id")
+def reply_letter_with_evidence(
+    request: HttpRequest,
+    letter_id: int,
+    text: Form[str],
+    files: File[list[UploadedFile]],
+) -> Status[Any]:
+    return _step(
+        request,
+        letter_id,
+        lambda letter, u: services.reply_letter(letter, actor=u, text=text, files=list(files)),
     )
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from zhifa.audit.models import AuditRecord
 from zhifa.supervision.models import LetterStatus, SupervisionLetter
@@ -118,3 +119,65 @@ def test_a_control_character_in_the_content_is_refused_naming_the_field(
     assert response.status_code == 422
     assert list(response.json()["errors"]) == ["content.matter"]
     assert SupervisionLetter.objects.count() == 0
+
+
+def test_the_drafter_changes_his_draft_through_the_api_and_a_signed_letter_stays(
+    call, draft, supervisor, head
+):
+    changed = call(
+        supervisor,
+        "post",
+        f"/letters/{draft.pk}/content",
+        {
+            "content": {**CONTENT, "matter": "你单位对同一企业年内检查五次。"},
+            "reply_working_days": 15,
+        },
+    )
+    assert changed.status_code == 200, changed.content
+    draft.refresh_from_db()
+    assert draft.document.context["matter"] == "你单位对同一企业年内检查五次。"
+    assert draft.reply_working_days == 15
+
+    call(supervisor, "post", f"/letters/{draft.pk}/submit")
+    before = AuditRecord.objects.count()
+    refused = call(supervisor, "post", f"/letters/{draft.pk}/content", {"content": CONTENT})
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == (
+        "监督文书行政执法监督意见书（舟山市卫生健康委员会）当前为“待审核”，"
+        "不能修改（只有拟稿状态可以修改）。"
+    )
+    assert AuditRecord.objects.count() == before
+
+
+def test_the_agency_replies_with_evidence_files_through_the_api(
+    client_for, received, inspector, supervisor
+):
+    pdf = SimpleUploadedFile(
+        "整改照片.pdf", b"%PDF-1.4 corrected\n", content_type="application/pdf"
+    )
+    response = client_for(inspector).post(
+        f"{URL}/letters/{received.pk}/reply-with-evidence",
+        {"text": "已纠正并附整改照片。", "files": [pdf]},
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "replied"
+    reply = received.replies.get()
+    assert (reply.text, list(reply.evidence.values_list("name", flat=True))) == (
+        "已纠正并附整改照片。",
+        ["整改照片.pdf"],
+    )
+
+
+def test_a_reply_with_a_file_of_the_wrong_type_is_refused_and_stores_nothing(
+    client_for, received, inspector
+):
+    bad = SimpleUploadedFile("run.exe", b"MZ\x90\x00", content_type="application/octet-stream")
+    before = AuditRecord.objects.count()
+    response = client_for(inspector).post(
+        f"{URL}/letters/{received.pk}/reply-with-evidence", {"text": "见附件。", "files": [bad]}
+    )
+    assert response.status_code == 400
+    assert "佐证材料" in response.json()["detail"]
+    received.refresh_from_db()
+    assert (received.status, received.replies.count()) == (LetterStatus.RECEIVED, 0)
+    assert AuditRecord.objects.count() == before
