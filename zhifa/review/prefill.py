@@ -33,7 +33,7 @@ def case_review(pk: int, user: Any) -> Prefill:
         addressee=case.organisation,
         case=case,
         label=f"案卷评查：{case.reference} {grade}",
-        matter=f"{case.organisation.name}检查案卷 {case.reference} 评查结果为{grade}",
+        matter=f"{case.organisation.name}检查案件 {case.reference} 的案卷",
         facts=[
             f"按“{review.standard.label}”评查{case.organisation.name}的检查案卷 {case.reference}"
             f"（{case.title}），得 {review.total if review.total is not None else '—'} 分，"
@@ -66,7 +66,7 @@ def campaign_finding(pk: int, user: Any) -> Prefill:
     return Prefill(
         addressee=finding.agency,
         label=f"专项监督：{campaign.title}",
-        matter=f"专项监督“{campaign.title}”发现{finding.agency.name}存在的问题",
+        matter=f"{finding.agency.name}在专项监督“{campaign.title}”中的执法情况",
         facts=[f"在专项监督“{campaign.title}”中发现{finding.agency.name}存在问题{point}。"],
         problems=[f"【{finding.get_severity_display()}】{finding.text}"],
         basis=[REGULATION],

@@ -29,6 +29,14 @@ class LetterTypeField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return str(obj.name)
 
 
+# Every kind prints 事由 inside its opening sentence ("本机关在对……进行行政执法监督中"), so it is
+# a noun phrase, not a sentence of its own.
+MATTER_HELP = (
+    "写成名词短语，如“你单位2026年度涉企行政检查”；"
+    "文书开头一句会写作“本机关在对……进行行政执法监督中”。"
+)
+
+
 def content_field_names(kind_code: str) -> list[str]:
     try:
         fields = specs.form_fields(kind_code)
@@ -86,7 +94,11 @@ class LetterForm(TextForm):
                     else forms.TextInput()
                 )
                 self.fields[field.name] = forms.CharField(
-                    label=field.label, required=False, widget=widget, max_length=2000
+                    label=field.label,
+                    required=False,
+                    widget=widget,
+                    max_length=2000,
+                    help_text=MATTER_HELP if field.name == "matter" else "",
                 )
         if code in DECISION_KINDS:
             self.fields["orders_correction"] = forms.BooleanField(

@@ -80,7 +80,7 @@ def case_prefill(pk: int, user: Any) -> Prefill:
         addressee=case.organisation,
         case=case,
         label=f"检查案件：{_name(case)}",
-        matter=f"你单位办理的检查案件 {case.reference} 存在以下问题，现提出监督意见。",
+        matter=f"你单位办理的检查案件 {case.reference}",
         facts=facts,
         problems=problems,
         basis=basis,
@@ -106,10 +106,7 @@ def overdue_remedy_prefill(pk: int, user: Any) -> Prefill:
         addressee=case.organisation,
         case=case,
         label=f"紧急检查逾期未补办手续：{_name(case)}",
-        matter=(
-            f"你单位实施的紧急现场检查（案件编号 {case.reference}）"
-            "未在期限内补办书面手续，现予提示。"
-        ),
+        matter=f"你单位实施的紧急现场检查（案件编号 {case.reference}）补办手续的情况",
         facts=[
             f"{timefmt.chinese_date(notice.told_at)}，你单位以口头通知方式对{case.enterprise.name}"
             "实施紧急现场检查。",
@@ -134,7 +131,7 @@ def overdue_publication_prefill(pk: int, user: Any) -> Prefill:
         addressee=case.organisation,
         case=case,
         label=f"检查结果逾期未公示：{_name(case)}",
-        matter=f"你单位检查案件 {case.reference} 的检查结果未按期公示，现予提示。",
+        matter=f"你单位检查案件 {case.reference} 检查结果的公示情况",
         facts=[
             f"检查结果公示期限为{timefmt.chinese_date(case.publish_due)}，{state}。",
         ],

@@ -677,7 +677,7 @@ def _draft_review_decision(
         letter_type=letter_type,
         addressee=letter.addressee,
         content={
-            "matter": f"你单位对本机关{name}申请复查一事",
+            "matter": name,
             "facts": [f"你单位申请复查的理由：{letter.review_reasons}"],
             "basis": list(context.get("basis") or []) or [letter.letter_type.review_source],
             "requests": [f"复查结论：{ReviewStatus(outcome).label}。", decision],
@@ -749,16 +749,19 @@ def _escalation_content(letter: SupervisionLetter, step: str) -> dict[str, Any]:
     contact = {"contact": letter.document.context.get("contact", ""), "basis": basis}
     if step == EscalationStep.REMIND:
         return contact | {
-            "matter": f"本机关向你单位发出的{name}要求于{due}前书面回复，"
-            "截至目前尚未收到你单位的整改（执行）情况报告，现予提示。",
-            "facts": [f"{name}已于{timefmt.chinese_date(letter.signed_at)}送达你单位。"]
-            if letter.signed_at
-            else [],
+            # 事由 is a noun phrase: the kinds print "本机关在对{事由}进行行政执法监督中…".
+            "matter": f"你单位办理本机关{name}的情况",
+            "facts": (
+                [f"{name}已于{timefmt.chinese_date(letter.signed_at)}送达你单位。"]
+                if letter.signed_at
+                else []
+            )
+            + [f"{name}要求于{due}前书面回复，截至目前尚未收到你单位的整改（执行）情况报告。"],
             "requests_heading": "提示事项",
             "requests": [f"请抓紧办理{name}所列事项，并书面报告整改（执行）情况。"],
         }
     return contact | {
-        "matter": f"本机关向你单位发出的{name}要求于{due}前书面回复，经提示后仍未回复，现予督办。",
+        "matter": f"你单位办理本机关{name}的情况",
         "facts": [f"{name}回复期限已于{due}届满。", "本机关已发出提示函，你单位仍未报告。"],
         "requests_heading": "督办事项",
         "requests": [

@@ -13,7 +13,7 @@ from zhifa.supervision.models import LetterType
 # A Tuesday in 2026 (a loaded year); 20 working days later is 2026-12-29.
 TODAY = dt.date(2026, 12, 1)
 CONTENT = {
-    "matter": "你单位对同一企业年内检查四次，超过年度检查频次上限。",
+    "matter": "你单位2026年度对同一企业的现场检查",
     "facts": "2026年以来对舟山海鲜酒楼有限公司现场检查4次。\n其中2次未经审批。",
     "basis": "《国务院办公厅关于严格规范涉企行政检查的意见》（国办发〔2024〕54号）",
     "requests_heading": "监督意见",

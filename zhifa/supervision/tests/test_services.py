@@ -220,7 +220,8 @@ def test_overdue_escalation_makes_one_reminder_then_one_urging_letter(
     ]
     assert made[0].escalates == letter
     assert made[0].status == LetterStatus.DRAFT
-    assert "2026年12月4日前书面回复" in made[0].document.context["matter"]
+    assert "2026年12月4日前书面回复" in made[0].document.context["facts"][-1]
+    assert made[0].document.context["matter"].startswith("你单位办理本机关行政执法监督意见书")
     assert services.escalate_overdue(dt.date(2026, 12, 11)) == []
     later = services.escalate_overdue(dt.date(2026, 12, 14))
     assert [m.escalation_step for m in later] == ["urge"]
