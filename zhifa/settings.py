@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "zhifa.training",
     "zhifa.social",
     "zhifa.review",
+    "zhifa.complaints",
     "zhifa.web",
 ]
 
