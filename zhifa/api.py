@@ -112,6 +112,7 @@ api.add_decorator(access_before_validation, mode="view")
 
 
 def _register_routers() -> None:
+    from zhifa.complaints.api import router as complaints_router
     from zhifa.compliance.api import router as compliance_router
     from zhifa.discretion.api import router as discretion_router
     from zhifa.documents.api import router as documents_router
@@ -126,6 +127,7 @@ def _register_routers() -> None:
     from zhifa.training.api import router as training_router
     from zhifa.workdays.api import router as workdays_router
 
+    api.add_router("/complaints/", complaints_router)
     api.add_router("/compliance/", compliance_router)
     api.add_router("/discretion/", discretion_router)
     api.add_router("/documents/", documents_router)

@@ -29,5 +29,9 @@ urlpatterns = [
     path("training/", include("zhifa.training.urls")),
     path("social/", include("zhifa.social.urls")),
     path("review/", include("zhifa.review.urls")),
+    path("complaints/", include("zhifa.complaints.urls")),
+    # Machine interfaces with their own authentication (signed pushes, Open311 api_key).
+    path("hotline/", include("zhifa.complaints.hotline_urls")),
+    path("open311/v2/", include("zhifa.complaints.open311_urls")),
     path("", include("zhifa.web.urls")),
 ]
