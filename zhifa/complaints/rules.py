@@ -109,3 +109,13 @@ def _may_rate(user: Any, obj: Any) -> str | None:
     if obj is not None and obj.complainant_enterprise_id != user.enterprise_id:
         return NOT_COMPLAINANT
     return None
+
+
+SUBMIT_ONLY = "经接口提交投诉举报的是企业用户，登记收到的投诉举报的是执法监督机关和监督联系点。"
+
+
+@capability("complaints.submit", "经接口提交（企业用户）或登记（监督机关、联系点）投诉举报")
+def _may_submit(user: Any, obj: Any) -> str | None:
+    if user.is_admin or user.is_supervisor or user.is_enterprise_user:
+        return None
+    return SUBMIT_ONLY
