@@ -18,3 +18,7 @@ class ComplaintsConfig(AppConfig):
 
         register_source("complaint", "问题清单", complaint_prefill)
         intake_hooks.connect()
+        from zhifa.complaints.callbacks import record_status_change
+        from zhifa.complaints.listeners import register_listener
+
+        register_listener(record_status_change)

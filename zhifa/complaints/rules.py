@@ -119,3 +119,18 @@ def _may_submit(user: Any, obj: Any) -> str | None:
     if user.is_admin or user.is_supervisor or user.is_enterprise_user:
         return None
     return SUBMIT_ONLY
+
+
+@capability("complaints.hotline", "12345热线对接（签名认证）", public=True)
+def _hotline_machine(user: Any, obj: Any) -> str | None:
+    # No session: each request is signed with the hotline's own key (complaints.hotline), and
+    # refused there (401) when it is not.
+    return None
+
+
+CALLBACKS_ONLY = "12345热线状态回传失败记录仅系统管理员可查看和重新发送。"
+
+
+@capability("complaints.callbacks", "查看和重新发送12345热线状态回传失败记录（系统管理员）")
+def _may_manage_callbacks(user: Any, obj: Any) -> str | None:
+    return None if user.is_admin else CALLBACKS_ONLY

@@ -116,6 +116,15 @@ ABSENT: dict[str, str] = {
 }
 
 
+# Machine routes that authenticate each request by its signature (a 12345 hotline's key, HMAC
+# over timestamp, nonce and body), not by a session: the matrix sends none, so every persona is
+# answered 401 before anything is read or stored (signed ones: complaints/tests/test_hotline.py).
+SIGNED: dict[str, str] = {
+    "hotline:order_push": "须带12345热线密钥签名",
+    "hotline:order_status": "须带12345热线密钥签名",
+}
+
+
 # The smallest valid body of an API write whose object is named in the body: a signed-in user is
 # refused before validation only when the object is in the path (zhifa.api), so for these an
 # empty body would be refused with 422 instead of 403/404.
@@ -136,6 +145,10 @@ URL_VALUES: dict[tuple[str, str] | str, Value] = {
     "task_pk": lambda w: w.named["plan_task"].pk,
     "number": lambda w: w.named["amendment"].number,
     "position": lambda w: 1,
+    # Unsigned, the hotline routes answer 401 before the hotline or the order is looked up.
+    ("hotline:order_push", "code"): lambda w: "matrix-12345",
+    ("hotline:order_status", "code"): lambda w: "matrix-12345",
+    ("hotline:order_status", "order_no"): lambda w: "ZS-MATRIX-1",
     ("documents:verify", "code"): lambda w: w.named["notice"].verification_code,
     ("api:documents.verify", "code"): lambda w: w.named["notice"].verification_code,
     ("api:documents.verify_file", "code"): lambda w: w.named["notice"].verification_code,
@@ -268,6 +281,8 @@ def _probe_route(
         expected = matrix.expect(route, world.personas[persona], obj, redirects=_redirects)
         if route.name in ABSENT and expected.status == 200:
             expected = matrix.Expectation(404, ABSENT[route.name])
+        if route.name in SIGNED:
+            expected = matrix.Expectation(401, SIGNED[route.name])
         if route.name in OWN_TRANSACTION and expected.status == matrix.ALLOWED_WRITE:
             # Not sent: it would reserve a 文号, which is done in a transaction of its own and
             # so cannot run inside the savepoint that keeps the world unchanged.
