@@ -109,3 +109,10 @@ def _may_rate(user: Any, obj: Any) -> str | None:
     if obj is not None and obj.complainant_enterprise_id != user.enterprise_id:
         return NOT_COMPLAINANT
     return None
+
+
+@capability("complaints.open311", "Open311 接口：查询公开，提交问题需 api_key", public=True)
+def _may_use_open311(user: Any, obj: Any) -> str | None:
+    # Anyone reads (no identity, no content); a POST is refused in the view without a valid
+    # api_key (Open311Key), which is not a user's capability.
+    return None
