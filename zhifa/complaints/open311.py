@@ -54,7 +54,7 @@ from zhifa.org.models import Region
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this interface last changed (discovery ``changeset``): a client re-reads on a change.
 CHANGESET = "2026-12-03T00:00:00+08:00"
-CONTACT = "舟山市司法局行政执法监督科（问题清单与 Open311 接口事宜请向所在地司法局咨询）"
+CONTACT = "问题所在地司法局（行政执法监督机构）；接口对接事宜请向签发 api_key 的系统管理员咨询。"
 KEY_SERVICE = (
     "api_key 由平台系统管理员签发（zhifa open311_key create），每个密钥限定一个服务区划；"
     "请以单位名义向所在地司法局申请。查询无需密钥。"
