@@ -342,7 +342,9 @@ def _moment(request: HttpRequest, name: str) -> dt.datetime | None:
     return found
 
 
-def _listed(raw: str) -> list[str]:
+def _listed(request: HttpRequest, name: str) -> list[str]:
+    """A list argument: comma-delimited, or the parameter given several times."""
+    raw = ",".join(request.GET.getlist(name))
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
@@ -368,14 +370,14 @@ def find_requests(request: HttpRequest) -> list[Complaint]:
     region = _jurisdiction(request)
     if region is not None:
         rows = rows.filter(region__code__startswith=region.code_prefix)
-    wanted = _listed(request.GET.get("service_request_id") or "")
+    wanted = _listed(request, "service_request_id")
     if wanted:
         # "This overrides all other arguments."
         return list(rows.filter(number__in=wanted[:LIMIT])[:LIMIT])
-    codes = _listed(request.GET.get("service_code") or "")
+    codes = _listed(request, "service_code")
     if codes:
         rows = rows.filter(category__code__in=codes)
-    statuses = _listed(request.GET.get("status") or "")
+    statuses = _listed(request, "status")
     unknown = [s for s in statuses if s not in ("open", "closed")]
     if unknown:
         raise Open311Error(

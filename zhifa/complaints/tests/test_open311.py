@@ -326,3 +326,24 @@ def test_a_jurisdiction_narrows_the_service_list_to_what_applies_there(client, z
     assert codes("") == codes(zhoushan.code)
     response = client.get("/open311/v2/services.json", {"jurisdiction_id": "000000"})
     assert response.status_code == 404
+
+
+def test_a_list_argument_may_be_comma_delimited_or_given_several_times(client, filed, clock):
+    def numbers(query: str) -> list[str]:
+        response = client.get(f"/open311/v2/requests.json?{query}")
+        assert response.status_code == 200
+        return [row["service_request_id"] for row in json.loads(response.content)]
+
+    assert numbers("service_code=quli-zhifa") == []
+    assert numbers("service_code=quli-zhifa&service_code=si-luan") == [filed.number]
+    assert numbers("service_code=quli-zhifa,si-luan&status=open") == [filed.number]
+    assert numbers("status=closed") == []
+    assert numbers("status=open&status=closed") == [filed.number]
+    response = client.get("/open311/v2/requests.json?status=pending")
+    assert response.status_code == 400
+    assert json.loads(response.content) == [
+        {
+            "code": 400,
+            "description": "status “pending”不正确：只能是 open 或 closed，可用逗号分隔。",
+        }
+    ]
