@@ -134,3 +134,10 @@ CALLBACKS_ONLY = "12345热线状态回传失败记录仅系统管理员可查看
 @capability("complaints.callbacks", "查看和重新发送12345热线状态回传失败记录（系统管理员）")
 def _may_manage_callbacks(user: Any, obj: Any) -> str | None:
     return None if user.is_admin else CALLBACKS_ONLY
+
+
+@capability("complaints.open311", "Open311 接口：查询公开，提交问题需 api_key", public=True)
+def _may_use_open311(user: Any, obj: Any) -> str | None:
+    # Anyone reads (no identity, no content); a POST is refused in the view without a valid
+    # api_key (Open311Key), which is not a user's capability.
+    return None

@@ -113,6 +113,8 @@ QUERIES: dict[str, Callable[[worlds.World], dict[str, Any]]] = {
 # or 404 as the table says, but an allowed user gets the view's own 404.
 ABSENT: dict[str, str] = {
     "inspections:case_violation_pick": "机关甲（卫健）没有现行裁量清单，选中的违法行为不在其中",
+    "open311:token_json": "世界中的问题不是经批量方式提交的，没有 Open311 令牌",
+    "open311:token_xml": "世界中的问题不是经批量方式提交的，没有 Open311 令牌",
 }
 
 
@@ -179,7 +181,21 @@ URL_VALUES: dict[tuple[str, str] | str, Value] = {
     ("review:spot_check_public", "pk"): _pk("review.SpotCheck"),
     ("review:spot_check_population", "pk"): _pk("review.SpotCheck"),
     ("api:review.public_spot_check", "spot_check_id"): _pk("review.SpotCheck"),
+    # Open311 names a service by its category's code and a request by the item's number.
+    "service_code": lambda w: _field_of(w, "complaints.Category", "code"),
+    "service_request_id": lambda w: _field_of(w, "complaints.Complaint", "number"),
+    ("open311:token_json", "token"): lambda w: "matrix-token",
+    ("open311:token_xml", "token"): lambda w: "matrix-token",
 }
+
+
+def _field_of(world: worlds.World, label: str, field: str) -> Any:
+    """A field of the world's object of the model ``label`` ("-" when the world has none, so
+    that the route is still probed and its answer shows in the report)."""
+    from django.apps import apps
+
+    found = world.objects.get(apps.get_model(label))
+    return getattr(found, field) if found is not None else "-"
 
 
 def url_values(route: matrix.Route, world: worlds.World) -> tuple[dict[str, Any], Any, str]:
