@@ -109,3 +109,11 @@ def _may_rate(user: Any, obj: Any) -> str | None:
     if obj is not None and obj.complainant_enterprise_id != user.enterprise_id:
         return NOT_COMPLAINANT
     return None
+
+
+SUPERVISOR_VIEW_ONLY = "辖区问题清单和挽回损失统计仅供执法监督机关查看。"
+
+
+@capability("complaints.supervise", "查看辖区问题清单和挽回损失统计（执法监督机关）")
+def _may_supervise(user: Any, obj: Any) -> str | None:
+    return None if user.is_admin or user.is_supervisor else SUPERVISOR_VIEW_ONLY
