@@ -191,7 +191,9 @@ class EnterForm(TextForm):
 
     channel = forms.ChoiceField(label="收到方式", choices=ENTRY_CHANNELS)
     region = RegionField(label="问题发生地（所在区划）", queryset=Region.objects.none())
-    category = CategoryField(label="问题类别", queryset=Category.objects.none())
+    category = CategoryField(
+        label="问题类别", queryset=Category.objects.none(), empty_label="请选择"
+    )
     agency = AgencyPickField(label="被反映单位", required=False, help_text="输入名称可检索。")
     title = forms.CharField(label="问题摘要", required=False, max_length=120)
     content = forms.CharField(label="反映内容", max_length=4000, widget=forms.Textarea({"rows": 6}))
