@@ -141,3 +141,11 @@ def _may_use_open311(user: Any, obj: Any) -> str | None:
     # Anyone reads (no identity, no content); a POST is refused in the view without a valid
     # api_key (Open311Key), which is not a user's capability.
     return None
+
+
+SUPERVISOR_VIEW_ONLY = "辖区问题清单和挽回损失统计仅供执法监督机关查看。"
+
+
+@capability("complaints.supervise", "查看辖区问题清单和挽回损失统计（执法监督机关）")
+def _may_supervise(user: Any, obj: Any) -> str | None:
+    return None if user.is_admin or user.is_supervisor else SUPERVISOR_VIEW_ONLY

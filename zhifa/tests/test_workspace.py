@@ -53,6 +53,9 @@ def test_the_supervisor_sees_every_part_with_its_count(demo, client):
         "deviations",
         "makeup_overdue",
         "publish_overdue",
+        "complaints_received",
+        "complaints_overdue",
+        "complaints_answered",
         "social_reports",
         "reviews",
         "training",
@@ -81,7 +84,7 @@ def test_the_agency_sees_the_letters_it_must_answer_and_no_supervisor_part(demo,
         status__in=(LetterStatus.ISSUED, LetterStatus.RECEIVED, LetterStatus.RETURNED),
     )
     found = counts(page)
-    assert list(found) == ["letters_to_answer", "training_below"]
+    assert list(found) == ["complaints_to_answer", "letters_to_answer", "training_below"]
     assert found["letters_to_answer"] == waiting.count() == 5
 
 

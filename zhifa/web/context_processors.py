@@ -62,6 +62,8 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("监督文书", "supervision:workspace"),
     MenuEntry("监督文书台账", "supervision:ledger"),
     MenuEntry("监督文书收件箱", "supervision:inbox"),
+    # The agency's side of the problem list (issue 16): the items handed to it to answer.
+    MenuEntry("投诉办理", "complaints:inbox"),
     MenuEntry("案卷评查", "review:review_list"),
     MenuEntry("日常抽查", "review:spot_check_list"),
     MenuEntry("专项监督", "review:campaign_list"),
@@ -69,6 +71,10 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("社会监督员", "social:supervisor_list"),
     MenuEntry("抽取伴随监督员", "social:draw_list"),
     MenuEntry("社会监督反映问题", "social:problem_list"),
+    # The list also shows an agency the items handed to it, and an enterprise its own; their
+    # entries are 投诉办理 and their own pages: the bureau's entry is for the bureau.
+    MenuEntry("问题清单", "complaints:list", action="complaints.supervise"),
+    MenuEntry("挽回损失统计", "complaints:totals"),
     MenuEntry("我的伴随监督", "social:mine"),
     MenuEntry("企业名录", "registry:enterprise_list"),
     MenuEntry("执法人员", "org:officer_list"),

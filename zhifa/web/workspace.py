@@ -15,6 +15,9 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from zhifa.complaints import selectors as complaints
+from zhifa.complaints.models import Complaint
+from zhifa.core import timefmt
 from zhifa.inspections.models import CaseFinding, InspectionCase, Objection, ObjectionStatus
 from zhifa.org.models import Organisation, Role
 from zhifa.review.selectors import reviews_to_do
@@ -186,6 +189,62 @@ def letter_sections(user: Any, today: dt.date) -> list[WorkSection]:
     ]
 
 
+def _complaint_item(item: Complaint, detail: str, today: dt.date) -> WorkItem:
+    return WorkItem(
+        f"{item.number} {item.title}",
+        detail,
+        reverse("complaints:detail", args=[item.pk]),
+        item.is_overdue(today),
+    )
+
+
+def _due_text(item: Complaint) -> str:
+    agency = item.agency.name if item.agency else ""
+    due = f"应于{timefmt.chinese_date(item.answer_due)}前答复" if item.answer_due else ""
+    return "，".join(part for part in (agency, due) if part)
+
+
+def complaint_sections(user: Any, today: dt.date) -> list[WorkSection]:
+    """The problem list (issue 16): items to hand over, overdue answers, answers to verify."""
+    waiting = complaints.waiting_assignment(user)
+    late = complaints.overdue_unanswered(user, today)
+    answered = complaints.waiting_verification(user)
+    listing = reverse("complaints:list")
+    return [
+        WorkSection(
+            "complaints_received",
+            "待分办的投诉",
+            "企业反映的问题，分办给承办的行政执法机关，或说明理由不予受理。",
+            waiting.count(),
+            f"{listing}?status=received",
+            [
+                _complaint_item(c, f"{c.get_channel_display()}，{c.category.top.name}", today)
+                for c in waiting[:SHOWN]
+            ],
+        ),
+        WorkSection(
+            "complaints_overdue",
+            "逾期未答复的投诉",
+            "承办单位逾期未答复的，依次拟制提示函、督办函。",
+            late.count(),
+            f"{listing}?overdue=on",
+            [_complaint_item(c, _due_text(c), today) for c in late[:SHOWN]],
+            urgent=True,
+        ),
+        WorkSection(
+            "complaints_answered",
+            "待核实的投诉",
+            "承办单位已答复，核实后请反映人评价；不符合要求的退回重办。",
+            answered.count(),
+            f"{listing}?status=answered",
+            [
+                _complaint_item(c, c.agency.name if c.agency else "", today)
+                for c in answered[:SHOWN]
+            ],
+        ),
+    ]
+
+
 def _bureaus(user: Any) -> list[Organisation]:
     ids = user.organisations_as(*Role.supervising_roles())
     return list(Organisation.objects.filter(pk__in=ids).select_related("region").order_by("pk"))
@@ -193,7 +252,9 @@ def _bureaus(user: Any) -> list[Organisation]:
 
 def supervisor_sections(user: Any, today: dt.date | None = None) -> list[WorkSection]:
     today = today or timezone.localdate()
-    sections = letter_sections(user, today) + case_sections(user, today)
+    sections = (
+        letter_sections(user, today) + case_sections(user, today) + complaint_sections(user, today)
+    )
     sections.append(
         WorkSection(
             "social_reports",
@@ -238,7 +299,17 @@ def agency_sections(user: Any, today: dt.date | None = None) -> list[WorkSection
     overdue = waiting.filter(reply_due__lt=today)
     agencies = Organisation.objects.filter(pk__in=user.organisations_as(*Role.agency_roles()))
     below = [row for agency in agencies for row in below_minimum(agency, today.year)]
+    to_answer = complaints.agency_inbox(user)
     return [
+        WorkSection(
+            "complaints_to_answer",
+            "待办理的投诉",
+            "执法监督机关转来的问题，在答复截止日期前提交办理结果和佐证材料。",
+            to_answer.count(),
+            reverse("complaints:inbox"),
+            [_complaint_item(c, _due_text(c), today) for c in to_answer[:SHOWN]],
+            urgent=complaints.overdue(to_answer, today).exists(),
+        ),
         WorkSection(
             "letters_to_answer",
             "待办理的监督文书",

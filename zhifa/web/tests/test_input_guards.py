@@ -37,6 +37,7 @@ def test_the_walk_finds_the_forms_of_every_app():
     apps = {form.__module__.split(".")[1] for form in _project_forms()}
     assert apps == {
         "audit",
+        "complaints",
         "compliance",
         "core",
         "discretion",

@@ -54,6 +54,7 @@ def test_the_menu_of_each_role_is_what_the_capabilities_allow(
         "首页",
         "待办",
         "监督文书收件箱",
+        "投诉办理",
         "案卷评查",
         "执法培训",
         "企业名录",
@@ -91,7 +92,7 @@ def test_the_menu_of_each_role_is_what_the_capabilities_allow(
         "接口文档",
     ]
     # The supervising side first: the bureau's own work (issue 15).
-    assert labels(supervisor)[:11] == [
+    assert labels(supervisor)[:13] == [
         "首页",
         "待办",
         "监督文书",
@@ -103,6 +104,8 @@ def test_the_menu_of_each_role_is_what_the_capabilities_allow(
         "社会监督员",
         "抽取伴随监督员",
         "社会监督反映问题",
+        "问题清单",
+        "挽回损失统计",
     ]
     assert "审计链" in labels(supervisor)
     # The evaluation page refuses supervisors, so their menu does not offer it (issue 14).
