@@ -109,3 +109,15 @@ def _may_rate(user: Any, obj: Any) -> str | None:
     if obj is not None and obj.complainant_enterprise_id != user.enterprise_id:
         return NOT_COMPLAINANT
     return None
+
+
+MINE_ONLY = "“我的投诉”供企业用户查看本企业反映的问题。"
+
+
+@capability("complaints.mine", "查看本企业反映的问题（我的投诉）")
+def _may_see_own(user: Any, obj: Any) -> str | None:
+    if not user.is_enterprise_user:
+        return MINE_ONLY
+    if obj is not None and obj.complainant_enterprise_id != user.enterprise_id:
+        return MINE_ONLY
+    return None
