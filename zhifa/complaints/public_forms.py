@@ -74,7 +74,7 @@ def filing_regions() -> list[RegionChoice]:
         province = _province_of(region)
         if region.pk == province.pk:
             province_level = region.level == RegionLevel.PROVINCE
-            label = f"{region.name}（省级）" if province_level else region.name
+            label = f"{region.name}本级" if province_level else region.name
         else:
             label = region.full_name.removeprefix(province.name)
         found.append(RegionChoice(code=region.pk, label=label, group=province.name))
@@ -140,17 +140,17 @@ class FileForm(TextForm):
             "invalid_choice": "未知的问题类别，请从问题类别清单中选择。",
         },
     )
+    case = forms.ChoiceField(
+        label="涉及本企业的哪次检查",
+        required=False,
+        error_messages={"invalid_choice": "请从本企业的检查中选择，或选“不涉及具体检查”。"},
+    )
     region = forms.ChoiceField(
         label="问题发生地",
         error_messages={
             "required": "请选择问题发生地。",
             "invalid_choice": "请从列表中选择问题发生地（设有司法局的地区）。",
         },
-    )
-    case = forms.ChoiceField(
-        label="涉及本企业的哪次检查",
-        required=False,
-        error_messages={"invalid_choice": "请从本企业的检查中选择，或选“不涉及具体检查”。"},
     )
     agency = forms.CharField(
         label="被反映的执法机关",
