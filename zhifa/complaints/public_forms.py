@@ -143,6 +143,7 @@ class FileForm(TextForm):
     case = forms.ChoiceField(
         label="涉及本企业的哪次检查",
         required=False,
+        widget=forms.RadioSelect,
         error_messages={"invalid_choice": "请从本企业的检查中选择，或选“不涉及具体检查”。"},
     )
     region = forms.ChoiceField(

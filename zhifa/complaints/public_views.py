@@ -53,7 +53,7 @@ LOCKED = (
     "企业用户也可以登录后在“我的投诉”中查看。"
 )
 ENTER_CODE = "请先输入查询码。为保护查询码，查看页面的网址中不含查询码。"
-OWN_CASES = 30
+OWN_CASES = 10
 
 STATUS_WORDS = {
     Status.RECEIVED: "已受理，等待司法局分办",

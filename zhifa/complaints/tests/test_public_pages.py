@@ -117,7 +117,7 @@ def test_an_anonymous_visitor_sees_the_four_classes_the_regions_and_the_limits(c
     assert "被反映的执法机关看不到是谁反映的。" in page
     assert "匿名反映" in page
     # A visitor who is not signed in is offered no inspections of anyone.
-    assert 'name="case"' not in page
+    assert '<input type="radio" name="case"' not in page
 
 
 def test_a_region_sub_category_is_grouped_under_its_class(client, world, zhoushan):
@@ -396,8 +396,9 @@ def test_a_signed_in_enterprise_is_offered_its_own_inspections_without_their_num
     page = _text(client_for(enterprise).get("/complaints/file/"))
 
     assert (
-        f'<option value="{own_case.pk}">2026-11-20 舟山市卫生健康委员会 · 专项检查</option>' in page
-    )
+        f'<input type="radio" name="case" value="{own_case.pk}"> '
+        "<span>2026-11-20 舟山市卫生健康委员会 · 专项检查</span>"
+    ) in page
     assert own_case.reference not in page
     assert '<option value="330900" selected>舟山市</option>' in page
     assert 'name="complainant_enterprise_name"' not in page
