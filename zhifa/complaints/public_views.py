@@ -45,7 +45,11 @@ from zhifa.org.models import Region
 # Session keys: the code of the item just filed (its receipt page) and of the item followed.
 FILED_KEY = "complaints_filed_code"
 TRACK_KEY = "complaints_track_code"
+# Wrong codes before the lookup waits: per session, and per address (higher: many phones share
+# one address behind a carrier's NAT). A code is 12 of 31 characters, so the wait only keeps a
+# guesser from hammering; it is not what keeps codes secret.
 TRACK_FAILURES = 5
+TRACK_FAILURES_PER_ADDRESS = 20
 TRACK_LOCK_MINUTES = 15
 WRONG_CODE = "查询码不正确，请核对后重新输入（查询码为提交问题时页面上显示的 12 位字母和数字）。"
 LOCKED = (
@@ -226,22 +230,25 @@ def _client(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR") or "unknown")[:64]
 
 
-def _failure_keys(request: HttpRequest) -> list[str]:
-    keys = [f"complaints:track-failures:ip:{_client(request)}"]
+def _failure_keys(request: HttpRequest) -> list[tuple[str, int]]:
+    """The counters of wrong codes that apply to this request, with their limits."""
+    keys = [(f"complaints:track-failures:ip:{_client(request)}", TRACK_FAILURES_PER_ADDRESS)]
     if request.session.session_key:
-        keys.append(f"complaints:track-failures:session:{request.session.session_key}")
+        keys.append(
+            (f"complaints:track-failures:session:{request.session.session_key}", TRACK_FAILURES)
+        )
     return keys
 
 
 def _locked_out(request: HttpRequest) -> bool:
-    return any(int(cache.get(key) or 0) >= TRACK_FAILURES for key in _failure_keys(request))
+    return any(int(cache.get(key) or 0) >= limit for key, limit in _failure_keys(request))
 
 
 def _count_failure(request: HttpRequest) -> None:
     # A right code does not reset the count: else one's own code would reset it between guesses.
     if not request.session.session_key:
         request.session.save()
-    for key in _failure_keys(request):
+    for key, _limit in _failure_keys(request):
         cache.add(key, 0, timeout=TRACK_LOCK_MINUTES * 60)
         try:
             cache.incr(key)

@@ -531,9 +531,19 @@ def test_guessing_codes_is_locked_out_after_five_wrong_tries(client, filed):
     assert locked.status_code == 429
     assert public_views.LOCKED in _text(locked)
     assert public_views.TRACK_KEY not in client.session
-    # Another session from the same address waits too.
+
+
+def test_new_sessions_from_one_address_are_locked_out_after_twenty_wrong_tries(client, filed):
+    for attempt in range(public_views.TRACK_FAILURES_PER_ADDRESS):
+        if attempt % public_views.TRACK_FAILURES == 0:
+            client.cookies.clear()
+        _track(client, "ABCD EFGH JKMN")
     client.cookies.clear()
-    assert _track(client, filed.tracking_code).status_code == 429
+
+    locked = _track(client, filed.tracking_code)
+
+    assert locked.status_code == 429
+    assert public_views.TRACK_KEY not in client.session
 
 
 def test_the_code_is_found_with_spaces_dashes_and_lowercase_and_kept_out_of_the_address(
