@@ -149,3 +149,15 @@ SUPERVISOR_VIEW_ONLY = "辖区问题清单和挽回损失统计仅供执法监�
 @capability("complaints.supervise", "查看辖区问题清单和挽回损失统计（执法监督机关）")
 def _may_supervise(user: Any, obj: Any) -> str | None:
     return None if user.is_admin or user.is_supervisor else SUPERVISOR_VIEW_ONLY
+
+
+MINE_ONLY = "“我的投诉”供企业用户查看本企业反映的问题。"
+
+
+@capability("complaints.mine", "查看本企业反映的问题（我的投诉）")
+def _may_see_own(user: Any, obj: Any) -> str | None:
+    if not user.is_enterprise_user:
+        return MINE_ONLY
+    if obj is not None and obj.complainant_enterprise_id != user.enterprise_id:
+        return MINE_ONLY
+    return None
