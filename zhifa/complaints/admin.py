@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from zhifa.audit.admin import AuditedModelAdmin, ReadOnlyAdminMixin
@@ -67,6 +68,8 @@ class HotlineAdmin(AuditedModelAdmin):
     search_fields = ("name", "code", "region__name")
     raw_id_fields = ("region",)
     inlines = (HotlineKeyInline,)
+    # An address typed without a scheme is read as https (Django 6's default, asked now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(StatusCallback)

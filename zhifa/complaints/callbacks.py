@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import socket
+import ssl
 import urllib.error
 import urllib.request
 from typing import Any
@@ -153,15 +155,29 @@ def send(callback: StatusCallback) -> str:
     except TimeoutError:
         return f"热线在 {TIMEOUT_SECONDS} 秒内无应答（超时）。"
     except urllib.error.URLError as error:
-        reason = error.reason
-        if isinstance(reason, TimeoutError):
-            return f"热线在 {TIMEOUT_SECONDS} 秒内无应答（超时）。"
-        return f"无法连接热线状态回传地址：{reason}"
+        return unreachable(error.reason)
     except (OSError, ValueError) as error:
-        return f"无法连接热线状态回传地址：{error}"
+        return unreachable(error)
     if not 200 <= status < 300:
         return f"热线返回 HTTP {status}，未接收。"
     return ""
+
+
+def unreachable(reason: Any) -> str:
+    """Why the hotline could not be reached, in Chinese."""
+    if isinstance(reason, TimeoutError):
+        return f"热线在 {TIMEOUT_SECONDS} 秒内无应答（超时）。"
+    if isinstance(reason, ConnectionRefusedError):
+        return "热线状态回传地址拒绝连接（对方服务未启动或端口不对）。"
+    if isinstance(reason, ConnectionResetError):
+        return "与热线状态回传地址的连接被对方中断。"
+    if isinstance(reason, socket.gaierror):
+        return "无法解析热线状态回传地址的域名。"
+    if isinstance(reason, ssl.SSLError):
+        return "与热线状态回传地址的加密连接校验失败（证书无效或不匹配）。"
+    if isinstance(reason, ValueError):
+        return "热线状态回传地址格式不正确。"
+    return f"无法连接热线状态回传地址（{type(reason).__name__}）。"
 
 
 def deliver_due(now: dt.datetime | None = None) -> dict[str, int]:

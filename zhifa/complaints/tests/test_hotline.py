@@ -497,3 +497,14 @@ def test_over_real_http_a_pushed_order_is_taken_once_and_its_replay_refused(live
     )
     assert (replay[0], replay[1]["error"]) == (409, "replayed_nonce")
     assert Complaint.objects.count() == 1
+
+
+def test_admin_shows_a_hotline_with_its_key_numbers_but_never_a_secret(
+    client_for, admin_user, line
+):
+    admin = client_for(admin_user)
+    page = admin.get(f"/admin/complaints/hotline/{line.pk}/change/").content.decode()
+    assert line.key in page
+    assert line.secret not in page
+    for model in ("category", "deadlinerule", "routingrule", "statuscallback", "open311key"):
+        assert admin.get(f"/admin/complaints/{model}/").status_code == 200
