@@ -6,15 +6,17 @@ Items from every channel, in every state, handled by the accounts the demo print
   舟山市卫生健康委员会 (``inspector`` 王建国) answers them; the persona enterprise (``enterprise``
   周海生, signed in) filed two — one closed after it said it was satisfied, one waiting for its
   评价; anonymous complainants filed three — one reopened because the complainant was not
-  satisfied, one waiting for his 评价 with the tracking code the load prints, one declined (不予受理).
+  satisfied, one waiting for his 评价 with the tracking code the load prints, one declined
+  (不予受理).
 - The 舟山 12345 hotline (``Hotline`` zs12345, its signing key not printed) passed two work
   orders: one closed by the bureau because the caller could not be reached (回访未果), one left
   unanswered past its deadline, for which ``escalate_overdue`` drafted a 提示函. An Open311 client
   (``Open311Key``, only its digest stored) posted two: one answered and waiting for 核实, one that
   nobody has touched for three weeks (沉睡).
 - 贵港市工商业联合会行政执法监督联系点 (``lianxidian`` 黄丽) entered three items; 贵港市司法局 and
-  贵港市市场监督管理局 act through two accounts made here without a password (an administrator sets
-  one), as the social part does for its supervisors. One is closed, one waits for 评价, one for 分办.
+  贵港市市场监督管理局 act through two accounts made here without a password (an administrator
+  sets one), as the social part does for its supervisors. One is closed, one waits for 评价, one
+  for 分办.
 - On the demo's day, an objection of the persona enterprise to its notified case, a low rating of
   the emergency inspection and 林蔚's report of a breach became items waiting for 分办. The intake
   hooks (``intake_hooks``) file these by themselves once connected; the demo files them with the
@@ -87,6 +89,9 @@ GUIGANG_SUBCATEGORIES = (
     ("gg-demo-shixian-buyi", "办理时限、材料要求前后不一", "biaozhun-butongyi"),
 )
 
+# How many working days before its last day the history begins.
+FIRST_BACK = 24
+
 # Accounts the 贵港 history is handled by; no password (an administrator sets one).
 GUIGANG_PEOPLE = (
     ("gg_jiandu", "覃振华", Role.SUPERVISOR, GUIGANG_BUREAU),
@@ -111,9 +116,7 @@ def _user(username: str) -> User | None:
 def _account(username: str, name: str, role: str, organisation: Organisation) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User(
-            username=username, display_name=name, role=role, organisation=organisation
-        )
+        user = User(username=username, display_name=name, role=role, organisation=organisation)
         user.set_unusable_password()
         user.save()
     return user
@@ -188,28 +191,29 @@ def _history_day(timeline: DemoTimeline, end: dt.date, back: int) -> dt.date:
     return max(day, timeline.first_day)
 
 
-def load_demo_complaints(
-    actor: Any, *, timeline: DemoTimeline, clock: DemoClock
-) -> dict[str, int]:
+def load_demo_complaints(actor: Any, *, timeline: DemoTimeline, clock: DemoClock) -> dict[str, int]:
     """The history part: items received and handled over the weeks before the day.
     Idempotent: nothing is done when the demo hotline exists already."""
     if Hotline.objects.filter(code=HOTLINE_CODE).exists():
         return {}
-    cast = _cast()
-    if cast is None:
-        return {}
     end = _history_end(timeline)
     if end < timeline.first_day:
         return {}
-    subcategories = _subcategories()
-    items: dict[str, Complaint] = {}
-    steps: list[Step] = []
 
     def moment(back: int, hour: int, minute: int = 0) -> dt.datetime:
         day = _history_day(timeline, end, back)
         at = beijing(day, hour, minute)
         # Never before the plans (10:00 on the first working day).
         return max(at, timeline.plans_at + dt.timedelta(minutes=5))
+
+    # The accounts and the configuration come first, on the history's first morning.
+    with clock.at(moment(FIRST_BACK, 8, 50)):
+        cast = _cast()
+        subcategories = _subcategories()
+    if cast is None:
+        return {}
+    items: dict[str, Complaint] = {}
+    steps: list[Step] = []
 
     def on(back: int) -> dt.date:
         return _history_day(timeline, end, back)
@@ -261,7 +265,7 @@ def load_demo_complaints(
             region=region,
         )
 
-    step(24, 9, 0, configure)
+    step(FIRST_BACK, 9, 0, configure)
 
     # A. The persona enterprise, signed in: handled, satisfied, 销号; a fine refunded.
     step(
@@ -283,7 +287,7 @@ def load_demo_complaints(
             tags=["重复检查"],
         ),
     )
-    step(19, 9, 30, do("assign", "portal_closed", agency=agency, actor=sup, note="请核查检查频次。"))
+    step(19, 9, 30, do("assign", "portal_closed", agency=agency, actor=sup, note="请核查频次。"))
     step(
         16,
         15,
@@ -575,9 +579,7 @@ def load_demo_complaints(
                     contact_point=point,
                     complainant_name=name,
                     complainant_phone="13907750" + str(100 + back),
-                    complainant_enterprise_name=f"{name[0]}氏羽绒制品有限公司"
-                    if back > 10
-                    else "",
+                    complainant_enterprise_name=f"{name[0]}氏羽绒制品有限公司" if back > 10 else "",
                 ),
             )
 
@@ -741,6 +743,7 @@ def load_demo_complaints_day(
     if decided is not None and not Complaint.objects.filter(channel=Channel.RATING).exists():
         rater = User.objects.filter(enterprise=decided.enterprise, role=Role.ENTERPRISE).first()
         if rater is None:
+            # The enterprise's user, made without a password (an administrator sets one).
             rater = User(
                 username=f"qy_{decided.enterprise.uscc.lower()}",
                 display_name=decided.enterprise.legal_representative or "企业负责人",
@@ -748,7 +751,8 @@ def load_demo_complaints_day(
                 enterprise=decided.enterprise,
             )
             rater.set_unusable_password()
-            rater.save()
+            with at():
+                rater.save()
         comment = "检查人员进门时未出示执法证，检查结束后也未留下任何书面材料。"
         with at():
             inspections.rate_case(decided, actor=rater, rating=2, comment=comment)

@@ -72,6 +72,4 @@ def load_demo_history(
         supervision.update({name: count for name, count in made.items() if count})
     # What the day's objection, rating and social report start, and the overdue item's 提示函.
     complaints.update(load_demo_complaints_day(actor, timeline=timeline, clock=clock))
-    return DemoHistoryResult(
-        timeline, base, draws, cases, guidance, lists, supervision, complaints
-    )
+    return DemoHistoryResult(timeline, base, draws, cases, guidance, lists, supervision, complaints)

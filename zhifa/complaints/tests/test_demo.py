@@ -30,6 +30,7 @@ from zhifa.complaints.models import (
     Category,
     Channel,
     Complaint,
+    ComplaintEvent,
     EventKind,
     Hotline,
     Open311Key,
@@ -86,9 +87,7 @@ def test_the_demo_has_items_from_every_channel_in_every_state(demo):
         "待评价 3 件、已销号 3 件、不予受理 1 件）；"
     )
     # The ones the platform starts itself carry their source, once each.
-    sources = set(
-        Complaint.objects.exclude(source_code="").values_list("channel", "source_code")
-    )
+    sources = set(Complaint.objects.exclude(source_code="").values_list("channel", "source_code"))
     assert sources == {
         (Channel.OBJECTION, "objection"),
         (Channel.RATING, "rating"),
@@ -123,7 +122,7 @@ def test_losses_add_up_per_region_to_the_printed_totals(demo):
 def test_the_overdue_hotline_order_has_its_reminder_letter_draft(demo):
     overdue = item(channel=Channel.HOTLINE, status=Status.ASSIGNED)
     assert overdue.is_overdue(NOW.date())
-    assert overdue.answer_due < DAY
+    assert overdue.answer_due is not None and overdue.answer_due < DAY
     letters = SupervisionLetter.objects.filter(source_code="complaint", source_pk=overdue.pk)
     assert [(x.letter_type.kind.code, x.status) for x in letters] == [
         ("reminder_letter", LetterStatus.DRAFT)
@@ -191,8 +190,10 @@ def test_the_hotline_and_the_open311_key_exist_and_nothing_secret_is_printed(dem
 
 
 def test_the_printed_tracking_code_follows_the_anonymous_item_and_the_visitor_closes_it(demo):
-    code = re.search(r"查询码 ([A-Z0-9]{12})", demo).group(1)
-    found = services.find_by_tracking_code(code)
+    match = re.search(r"查询码 ([A-Z0-9]{12})", demo)
+    assert match is not None
+    found = services.find_by_tracking_code(match.group(1))
+    assert found is not None
     assert (found.channel, found.status, found.is_anonymous) == (
         Channel.ANONYMOUS,
         Status.VERIFIED,
@@ -217,7 +218,7 @@ def test_the_printed_accounts_walk_their_journeys(demo):
     services.verify(answered, actor=supervisor)
     # The agency answers the reopened item; the bureau triages the objection.
     reopened = item(channel=Channel.ANONYMOUS, status=Status.ASSIGNED)
-    services.answer(reopened, actor=inspector, text="已调取执法记录仪视频核查，并约谈当事执法人员。")
+    services.answer(reopened, actor=inspector, text="已调取执法记录仪视频核查，约谈当事人员。")
     objection = item(channel=Channel.OBJECTION)
     services.assign(objection, agency=objection.agency, actor=supervisor)
     assert Complaint.objects.get(pk=objection.pk).status == Status.ASSIGNED
@@ -228,7 +229,16 @@ def test_the_printed_accounts_walk_their_journeys(demo):
     assert seen.count() == 3
 
 
-def test_a_second_load_changes_nothing(demo):
-    before = (Complaint.objects.count(), AuditRecord.objects.count())
+def test_a_second_load_adds_no_item_step_or_letter(demo):
+    def counts() -> tuple[int, ...]:
+        return (
+            Complaint.objects.count(),
+            ComplaintEvent.objects.count(),
+            AuditRecord.objects.filter(action__startswith="complaints.").count(),
+            SupervisionLetter.objects.count(),
+            Hotline.objects.count(),
+        )
+
+    before = counts()
     call_command("demo", "load", "--enterprises", "200", "--officers", "200", stdout=io.StringIO())
-    assert (Complaint.objects.count(), AuditRecord.objects.count()) == before
+    assert counts() == before
