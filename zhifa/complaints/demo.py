@@ -756,19 +756,21 @@ def load_demo_complaints_day(
         comment = "检查人员进门时未出示执法证，检查结束后也未留下任何书面材料。"
         with at():
             inspections.rate_case(decided, actor=rater, rating=2, comment=comment)
-        with at():
-            services.file_complaint(
-                channel=Channel.RATING,
-                category="weifan-guifan",
-                title="检查评价两星：未出示执法证",
-                content=f"企业评价检查2星：{comment}",
-                case=decided,
-                actor=rater,
-                complainant_enterprise=decided.enterprise,
-                source_code="rating",
-                source_pk=decided.pk,
-            )
-            made += 1
+        # Once the intake hooks are connected, the rating has filed its item already.
+        if not Complaint.objects.filter(source_code="rating", source_pk=decided.pk).exists():
+            with at():
+                services.file_complaint(
+                    channel=Channel.RATING,
+                    category="weifan-guifan",
+                    title="检查评价两星：未出示执法证",
+                    content=f"企业评价检查2星：{comment}",
+                    case=decided,
+                    actor=rater,
+                    complainant_enterprise=decided.enterprise,
+                    source_code="rating",
+                    source_pk=decided.pk,
+                )
+                made += 1
 
     # 林蔚's report of a breach (社会监督员反映).
     report = (
