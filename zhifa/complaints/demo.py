@@ -743,15 +743,16 @@ def load_demo_complaints_day(
     if decided is not None and not Complaint.objects.filter(channel=Channel.RATING).exists():
         rater = User.objects.filter(enterprise=decided.enterprise, role=Role.ENTERPRISE).first()
         if rater is None:
-            # The enterprise's user, made without a password (an administrator sets one).
-            rater = User(
-                username=f"qy_{decided.enterprise.uscc.lower()}",
-                display_name=decided.enterprise.legal_representative or "企业负责人",
-                role=Role.ENTERPRISE,
-                enterprise=decided.enterprise,
-            )
-            rater.set_unusable_password()
+            # The enterprise's user, made without a password (an administrator sets one); the
+            # account is dated (date_joined) when it is made, so it is made on the demo's day.
             with at():
+                rater = User(
+                    username=f"qy_{decided.enterprise.uscc.lower()}",
+                    display_name=decided.enterprise.legal_representative or "企业负责人",
+                    role=Role.ENTERPRISE,
+                    enterprise=decided.enterprise,
+                )
+                rater.set_unusable_password()
                 rater.save()
         comment = "检查人员进门时未出示执法证，检查结束后也未留下任何书面材料。"
         with at():
