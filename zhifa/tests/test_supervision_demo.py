@@ -43,7 +43,10 @@ def test_the_demo_has_letters_in_every_state_made_once_and_never_after_the_load(
     assert zhoushan.filter(review_status=ReviewStatus.APPLIED).count() == 1
     qingshan = SupervisionLetter.objects.get(bureau__name="包头市青山区司法局")
     assert qingshan.status == LetterStatus.SUBMITTED
-    assert first.supervision["监督文书"] == zhoushan.count()
+    # The complaints part comes after it and drafts a 提示函 for its overdue item (issue 16).
+    from_complaints = zhoushan.filter(source_code="complaint")
+    assert first.complaints["complaint_letters"] == from_complaints.count() == 1
+    assert first.supervision["监督文书"] == zhoushan.count() - 1
     assert again.supervision == {}
     latest = max(SupervisionLetter.objects.values_list("drafted_at", flat=True))
     assert latest < moment

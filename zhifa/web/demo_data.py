@@ -417,6 +417,13 @@ ACCOUNTS: tuple[Account, ...] = (
     ),
     Account("qingshan", "刘建军", Role.SUPERVISOR, organisation="包头市青山区司法局"),
     Account("xingsheng", "高慧敏", Role.SUPERVISOR, organisation="兴胜镇司法所"),
+    # Staff of a 行政执法监督联系点 enter what enterprises report there (issue 16).
+    Account(
+        "lianxidian",
+        "黄丽",
+        Role.SUPERVISOR,
+        organisation="贵港市工商业联合会行政执法监督联系点",
+    ),
     Account("social", "陈海燕", Role.SOCIAL_SUPERVISOR, region="330900", note="舟山市人大代表"),
     Account("enterprise", "周海生", Role.ENTERPRISE, enterprise=PERSONA_ENTERPRISE),
     Account("outsider_jz", "孙国栋", Role.INSPECTOR, organisation=JINZHONG_MARKET_AGENCY),

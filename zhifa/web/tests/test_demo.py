@@ -57,7 +57,7 @@ def test_the_default_demo_has_exact_counts_and_a_second_load_changes_nothing():
         "officers": 200,
         "enterprises": 5000,
         "contacts": 5000,
-        "accounts": 13,
+        "accounts": 14,
     }
     assert first.created == {
         "townships": 2,
@@ -66,7 +66,7 @@ def test_the_default_demo_has_exact_counts_and_a_second_load_changes_nothing():
         "officers": 200,
         "enterprises": 5000,
         "contacts": 5000,
-        "accounts": 13,
+        "accounts": 14,
         "accounts_updated": 2,  # the two persona officers linked to their accounts
     }
     assert Counter(Organisation.objects.values_list("kind", flat=True)) == {
@@ -110,7 +110,7 @@ def test_the_default_demo_has_exact_counts_and_a_second_load_changes_nothing():
         "plans.demo.load",
     ]
     record = AuditRecord.objects.get(action="demo.load")
-    assert record.summary == "载入演示数据：机构 40 个、执法人员 200 名、企业 5000 家、账号 13 个"
+    assert record.summary == "载入演示数据：机构 40 个、执法人员 200 名、企业 5000 家、账号 14 个"
     assert record.after["totals"] == first.totals
 
     started = time.monotonic()
@@ -130,7 +130,7 @@ def test_a_smaller_demo_has_exactly_the_requested_sizes(small_demo):
         "officers": 40,
         "enterprises": 60,
         "contacts": 60,
-        "accounts": 13,
+        "accounts": 14,
     }
     assert Contact.objects.filter(is_primary=True).count() == 60
     assert all(
@@ -253,6 +253,12 @@ def test_demo_accounts_have_their_roles_organisations_and_officers(small_demo):
     assert users["legal"].role == Role.LEGAL_REVIEWER
     assert users["supervisor"].organisation.name == "舟山市司法局"
     assert users["xingsheng"].organisation.name == "兴胜镇司法所"
+    contact = users["lianxidian"]
+    assert (contact.display_name, contact.role, contact.organisation.name) == (
+        "黄丽",
+        Role.SUPERVISOR,
+        "贵港市工商业联合会行政执法监督联系点",
+    )
     head = users["supervisor_head"]
     assert head.roles == {Role.SUPERVISOR, Role.SUPERVISION_HEAD}
     assert head.organisation.name == "舟山市司法局"
@@ -300,7 +306,7 @@ def test_the_demo_load_command_reports_what_it_did(settings):
     out = io.StringIO()
     call_command("demo", "load", "--enterprises", "60", "--officers", "40", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[0] == "演示数据已载入：新增机构 40 个、执法人员 40 名、企业 60 家、账号 13 个。"
+    assert lines[0] == "演示数据已载入：新增机构 40 个、执法人员 40 名、企业 60 家、账号 14 个。"
     assert lines[1].startswith(
         f"现有：行政区划 {REGIONS} 条、机构 40 个、执法人员 40 名、企业 60 家（用时 "
     )
@@ -347,6 +353,13 @@ def test_the_demo_accounts_command_prints_every_account(small_demo):
         ],
         ["qingshan", "zhifa2026", "执法监督人员", "刘建军", "包头市青山区司法局"],
         ["xingsheng", "zhifa2026", "执法监督人员", "高慧敏", "兴胜镇司法所"],
+        [
+            "lianxidian",
+            "zhifa2026",
+            "执法监督人员",
+            "黄丽",
+            "贵港市工商业联合会行政执法监督联系点",
+        ],
         ["social", "zhifa2026", "社会监督员", "陈海燕", "舟山市（舟山市人大代表）"],
         ["enterprise", "zhifa2026", "企业用户", "周海生", "舟山海之味餐饮有限公司"],
         ["outsider_jz", "zhifa2026", "执法人员", "孙国栋", "晋中市市场监督管理局"],

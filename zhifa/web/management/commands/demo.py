@@ -116,6 +116,11 @@ class Command(BaseCommand):
             f"裁量清单：新增 {lists['versions']} 个版本、{lists['items']} 条。"
         )
         self._supervising_side()
+        from zhifa.complaints.demo import summary_line
+
+        complaints = summary_line()
+        if complaints:
+            self.stdout.write(complaints)
         cases = history.cases
         if cases["cases"]:
             self.stdout.write(
