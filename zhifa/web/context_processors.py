@@ -96,6 +96,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("收到的文书", "documents:received_list"),
     MenuEntry("我的检查", "inspections:my_cases"),
     MenuEntry("企业自查", "compliance:self_check_list"),
+    MenuEntry("我的投诉", "complaints:mine"),
     MenuEntry("伴随检查案件", "inspections:accompany_list"),
     MenuEntry("工作日", "workdays:calendar"),
     # Published plans, draws, results and lists are public (一公开): signed in or not.

@@ -83,6 +83,7 @@ def test_the_menu_of_each_role_is_what_the_capabilities_allow(
         "收到的文书",
         "我的检查",
         "企业自查",
+        "我的投诉",
         "工作日",
         "计划公开",
         "抽取公示",
