@@ -78,8 +78,8 @@ def assign_locked(complaint: Complaint, *, agency: Organisation, actor: Any, not
         kind=EventKind.ASSIGNED,
         actor=actor,
         action="complaints.complaint.assign",
-        summary=f"问题 {current.number} 分办至 {agency.name}",
-        text_=f"转 {agency.name} 办理，请于{timefmt.chinese_date(current.answer_due)}前答复。"
+        summary=f"问题 {current.number} 分办至{agency.name}",
+        text_=f"转{agency.name}办理，请于{timefmt.chinese_date(current.answer_due)}前答复。"
         + (f"{note}" if note else ""),
         before=before,
         label="" if actor is not None else "系统自动分办",
@@ -170,7 +170,7 @@ def return_for_rework(complaint: Complaint, *, actor: Any, reason: str) -> Compl
             kind=EventKind.RETURNED,
             actor=actor,
             action="complaints.complaint.return",
-            summary=f"问题 {current.number} 退回 {current.agency.name} 重办",
+            summary=f"问题 {current.number} 退回{current.agency.name}重办",
             text_=f"{reason}（请于{timefmt.chinese_date(current.answer_due)}前重新答复）",
             before=before,
         )
@@ -246,7 +246,7 @@ def rate(
                 actor=actor,
                 action="complaints.complaint.reopen",
                 summary=f"问题 {current.number} 因反映人不满意重新办理",
-                text_=f"重新交 {current.agency.name} 办理，"
+                text_=f"重新交{current.agency.name}办理，"
                 f"请于{timefmt.chinese_date(current.answer_due)}前答复。",
                 before=before,
                 label="反映人",
