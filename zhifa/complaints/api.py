@@ -19,6 +19,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
@@ -36,7 +37,7 @@ from zhifa.complaints.models import (
 )
 from zhifa.complaints.models import Status as ItemStatus
 from zhifa.complaints.services.escalation import DORMANT_DAYS
-from zhifa.core import access, timefmt
+from zhifa.core import access, params, timefmt
 from zhifa.core.access import requires
 from zhifa.core.viewhelpers import request_user
 from zhifa.inspections.models import InspectionCase
@@ -411,7 +412,7 @@ def list_categories(
     summary="问题清单（按数据范围；可按状态、类别、被反映单位、逾期筛选，分页）",
 )
 @requires("complaints.list")
-@paginate
+@paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
 def list_complaints(
     request: HttpRequest,
     status: str = Query("", description="状态，如 assigned"),
@@ -427,7 +428,7 @@ def list_complaints(
     if category:
         rows = rows.filter(Q(category__code=category) | Q(category__parent__code=category))
     if agency is not None:
-        rows = rows.filter(agency_id=agency)
+        rows = rows.filter(agency_id=params.one_id(agency, name="agency"))
     if channel:
         rows = rows.filter(channel=channel)
     today = timefmt.today()
@@ -553,7 +554,8 @@ def file_complaint(
     user = request_user(request)
     fields: dict[str, Any] = {}
     if payload.agency_id is not None:
-        agency = Organisation.objects.filter(pk=payload.agency_id).first()
+        agency_id = params.one_id(payload.agency_id, name="agency_id")
+        agency = Organisation.objects.filter(pk=agency_id).first()
         if agency is None:
             return Status(
                 REFUSED,
@@ -561,7 +563,8 @@ def file_complaint(
             )
         fields["agency"] = agency
     if payload.case_id is not None:
-        case = InspectionCase.objects.restrict(user).filter(pk=payload.case_id).first()  # type: ignore[attr-defined]
+        case_id = params.one_id(payload.case_id, name="case_id")
+        case = InspectionCase.objects.restrict(user).filter(pk=case_id).first()  # type: ignore[attr-defined]
         if case is None:
             message = "所选检查案件不存在，或不是本企业的检查。"
             return Status(REFUSED, {"detail": message, "errors": {"case_id": [message]}})
@@ -616,7 +619,8 @@ def file_complaint(
 )
 @requires("complaints.handle", Complaint, kwarg="complaint_id")
 def assign(request: HttpRequest, complaint_id: int, payload: AssignIn) -> Status[Any]:
-    agency = Organisation.objects.filter(pk=payload.agency_id).first()
+    agency_id = params.one_id(payload.agency_id, name="agency_id")
+    agency = Organisation.objects.filter(pk=agency_id).first()
     if agency is None:
         return Status(
             REFUSED,

@@ -215,8 +215,8 @@ def test_the_bureau_pages_through_the_list_and_filters_it(
     ]
     services.assign(made[0], agency=health_agency, actor=supervisor)
 
-    first = call(supervisor, "get", "/", {"limit": 2}).json()
-    rest = call(supervisor, "get", "/", {"limit": 2, "offset": 2}).json()
+    first = call(supervisor, "get", "/", {"page_size": 2}).json()
+    rest = call(supervisor, "get", "/", {"page_size": 2, "page": 2}).json()
     assert first["count"] == 3
     assert [row["id"] for row in first["items"] + rest["items"]] == [m.pk for m in reversed(made)]
     waiting = call(supervisor, "get", "/", {"status": "received"}).json()
