@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
@@ -223,8 +224,6 @@ def _money(value: Decimal) -> str:
 
 def _row(item: Complaint, user: Any, today: dt.date) -> dict[str, Any]:
     dormant_since = dt.timedelta(days=DORMANT_DAYS)
-    from django.utils import timezone
-
     out: dict[str, Any] = {
         "id": item.pk,
         "number": item.number,
@@ -457,7 +456,7 @@ class _Rows:
 
 @router.get(
     "/totals",
-    response=TotalsOut,
+    response={200: TotalsOut, 400: Refusal, 403: Message},
     summary="挽回损失合计（按区划、被反映单位、问题类别或月份；金额为字符串，单位元）",
 )
 @requires("complaints.list")
@@ -554,7 +553,7 @@ def file_complaint(
     user = request_user(request)
     fields: dict[str, Any] = {}
     if payload.agency_id is not None:
-        agency_id = params.one_id(payload.agency_id, name="agency_id")
+        agency_id = params.ids([payload.agency_id], name="agency_id")[0]
         agency = Organisation.objects.filter(pk=agency_id).first()
         if agency is None:
             return Status(
@@ -563,7 +562,7 @@ def file_complaint(
             )
         fields["agency"] = agency
     if payload.case_id is not None:
-        case_id = params.one_id(payload.case_id, name="case_id")
+        case_id = params.ids([payload.case_id], name="case_id")[0]
         case = InspectionCase.objects.restrict(user).filter(pk=case_id).first()  # type: ignore[attr-defined]
         if case is None:
             message = "所选检查案件不存在，或不是本企业的检查。"
@@ -619,7 +618,7 @@ def file_complaint(
 )
 @requires("complaints.handle", Complaint, kwarg="complaint_id")
 def assign(request: HttpRequest, complaint_id: int, payload: AssignIn) -> Status[Any]:
-    agency_id = params.one_id(payload.agency_id, name="agency_id")
+    agency_id = params.ids([payload.agency_id], name="agency_id")[0]
     agency = Organisation.objects.filter(pk=agency_id).first()
     if agency is None:
         return Status(

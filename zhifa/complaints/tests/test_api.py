@@ -255,6 +255,11 @@ def test_the_bureau_records_a_loss_and_the_totals_add_it_up_as_strings(
     assert by_period["rows"] == [
         {"key": "2026-12", "label": "2026年12月", "items": 1, "amount": "12000.50"}
     ]
+    wrong = call(supervisor, "get", "/totals", {"by": "year"})
+    assert (wrong.status_code, wrong.json()["errors"]) == (
+        400,
+        {"by": ["汇总方式应为 region、agency、category 或 period。"]},
+    )
     refused = call(inspector, "post", f"/{assigned.pk}/losses", {})
     assert refused.status_code == 403
     assert RecoveredLoss.objects.count() == 1
