@@ -19,9 +19,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
@@ -36,7 +38,7 @@ from zhifa.complaints.models import (
 )
 from zhifa.complaints.models import Status as ItemStatus
 from zhifa.complaints.services.escalation import DORMANT_DAYS
-from zhifa.core import access, timefmt
+from zhifa.core import access, params, timefmt
 from zhifa.core.access import requires
 from zhifa.core.viewhelpers import request_user
 from zhifa.inspections.models import InspectionCase
@@ -222,8 +224,6 @@ def _money(value: Decimal) -> str:
 
 def _row(item: Complaint, user: Any, today: dt.date) -> dict[str, Any]:
     dormant_since = dt.timedelta(days=DORMANT_DAYS)
-    from django.utils import timezone
-
     out: dict[str, Any] = {
         "id": item.pk,
         "number": item.number,
@@ -411,7 +411,7 @@ def list_categories(
     summary="问题清单（按数据范围；可按状态、类别、被反映单位、逾期筛选，分页）",
 )
 @requires("complaints.list")
-@paginate
+@paginate(params.Pagination, page_size=settings.ZHIFA_PAGE_SIZE)
 def list_complaints(
     request: HttpRequest,
     status: str = Query("", description="状态，如 assigned"),
@@ -427,7 +427,7 @@ def list_complaints(
     if category:
         rows = rows.filter(Q(category__code=category) | Q(category__parent__code=category))
     if agency is not None:
-        rows = rows.filter(agency_id=agency)
+        rows = rows.filter(agency_id=params.one_id(agency, name="agency"))
     if channel:
         rows = rows.filter(channel=channel)
     today = timefmt.today()
@@ -456,7 +456,7 @@ class _Rows:
 
 @router.get(
     "/totals",
-    response=TotalsOut,
+    response={200: TotalsOut, 400: Refusal, 403: Message},
     summary="挽回损失合计（按区划、被反映单位、问题类别或月份；金额为字符串，单位元）",
 )
 @requires("complaints.list")
@@ -553,7 +553,8 @@ def file_complaint(
     user = request_user(request)
     fields: dict[str, Any] = {}
     if payload.agency_id is not None:
-        agency = Organisation.objects.filter(pk=payload.agency_id).first()
+        agency_id = params.ids([payload.agency_id], name="agency_id")[0]
+        agency = Organisation.objects.filter(pk=agency_id).first()
         if agency is None:
             return Status(
                 REFUSED,
@@ -561,7 +562,8 @@ def file_complaint(
             )
         fields["agency"] = agency
     if payload.case_id is not None:
-        case = InspectionCase.objects.restrict(user).filter(pk=payload.case_id).first()  # type: ignore[attr-defined]
+        case_id = params.ids([payload.case_id], name="case_id")[0]
+        case = InspectionCase.objects.restrict(user).filter(pk=case_id).first()  # type: ignore[attr-defined]
         if case is None:
             message = "所选检查案件不存在，或不是本企业的检查。"
             return Status(REFUSED, {"detail": message, "errors": {"case_id": [message]}})
@@ -616,7 +618,8 @@ def file_complaint(
 )
 @requires("complaints.handle", Complaint, kwarg="complaint_id")
 def assign(request: HttpRequest, complaint_id: int, payload: AssignIn) -> Status[Any]:
-    agency = Organisation.objects.filter(pk=payload.agency_id).first()
+    agency_id = params.ids([payload.agency_id], name="agency_id")[0]
+    agency = Organisation.objects.filter(pk=agency_id).first()
     if agency is None:
         return Status(
             REFUSED,

@@ -25,7 +25,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.signals import post_save
 
 from zhifa.audit.models import AuditRecord
@@ -92,6 +92,10 @@ def _file(source_code: str, source_pk: int, **fields: Any) -> Complaint | None:
     try:
         with transaction.atomic():
             return services.file_complaint(source_code=source_code, source_pk=source_pk, **fields)
+    except IntegrityError as error:
+        # Most likely the same source filed at the same moment by another request.
+        logger.warning("来源 %s #%s 未能自动转入问题清单：%s", source_code, source_pk, error)
+        return None
     except ValidationError as error:
         reason = "；".join(error.messages)
         logger.warning("来源 %s #%s 未能自动转入问题清单：%s", source_code, source_pk, reason)

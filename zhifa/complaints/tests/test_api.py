@@ -215,8 +215,8 @@ def test_the_bureau_pages_through_the_list_and_filters_it(
     ]
     services.assign(made[0], agency=health_agency, actor=supervisor)
 
-    first = call(supervisor, "get", "/", {"limit": 2}).json()
-    rest = call(supervisor, "get", "/", {"limit": 2, "offset": 2}).json()
+    first = call(supervisor, "get", "/", {"page_size": 2}).json()
+    rest = call(supervisor, "get", "/", {"page_size": 2, "page": 2}).json()
     assert first["count"] == 3
     assert [row["id"] for row in first["items"] + rest["items"]] == [m.pk for m in reversed(made)]
     waiting = call(supervisor, "get", "/", {"status": "received"}).json()
@@ -255,6 +255,11 @@ def test_the_bureau_records_a_loss_and_the_totals_add_it_up_as_strings(
     assert by_period["rows"] == [
         {"key": "2026-12", "label": "2026年12月", "items": 1, "amount": "12000.50"}
     ]
+    wrong = call(supervisor, "get", "/totals", {"by": "year"})
+    assert (wrong.status_code, wrong.json()["errors"]) == (
+        400,
+        {"by": ["汇总方式应为 region、agency、category 或 period。"]},
+    )
     refused = call(inspector, "post", f"/{assigned.pk}/losses", {})
     assert refused.status_code == 403
     assert RecoveredLoss.objects.count() == 1

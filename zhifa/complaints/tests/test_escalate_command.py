@@ -40,7 +40,8 @@ def test_the_command_names_an_item_nobody_has_touched_for_two_weeks(filed, clock
 
     assert capsys.readouterr().out.strip().splitlines() == [
         "共拟制 0 件催办文书草稿。",
-        f"长期无办理：问题 {filed.number}（待分办，舟山市卫生健康委员会），最近办理于2026年12月1日。",
+        f"长期无办理：问题 {filed.number}（待分办，舟山市卫生健康委员会），"
+        "最近办理于2026年12月1日。",
         "共 1 件问题超过 14 日无办理。",
     ]
 
