@@ -155,6 +155,7 @@ def _complete_world() -> World:
     }
     _add_case_history(personas, named)
     _add_the_rest(personas, named)
+    _add_complaint(personas, named)
     objects = _pick_objects(named)
     return World(personas=personas, objects=objects, named=named)
 
@@ -288,6 +289,52 @@ def _add_the_rest(personas: dict[str, Any], named: dict[str, Any]) -> None:
     )
 
 
+def _add_complaint(personas: dict[str, Any], named: dict[str, Any]) -> None:
+    """An item of the problem list filed by enterprise E against agency A with a photo, handed
+    to agency A: the agency answers it, the bureau handles it, E rates it (issue 16)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhifa.complaints import services
+    from zhifa.complaints.models import (
+        CallbackStatus,
+        Channel,
+        Hotline,
+        HotlineNonce,
+        RoutingRule,
+        StatusCallback,
+    )
+
+    enterprise = personas["enterprise"]
+    item = services.file_complaint(
+        channel=Channel.PORTAL,
+        category="si-luan",
+        content="同一个月内检查了三次。",
+        agency=named["agency_a"],
+        actor=enterprise,
+        complainant_name="陈经理",
+        complainant_enterprise=named["enterprise_e"],
+        files=[SimpleUploadedFile("现场.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)],
+    )
+    named["complaint"] = services.assign(
+        item, agency=named["agency_a"], actor=personas["supervisor"]
+    )
+    # A status report a hotline did not take (the dead-letter list's retry), a signed push
+    # seen once, and an automatic-routing rule left inactive so the world's items wait for 分办.
+    hotline = Hotline.objects.order_by("pk").first() or Hotline.objects.create(
+        code="matrix-12345", name="测试12345热线", region=named["agency_a"].region
+    )
+    StatusCallback.objects.create(
+        hotline=hotline,
+        complaint=named["complaint"],
+        payload={"order_no": "MATRIX-1"},
+        status=CallbackStatus.DEAD,
+        attempts=6,
+        last_error="对方服务器无响应。",
+    )
+    HotlineNonce.objects.create(hotline=hotline, nonce="matrix-nonce")
+    RoutingRule.objects.create(region=named["agency_a"].region, is_active=False)
+
+
 def _pick_objects(named: dict[str, Any]) -> dict[type[models.Model], models.Model]:
     """The object of each kind a route names: agency A's or enterprise E's where the kind has an
     owner, so that the personas differ; else the first row."""
@@ -314,6 +361,7 @@ def _pick_objects(named: dict[str, Any]) -> dict[type[models.Model], models.Mode
         type(named["recheck"]): named["recheck"],
         type(named["objection"]): named["objection"],
         type(named["booking"]): named["booking"],
+        type(named["complaint"]): named["complaint"],
         Contact: Contact.objects.filter(enterprise=case.enterprise).first(),
         Delivery: Delivery.objects.filter(document=named["notice"]).first(),
         CaseOfficer: CaseOfficer.objects.filter(case=case).first(),

@@ -576,11 +576,11 @@ def file_complaint(
         fields["region"] = region
     if access.can(user, "complaints.enter"):
         organisation = user.organisation
+        # A 联系点 enters what reached it there; a bureau what reached the bureau itself.
+        is_point = organisation is not None and organisation.kind == OrganisationKind.CONTACT_POINT
         fields.update(
-            channel=Channel.CONTACT_POINT,
-            contact_point=organisation
-            if organisation is not None and organisation.kind in OrganisationKind.supervising()
-            else None,
+            channel=Channel.CONTACT_POINT if is_point else Channel.BUREAU,
+            contact_point=organisation if is_point else None,
             is_anonymous=payload.is_anonymous,
             complainant_name=payload.complainant_name,
             complainant_phone=payload.complainant_phone,

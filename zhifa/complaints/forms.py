@@ -181,7 +181,7 @@ class AnswerForm(TextForm):
 
 
 ENTRY_CHANNELS = (
-    (Channel.CONTACT_POINT, "监督联系点或本机关（来访、来电、来信）"),
+    (Channel.BUREAU, "本机关受理（来访、来电、来信）"),
     (Channel.HOTLINE, "12345热线转来（人工登记）"),
 )
 

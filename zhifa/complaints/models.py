@@ -182,6 +182,8 @@ class Channel(models.TextChoices):
     PORTAL = "portal", "企业端"
     ANONYMOUS = "anonymous", "匿名投诉"
     CONTACT_POINT = "contact_point", "监督联系点"
+    # What reached the bureau (司法局, 司法所) itself: a visit, a call, a letter.
+    BUREAU = "bureau", "监督机关受理"
     HOTLINE = "hotline", "12345热线"
     OPEN311 = "open311", "开放接口（Open311）"
     OBJECTION = "objection", "检查异议"

@@ -395,7 +395,7 @@ def test_the_entry_form_names_a_missing_field_and_stores_nothing(
     client_for, supervisor, health_agency, clock
 ):
     response = client_for(supervisor).post(
-        "/complaints/enter/", {"channel": "contact_point", "region": health_agency.region_id}
+        "/complaints/enter/", {"channel": "bureau", "region": health_agency.region_id}
     )
     html = response.content.decode()
     assert response.status_code == 200 and "问题类别" in html and "这个字段是必填项" in html
