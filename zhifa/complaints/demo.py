@@ -421,12 +421,15 @@ def load_demo_complaints(actor: Any, *, timeline: DemoTimeline, clock: DemoClock
         0,
         file(
             "anonymous_declined",
-            channel=Channel.ANONYMOUS,
+            # A visitor at the bureau itself, entered by the supervisor who received him.
+            channel=Channel.BUREAU,
             category="biaozhun-butongyi",
             title="房东拒不退还押金",
             content="商铺房东拒不退还押金三万元，请执法部门处理。",
             region=Region.objects.get(code=ZHOUSHAN),
-            is_anonymous=True,
+            actor=sup,
+            complainant_name="王女士",
+            complainant_phone="13705801234",
         ),
     )
     step(

@@ -122,7 +122,8 @@ def escalate_overdue(
         ):
             steps.append(("urge", URGE_KIND))
         for step, kind in steps:
-            if complaint.bureau is None or complaint.agency is None:
+            agency = complaint.agency
+            if complaint.bureau is None or agency is None:
                 continue
             letter_type = letter_type_for(complaint.bureau, kind)
             author = _author(complaint, actor)
@@ -143,7 +144,7 @@ def escalate_overdue(
                     letter = draft_letter(
                         actor=author,
                         letter_type=letter_type,
-                        addressee=current.agency,
+                        addressee=agency,
                         content=escalation_content(current, step),
                         case=current.case,
                         source_code=SOURCE,

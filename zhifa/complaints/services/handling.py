@@ -41,7 +41,12 @@ def _due(complaint: Complaint, start: dt.date) -> tuple[int, dt.date, str]:
     return days, due, source
 
 
-def _hand_over(current: Complaint, agency: Organisation, *, kind: str, start: dt.date) -> None:
+def _hand_over(
+    current: Complaint, agency: Organisation | None, *, kind: str, start: dt.date
+) -> tuple[Organisation, str]:
+    """Back (or first) to ``agency`` with a new deadline; the agency and the deadline in words."""
+    if agency is None:
+        raise ValidationError({"agency": ["请选择承办的行政执法机关。"]})
     days, due, source = _due(current, start)
     current.status = Status.ASSIGNED
     current.agency = agency
@@ -53,6 +58,7 @@ def _hand_over(current: Complaint, agency: Organisation, *, kind: str, start: dt
     current.verified_at = None
     current.satisfaction = ""
     current.satisfaction_at = None
+    return agency, timefmt.chinese_date(due)
 
 
 def _check_agency(complaint: Complaint, agency: Any) -> Organisation:
@@ -61,7 +67,7 @@ def _check_agency(complaint: Complaint, agency: Any) -> Organisation:
     if agency.kind not in OrganisationKind.enforcing():
         raise ValidationError({"agency": [f"“{agency.name}”不是行政执法机关，不能承办。"]})
     # The bureau hands an item to an agency it supervises: its own level or below.
-    scope = complaint.bureau.region if complaint.bureau_id else complaint.region
+    scope = complaint.bureau.region if complaint.bureau is not None else complaint.region
     if not str(agency.region_id).startswith(scope.code_prefix):
         raise ValidationError({"agency": [f"“{agency.name}”不在{scope.name}的监督范围内。"]})
     return agency
@@ -72,15 +78,14 @@ def assign_locked(complaint: Complaint, *, agency: Organisation, actor: Any, not
     current = _common.locked(complaint)
     _common.check(current, Status.ASSIGNED, "分办")
     before = snapshot(current)
-    _hand_over(current, agency, kind=EventKind.ASSIGNED, start=timefmt.today())
+    _, due = _hand_over(current, agency, kind=EventKind.ASSIGNED, start=timefmt.today())
     _common.record_event(
         current,
         kind=EventKind.ASSIGNED,
         actor=actor,
         action="complaints.complaint.assign",
         summary=f"问题 {current.number} 分办至{agency.name}",
-        text_=f"转{agency.name}办理，请于{timefmt.chinese_date(current.answer_due)}前答复。"
-        + (f"{note}" if note else ""),
+        text_=f"转{agency.name}办理，请于{due}前答复。" + (f"{note}" if note else ""),
         before=before,
         label="" if actor is not None else "系统自动分办",
     )
@@ -164,14 +169,16 @@ def return_for_rework(complaint: Complaint, *, actor: Any, reason: str) -> Compl
         if current.status != Status.ANSWERED:
             _common.check(current, "-", "退回重办")
         before = snapshot(current)
-        _hand_over(current, current.agency, kind=EventKind.RETURNED, start=timefmt.today())
+        agency, due = _hand_over(
+            current, current.agency, kind=EventKind.RETURNED, start=timefmt.today()
+        )
         _common.record_event(
             current,
             kind=EventKind.RETURNED,
             actor=actor,
             action="complaints.complaint.return",
-            summary=f"问题 {current.number} 退回{current.agency.name}重办",
-            text_=f"{reason}（请于{timefmt.chinese_date(current.answer_due)}前重新答复）",
+            summary=f"问题 {current.number} 退回{agency.name}重办",
+            text_=f"{reason}（请于{due}前重新答复）",
             before=before,
         )
     complaint.refresh_from_db()
@@ -238,7 +245,9 @@ def rate(
         )
         before = snapshot(current)
         if satisfaction == Satisfaction.UNSATISFIED:
-            _hand_over(current, current.agency, kind=EventKind.REOPENED, start=timefmt.today())
+            agency, due = _hand_over(
+                current, current.agency, kind=EventKind.REOPENED, start=timefmt.today()
+            )
             current.reopen_count += 1
             _common.record_event(
                 current,
@@ -246,8 +255,7 @@ def rate(
                 actor=actor,
                 action="complaints.complaint.reopen",
                 summary=f"问题 {current.number} 因反映人不满意重新办理",
-                text_=f"重新交{current.agency.name}办理，"
-                f"请于{timefmt.chinese_date(current.answer_due)}前答复。",
+                text_=f"重新交{agency.name}办理，请于{due}前答复。",
                 before=before,
                 label="反映人",
             )

@@ -83,7 +83,7 @@ def test_the_demo_has_items_from_every_channel_in_every_state(demo):
         Status.DECLINED: 1,
     }
     assert demo.startswith(
-        "演示投诉举报：15 件，来自 8 个渠道（待分办 5 件、办理中 2 件、待核实 1 件、"
+        "演示投诉举报：15 件，来自 9 个渠道（待分办 5 件、办理中 2 件、待核实 1 件、"
         "待评价 3 件、已销号 3 件、不予受理 1 件）；"
     )
     # The ones the platform starts itself carry their source, once each.
