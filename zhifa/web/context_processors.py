@@ -108,6 +108,7 @@ MENU: tuple[MenuEntry, ...] = (
     # Agency readers may open the lists in scope too; the entry is for those who keep them.
     MenuEntry("裁量清单维护", "discretion:manage_list", action="discretion.manage"),
     MenuEntry("审计链", "audit:record_list"),
+    MenuEntry("热线回传失败", "hotline:callback_list"),
     MenuEntry("系统管理", "admin:index", action="system.admin"),
     MenuEntry("接口文档", "/api/docs", action="signed_in"),
 )

@@ -113,7 +113,7 @@ def test_the_menu_of_each_role_is_what_the_capabilities_allow(
     assert "裁量评估" not in labels(supervisor)
     assert "审计链" not in labels(inspector)
     assert labels(social_supervisor)[:4] == ["首页", "待办", "我的伴随监督", "伴随检查案件"]
-    assert labels(admin_user)[-3:] == ["审计链", "系统管理", "接口文档"]
+    assert labels(admin_user)[-4:] == ["审计链", "热线回传失败", "系统管理", "接口文档"]
 
 
 def test_every_entry_asks_a_declared_capability():
