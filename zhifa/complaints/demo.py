@@ -152,8 +152,9 @@ class Step:
     """One thing done on a day of the history, at an hour; run in time order."""
 
     back: int  # working days before the history's last day
-    hour: int
-    minute: int
+    # The wall-clock time in Beijing the step is done at (plain numbers, not an instant).
+    at_hour: int
+    at_minute: int
     run: Callable[[], Any]
 
 
@@ -647,9 +648,9 @@ def load_demo_complaints(actor: Any, *, timeline: DemoTimeline, clock: DemoClock
         )
 
     # In time order; steps that fall on one day (a load early in the year) keep their order.
-    steps.sort(key=lambda s: (_history_day(timeline, end, s.back), -s.back, s.hour, s.minute))
+    steps.sort(key=lambda s: (_history_day(timeline, end, s.back), -s.back, s.at_hour, s.at_minute))
     for item in steps:
-        with clock.at(moment(item.back, item.hour, item.minute)):
+        with clock.at(moment(item.back, item.at_hour, item.at_minute)):
             item.run()
     return {"complaints": len(items)}
 
