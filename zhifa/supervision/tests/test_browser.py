@@ -8,6 +8,7 @@ import datetime as dt
 from importlib import import_module
 
 import pytest
+import time_machine
 from django.apps import apps as django_apps
 from django.urls import reverse
 
@@ -37,6 +38,15 @@ def _seeded(transactional_db):
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def clock():
+    # Signing counts the reply period in working days: on the real clock, a run in late
+    # December would reach into a year whose holidays no package has yet.
+    moment = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    with time_machine.travel(moment, tick=True):
+        yield
 
 
 @pytest.fixture
@@ -71,7 +81,7 @@ def head(justice_bureau):
 
 
 def test_an_opinion_goes_from_draft_to_closed_and_an_overdue_one_is_escalated(
-    open_as, supervisor, head, inspector, health_agency, tmp_path
+    clock, open_as, supervisor, head, inspector, health_agency, tmp_path
 ):
     opinion = LetterType.objects.get(region=None, kind__code="supervision_opinion")
     page = open_as(supervisor)
