@@ -19,6 +19,7 @@ urlpatterns = [
     path("registry/", include("zhifa.registry.urls")),
     path("workdays/", include("zhifa.workdays.urls")),
     path("audit/", include("zhifa.audit.urls")),
+    path("notifications/", include("zhifa.notifications.urls")),
     path("documents/", include("zhifa.documents.urls")),
     path("draws/", include("zhifa.draws.urls")),
     path("plans/", include("zhifa.plans.urls")),

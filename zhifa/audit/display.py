@@ -45,6 +45,8 @@ ACTION_LABELS: dict[str, str] = {
     "inspections.booking.create": "预约指导",
     "inspections.booking.cancel": "取消预约指导",
     "inspections.booking.done": "完成指导",
+    # 消息
+    "notifications.preference.update": "修改消息接收设置",
     # 文书
     "documents.document.create": "生成文书",
     "documents.document.update": "修改文书",

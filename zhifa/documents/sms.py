@@ -1,33 +1,9 @@
-"""Pluggable SMS backends for 短信送达. ``settings.ZHIFA_SMS_BACKEND`` names the class by dotted
-path; the default console backend prints each message, as Django's console mail backend does.
-
-A backend is a class with ``send(mobile: str, message: str) -> None`` that raises on failure.
-"""
+"""The SMS backends moved to ``zhifa.core.sms`` so that apps below documents (notifications)
+can send too; this module keeps the dotted path settings name
+(``zhifa.documents.sms.ConsoleSMSBackend``) and the imports of existing callers working."""
 
 from __future__ import annotations
 
-import sys
-from typing import Protocol
+from zhifa.core.sms import DEFAULT_SMS_BACKEND, ConsoleSMSBackend, SMSBackend, get_sms_backend
 
-from django.conf import settings
-from django.utils.module_loading import import_string
-
-DEFAULT_SMS_BACKEND = "zhifa.documents.sms.ConsoleSMSBackend"
-
-
-class SMSBackend(Protocol):
-    def send(self, mobile: str, message: str) -> None: ...
-
-
-class ConsoleSMSBackend:
-    """Writes each message to standard output instead of sending it."""
-
-    def send(self, mobile: str, message: str) -> None:
-        sys.stdout.write(f"[短信] 发送至 {mobile}：{message}\n")
-        sys.stdout.flush()
-
-
-def get_sms_backend() -> SMSBackend:
-    path = getattr(settings, "ZHIFA_SMS_BACKEND", "") or DEFAULT_SMS_BACKEND
-    backend: SMSBackend = import_string(path)()
-    return backend
+__all__ = ["DEFAULT_SMS_BACKEND", "ConsoleSMSBackend", "SMSBackend", "get_sms_backend"]

@@ -58,6 +58,7 @@ def _sample_path(url_name: str) -> str:
 MENU: tuple[MenuEntry, ...] = (
     MenuEntry("首页", "home"),
     MenuEntry("待办", "inspections:inbox"),
+    MenuEntry("消息", "notifications:inbox"),
     # The supervising side (issue 15): the bureau's own work first, for those who do it.
     MenuEntry("监督文书", "supervision:workspace"),
     MenuEntry("监督文书台账", "supervision:ledger"),

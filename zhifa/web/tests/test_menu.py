@@ -53,6 +53,7 @@ def test_the_menu_of_each_role_is_what_the_capabilities_allow(
     assert labels(inspector) == [
         "首页",
         "待办",
+        "消息",
         "监督文书收件箱",
         "投诉办理",
         "案卷评查",
@@ -79,6 +80,7 @@ def test_the_menu_of_each_role_is_what_the_capabilities_allow(
     assert labels(enterprise) == [
         "首页",
         "待办",
+        "消息",
         "本企业信息",
         "收到的文书",
         "我的检查",
@@ -93,9 +95,10 @@ def test_the_menu_of_each_role_is_what_the_capabilities_allow(
         "接口文档",
     ]
     # The supervising side first: the bureau's own work (issue 15).
-    assert labels(supervisor)[:13] == [
+    assert labels(supervisor)[:14] == [
         "首页",
         "待办",
+        "消息",
         "监督文书",
         "监督文书台账",
         "案卷评查",
@@ -112,7 +115,13 @@ def test_the_menu_of_each_role_is_what_the_capabilities_allow(
     # The evaluation page refuses supervisors, so their menu does not offer it (issue 14).
     assert "裁量评估" not in labels(supervisor)
     assert "审计链" not in labels(inspector)
-    assert labels(social_supervisor)[:4] == ["首页", "待办", "我的伴随监督", "伴随检查案件"]
+    assert labels(social_supervisor)[:5] == [
+        "首页",
+        "待办",
+        "消息",
+        "我的伴随监督",
+        "伴随检查案件",
+    ]
     assert labels(admin_user)[-4:] == ["审计链", "热线回传失败", "系统管理", "接口文档"]
 
 
