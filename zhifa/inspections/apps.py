@@ -14,3 +14,8 @@ class InspectionsConfig(AppConfig):
         from zhifa.inspections.history import case_history
 
         register_history(case_history)
+        # Its deadlines reach the message centre, which sits below and cannot import us.
+        from zhifa.inspections.messages import deadline_reminders
+        from zhifa.notifications.deadlines import register_source
+
+        register_source("inspections", deadline_reminders)

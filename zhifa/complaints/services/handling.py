@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhifa.audit.services import snapshot
+from zhifa.complaints import messages
 from zhifa.complaints.models import (
     Complaint,
     EventKind,
@@ -89,6 +90,7 @@ def assign_locked(complaint: Complaint, *, agency: Organisation, actor: Any, not
         before=before,
         label="" if actor is not None else "系统自动分办",
     )
+    messages.complaint_assigned(current, actor=actor)
     complaint.refresh_from_db()
 
 
@@ -154,6 +156,7 @@ def answer(complaint: Complaint, *, actor: Any, text: str, files: Sequence[Any] 
             text_=body,
             before=before,
         )
+        messages.complaint_answered(current, actor=actor)
     complaint.refresh_from_db()
     return complaint
 

@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from zhifa.audit.services import record_change, snapshot
@@ -36,6 +37,9 @@ from zhifa.documents.services._common import (
     verification_url,
 )
 from zhifa.documents.sms import get_sms_backend
+from zhifa.notifications import recipients
+from zhifa.notifications.models import Kind
+from zhifa.notifications.services import notify
 
 logger = logging.getLogger(__name__)
 
@@ -149,6 +153,8 @@ def deliver_document(
                 stored.append(name)
                 delivery.receipt_file.name = name
             delivery.save()
+            if method == DeliveryMethod.PORTAL:
+                tell_recipients(current, actor=actor)
             if method == DeliveryMethod.PAPER:
                 current.status = DocumentStatus.DELIVERED
                 current.delivered_at = delivery.sent_at
@@ -179,6 +185,28 @@ def deliver_document(
     current.refresh_from_db()
     _refresh_document(document, current)
     return delivery
+
+
+# The advance notice is the document an enterprise is asked to sign for in its portal first.
+NOTICE_KIND = "inspection_preview_notice"
+
+
+def tell_recipients(document: Document, *, actor: Any) -> None:
+    """A message to whoever may sign for a document pushed to the recipient's portal."""
+    if document.recipient_enterprise_id is not None:
+        candidates = recipients.of_enterprise(document.recipient_enterprise_id)
+    else:
+        candidates = recipients.at_organisation(document.recipient_organisation_id)
+    is_notice = document.kind.code == NOTICE_KIND
+    notify(
+        recipients.who_may("document.sign_for", document, candidates),
+        Kind.NOTICE_TO_SIGN if is_notice else Kind.DOCUMENT_RECEIVED,
+        f"{'检查预告待签收' if is_notice else '收到文书'}：《{document.title}》",
+        f"{document.organisation.name}向您送达《{document.title}》（{document.number_text}），"
+        "请查看并签收。",
+        reverse("documents:document_detail", args=[document.pk]),
+        actor=actor,
+    )
 
 
 def send_delivery(delivery: Delivery | int, *, actor: Any) -> Delivery:

@@ -17,7 +17,7 @@ from zhifa.audit.services import record_change
 from zhifa.core import access
 from zhifa.documents import services as documents
 from zhifa.draws.models import DrawResult, DrawResultStatus, OfficerConflict
-from zhifa.inspections import paperwork
+from zhifa.inspections import messages, paperwork
 from zhifa.inspections.models import CaseStatus, InspectionCase, InspectionKind
 from zhifa.inspections.services._common import (
     MIN_OFFICERS,
@@ -325,6 +325,7 @@ def submit_case(case: InspectionCase, *, actor: Any) -> InspectionCase:
         _transition(current, CaseStatus.SUBMITTED, doing="提请审批")
         current.submitted_at = timezone.now()
         step.summary = f"检查案件 {current.reference} 提请审批"
+        messages.approval_requested(current, actor=actor)
     return case
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from zhifa.audit.services import record_change, snapshot
 from zhifa.core import access, timefmt
-from zhifa.inspections import paperwork
+from zhifa.inspections import messages, paperwork
 from zhifa.inspections.models import (
     CaseOutcome,
     CaseStatus,
@@ -179,6 +179,7 @@ def object_to_case(case: InspectionCase, *, actor: Any, text: str) -> Objection:
             summary=f"企业对检查案件 {case.reference} 提出异议，转执法监督机关",
             region=case.region_id,
         )
+        messages.objection_filed(objection, actor=actor)
     return objection
 
 
@@ -203,5 +204,6 @@ def answer_objection(objection: Objection, *, actor: Any, answer: str) -> Object
             after=snapshot(current),
             summary=f"答复检查案件 {objection.case.reference} 的企业异议",
         )
+        messages.objection_answered(current, actor=actor)
     objection.refresh_from_db()
     return objection

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from zhifa.audit.services import record_change, snapshot
 from zhifa.core import access, timefmt
+from zhifa.inspections import messages
 from zhifa.inspections.models import (
     BookingStatus,
     CaseStatus,
@@ -90,6 +91,7 @@ def book_guidance(
             summary=f"{case.enterprise.name} 预约指导时段 {slot}",
             region=case.region_id,
         )
+        messages.booking_made(booking, actor=actor)
     return booking
 
 
@@ -111,6 +113,7 @@ def cancel_booking(booking: GuidanceBooking, *, actor: Any) -> GuidanceBooking:
             summary=f"{current.case.enterprise.name} 取消指导预约 {current.slot}",
             region=current.case.region_id,
         )
+        messages.booking_cancelled(current, actor=actor)
     booking.refresh_from_db()
     return booking
 
