@@ -156,6 +156,7 @@ def _complete_world() -> World:
     _add_case_history(personas, named)
     _add_the_rest(personas, named)
     _add_complaint(personas, named)
+    _add_messages(personas, named)
     objects = _pick_objects(named)
     return World(personas=personas, objects=objects, named=named)
 
@@ -335,6 +336,23 @@ def _add_complaint(personas: dict[str, Any], named: dict[str, Any]) -> None:
     RoutingRule.objects.create(region=named["agency_a"].region, is_active=False)
 
 
+def _add_messages(personas: dict[str, Any], named: dict[str, Any]) -> None:
+    """A message of officer A's (everyone else's 404) and his choice to be told by e-mail too."""
+    from zhifa.notifications.models import Kind
+    from zhifa.notifications.services import notify, set_preference
+
+    officer = personas["officer_a"]
+    officer.email = officer.email or "inspector@example.cn"
+    officer.save(update_fields=["email"])
+    set_preference(officer, by_sms=False, by_email=True, actor=officer)
+    named["message"] = notify(
+        [officer],
+        Kind.DEADLINE_APPROACHING,
+        "发出预告通知书期限将至",
+        url=f"/inspections/{named['persona_case'].pk}/",
+    )[0]
+
+
 def _pick_objects(named: dict[str, Any]) -> dict[type[models.Model], models.Model]:
     """The object of each kind a route names: agency A's or enterprise E's where the kind has an
     owner, so that the personas differ; else the first row."""
@@ -362,6 +380,7 @@ def _pick_objects(named: dict[str, Any]) -> dict[type[models.Model], models.Mode
         type(named["objection"]): named["objection"],
         type(named["booking"]): named["booking"],
         type(named["complaint"]): named["complaint"],
+        type(named["message"]): named["message"],
         Contact: Contact.objects.filter(enterprise=case.enterprise).first(),
         Delivery: Delivery.objects.filter(document=named["notice"]).first(),
         CaseOfficer: CaseOfficer.objects.filter(case=case).first(),
