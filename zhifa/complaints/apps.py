@@ -22,3 +22,7 @@ class ComplaintsConfig(AppConfig):
         from zhifa.complaints.listeners import register_listener
 
         register_listener(record_status_change)
+        from zhifa.complaints.messages import deadline_reminders
+        from zhifa.notifications.deadlines import register_source as register_reminders
+
+        register_reminders("complaints", deadline_reminders)

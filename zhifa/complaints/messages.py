@@ -1,14 +1,18 @@
 """The messages the problem list sends (zhifa.notifications): the agency is told of an item handed
-to it, the supervising body of its answer. Called inside the service's transaction."""
+to it and reminded of its answer's deadline, the supervising body of its answer. Called inside
+the service's transaction; the reminders are a source registered at start-up."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from django.urls import reverse
 
-from zhifa.complaints.models import Complaint
-from zhifa.notifications import recipients
+from zhifa.complaints.models import Complaint, Status
+from zhifa.notifications import deadlines, recipients
+from zhifa.notifications.deadlines import Reminder
 from zhifa.notifications.models import Kind
 from zhifa.notifications.services import notify
 
@@ -37,3 +41,29 @@ def complaint_answered(complaint: Complaint, *, actor: Any) -> None:
         reverse("complaints:detail", args=[complaint.pk]),
         actor=actor,
     )
+
+
+def deadline_reminders(today: dt.date) -> Iterator[Reminder]:
+    """The reminder source of the problem list: an item handed to an agency, due for its answer."""
+    horizon = today + dt.timedelta(days=deadlines.REMIND_DAYS_BEFORE)
+    waiting = Complaint.objects.filter(
+        status=Status.ASSIGNED, answer_due__isnull=False, answer_due__lte=horizon
+    ).select_related("agency")
+    for complaint in waiting:
+        if complaint.answer_due is None:
+            continue
+        people = recipients.who_may(
+            "complaints.answer", complaint, recipients.at_organisation(complaint.agency_id)
+        )
+        found = deadlines.reminder(
+            f"answer:{complaint.pk}",
+            complaint.answer_due,
+            today,
+            people,
+            "答复分办问题",
+            name=complaint.title,
+            about=f"问题 {complaint.number}（{complaint.title}）",
+            url=reverse("complaints:answer", args=[complaint.pk]),
+        )
+        if found is not None:
+            yield found

@@ -20,14 +20,13 @@ from zhifa.inspections.models import (
     Objection,
     OralNotice,
 )
-from zhifa.notifications import recipients
+from zhifa.notifications import deadlines, recipients
 from zhifa.notifications.deadlines import Reminder
 from zhifa.notifications.models import Kind
 from zhifa.notifications.services import notify
 from zhifa.workdays.selectors import YearNotLoaded, latest_notice_date, notice_working_days
 
-# Reminders start this many days before a deadline (and continue daily once it has passed).
-REMIND_DAYS_BEFORE = 3
+REMIND_DAYS_BEFORE = deadlines.REMIND_DAYS_BEFORE
 
 
 def _case_url(case: InspectionCase) -> str:
@@ -126,16 +125,16 @@ def objection_answered(objection: Objection, *, actor: Any) -> None:
 def _reminder(
     key: str, due: dt.date, today: dt.date, people: list[Any], what: str, case: InspectionCase
 ) -> Reminder | None:
-    if due < today:
-        title = f"{what}已逾期：{case.enterprise.name}"
-        body = f"{_about(case)}：{what}期限为 {due:%Y-%m-%d}，已逾期 {(today - due).days} 天。"
-        return Reminder(key, True, people, title, body, _case_url(case))
-    if (due - today).days <= REMIND_DAYS_BEFORE:
-        left = "今天到期" if due == today else f"还有 {(due - today).days} 天"
-        title = f"{what}期限将至：{case.enterprise.name}"
-        body = f"{_about(case)}：{what}期限为 {due:%Y-%m-%d}，{left}。"
-        return Reminder(key, False, people, title, body, _case_url(case))
-    return None
+    return deadlines.reminder(
+        key,
+        due,
+        today,
+        people,
+        what,
+        name=case.enterprise.name,
+        about=_about(case),
+        url=_case_url(case),
+    )
 
 
 def deadline_reminders(today: dt.date) -> Iterator[Reminder]:

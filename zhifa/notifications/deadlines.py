@@ -32,6 +32,35 @@ Source = Callable[[dt.date], Iterable[Reminder]]
 _SOURCES: dict[str, Source] = {}
 
 
+# Reminders start this many days before a deadline, and continue daily once it has passed.
+REMIND_DAYS_BEFORE = 3
+
+
+def reminder(
+    key: str,
+    due: dt.date,
+    today: dt.date,
+    recipients: Sequence[Any],
+    what: str,
+    *,
+    name: str,
+    about: str,
+    url: str = "",
+) -> Reminder | None:
+    """The reminder of ``what`` due on ``due`` (None while it is not yet near): "期限将至" from
+    ``REMIND_DAYS_BEFORE`` days before, "已逾期" after. The title names the item by ``name``
+    (an enterprise), the body by ``about`` (which inspection, which letter)."""
+    if due < today:
+        late = (today - due).days
+        body = f"{about}：{what}期限为 {due:%Y-%m-%d}，已逾期 {late} 天。"
+        return Reminder(key, True, recipients, f"{what}已逾期：{name}", body, url)
+    if (due - today).days <= REMIND_DAYS_BEFORE:
+        left = "今天到期" if due == today else f"还有 {(due - today).days} 天"
+        body = f"{about}：{what}期限为 {due:%Y-%m-%d}，{left}。"
+        return Reminder(key, False, recipients, f"{what}期限将至：{name}", body, url)
+    return None
+
+
 def register_source(name: str, source: Source) -> None:
     """Add (or replace, on a second ``ready``) the source ``name``."""
     _SOURCES[name] = source

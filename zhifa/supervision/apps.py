@@ -17,3 +17,8 @@ class SupervisionConfig(AppConfig):
 
         prefill.register()
         register_case_panel(case_panel)
+        # The addressee is reminded of a reply due through the message centre, which sits below.
+        from zhifa.notifications.deadlines import register_source
+        from zhifa.supervision.messages import deadline_reminders
+
+        register_source("supervision", deadline_reminders)

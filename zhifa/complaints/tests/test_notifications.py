@@ -41,3 +41,25 @@ def test_the_answer_tells_the_supervising_bureau(everyone, assigned, inspector):
     services.answer(assigned, actor=inspector, text="已核查，合并为一次检查。")
 
     assert messages() == [("supervisor", "complaint_answered", f"/complaints/{assigned.pk}/")]
+
+
+def test_the_agency_is_reminded_of_the_answer_deadline_once_a_day(everyone, assigned):
+    from django.core.management import call_command
+
+    Notification.objects.all().delete()
+    item = f"问题 {assigned.number}（{assigned.title}）：答复分办问题期限为 2026-12-08，"
+
+    call_command("notify_deadlines", "--date", "2026-12-04")
+    call_command("notify_deadlines", "--date", "2026-12-05")
+    call_command("notify_deadlines", "--date", "2026-12-05")
+    call_command("notify_deadlines", "--date", "2026-12-09")
+
+    assert [
+        (n.recipient.username, n.kind, n.body)
+        for n in Notification.objects.select_related("recipient").order_by("pk")
+    ] == [
+        ("inspector", "deadline_approaching", item + "还有 3 天。"),
+        ("approver", "deadline_approaching", item + "还有 3 天。"),
+        ("inspector", "deadline_overdue", item + "已逾期 1 天。"),
+        ("approver", "deadline_overdue", item + "已逾期 1 天。"),
+    ]

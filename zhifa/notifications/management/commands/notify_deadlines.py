@@ -1,9 +1,9 @@
 """``zhifa notify_deadlines [--date 2026-12-30]``
 
 The daily reminders of deadlines approaching and overdue (a notice's latest lawful date, a
-result's publication, a 补办, a supervision letter's reply, …), from every source the apps
-registered (``zhifa.notifications.deadlines``): one message per item, kind, recipient and day,
-so a second run the same day sends nothing more. Run it once a day from a timer.
+result's publication, a 补办, a supervision letter's reply, a complaint item's answer), from
+every source the apps registered (``zhifa.notifications.deadlines``): one message per item,
+kind, recipient and day, so a second run the same day sends nothing more. Run it daily.
 """
 
 from __future__ import annotations
