@@ -79,3 +79,14 @@ def test_an_email_delivery_sends_no_message(everyone, issued_preview, inspector,
     deliver_document(issued_preview, method="email", address="boss@example.cn", actor=inspector)
 
     assert messages() == []
+
+
+def test_the_settings_path_of_the_console_sms_backend_still_names_the_shared_class(settings):
+    from django.utils.module_loading import import_string
+
+    from zhifa.core.sms import ConsoleSMSBackend, get_sms_backend
+
+    settings.ZHIFA_SMS_BACKEND = "zhifa.documents.sms.ConsoleSMSBackend"
+
+    assert import_string(settings.ZHIFA_SMS_BACKEND) is ConsoleSMSBackend
+    assert type(get_sms_backend()) is ConsoleSMSBackend

@@ -230,3 +230,28 @@ def test_a_deadline_reminder_is_sent_once_per_item_and_day(approver):
         .order_by("pk")
         .values_list("kind", flat=True)
     ) == ["deadline_approaching", "deadline_overdue"]
+
+
+def test_a_user_whose_mobile_was_removed_after_choosing_sms_is_marked_unregistered(
+    sms, reachable_inspector, django_capture_on_commit_callbacks
+):
+    reachable_inspector.officer.mobile = ""
+    reachable_inspector.officer.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _send([reachable_inspector])
+
+    message = Notification.objects.get(recipient=reachable_inspector)
+    assert (message.sms_status, message.email_status) == ("no_address", "sent")
+    assert sms == []
+
+
+def test_opening_a_message_never_leads_off_the_site(client_for, approver):
+    message = services.notify(
+        [approver], Kind.BOOKING_MADE, "企业预约了指导", url="https://example.com/"
+    )[0]
+    client = client_for(approver)
+
+    response = client.post(f"/notifications/{message.pk}/read/", {"open": "1"})
+
+    assert response["Location"] == "/notifications/"
