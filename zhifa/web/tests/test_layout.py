@@ -58,3 +58,8 @@ def test_every_page_links_the_icon_and_favicon_ico_answers_with_it(client_for):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml"
     assert b"<svg" in response.content
+
+
+def test_the_admin_site_links_the_icon_too(client_for, admin_user):
+    html = client_for(admin_user).get("/admin/").content.decode()
+    assert 'rel="icon" href="/static/zhifa/favicon.svg"' in html
