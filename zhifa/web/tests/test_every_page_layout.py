@@ -165,3 +165,47 @@ def test_every_page_of_every_persona_fits_a_phone_and_a_laptop(chromium, live_se
     assert not failures, f"{len(failures)} 处问题（共访问 {visited} 页）：\n  " + "\n  ".join(
         failures
     )
+
+
+def test_the_overflow_check_names_what_sticks_out(chromium):
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.set_content(
+            '<body><p>说明</p><div class="wide" style="width:600px">宽表格</div></body>'
+        )
+        overflow = page.evaluate(OVERFLOW_JS)
+        page.set_content('<body><div style="max-width:100%">窄</div></body>')
+        fits = page.evaluate(OVERFLOW_JS)
+    finally:
+        context.close()
+    assert overflow["scroll"] > overflow["client"]
+    assert overflow["what"] == "div.wide “宽表格”"
+    assert fits is None
+
+
+def test_on_a_phone_the_menu_opens_behind_its_button_and_the_tabs_stay(
+    page, browser_login, inspector
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_login(inspector)
+    menu = page.get_by_role("navigation", name="主导航")
+    assert not menu.is_visible()
+    assert page.get_by_test_id("tabbar").inner_text().split() == [
+        "首页",
+        "待办",
+        "检查案件",
+        "企业名录",
+    ]
+    page.get_by_test_id("menu-button").click()
+    assert menu.is_visible()
+    assert menu.get_by_role("link", name="文号台账").is_visible()
+    assert page.get_by_role("button", name="退出").is_visible()
+    if SHOTS:
+        page.screenshot(path=str(SHOTS / "inspector-390-menu-open.png"))
+    page.get_by_test_id("menu-button").click()
+    assert not menu.is_visible()
+    page.set_viewport_size({"width": 1366, "height": 900})
+    assert menu.is_visible()
+    assert not page.get_by_test_id("menu-button").is_visible()
+    assert not page.get_by_test_id("tabbar").is_visible()
