@@ -129,5 +129,51 @@ def menu_for(user: Any) -> list[tuple[str, str]]:
     return items
 
 
+# The bottom tab bar of a phone: the four or five places each role goes to every day, by their
+# menu labels, for the first role the user holds in this order. Only entries of the user's own
+# menu are shown, so a tab never leads to a 403.
+TABS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("enterprise",), ("首页", "我的检查", "收到的文书", "我的投诉", "企业自查")),
+    (("inspector", "approver", "legal_reviewer"), ("首页", "待办", "检查案件", "企业名录")),
+    (("supervisor", "supervision_head"), ("首页", "问题清单", "监督文书", "案卷评查")),
+    (("social_supervisor",), ("首页", "待办", "我的伴随监督", "伴随检查案件")),
+    (("admin",), ("首页", "待办", "检查案件", "系统管理")),
+)
+
+
+def tabs_for(user: Any, items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(label, address) of the user's tabs among his menu ``items``; none for a visitor."""
+    if not access.signed_in(user):
+        return []
+    for roles, labels in TABS:
+        if user.has_role(*roles):
+            by_label = dict(items)
+            return [(label, by_label[label]) for label in labels if label in by_label]
+    return []
+
+
+def _current(tabs: list[tuple[str, str]], path: str) -> str | None:
+    """The tab the page belongs to: the longest address the path starts with (待办 at
+    /inspections/inbox/ rather than 检查案件 at /inspections/); 首页 only on itself."""
+    matching = [href for _, href in tabs if path == href or (href != "/" and path.startswith(href))]
+    return max(matching, key=len, default=None)
+
+
+def _unread_url() -> str | None:
+    # The message centre (issue 17) may not be installed: no centre, no badge.
+    try:
+        return reverse("notifications:inbox")
+    except NoReverseMatch:
+        return None
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    return {"nav_items": menu_for(getattr(request, "user", None))}
+    user = getattr(request, "user", None)
+    items = menu_for(user)
+    tabs = tabs_for(user, items)
+    current = _current(tabs, request.path)
+    return {
+        "nav_items": items,
+        "tab_items": [(label, href, href == current) for label, href in tabs],
+        "unread_url": _unread_url() if access.signed_in(user) else None,
+    }

@@ -5,10 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.urls import path
 
 from zhifa.core.access import requires
-from zhifa.web import views
+from zhifa.web import favicon, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", favicon.favicon, name="favicon"),
     path("accounts/login/", requires("public")(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", requires("public")(auth_views.LogoutView.as_view()), name="logout"),
     path(
