@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, resolve, reverse
 
 from zhifa.core import access
+from zhifa.web.public import public_nav
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ def _sample_path(url_name: str) -> str:
 
 
 MENU: tuple[MenuEntry, ...] = (
-    MenuEntry("首页", "home"),
+    # The same address is the public home for a visitor, whose menu is ``public_nav``.
+    MenuEntry("首页", "home", action="signed_in"),
     MenuEntry("待办", "inspections:inbox"),
     # The supervising side (issue 15): the bureau's own work first, for those who do it.
     MenuEntry("监督文书", "supervision:workspace"),
@@ -129,4 +131,10 @@ def menu_for(user: Any) -> list[tuple[str, str]]:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    return {"nav_items": menu_for(getattr(request, "user", None))}
+    user = getattr(request, "user", None)
+    signed_in = access.signed_in(user)
+    return {
+        "nav_items": menu_for(user),
+        # The signed-out menu (issue 17): the public home, the public pages and 登录.
+        "public_nav": [] if signed_in else public_nav(),
+    }
