@@ -117,17 +117,22 @@ def check_code(request_id: int, code: str) -> PasswordResetRequest:
         right = bool(request.code_hash) and constant_time_compare(
             request.code_hash, _code_hash(request.pk, code)
         )
-        if not right:
+        refusal = ""
+        if right:
+            request.verified_at = timezone.now()
+            request.save(update_fields=["verified_at"])
+        else:
+            # Counted in this transaction, refused after it: the count must outlive the refusal.
             request.attempts += 1
             request.save(update_fields=["attempts"])
             left = MAX_ATTEMPTS - request.attempts
-            if left == 0:
-                raise ResetRefused(
-                    f"验证码：验证码不正确，已输错 {MAX_ATTEMPTS} 次，请重新获取验证码。"
-                )
-            raise ResetRefused(f"验证码：验证码不正确，还可以再试 {left} 次。")
-        request.verified_at = timezone.now()
-        request.save(update_fields=["verified_at"])
+            refusal = (
+                f"验证码：验证码不正确，还可以再试 {left} 次。"
+                if left
+                else f"验证码：验证码不正确，已输错 {MAX_ATTEMPTS} 次，请重新获取验证码。"
+            )
+    if refusal:
+        raise ResetRefused(refusal)
     return request
 
 

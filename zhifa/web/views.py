@@ -147,7 +147,7 @@ def password_reset_code(request: HttpRequest) -> HttpResponse:
     """Step 2: the 6-digit code."""
     reset_id = request.session.get(_RESET_KEY)
     if reset_id is None:
-        return redirect("password_reset")
+        return render(request, "web/password_reset_again.html", {"reason": "请先获取验证码。"})
     form = ResetCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -174,15 +174,17 @@ def password_reset_new(request: HttpRequest) -> HttpResponse:
         user__isnull=False,
     ).first()
     if reset is None or reset.user is None:
-        messages.error(request, "找回密码已超时或已完成，请重新获取验证码。")
-        return redirect("password_reset")
+        return render(
+            request,
+            "web/password_reset_again.html",
+            {"reason": "请先输入收到的验证码；找回密码已超时或已完成的，请重新获取验证码。"},
+        )
     form = SetPasswordForm(reset.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             resets.set_new_password(reset.pk, form.cleaned_data["new_password1"])
         except resets.ResetRefused as refusal:
-            messages.error(request, str(refusal))
-            return redirect("password_reset")
+            return render(request, "web/password_reset_again.html", {"reason": str(refusal)})
         except ValidationError as error:
             form.add_error("new_password1", error)
         else:
