@@ -129,6 +129,9 @@ def _complete_world() -> World:
     }
     grant_role(made["multi_role"], role=Role.INSPECTOR, organisation=agency_a, actor=admin)
     create_api_token(user=users["inspector"], name="移动执法终端", actor=admin)
+    from zhifa.org.password_reset import request_code
+
+    request_code("inspector", channel="sms", ip_address="192.0.2.1")
     personas: dict[str, Any] = {
         "anonymous": None,
         "enterprise": users["enterprise"],

@@ -108,6 +108,8 @@ ACTION_LABELS: dict[str, str] = {
     "org.user.change": "修改用户",
     "org.user.unlock": "解除登录锁定",
     "org.user.password_change": "修改登录密码",
+    "org.user.password_reset_code": "发送找回密码验证码",
+    "org.user.password_reset": "通过验证码重置密码",
     "api_token.create": "创建接口令牌",
     "api_token.revoke": "吊销接口令牌",
     "region.load": "载入行政区划",

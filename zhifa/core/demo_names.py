@@ -10,3 +10,5 @@ from __future__ import annotations
 HEALTH_AGENCY = "舟山市卫生健康委员会"
 JINZHONG_MARKET_AGENCY = "晋中市市场监督管理局"
 PERSONA_ENTERPRISE = "舟山海之味餐饮有限公司"
+# The demo account of the enterprise whose emergency inspection the demo decides (issue 17).
+DECIDED_ENTERPRISE_ACCOUNT = "enterprise2"

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhifa.core import access
+from zhifa.core import access, timefmt
 from zhifa.core.access import requires
 from zhifa.core.exports import local_time, xlsx_response
 from zhifa.core.viewhelpers import add_service_errors as _form_errors
@@ -369,6 +369,7 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     context.update(
         {
+            "plain": _plain_summary(draw, record),
             "record": record,
             "strata_steps": strata_steps,
             "page": results_page,
@@ -379,6 +380,23 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
     )
     return render(request, "draws/public_detail.html", context)
+
+
+PLAIN_NAMES = 10
+
+
+def _plain_summary(draw: DrawTask, record: dict[str, Any] | None) -> dict[str, Any]:
+    """What the public draw page says first, in plain words (issue 17): which enterprises were
+    drawn, for which plan, when; the technical record follows."""
+    drawn = [r["name"] for r in record["results"]] if record else []
+    return {
+        "count": len(drawn),
+        "names": drawn[:PLAIN_NAMES],
+        "more": max(0, len(drawn) - PLAIN_NAMES),
+        "drawn_at": timefmt.chinese_datetime(draw.drawn_at) if draw.drawn_at else "",
+        "announced_at": timefmt.chinese_datetime(draw.announced_at) if draw.announced_at else "",
+        "reveal_date": timefmt.chinese_date(draw.reveal_date) if draw.reveal_date else "",
+    }
 
 
 def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:

@@ -20,7 +20,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from zhifa.core.demo_names import HEALTH_AGENCY, PERSONA_ENTERPRISE
+from zhifa.core.demo_names import DECIDED_ENTERPRISE_ACCOUNT, HEALTH_AGENCY, PERSONA_ENTERPRISE
 from zhifa.draws.demo import DRAWN_TITLE
 from zhifa.draws.models import DrawStatus, DrawTask
 from zhifa.inspections import services
@@ -174,13 +174,17 @@ def _emergency(
     items = list(
         InspectionItem.objects.filter(organisation=agency, is_active=True).order_by("code")
     )
-    other = (
+    candidates = (
         Enterprise.objects.filter(region__code__startswith="3309")
         .exclude(name=PERSONA_ENTERPRISE)
         .exclude(cases__isnull=False)
         .order_by("uscc")
-        .first()
     )
+    # The enterprise with a demo account of its own, so that the decided case can be read there.
+    account = User.objects.filter(username=DECIDED_ENTERPRISE_ACCOUNT).first()
+    other = (
+        candidates.filter(pk=account.enterprise_id).first() if account is not None else None
+    ) or candidates.first()
     if not items or other is None or not timeline.emergency:
         return
     pair = _officer_pair(agency, inspector, timeline.day)
@@ -229,6 +233,9 @@ def _emergency(
         services.publish_result(emergency, actor=inspector)
     with clock.at(timeline.on_day(17, 20)):
         services.complete_makeup(emergency, actor=approver)
+    if account is not None and account.enterprise_id != other.pk:
+        # The account is the demo's set-up: it belongs to whichever enterprise was inspected.
+        User.objects.filter(pk=account.pk).update(enterprise=other)
     emergency.refresh_from_db()
     if emergency.status == CaseStatus.CLOSED:
         counts["closed"] += 1

@@ -243,6 +243,7 @@ class UserAdmin(AdminOnlyMixin, DjangoUserAdmin):  # type: ignore[type-arg]
             "zhifa 角色与数据范围",
             {"fields": ("display_name", "role", "organisation", "enterprise", "region")},
         ),
+        ("找回密码", {"fields": ("mobile",)}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
@@ -250,6 +251,7 @@ class UserAdmin(AdminOnlyMixin, DjangoUserAdmin):  # type: ignore[type-arg]
             "zhifa 角色与数据范围",
             {"fields": ("display_name", "role", "organisation", "enterprise", "region")},
         ),
+        ("找回密码", {"fields": ("email", "mobile")}),
     )
     list_display = [
         "username",

@@ -5,6 +5,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
@@ -327,6 +328,19 @@ class User(AbstractUser):
         related_name="+",
         help_text="社会监督员等不隶属机构的用户所在区划。",
     )
+    # Where a forgotten password's reset code goes (with the e-mail address): the user's own.
+    mobile = models.CharField(
+        "手机号码",
+        max_length=11,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^1[3-9][0-9]{9}$",
+                message="手机号码：请填写 11 位中国大陆手机号码（1 开头，如 13812345678）。",
+            )
+        ],
+        help_text="用于接收找回密码的短信验证码。",
+    )
 
     objects: ClassVar[RestrictedUserManager] = RestrictedUserManager()  # type: ignore[assignment]
     scope_org_path = "organisation"
@@ -528,3 +542,48 @@ class APIToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.prefix}…）"
+
+
+class ResetChannel(models.TextChoices):
+    SMS = "sms", "短信"
+    EMAIL = "email", "电子邮件"
+
+
+class PasswordResetRequest(models.Model):
+    """One request to reset a forgotten password: the 6-digit code (only its keyed hash), where it
+    went and how often it was tried. A request for an account that does not exist, or that has
+    not registered the chosen channel, is kept too (without user or code), so that the per-address
+    limit counts every request alike."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="password_resets",
+    )
+    channel = models.CharField("接收方式", max_length=8, choices=ResetChannel.choices)
+    ip_address = models.GenericIPAddressField("请求地址", null=True, blank=True)
+    code_hash = models.CharField("验证码摘要", max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField("请求时间", default=timezone.now, editable=False)
+    expires_at = models.DateTimeField("失效时间")
+    attempts = models.PositiveSmallIntegerField("输错次数", default=0)
+    verified_at = models.DateTimeField("验证通过时间", null=True, blank=True)
+    completed_at = models.DateTimeField("重置完成时间", null=True, blank=True)
+
+    objects = RestrictedManager()
+    scope_org_path = "user__organisation"
+    scope_enterprise_path = "user__enterprise"
+
+    class Meta:
+        verbose_name = "找回密码请求"
+        verbose_name_plural = "找回密码请求"
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["ip_address", "created_at"], name="org_reset_ip_time"),
+            models.Index(fields=["user", "created_at"], name="org_reset_user_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"找回密码请求（{self.get_channel_display()}）"

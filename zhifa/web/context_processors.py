@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, resolve, reverse
 
 from zhifa.core import access
+from zhifa.web.public import public_nav
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ def _sample_path(url_name: str) -> str:
 
 
 MENU: tuple[MenuEntry, ...] = (
-    MenuEntry("首页", "home"),
+    # The same address is the public home for a visitor, whose menu is ``public_nav``.
+    MenuEntry("首页", "home", action="signed_in"),
     MenuEntry("待办", "inspections:inbox"),
     MenuEntry("消息", "notifications:inbox"),
     # The supervising side (issue 15): the bureau's own work first, for those who do it.
@@ -159,21 +161,15 @@ def _current(tabs: list[tuple[str, str]], path: str) -> str | None:
     return max(matching, key=len, default=None)
 
 
-def _unread_url() -> str | None:
-    # The message centre (issue 17) may not be installed: no centre, no badge.
-    try:
-        return reverse("notifications:inbox")
-    except NoReverseMatch:
-        return None
-
-
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
+    signed_in = access.signed_in(user)
     items = menu_for(user)
     tabs = tabs_for(user, items)
     current = _current(tabs, request.path)
     return {
         "nav_items": items,
         "tab_items": [(label, href, href == current) for label, href in tabs],
-        "unread_url": _unread_url() if access.signed_in(user) else None,
+        # The signed-out menu (issue 17): the public home, the public pages and 登录.
+        "public_nav": [] if signed_in else public_nav(),
     }

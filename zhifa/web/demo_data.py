@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhifa.audit.services import record_change
+from zhifa.core.demo_names import DECIDED_ENTERPRISE_ACCOUNT
 from zhifa.core.demo_names import HEALTH_AGENCY as HEALTH_AGENCY
 from zhifa.core.demo_names import JINZHONG_MARKET_AGENCY as JINZHONG_MARKET_AGENCY
 from zhifa.core.demo_names import PERSONA_ENTERPRISE as PERSONA_ENTERPRISE
@@ -379,6 +380,10 @@ FEMALE_CHARS = "丽娟敏静燕芳霞婷玲娜慧红雪梅琳颖晶倩莉萍琴�
 MOBILE_PREFIXES = ("133", "135", "137", "138", "139", "150", "152", "158", "177", "186", "189")
 
 
+# Not a name: the enterprise of the emergency inspection the demo decides (``decided_enterprise``).
+DECIDED_ENTERPRISE = "decided"
+
+
 @dataclass(frozen=True)
 class Account:
     username: str
@@ -392,6 +397,9 @@ class Account:
     is_superuser: bool = False
     # Further roles held at organisations (兼任), as (role, organisation name).
     grants: tuple[tuple[str, str], ...] = ()
+    # A second 执法人员 of the agency, holding its next free valid 执法证 (and its holder's name):
+    # an inspection needs two officers, each signing in to check in (issue 17).
+    holds_officer: bool = False
 
 
 ACCOUNTS: tuple[Account, ...] = (
@@ -427,6 +435,13 @@ ACCOUNTS: tuple[Account, ...] = (
     Account("social", "陈海燕", Role.SOCIAL_SUPERVISOR, region="330900", note="舟山市人大代表"),
     Account("enterprise", "周海生", Role.ENTERPRISE, enterprise=PERSONA_ENTERPRISE),
     Account("outsider_jz", "孙国栋", Role.INSPECTOR, organisation=JINZHONG_MARKET_AGENCY),
+    Account("inspector2", "第二执法人员", Role.INSPECTOR, HEALTH_AGENCY, holds_officer=True),
+    Account(
+        "outsider_jz2", "第二执法人员", Role.INSPECTOR, JINZHONG_MARKET_AGENCY, holds_officer=True
+    ),
+    # The enterprise whose case the demo decides (the emergency 燃气 inspection): its result,
+    # published record and 评价 can be walked with this account (issue 17).
+    Account(DECIDED_ENTERPRISE_ACCOUNT, "林秀芳", Role.ENTERPRISE, enterprise=DECIDED_ENTERPRISE),
     Account("admin", "系统管理员", Role.ADMIN, is_staff=True, is_superuser=True),
     # A year's holidays count only once a second administrator confirms them (four eyes).
     Account("admin2", "钱立新", Role.ADMIN, is_staff=True, is_superuser=True, note="复核"),
@@ -994,7 +1009,7 @@ def _ensure_enterprises(demo: DemoSet) -> tuple[int, int]:
 
 def _display_name(account: Account) -> str:
     """The account's name; one that holds an officer's 执法证 through a grant bears his name."""
-    if account.grants:
+    if account.grants or account.holds_officer:
         linked = Officer.objects.filter(user__username=account.username).first()
         if linked is not None:
             return linked.name
@@ -1003,13 +1018,22 @@ def _display_name(account: Account) -> str:
 
 def _ensure_accounts(orgs: dict[str, Organisation]) -> tuple[int, int]:
     created = updated = 0
-    enterprise = Enterprise.objects.filter(name=PERSONA_ENTERPRISE).order_by("pk").first()
-    for account in ACCOUNTS:
+    enterprises = {
+        PERSONA_ENTERPRISE: Enterprise.objects.filter(name=PERSONA_ENTERPRISE)
+        .order_by("pk")
+        .first(),
+        DECIDED_ENTERPRISE: decided_enterprise(),
+    }
+    for number, account in enumerate(ACCOUNTS, start=1):
+        enterprise = enterprises.get(account.enterprise)
         wanted: dict[str, Any] = {
             "display_name": _display_name(account),
             "role": account.role,
             "organisation_id": orgs[account.organisation].pk if account.organisation else None,
             "enterprise_id": enterprise.pk if account.enterprise and enterprise else None,
+            # Where 忘记密码 sends its code (the console senders print it in the demo).
+            "mobile": f"1390000{number:04d}",
+            "email": f"{account.username}@demo.zhifa.example",
             "region_id": account.region or None,
             "is_staff": account.is_staff,
             "is_superuser": account.is_superuser,
@@ -1060,7 +1084,43 @@ def _ensure_accounts(orgs: dict[str, Organisation]) -> tuple[int, int]:
                     officer.save(update_fields=["user"])
                     user.display_name = officer.name
                     user.save(update_fields=["display_name"])
+    for account in (a for a in ACCOUNTS if a.holds_officer):
+        user = User.objects.get(username=account.username)
+        if Officer.objects.filter(user=user).exists():
+            continue
+        free = Officer.objects.filter(organisation=orgs[account.organisation], user__isnull=True)
+        officer = next(
+            (o for o in free.order_by("cert_no") if o.is_eligible(REFERENCE_DATE)),
+            None,
+        )
+        if officer is not None:
+            officer.user = user
+            officer.save(update_fields=["user"])
+            user.display_name = officer.name
+            user.save(update_fields=["display_name"])
     return created, updated
+
+
+def decided_enterprise() -> Enterprise | None:
+    """The enterprise of ``enterprise2``: the one whose emergency inspection the demo decides
+    (``inspections.demo``), before that case exists the first in 舟山 after the persona's."""
+    from zhifa.inspections.models import InspectionCase
+
+    case = (
+        InspectionCase.objects.filter(
+            is_emergency=True, enterprise__region__code__startswith="3309"
+        )
+        .order_by("pk")
+        .first()
+    )
+    if case is not None:
+        return case.enterprise
+    return (
+        Enterprise.objects.filter(region__code__startswith="3309")
+        .exclude(name=PERSONA_ENTERPRISE)
+        .order_by("uscc")
+        .first()
+    )
 
 
 def account_rows() -> list[dict[str, str]]:

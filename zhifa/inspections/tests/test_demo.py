@@ -15,6 +15,7 @@ from zhifa.documents.models import Document
 from zhifa.draws.demo import load_demo_draws
 from zhifa.inspections.demo import load_demo_inspections
 from zhifa.inspections.models import CaseStatus, InspectionCase
+from zhifa.org.models import User
 from zhifa.web.demo_data import load_demo
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +48,11 @@ def test_the_demo_cases_are_created_once_through_the_services():
     assert persona.notice.issue_date == dt.date(2026, 10, 10)
     assert timezone.localtime(persona.notified_at).strftime("%Y-%m-%d %H:%M") == "2026-10-10 14:40"
     closed = InspectionCase.objects.get(status=CaseStatus.CLOSED)
+    # The printed account enterprise2 is the enterprise of the decided case, and sees it.
+    decided = User.objects.get(username="enterprise2")
+    assert decided.enterprise == closed.enterprise
+    assert list(InspectionCase.objects.restrict(decided)) == [closed]
+    assert load_demo(enterprises=200, officers=200).created["accounts_updated"] == 0
     assert closed.inspection_date == dt.date(2026, 10, 10)
     assert timezone.localtime(closed.oral_notice.told_at).strftime("%H:%M") == "16:00"
     assert timezone.localtime(closed.published_at).strftime("%Y-%m-%d %H:%M") == "2026-10-10 17:00"

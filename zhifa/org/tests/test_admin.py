@@ -330,3 +330,41 @@ def test_user_admin_lists_roles(client_for, admin_user, inspector):
     response = client_for(admin_user).get("/admin/org/user/", {"role__exact": "inspector"})
     assert [u.username for u in response.context["cl"].result_list] == ["inspector"]
     assert User.objects.count() == 2
+
+
+def _user_form_data(client, user) -> dict:
+    form = client.get(f"/admin/org/user/{user.pk}/change/").context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(
+        {
+            "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
+            "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+            "is_active": "on",
+        }
+    )
+    for name in ("date_joined", "last_login", "password"):
+        data.pop(name, None)
+    data.update(_no_grants())
+    return data
+
+
+def test_the_user_admin_registers_a_mobile_for_password_reset_and_refuses_a_bad_one(
+    client_for, admin_user, inspector
+):
+    client = client_for(admin_user)
+    bad = client.post(
+        f"/admin/org/user/{inspector.pk}/change/",
+        {**_user_form_data(client, inspector), "mobile": "0580-123456"},
+    )
+    assert bad.context["adminform"].form.errors["mobile"] == [
+        "手机号码：请填写 11 位中国大陆手机号码（1 开头，如 13812345678）。"
+    ]
+    inspector.refresh_from_db()
+    assert inspector.mobile == ""
+    good = client.post(
+        f"/admin/org/user/{inspector.pk}/change/",
+        {**_user_form_data(client, inspector), "mobile": "13812345678"},
+    )
+    assert good.status_code == 302
+    inspector.refresh_from_db()
+    assert inspector.mobile == "13812345678"

@@ -57,7 +57,7 @@ def test_the_default_demo_has_exact_counts_and_a_second_load_changes_nothing():
         "officers": 200,
         "enterprises": 5000,
         "contacts": 5000,
-        "accounts": 14,
+        "accounts": 17,
     }
     assert first.created == {
         "townships": 2,
@@ -66,7 +66,7 @@ def test_the_default_demo_has_exact_counts_and_a_second_load_changes_nothing():
         "officers": 200,
         "enterprises": 5000,
         "contacts": 5000,
-        "accounts": 14,
+        "accounts": 17,
         "accounts_updated": 2,  # the two persona officers linked to their accounts
     }
     assert Counter(Organisation.objects.values_list("kind", flat=True)) == {
@@ -110,7 +110,7 @@ def test_the_default_demo_has_exact_counts_and_a_second_load_changes_nothing():
         "plans.demo.load",
     ]
     record = AuditRecord.objects.get(action="demo.load")
-    assert record.summary == "载入演示数据：机构 40 个、执法人员 200 名、企业 5000 家、账号 14 个"
+    assert record.summary == "载入演示数据：机构 40 个、执法人员 200 名、企业 5000 家、账号 17 个"
     assert record.after["totals"] == first.totals
 
     started = time.monotonic()
@@ -130,7 +130,7 @@ def test_a_smaller_demo_has_exactly_the_requested_sizes(small_demo):
         "officers": 40,
         "enterprises": 60,
         "contacts": 60,
-        "accounts": 14,
+        "accounts": 17,
     }
     assert Contact.objects.filter(is_primary=True).count() == 60
     assert all(
@@ -273,6 +273,38 @@ def test_demo_accounts_have_their_roles_organisations_and_officers(small_demo):
     assert (second.display_name, second.role, second.is_superuser) == ("钱立新", Role.ADMIN, True)
 
 
+def test_every_demo_agency_with_accounts_has_two_officers_who_sign_in():
+    load_demo()
+    signing_officers = Counter(
+        Officer.objects.filter(user__isnull=False).values_list("organisation__name", flat=True)
+    )
+    assert signing_officers == {"舟山市卫生健康委员会": 3, "晋中市市场监督管理局": 2}
+    # 万蓉玲's (legal_inspector) 执法证 is the agency's first by number, whatever its state.
+    for username in ("inspector", "inspector2", "outsider_jz", "outsider_jz2"):
+        user = User.objects.get(username=username)
+        assert user.officer.is_eligible(REFERENCE_DATE), username
+        assert user.display_name == user.officer.name
+    assert User.objects.get(username="inspector2").display_name != "第二执法人员"
+
+
+def test_every_demo_account_has_a_mobile_and_an_e_mail_for_password_reset(small_demo):
+    users = User.objects.filter(username__in=[a.username for a in ACCOUNTS]).order_by("pk")
+    assert [(u.username, u.mobile, u.email) for u in users][:2] == [
+        ("inspector", "13900000001", "inspector@demo.zhifa.example"),
+        ("approver", "13900000002", "approver@demo.zhifa.example"),
+    ]
+    assert len({u.mobile for u in users}) == len(ACCOUNTS)
+    for user in users:
+        user.full_clean()
+
+
+def test_the_second_enterprise_account_belongs_to_a_zhoushan_enterprise(small_demo):
+    user = User.objects.get(username="enterprise2")
+    assert user.role == Role.ENTERPRISE
+    assert user.enterprise.region_id.startswith("3309")
+    assert user.enterprise.name != "舟山海之味餐饮有限公司"
+
+
 def test_a_second_load_resets_a_changed_demo_password_and_records_it(small_demo, client):
     user = User.objects.get(username="approver")
     user.set_password("something-else")
@@ -306,7 +338,7 @@ def test_the_demo_load_command_reports_what_it_did(settings):
     out = io.StringIO()
     call_command("demo", "load", "--enterprises", "60", "--officers", "40", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[0] == "演示数据已载入：新增机构 40 个、执法人员 40 名、企业 60 家、账号 14 个。"
+    assert lines[0] == "演示数据已载入：新增机构 40 个、执法人员 40 名、企业 60 家、账号 17 个。"
     assert lines[1].startswith(
         f"现有：行政区划 {REGIONS} 条、机构 40 个、执法人员 40 名、企业 60 家（用时 "
     )
@@ -330,6 +362,12 @@ def test_the_demo_accounts_command_prints_every_account(small_demo):
     out = io.StringIO()
     call_command("demo", "accounts", stdout=out)
     lines = out.getvalue().splitlines()
+    names = {
+        # The small demo has too few officers to give the second ones a 执法证 of their own.
+        "inspector2": User.objects.get(username="inspector2").display_name,
+        "outsider_jz2": User.objects.get(username="outsider_jz2").display_name,
+        "enterprise2": User.objects.get(username="enterprise2").enterprise.name,
+    }
     assert lines[0].split() == ["账号", "密码", "角色", "姓名", "机构", "/", "企业", "/", "区划"]
     rows = [line.split() for line in lines[2:]]
     assert rows == [
@@ -363,6 +401,9 @@ def test_the_demo_accounts_command_prints_every_account(small_demo):
         ["social", "zhifa2026", "社会监督员", "陈海燕", "舟山市（舟山市人大代表）"],
         ["enterprise", "zhifa2026", "企业用户", "周海生", "舟山海之味餐饮有限公司"],
         ["outsider_jz", "zhifa2026", "执法人员", "孙国栋", "晋中市市场监督管理局"],
+        ["inspector2", "zhifa2026", "执法人员", names["inspector2"], "舟山市卫生健康委员会"],
+        ["outsider_jz2", "zhifa2026", "执法人员", names["outsider_jz2"], "晋中市市场监督管理局"],
+        ["enterprise2", "zhifa2026", "企业用户", "林秀芳", names["enterprise2"]],
         ["admin", "zhifa2026", "系统管理员", "系统管理员", "—"],
         ["admin2", "zhifa2026", "系统管理员", "钱立新", "—（复核）"],
     ]

@@ -38,28 +38,13 @@ def test_the_inbox_marks_its_own_tab_not_the_case_list(client_for, inspector):
 def test_a_visitor_sees_the_public_menu_and_a_login_link_but_no_tabs(client_for):
     html = client_for(None).get("/plans/public/").content.decode()
     assert 'data-testid="login-link"' in html
-    assert '<a href="/inspections/results/">检查结果公示</a>' in html
+    assert '<a href="/inspections/results/">检查结果</a>' in html
     assert 'data-testid="tabbar"' not in html
 
 
-def test_without_the_message_centre_there_is_no_unread_link(client_for, inspector):
-    response = client_for(inspector).get("/")
-    assert response.context["unread_url"] is None
-    assert 'data-testid="unread-link"' not in response.content.decode()
+def test_the_top_bar_counts_the_inspectors_unread_messages(client_for, inspector):
+    from zhifa.notifications import services as messages
 
-
-def test_every_page_links_the_icon_and_favicon_ico_answers_with_it(client_for):
-    client = client_for(None)
-    assert (
-        'rel="icon" href="/static/zhifa/favicon.svg"'
-        in client.get("/plans/public/").content.decode()
-    )
-    response = client.get("/favicon.ico")
-    assert response.status_code == 200
-    assert response["Content-Type"] == "image/svg+xml"
-    assert b"<svg" in response.content
-
-
-def test_the_admin_site_links_the_icon_too(client_for, admin_user):
-    html = client_for(admin_user).get("/admin/").content.decode()
-    assert 'rel="icon" href="/static/zhifa/favicon.svg"' in html
+    messages.notify([inspector], "approval_requested", "待审批", "", "/", actor=None)
+    html = client_for(inspector).get("/").content.decode()
+    assert '<span class="unread-count" data-testid="unread-count">1</span>' in html

@@ -36,7 +36,8 @@ def attempt(client, user, password, *, url=LOGIN, address="10.0.0.1"):
 
 
 def signed_in(client) -> bool:
-    return client.get("/").status_code == 200
+    # "/" answers everyone (the public home when signed out): the page names who is signed in.
+    return 'data-testid="current-user"' in client.get("/").content.decode()
 
 
 def fail(client, user, times, *, url=LOGIN, address="10.0.0.1"):
@@ -169,10 +170,13 @@ def test_an_idle_session_ends_but_an_active_one_goes_on(client, inspector):
     with time_machine.travel(START + dt.timedelta(minutes=50), tick=False):
         still_active = signed_in(client)
     with time_machine.travel(START + dt.timedelta(minutes=81), tick=False):
-        idle = client.get("/")
+        idle = client.get("/inspections/inbox/")
 
     assert (active, still_active) == (True, True)
-    assert (idle.status_code, idle["Location"]) == (302, "/accounts/login/?next=/")
+    assert (idle.status_code, idle["Location"]) == (
+        302,
+        "/accounts/login/?next=/inspections/inbox/",
+    )
 
 
 # --- 修改密码 ------------------------------------------------------------------------------------

@@ -4,10 +4,10 @@ import pytest
 
 
 @pytest.mark.django_db
-def test_anonymous_visitor_is_sent_to_login(client):
+def test_anonymous_visitor_reads_the_public_home(client):
     response = client.get("/")
-    assert response.status_code == 302
-    assert response["Location"] == "/accounts/login/?next=/"
+    assert response.status_code == 200
+    assert "涉企行政执法公开服务" in response.content.decode()
 
 
 def test_inspector_sees_the_enforcement_workbench(client_for, inspector):
