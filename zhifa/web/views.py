@@ -20,7 +20,7 @@ from zhifa.core.viewhelpers import request_user
 from zhifa.org import services as org_services
 from zhifa.org.models import Officer, Organisation, Role
 from zhifa.registry.models import Enterprise
-from zhifa.web.workspace import agency_sections, supervisor_sections
+from zhifa.web.workspace import agency_sections, inbox_sections, supervisor_sections
 from zhifa.workdays.selectors import next_year_warning
 
 HOME_TITLES = {
@@ -60,7 +60,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "organisation_count": Organisation.objects.restrict(user).count(),
         # Administrators enter next year's holidays: remind them before deadlines reach it.
         "holiday_warning": next_year_warning(timezone.localdate()) if may["holidays"] else "",
-        "workspace": (supervisor_sections(user) if user.is_supervisor else [])
+        # Today's work and what awaits the user come first; a supervising bureau's part of
+        # the cases is in its own sections.
+        "workspace": ([] if user.is_supervisor else inbox_sections(user))
+        + (supervisor_sections(user) if user.is_supervisor else [])
         + (agency_sections(user) if user.is_agency_user else []),
     }
     return render(request, "web/home.html", context)

@@ -851,8 +851,12 @@ def test_the_inbox_shows_the_approver_what_awaits_him(call, case_body, inspector
         call(inspector, "post", f"/cases/{case_id}/submit")
         sections = call(approver, "get", "/inbox").json()
 
-    assert [(s["key"], s["title"]) for s in sections] == [("approve", "待我审批")]
-    assert [c["id"] for c in sections[0]["cases"]] == [case_id]
+    assert [(s["key"], s["title"], s["count"]) for s in sections] == [
+        ("today", "今日事项", 0),
+        ("approve", "待我审批", 1),
+        ("makeup", "紧急检查待补办手续", 0),
+    ]
+    assert [c["id"] for c in sections[1]["cases"]] == [case_id]
 
 
 def test_a_batch_approval_approves_every_case_and_attaches_the_list(

@@ -61,16 +61,43 @@ def _own_organisation(user: User) -> None:
 # --- 待办 -------------------------------------------------------------------------------------
 
 
+# How many cases each part of the 待办 lists before "查看全部 N 项".
+INBOX_SHOWN = 10
+
+
+def _inbox_entry(
+    user: Any, section: selectors.InboxSection, cases: list[InspectionCase], today: Any, count: int
+) -> dict[str, Any]:
+    return {
+        "section": section,
+        "count": count,
+        "rows": [
+            {"case": c, "url": _case_url(user, c), "late": services.late_notice(c, today)}
+            for c in cases
+        ],
+    }
+
+
 @login_required
 @requires("signed_in")
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
+    """今日事项 first, then what awaits this user; ``?section=`` lists one part in full, by page."""
     user = request_user(request)
-    sections = [
-        {"section": s, "rows": [(c, _case_url(user, c)) for c in s.cases]}
-        for s in selectors.inbox(user)
-    ]
-    return render(request, "inspections/inbox.html", {"sections": sections})
+    today = timezone.localdate()
+    sections = selectors.inbox(user, today)
+    chosen = next((s for s in sections if s.key == request.GET.get("section")), None)
+    page = None
+    if chosen is not None:
+        page = Paginator(chosen.cases, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
+        entries = [_inbox_entry(user, chosen, list(page), today, page.paginator.count)]
+    else:
+        entries = [_inbox_entry(user, s, s.first(INBOX_SHOWN), today, s.count) for s in sections]
+    return render(
+        request,
+        "inspections/inbox.html",
+        {"sections": entries, "page": page, "chosen": chosen},
+    )
 
 
 # --- Agency: list, export, create -------------------------------------------------------------
@@ -319,6 +346,7 @@ def _detail_context(user: User, case: InspectionCase) -> dict[str, Any]:
         "objections": list(case.objections.select_related("submitted_by", "answered_by")),
         "changed_after_approval": status in (CaseStatus.APPROVED, CaseStatus.NOTIFIED),
         "verify_url": reverse("inspections:verify", args=[case.verify_code]),
+        "late_notice": services.late_notice(case, timezone.localdate()),
         **_notice_dates(case),
     }
 
