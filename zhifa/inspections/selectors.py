@@ -32,6 +32,7 @@ from zhifa.org.models import CertificateStatus, Officer, Role, User
 from zhifa.org.scoping import visible_to
 from zhifa.plans.models import InspectionItem
 from zhifa.plans.selectors import effective_yearly_cap
+from zhifa.registry.models import Enterprise
 from zhifa.workdays.selectors import YearNotLoaded, latest_notice_date, notice_working_days
 
 CASE_RELATED = ("organisation", "enterprise", "region", "requested_by", "approved_by")
@@ -61,6 +62,17 @@ EXTERNAL_REASONS = {
 
 def external_reason(case: InspectionCase) -> str:
     return EXTERNAL_REASONS[InspectionKind(case.kind)]
+
+
+def enterprises_matching(user: Any, typed: str) -> QuerySet[Enterprise]:
+    """The enterprises ``user`` may see whose name contains ``typed`` or whose 统一社会信用代码
+    starts with it."""
+    return (
+        Enterprise.objects.restrict(user)
+        .filter(Q(name__icontains=typed) | Q(uscc__istartswith=typed.upper()))
+        .select_related("region")
+        .order_by("name", "pk")
+    )
 
 
 def officer_standing(officer: Officer, day: dt.date) -> str:

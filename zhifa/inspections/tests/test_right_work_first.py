@@ -296,3 +296,81 @@ def test_an_exemption_reason_that_only_repeats_the_kind_is_refused(new_case, rea
         "免于预告理由不能只写检查类型“举报投诉核查”，请写明具体情形（如举报反映的问题、危及安全的"
         "情况），供负责人审批时判断。"
     ]
+
+
+# --- Pickers --------------------------------------------------------------------------------
+
+
+def test_the_inspector_finds_an_enterprise_by_name_or_code_among_those_he_may_see(
+    client_for, inspector, zhoushan_enterprise, jinzhong
+):
+    from zhifa_testing import enterprise as make_enterprise
+
+    make_enterprise("晋中海鲜酒楼有限公司", region=jinzhong)
+    client = client_for(inspector)
+    by_name = client.get(url("enterprise_options"), {"q": "海鲜酒楼"})
+    by_code = client.get(url("enterprise_options"), {"q": zhoushan_enterprise.uscc[:8].lower()})
+    too_short = client.get(url("enterprise_options"), {"q": "海"})
+    nothing = client.get(url("enterprise_options"), {"q": "不存在的公司"})
+
+    assert [e.pk for e in by_name.context["found"]] == [zhoushan_enterprise.pk]
+    assert [e.pk for e in by_code.context["found"]] == [zhoushan_enterprise.pk]
+    assert f'data-uscc="{zhoushan_enterprise.uscc}"' in by_name.content.decode()
+    assert "晋中海鲜酒楼有限公司" not in by_name.content.decode()
+    assert list(too_short.context["found"]) == []
+    assert "没有找到名称或代码含“不存在的公司”的企业。" in nothing.content.decode()
+
+
+def test_the_enterprise_and_the_supervisor_may_not_search_enterprises_for_a_case(
+    client_for, enterprise, supervisor
+):
+    for user in (enterprise, supervisor):
+        assert client_for(user).get(url("enterprise_options"), {"q": "海鲜"}).status_code == 403
+
+
+def test_the_inspector_starts_a_case_from_the_enterprise_page_with_it_filled_in_and_himself_lead(
+    client_for, inspector, zhoushan_enterprise, officer_one, officer_two
+):
+    with at(dt.date(2026, 3, 2)):
+        page = client_for(inspector).get(
+            reverse("registry:enterprise_detail", args=[zhoushan_enterprise.pk])
+        )
+        form_page = client_for(inspector).get(
+            url("case_create") + f"?enterprise={zhoushan_enterprise.pk}"
+        )
+
+    start = url("case_create") + f"?enterprise={zhoushan_enterprise.pk}"
+    assert f'href="{start}"' in page.content.decode()
+    form = form_page.context["form"]
+    assert form.initial["uscc"] == zhoushan_enterprise.uscc
+    assert (form.initial["lead"], form.initial["officers"]) == (officer_one.pk, [officer_one.pk])
+    body = form_page.content.decode()
+    assert f'value="{zhoushan_enterprise.uscc}"' in body
+    assert "已选择：舟山海鲜酒楼有限公司" in body
+
+
+def test_the_officer_list_greys_out_a_suspended_and_an_expired_colleague_without_the_reason(
+    client_for, inspector, health_agency, officer_one, expired_officer
+):
+    from zhifa_testing import officer
+
+    suspended = officer(
+        "冯暂停",
+        organisation=health_agency,
+        cert_status="suspended",
+        cert_status_reason="涉嫌违纪正在调查",
+    )
+    with at(dt.date(2026, 3, 2)):
+        response = client_for(inspector).get(url("case_create"))
+
+    body = response.content.decode()
+    assert f"冯暂停（执法证 {suspended.cert_no}，暂停执法）" in body
+    assert f"吴过期（执法证 {expired_officer.cert_no}，执法证已过期）" in body
+    assert "涉嫌违纪" not in body
+    boxes = re.findall(r'<input type="checkbox" name="officers" value="(\d+)"([^>]*)>', body)
+    assert {int(pk): "disabled" in rest for pk, rest in boxes} == {
+        officer_one.pk: False,
+        expired_officer.pk: True,
+        suspended.pk: True,
+    }
+    assert 'data-testid="enterprise-search"' in body

@@ -347,8 +347,8 @@ def test_the_form_shows_the_officer_refusal_and_creates_nothing(
             case_form(zhoushan_enterprise, items, [officer_one, expired_officer]),
         )
 
-    # The list already shows who may not inspect, and why.
-    expired = f"吴过期（执法证 {expired_officer.cert_no}，执法证已于 2025-06-30 过期）"
+    # The list already shows who may not inspect, greyed out with his status.
+    expired = f"吴过期（执法证 {expired_officer.cert_no}，执法证已过期）"
     assert expired in form_page.content.decode()
     assert response.status_code == 200
     assert response.context["form"].errors["officers"] == [

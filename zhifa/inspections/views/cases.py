@@ -32,8 +32,9 @@ from zhifa.inspections.models import (
 )
 from zhifa.inspections.panels import case_panels
 from zhifa.inspections.views._common import _case, _confirm_step, _notice_dates
-from zhifa.org.models import Role, User
+from zhifa.org.models import Officer, Role, User
 from zhifa.org.scoping import visible_to
+from zhifa.registry.models import Enterprise
 from zhifa.workdays.selectors import YearNotLoaded
 
 
@@ -202,13 +203,49 @@ def case_export(request: HttpRequest) -> HttpResponse:
     )
 
 
+# How many enterprises the picker offers for what has been typed so far.
+PICKER_SHOWN = 8
+
+
+@login_required
+@requires("case.create", own_organisation=True)
+@require_GET
+def enterprise_options(request: HttpRequest) -> HttpResponse:
+    """The enterprises matching what an officer types in the case form (name or 统一社会信用代码),
+    among those he may see; htmx puts the answer under the search box."""
+    user = request_user(request)
+    typed = request.GET.get("q", "").strip()
+    found = selectors.enterprises_matching(user, typed)[:PICKER_SHOWN] if len(typed) >= 2 else []
+    return render(request, "inspections/_enterprise_options.html", {"found": found, "typed": typed})
+
+
+def _new_case_initial(request: HttpRequest, user: User) -> dict[str, Any]:
+    """The lead officer is the user himself when he is an officer of the agency who may inspect
+    today; an enterprise chosen on its page (``?enterprise=``) is filled in."""
+    initial: dict[str, Any] = {}
+    own = Officer.objects.filter(user=user, organisation_id=user.organisation_id).first()
+    if own is not None and not selectors.officer_standing(own, timezone.localdate()):
+        initial.update(lead=own.pk, officers=[own.pk])
+    wanted = request.GET.get("enterprise", "")
+    if wanted.isdigit():
+        enterprise = Enterprise.objects.restrict(user).filter(pk=int(wanted)).first()
+        if enterprise is not None:
+            initial["uscc"] = enterprise.uscc
+            initial["enterprise_name"] = enterprise.name
+    return initial
+
+
 @login_required
 @requires("case.create", own_organisation=True)
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     _own_organisation(user)
-    form = forms.CaseForm(posted(request), organisation_id=user.organisation_id)
+    form = forms.CaseForm(
+        posted(request),
+        organisation_id=user.organisation_id,
+        initial=_new_case_initial(request, user),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         assert user.organisation is not None
