@@ -113,7 +113,8 @@ def test_the_approver_on_a_phone_reads_the_officers_items_and_cap_before_approvi
             page.get_by_test_id("approval-reason").inner_text() == "2026年公共场所卫生双随机抽查。"
         )
         assert page.get_by_test_id("approval-cap").inner_text() == (
-            "舟山海鲜酒楼有限公司 2026 年已安排涉企行政检查 1 次（含本次），各部门合计每年上限 2 次。"
+            "舟山海鲜酒楼有限公司 2026 年已安排涉企行政检查 1 次（含本次），"
+            "各部门合计每年上限 2 次。"
         )
         assert page.evaluate(OVERFLOW) == 0
         page.get_by_label("我已核对以上内容").check()
