@@ -223,7 +223,7 @@ def _new_case_initial(request: HttpRequest, user: User) -> dict[str, Any]:
     """The lead officer is the user himself when he is an officer of the agency who may inspect
     today; an enterprise chosen on its page (``?enterprise=``) is filled in."""
     initial: dict[str, Any] = {}
-    own = Officer.objects.filter(user=user, organisation_id=user.organisation_id).first()
+    own = Officer.objects.filter(user=user, organisation_id=int(user.organisation_id or 0)).first()
     if own is not None and not selectors.officer_standing(own, timezone.localdate()):
         initial.update(lead=own.pk, officers=[own.pk])
     wanted = request.GET.get("enterprise", "")
