@@ -1115,8 +1115,20 @@ def test_the_enterprise_inbox_asks_it_to_confirm_the_notice(
         call(enterprise, "post", f"/cases/{approved_case.pk}/notice/confirm")
         after = call(enterprise, "get", "/inbox").json()
 
-    assert [s["key"] for s in before] == ["confirm", "prepare"]
-    assert [s["key"] for s in after] == ["prepare"]
+    assert [(s["key"], s["count"]) for s in before] == [
+        ("today", 0),
+        ("confirm", 1),
+        ("prepare", 1),
+        ("rectify", 0),
+        ("rate", 0),
+    ]
+    assert [(s["key"], s["count"]) for s in after] == [
+        ("today", 0),
+        ("confirm", 0),
+        ("prepare", 1),
+        ("rectify", 0),
+        ("rate", 0),
+    ]
 
 
 def test_an_exempt_complaint_case_goes_on_site_without_a_notice(

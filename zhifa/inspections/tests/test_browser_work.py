@@ -63,7 +63,7 @@ def phone(chromium, live_server):
 
 
 def test_the_officer_on_a_phone_types_part_of_a_name_and_taps_the_enterprise(
-    phone, inspector, zhoushan_enterprise, officer_one
+    phone, inspector, zhoushan_enterprise, officer_one, officer_two, expired_officer
 ):
     with at(dt.date(2026, 3, 2)):
         page = phone(inspector)
@@ -81,6 +81,13 @@ def test_the_officer_on_a_phone_types_part_of_a_name_and_taps_the_enterprise(
             "已选择：舟山海鲜酒楼有限公司"
         )
         assert page.locator(f"input[name=officers][value='{officer_one.pk}']").is_checked()
+        # The expired colleague is listed greyed out; a search narrows the list to one name.
+        assert page.locator(f"input[name=officers][value='{expired_officer.pk}']").is_disabled()
+        page.get_by_test_id("officer-search").fill("周执法")
+        shown = page.locator("#id_officers > div:visible")
+        assert shown.count() == 1
+        assert shown.inner_text().strip().startswith("周执法（执法证")
+        shown.locator("input").check()
         assert page.evaluate(OVERFLOW) == 0
 
 
