@@ -28,6 +28,7 @@ from zhifa.inspections.models import (
     InspectionKind,
     PenaltyChoice,
 )
+from zhifa.inspections.selectors import officer_standing
 from zhifa.inspections.services import special_limitation
 from zhifa.org.models import Officer, Role, User
 from zhifa.plans.models import InspectionItem
@@ -63,12 +64,33 @@ class CaseFilterForm(TextForm):
 
 
 def _officer_label(obj: Any) -> str:
-    """An officer with whether his 执法证 is valid today."""
+    """An officer with whether his 执法证 is valid today: the status only, never the stated
+    reason of a colleague's suspension."""
     assert isinstance(obj, Officer)
-    reason = obj.ineligibility_reason(timezone.localdate())
-    if reason:
-        return f"{obj.name}（执法证 {obj.cert_no}，{reason}）"
+    standing = officer_standing(obj, timezone.localdate())
+    if standing:
+        return f"{obj.name}（执法证 {obj.cert_no}，{standing}）"
     return f"{obj.name}（执法证 {obj.cert_no}，有效期至 {obj.cert_valid_until:%Y-%m-%d}）"
+
+
+class _GreysOut:
+    """A choice widget whose options for officers who may not inspect today are disabled."""
+
+    disabled_values: frozenset[str] = frozenset()
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(*args, **kwargs)  # type: ignore[misc]
+        if str(option["value"]) in self.disabled_values:
+            option["attrs"]["disabled"] = True
+        return option
+
+
+class OfficerCheckboxes(_GreysOut, forms.CheckboxSelectMultiple):
+    pass
+
+
+class OfficerSelect(_GreysOut, forms.Select):
+    pass
 
 
 class OfficerMultipleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
@@ -103,6 +125,11 @@ def _agency_querysets(form: forms.Form, organisation_id: int | None) -> None:
     lead = form.fields["lead"]
     assert isinstance(lead, forms.ModelChoiceField)
     lead.queryset = officers.queryset
+    today = timezone.localdate()
+    barred = frozenset(str(o.pk) for o in officers.queryset if officer_standing(o, today))
+    for widget in (officers.widget, lead.widget):
+        assert isinstance(widget, _GreysOut)
+        widget.disabled_values = barred
 
 
 class CaseContentForm(TextForm):
@@ -117,13 +144,14 @@ class CaseContentForm(TextForm):
     officers = OfficerMultipleField(
         label="执法人员",
         queryset=Officer.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="至少两名持有效执法证的执法人员（按住 Ctrl 多选）。",
+        widget=OfficerCheckboxes(attrs={"class": "officer-choice"}),
+        help_text="至少两名持有效执法证的执法人员；暂停执法或执法证过期的不能选择。",
         error_messages={"required": "请选择执法人员（不少于2人）。"},
     )
     lead = OfficerChoiceField(
         label="主办执法人员",
         queryset=Officer.objects.none(),
+        widget=OfficerSelect,
         required=False,
         help_text="预告通知书上的联系人，须是所选执法人员之一；不选则为名单中的第一人。",
     )
@@ -166,7 +194,12 @@ class CaseContentForm(TextForm):
 
 class CaseForm(CaseContentForm):
     kind = forms.ChoiceField(label="检查类型", choices=InspectionKind.choices)
-    uscc = forms.CharField(label="检查对象统一社会信用代码", max_length=18, min_length=18)
+    uscc = forms.CharField(
+        label="检查对象统一社会信用代码",
+        max_length=18,
+        min_length=18,
+        help_text="在上方输入企业名称或代码查找后点选，也可直接填写18位代码。",
+    )
     exemption_reason = forms.CharField(
         label="免于预告理由",
         required=False,
@@ -179,8 +212,8 @@ class CaseForm(CaseContentForm):
     )
 
     field_order = [
-        "kind",
         "uscc",
+        "kind",
         "items",
         "officers",
         "lead",

@@ -17,6 +17,7 @@ from zhifa.inspections import rules
 from zhifa.inspections.models import (
     CaseDocument,
     CaseFinding,
+    CaseOfficer,
     CaseStatus,
     FindingEvidence,
     GuidanceSlot,
@@ -26,8 +27,13 @@ from zhifa.inspections.models import (
     ObjectionStatus,
     OralNotice,
 )
-from zhifa.org.models import Role, User
+from zhifa.inspections.services.cases import counted_cases, visits_counted
+from zhifa.org.models import CertificateStatus, Officer, Role, User
 from zhifa.org.scoping import visible_to
+from zhifa.plans.models import InspectionItem
+from zhifa.plans.selectors import effective_yearly_cap
+from zhifa.registry.models import Enterprise
+from zhifa.workdays.selectors import YearNotLoaded, latest_notice_date, notice_working_days
 
 CASE_RELATED = ("organisation", "enterprise", "region", "requested_by", "approved_by")
 
@@ -56,6 +62,60 @@ EXTERNAL_REASONS = {
 
 def external_reason(case: InspectionCase) -> str:
     return EXTERNAL_REASONS[InspectionKind(case.kind)]
+
+
+def enterprises_matching(user: Any, typed: str) -> QuerySet[Enterprise]:
+    """The enterprises ``user`` may see whose name contains ``typed`` or whose 统一社会信用代码
+    starts with it."""
+    return (
+        Enterprise.objects.restrict(user)
+        .filter(Q(name__icontains=typed) | Q(uscc__istartswith=typed.upper()))
+        .select_related("region")
+        .order_by("name", "pk")
+    )
+
+
+def officer_standing(officer: Officer, day: dt.date) -> str:
+    """Why ``officer`` may not inspect on ``day`` as a colleague may read it ("" when he may):
+    the status alone, never the stated reason of a suspension, which stays on his record."""
+    if officer.cert_status == CertificateStatus.SUSPENDED:
+        return "暂停执法"
+    if officer.cert_status == CertificateStatus.REVOKED:
+        return "执法证已吊销"
+    if day < officer.cert_valid_from:
+        return "执法证尚未生效"
+    if day > officer.cert_valid_until:
+        return "执法证已过期"
+    return ""
+
+
+@dataclass(frozen=True)
+class ApprovalFacts:
+    """What an approver reads before approving: who inspects with which certificate, what is
+    inspected on which legal basis, and how many inspections the enterprise has had this year."""
+
+    officers: list[tuple[Officer, str]]
+    items: list[InspectionItem]
+    year: int
+    counted: int
+    cap: int
+    counts_toward_cap: bool
+
+
+def approval_facts(case: InspectionCase) -> ApprovalFacts:
+    year = case.inspection_date.year
+    return ApprovalFacts(
+        officers=[
+            (a.officer, officer_standing(a.officer, case.inspection_date))
+            for a in case.assignments.select_related("officer").order_by("position")
+        ],
+        items=list(case.items.order_by("code")),
+        year=year,
+        # This case included, as the approval would make it.
+        counted=visits_counted(counted_cases(case.enterprise, year)),
+        cap=effective_yearly_cap(case.enterprise.region_id),
+        counts_toward_cap=not case.is_exempt,
+    )
 
 
 def get_case_or_404(user: Any, pk: int) -> InspectionCase:
@@ -110,47 +170,118 @@ def search_cases(
 
 @dataclass(frozen=True)
 class InboxSection:
+    """One part of the 待办: its list and its count both come from ``cases`` (one query), so
+    the number shown is never the length of a cut list."""
+
     key: str
     title: str
     hint: str
-    cases: list[InspectionCase]
+    cases: QuerySet[InspectionCase]
+    # Counted in red: what falls due today or is overdue.
+    urgent: bool = False
+
+    @property
+    def count(self) -> int:
+        return self.cases.count()
+
+    def first(self, n: int) -> list[InspectionCase]:
+        return list(self.cases[:n])
 
 
-def _section(key: str, title: str, hint: str, qs: QuerySet[InspectionCase]) -> InboxSection:
-    return InboxSection(key, title, hint, list(qs.order_by("inspection_date", "pk")[:50]))
+def _section(
+    key: str, title: str, hint: str, qs: QuerySet[InspectionCase], *, urgent: bool = False
+) -> InboxSection:
+    return InboxSection(key, title, hint, qs.order_by("inspection_date", "pk"), urgent)
+
+
+def own_cases(qs: QuerySet[InspectionCase], user: Any) -> QuerySet[InspectionCase]:
+    """The cases of ``qs`` that are ``user``'s own work: he asked for them or inspects in them."""
+    assigned = CaseOfficer.objects.filter(officer__user=user).values("case_id")
+    return qs.filter(Q(requested_by=user) | Q(pk__in=assigned))
+
+
+ACTIVE_BEFORE_VISIT = (CaseStatus.APPROVED, CaseStatus.NOTIFIED, CaseStatus.ON_SITE)
+
+
+def notice_due_on(qs: QuerySet[InspectionCase], day: dt.date) -> list[int]:
+    """Ids of the approved cases in ``qs`` whose 预告通知书 must go out on ``day`` at the latest
+    (the last lawful day, computed by the calendar case by case)."""
+    due = []
+    waiting = qs.filter(status=CaseStatus.APPROVED, is_emergency=False).exclude(
+        kind__in=InspectionKind.exempt_from_notice()
+    )
+    for case in waiting.filter(inspection_date__gt=day).select_related("region"):
+        try:
+            latest = latest_notice_date(case.inspection_date, notice_working_days(case.region))
+        except YearNotLoaded:
+            continue
+        if latest == day:
+            due.append(case.pk)
+    return due
+
+
+def today_cases(qs: QuerySet[InspectionCase], today: dt.date) -> QuerySet[InspectionCase]:
+    """Today's work in ``qs``: inspections planned for today and what falls due today (the last
+    day for a notice, a 整改期限, a 补办 or a 公示)."""
+    return qs.filter(
+        Q(inspection_date=today, status__in=ACTIVE_BEFORE_VISIT)
+        | Q(pk__in=notice_due_on(qs, today))
+        | Q(status=CaseStatus.RECTIFYING, rectify_deadline=today)
+        | Q(published_at__isnull=True, decided_at__isnull=False, publish_due=today)
+        | Q(oral_notice__makeup_done_at__isnull=True, oral_notice__makeup_due=today)
+    )
 
 
 def inbox(user: Any, today: dt.date | None = None) -> list[InboxSection]:
-    """What awaits ``user``, by role; empty sections are left out."""
+    """What awaits ``user``, by role, today's work first; every section is listed, an empty one
+    with its count of 0."""
     today = today or timezone.localdate()
-    mine = cases_for(user)
-    sections: list[InboxSection] = []
-    # A user holding several roles gets the sections of each.
     if not (user is not None and user.is_authenticated):
         return []
+    visible = cases_for(user)
     admin = bool(user.is_admin)
-    if admin or user.has_role(Role.INSPECTOR, Role.APPROVER):
-        if admin or user.has_role(Role.APPROVER):
-            sections.append(
-                _section(
-                    "approve",
-                    "待我审批",
-                    "凡检查必审批：审批人不能是申请人，也不能是参加检查的执法人员。",
-                    mine.filter(status=CaseStatus.SUBMITTED)
-                    .exclude(requested_by=user)
-                    .exclude(assignments__officer__user=user),
-                )
+    # An officer's work is his own cases; an administrator looks after the whole house.
+    mine = visible if admin else own_cases(visible, user)
+    sections: list[InboxSection] = []
+    # A user holding several roles gets the sections of each.
+    inspects = admin or user.has_role(Role.INSPECTOR)
+    approves = admin or user.has_role(Role.APPROVER)
+    if inspects or approves:
+        today_qs = today_cases(mine, today) if inspects else InspectionCase.objects.none()
+        if approves:
+            # The head sees the emergency inspections whose 补办 falls due today.
+            today_qs = today_qs | visible.filter(
+                oral_notice__makeup_done_at__isnull=True, oral_notice__makeup_due=today
             )
-            sections.append(
-                _section(
-                    "makeup",
-                    "紧急检查待补办手续",
-                    "口头通知后须在期限内补办审批。",
-                    mine.filter(
-                        oral_notice__isnull=False, oral_notice__makeup_done_at__isnull=True
-                    ),
-                )
+        sections.append(
+            _section(
+                "today",
+                "今日事项",
+                "今天实施的检查，以及今天到期的预告、补办、整改和公示。",
+                today_qs.distinct(),
+                urgent=True,
             )
+        )
+    if approves:
+        sections.append(
+            _section(
+                "approve",
+                "待我审批",
+                "凡检查必审批：审批人不能是申请人，也不能是参加检查的执法人员。",
+                visible.filter(status=CaseStatus.SUBMITTED)
+                .exclude(requested_by=user)
+                .exclude(pk__in=CaseOfficer.objects.filter(officer__user=user).values("case_id")),
+            )
+        )
+        sections.append(
+            _section(
+                "makeup",
+                "紧急检查待补办手续",
+                "口头通知后须在期限内补办审批。",
+                visible.filter(oral_notice__isnull=False, oral_notice__makeup_done_at__isnull=True),
+            )
+        )
+    if inspects:
         sections += [
             _section(
                 "fix",
@@ -162,7 +293,7 @@ def inbox(user: Any, today: dt.date | None = None) -> list[InboxSection]:
                 "notify",
                 "已批准待预告",
                 "凡检查必通知：须在检查日前规定工作日数发出预告通知书。",
-                mine.filter(status=CaseStatus.APPROVED).exclude(
+                mine.filter(status=CaseStatus.APPROVED, is_emergency=False).exclude(
                     kind__in=InspectionKind.exempt_from_notice()
                 ),
             ),
@@ -209,28 +340,38 @@ def inbox(user: Any, today: dt.date | None = None) -> list[InboxSection]:
         )
         sections += [
             _section(
+                "today",
+                "今日事项",
+                "今天实施的检查和今天到期的整改。",
+                visible.filter(
+                    Q(inspection_date=today, status__in=ACTIVE_BEFORE_VISIT)
+                    | Q(status=CaseStatus.RECTIFYING, rectify_deadline=today)
+                ),
+                urgent=True,
+            ),
+            _section(
                 "confirm",
                 "待签收的预告通知书",
                 "请签收并对照通知自查，可预约合规指导。",
-                mine.filter(Exists(unconfirmed)),
+                visible.filter(Exists(unconfirmed)),
             ),
             _section(
                 "prepare",
                 "即将到来的检查",
                 "可预约指导时段、开展自查并报告自行整改情况。",
-                mine.filter(status=CaseStatus.NOTIFIED, inspection_date__gte=today),
+                visible.filter(status=CaseStatus.NOTIFIED, inspection_date__gte=today),
             ),
             _section(
                 "rectify",
                 "整改中",
                 "请在整改期限内改正。",
-                mine.filter(status=CaseStatus.RECTIFYING),
+                visible.filter(status=CaseStatus.RECTIFYING),
             ),
             _section(
                 "rate",
                 "待评价的检查",
                 "检查结果已作出，欢迎评价或提出异议。",
-                mine.filter(decided_at__isnull=False, rated_at__isnull=True),
+                visible.filter(decided_at__isnull=False, rated_at__isnull=True),
             ),
         ]
     if not admin and user.has_role(Role.SUPERVISOR):
@@ -239,28 +380,30 @@ def inbox(user: Any, today: dt.date | None = None) -> list[InboxSection]:
                 "makeup_overdue",
                 "逾期未补办的紧急检查",
                 "口头通知后未在期限内补办手续。",
-                mine.filter(
+                visible.filter(
                     oral_notice__makeup_done_at__isnull=True,
                     oral_notice__makeup_due__lt=today,
                 ),
+                urgent=True,
             ),
             _section(
                 "publish_overdue",
                 "逾期未公示的结果",
                 "处理决定作出后20个工作日内未公示。",
-                mine.filter(published_at__isnull=True, publish_due__lt=today),
+                visible.filter(published_at__isnull=True, publish_due__lt=today),
+                urgent=True,
             ),
             _section(
                 "objections",
                 "企业异议待答复",
                 "企业对检查提出的异议由执法监督机关答复。",
-                mine.filter(objections__status=ObjectionStatus.OPEN).distinct(),
+                visible.filter(objections__status=ObjectionStatus.OPEN).distinct(),
             ),
             _section(
                 "deviations",
                 "未采纳裁量建议的决定",
                 "执法人员作出与系统建议不同的决定，已写明理由。",
-                mine.filter(findings__deviation_reason__gt="").distinct(),
+                visible.filter(findings__deviation_reason__gt="").distinct(),
             ),
         ]
     if not admin and user.has_role(Role.SOCIAL_SUPERVISOR):
@@ -269,10 +412,10 @@ def inbox(user: Any, today: dt.date | None = None) -> list[InboxSection]:
                 "accompany",
                 "待伴随监督的检查",
                 "按检查时间到场，检查结束后反馈意见。",
-                mine.exclude(status__in=(CaseStatus.CLOSED, CaseStatus.CANCELLED)),
+                visible.exclude(status__in=(CaseStatus.CLOSED, CaseStatus.CANCELLED)),
             )
         )
-    return [s for s in sections if s.cases]
+    return sections
 
 
 @dataclass(frozen=True)

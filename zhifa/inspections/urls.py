@@ -11,6 +11,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("export/", views.case_export, name="case_export"),
     path("new/", views.case_create, name="case_create"),
+    path("new/enterprises/", views.enterprise_options, name="enterprise_options"),
     path("from-draw/", views.draw_convert, name="draw_convert"),
     path("batch/", views.batch_approve, name="batch_approve"),
     path("batch-notice/", views.batch_notice, name="batch_notice"),

@@ -120,6 +120,9 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "expected_check_char": verdict.expected,
             "can_edit": can_edit,
             "can_review": access.can(user, "enterprise.review_code", enterprise),
+            # An officer starts a case from here, the enterprise filled in (issue 17).
+            "can_start_case": user.organisation is not None
+            and access.can(user, "case.create", user.organisation),
         },
     )
 

@@ -130,7 +130,7 @@ def _complaint(
         actor=inspector,
         title="投诉举报核查",
         reason=reason,
-        exemption_reason="举报投诉核查，依法免于预告。",
+        exemption_reason="12345热线转办：群众反映该单位经营中存在问题，依法免于预告。",
     )
     inspections.submit_case(case, actor=inspector)
     inspections.approve_case(case, actor=approver, opinion="同意核查。")

@@ -84,11 +84,30 @@ def test_the_agency_sees_the_letters_it_must_answer_and_no_supervisor_part(demo,
         status__in=(LetterStatus.ISSUED, LetterStatus.RECEIVED, LetterStatus.RETURNED),
     )
     found = counts(page)
-    assert list(found) == ["complaints_to_answer", "letters_to_answer", "training_below"]
+    # Issue 17: today's work and the inspector's own 待办 come first.
+    assert list(found) == [
+        "today",
+        "fix",
+        "notify",
+        "visit",
+        "on_site",
+        "decide",
+        "recheck",
+        "publish",
+        "complaints_to_answer",
+        "letters_to_answer",
+        "training_below",
+    ]
     assert found["letters_to_answer"] == waiting.count() == 5
 
 
-def test_a_social_supervisor_and_an_enterprise_have_no_workspace(demo, client):
+def test_a_social_supervisor_and_an_enterprise_have_their_inspections_to_do(demo, client):
+    found = {}
     for username in ("social", "enterprise"):
         client.force_login(User.objects.get(username=username))
-        assert counts(client.get("/").content.decode()) == {}
+        found[username] = list(counts(client.get("/").content.decode()))
+
+    assert found == {
+        "social": ["accompany"],
+        "enterprise": ["today", "confirm", "prepare", "rectify", "rate"],
+    }

@@ -31,7 +31,7 @@ from zhifa.org.password_reset import CodeToSend
 from zhifa.registry.models import Enterprise
 from zhifa.web.forms import ResetCodeForm, ResetRequestForm
 from zhifa.web.public import PUBLIC_PAGES
-from zhifa.web.workspace import agency_sections, supervisor_sections
+from zhifa.web.workspace import agency_sections, inbox_sections, supervisor_sections
 from zhifa.workdays.selectors import next_year_warning
 
 HOME_TITLES = {
@@ -73,7 +73,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "organisation_count": Organisation.objects.restrict(user).count(),
         # Administrators enter next year's holidays: remind them before deadlines reach it.
         "holiday_warning": next_year_warning(timezone.localdate()) if may["holidays"] else "",
-        "workspace": (supervisor_sections(user) if user.is_supervisor else [])
+        # Today's work and what awaits the user come first; a supervising bureau's part of
+        # the cases is in its own sections.
+        "workspace": ([] if user.is_supervisor else inbox_sections(user))
+        + (supervisor_sections(user) if user.is_supervisor else [])
         + (agency_sections(user) if user.is_agency_user else []),
     }
     return render(request, "web/home.html", context)

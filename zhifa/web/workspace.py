@@ -18,7 +18,9 @@ from django.utils import timezone
 from zhifa.complaints import selectors as complaints
 from zhifa.complaints.models import Complaint
 from zhifa.core import timefmt
+from zhifa.inspections import selectors as cases_selectors
 from zhifa.inspections.models import CaseFinding, InspectionCase, Objection, ObjectionStatus
+from zhifa.inspections.services import late_notice
 from zhifa.org.models import Organisation, Role
 from zhifa.review.selectors import reviews_to_do
 from zhifa.social.selectors import problems_count
@@ -47,6 +49,41 @@ class WorkSection:
     items: list[WorkItem] = field(default_factory=list)
     # Counted in red: what is overdue is the first thing a supervisor must see.
     urgent: bool = False
+
+
+def _inbox_item(user: Any, case: InspectionCase, today: dt.date) -> WorkItem:
+    late = late_notice(case, today)
+    page = "inspections:case_detail"
+    if user.is_enterprise_user:
+        page = "inspections:my_case"
+    elif not user.is_agency_user and user.has_role(Role.SOCIAL_SUPERVISOR):
+        page = "inspections:accompany_case"
+    return WorkItem(
+        case.enterprise.name,
+        f"{timefmt.chinese_date(case.inspection_date)}，{case.get_status_display()}"
+        + (f"。预告已逾期：{late}" if late else ""),
+        reverse(page, args=[case.pk]),
+        bool(late),
+    )
+
+
+def inbox_sections(user: Any, today: dt.date | None = None) -> list[WorkSection]:
+    """The 待办 of the inspections (today first, then what awaits this user), each with the
+    count of the same query that lists its first cases."""
+    today = today or timezone.localdate()
+    inbox = reverse("inspections:inbox")
+    return [
+        WorkSection(
+            section.key,
+            section.title,
+            section.hint,
+            section.count,
+            f"{inbox}?section={section.key}",
+            [_inbox_item(user, c, today) for c in section.first(SHOWN)],
+            urgent=section.urgent,
+        )
+        for section in cases_selectors.inbox(user, today)
+    ]
 
 
 def _case_item(case: InspectionCase, detail: str, *, overdue: bool = False) -> WorkItem:

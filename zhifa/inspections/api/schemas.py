@@ -315,6 +315,7 @@ class InboxSectionOut(Schema):
     key: str
     title: str
     hint: str
+    count: int = Field(description="本项待办的件数（列出的案件至多 50 件）")
     cases: list[CaseOut]
 
 

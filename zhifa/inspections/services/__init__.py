@@ -78,9 +78,11 @@ from zhifa.inspections.services.notice import (
     earliest_lawful_date,
     issue_notice,
     issue_notices_in_batch,
+    late_notice,
     notice_refusal,
     record_batch_notice,
     record_oral_notice,
+    split_late,
 )
 from zhifa.inspections.services.onsite import (
     CHECKIN_SMS_ACTION,
@@ -145,6 +147,7 @@ __all__ = [
     "issue_approval_form",
     "issue_notice",
     "issue_notices_in_batch",
+    "late_notice",
     "logger",
     "masked_mobile",
     "notice_refusal",
@@ -165,6 +168,7 @@ __all__ = [
     "self_corrected_before",
     "send_checkin_code",
     "special_limitation",
+    "split_late",
     "submit_case",
     "update_case",
     "visits_counted",

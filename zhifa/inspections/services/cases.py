@@ -141,9 +141,33 @@ def _clean_exemption(kind: str, reason: str) -> str:
                 ]
             }
         )
+    if kind in InspectionKind.exempt_from_notice() and not _says_more_than_kind(kind, reason):
+        raise ValidationError(
+            {
+                "exemption_reason": [
+                    f"免于预告理由不能只写检查类型“{InspectionKind(kind).label}”，请写明具体情形"
+                    "（如举报反映的问题、危及安全的情况），供负责人审批时判断。"
+                ]
+            }
+        )
     if kind not in InspectionKind.exempt_from_notice():
         reason = ""
     return reason
+
+
+# What an exemption reason may say without saying anything about the case.
+_BOILERPLATE = ("依法", "免于预告", "免予预告", "不预告", "检查", "核查")
+_MIN_OWN_CHARS = 4
+
+
+def _says_more_than_kind(kind: str, reason: str) -> bool:
+    """Whether ``reason`` states a circumstance of its own beyond the kind's name (the approver
+    must be able to judge it, and a covert case's file must say why it was covert)."""
+    rest = reason.replace(str(InspectionKind(kind).label), "")
+    for phrase in _BOILERPLATE:
+        rest = rest.replace(phrase, "")
+    own = [ch for ch in rest if ch.isalnum()]
+    return len(own) >= _MIN_OWN_CHARS
 
 
 def approved_content(case: InspectionCase) -> dict[str, Any]:

@@ -86,6 +86,45 @@ def notice_refusal(case: InspectionCase, on: dt.date) -> ValidationError | None:
     )
 
 
+# The states in which a case still waits for its notice: a late one is flagged in each.
+BEFORE_NOTICE = (CaseStatus.DRAFT, CaseStatus.REJECTED, CaseStatus.SUBMITTED, CaseStatus.APPROVED)
+
+
+def late_notice(case: InspectionCase, today: dt.date) -> str:
+    """Why ``case`` can no longer be announced in time, or "" while it can (or needs no notice):
+    shown in red from the draft on, so that nobody learns it first at the notice step."""
+    if case.status not in BEFORE_NOTICE or not case.needs_notice:
+        return ""
+    try:
+        days = notice_working_days(case.region)
+        latest = latest_notice_date(case.inspection_date, days)
+        if today <= latest:
+            return ""
+        earliest = earliest_lawful_date(case, today)
+    except YearNotLoaded:
+        return ""
+    return (
+        f"预告通知书最迟应于{paperwork.chinese_date(latest)}发出（检查日"
+        f"{paperwork.chinese_date(case.inspection_date)}前{days}个工作日），已经逾期；"
+        f"今天发出预告，最早可于{paperwork.chinese_date(earliest)}实施检查，请修改检查日期。"
+    )
+
+
+def split_late(
+    cases: Sequence[InspectionCase], today: dt.date
+) -> tuple[list[InspectionCase], list[tuple[InspectionCase, str]]]:
+    """The cases whose notice may go out ``today``, and apart from them each late one with why."""
+    on_time: list[InspectionCase] = []
+    late: list[tuple[InspectionCase, str]] = []
+    for case in cases:
+        reason = late_notice(case, today)
+        if reason:
+            late.append((case, reason))
+        else:
+            on_time.append(case)
+    return on_time, late
+
+
 def _year_not_loaded(error: YearNotLoaded, doing: str) -> ValidationError:
     return ValidationError(
         f"{error.year}年的节假日安排尚未载入，无法{doing}（平台从不按周一至周五推算工作日）；"

@@ -851,8 +851,12 @@ def test_the_inbox_shows_the_approver_what_awaits_him(call, case_body, inspector
         call(inspector, "post", f"/cases/{case_id}/submit")
         sections = call(approver, "get", "/inbox").json()
 
-    assert [(s["key"], s["title"]) for s in sections] == [("approve", "待我审批")]
-    assert [c["id"] for c in sections[0]["cases"]] == [case_id]
+    assert [(s["key"], s["title"], s["count"]) for s in sections] == [
+        ("today", "今日事项", 0),
+        ("approve", "待我审批", 1),
+        ("makeup", "紧急检查待补办手续", 0),
+    ]
+    assert [c["id"] for c in sections[1]["cases"]] == [case_id]
 
 
 def test_a_batch_approval_approves_every_case_and_attaches_the_list(
@@ -1111,8 +1115,20 @@ def test_the_enterprise_inbox_asks_it_to_confirm_the_notice(
         call(enterprise, "post", f"/cases/{approved_case.pk}/notice/confirm")
         after = call(enterprise, "get", "/inbox").json()
 
-    assert [s["key"] for s in before] == ["confirm", "prepare"]
-    assert [s["key"] for s in after] == ["prepare"]
+    assert [(s["key"], s["count"]) for s in before] == [
+        ("today", 0),
+        ("confirm", 1),
+        ("prepare", 1),
+        ("rectify", 0),
+        ("rate", 0),
+    ]
+    assert [(s["key"], s["count"]) for s in after] == [
+        ("today", 0),
+        ("confirm", 0),
+        ("prepare", 1),
+        ("rectify", 0),
+        ("rate", 0),
+    ]
 
 
 def test_an_exempt_complaint_case_goes_on_site_without_a_notice(

@@ -110,9 +110,8 @@ def test_one_case_walks_through_every_step_as_the_real_personas(
         page.get_by_label("检查对象统一社会信用代码").fill(zhoushan_enterprise.uscc)
         for item in items:
             page.get_by_label(f"{item.code} {item.name}").check()
-        page.locator("select[name=officers]").select_option(
-            [str(officer_one.pk), str(officer_two.pk)]
-        )
+        for officer in (officer_one, officer_two):
+            page.locator(f"input[name=officers][value='{officer.pk}']").check()
         page.locator("select[name=lead]").select_option(str(officer_one.pk))
         page.get_by_label("检查日期").fill("2026-03-16")
         page.get_by_label("检查时间").fill("09:00")
@@ -367,9 +366,8 @@ def test_an_exempt_complaint_case_goes_on_site_without_a_notice(
         assert reason.is_visible()
         page.get_by_label("检查对象统一社会信用代码").fill(zhoushan_enterprise.uscc)
         page.get_by_label(f"{items[0].code} {items[0].name}").check()
-        page.locator("select[name=officers]").select_option(
-            [str(officer_one.pk), str(officer_two.pk)]
-        )
+        for officer in (officer_one, officer_two):
+            page.locator(f"input[name=officers][value='{officer.pk}']").check()
         page.get_by_label("检查日期").fill("2026-03-02")
         page.get_by_label("检查时间").fill("10:00")
         reason.fill("12345热线转办：顾客反映浴池水质浑浊。")

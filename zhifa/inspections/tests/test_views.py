@@ -46,6 +46,15 @@ def url(name: str, *args) -> str:
     return reverse(f"inspections:{name}", args=args)
 
 
+def filled(response) -> dict[str, list[int]]:
+    """The 待办 sections that hold cases, with the cases they list."""
+    return {
+        e["section"].key: [row["case"].pk for row in e["rows"]]
+        for e in response.context["sections"]
+        if e["count"]
+    }
+
+
 def errors(response) -> list[str]:
     """The error messages the page shows (form errors and messages)."""
     context = response.context
@@ -172,10 +181,9 @@ def test_the_approver_finds_the_submitted_case_in_his_inbox(client_for, approver
         response = client_for(approver).get(url("inbox"))
 
     assert response.status_code == 200
-    sections = {
-        e["section"].key: [c.reference for c, _ in e["rows"]] for e in response.context["sections"]
-    }
-    assert sections == {"approve": [submitted_case.reference]}
+    assert filled(response) == {"approve": [submitted_case.pk]}
+    counts = {e["section"].key: e["count"] for e in response.context["sections"]}
+    assert counts == {"today": 0, "approve": 1, "makeup": 0}
     assert f'href="{url("case_detail", submitted_case.pk)}"' in response.content.decode()
 
 
@@ -186,11 +194,10 @@ def test_the_enterprise_inbox_links_to_its_portal_and_an_outsider_sees_nothing(
         mine = client_for(enterprise).get(url("inbox"))
         theirs = client_for(outsider).get(url("inbox"))
 
-    keys = [e["section"].key for e in mine.context["sections"]]
-    assert keys == ["confirm", "prepare"]
+    assert filled(mine) == {"confirm": [notified_case.pk], "prepare": [notified_case.pk]}
     assert f'href="{url("my_case", notified_case.pk)}"' in mine.content.decode()
-    assert theirs.context["sections"] == []
-    assert "目前没有待办事项。" in theirs.content.decode()
+    assert filled(theirs) == {}
+    assert [e["count"] for e in theirs.context["sections"]] == [0, 0, 0, 0, 0, 0, 0, 0]
 
 
 def test_every_role_reaches_the_inbox_from_the_menu_and_the_home_page(
@@ -340,8 +347,8 @@ def test_the_form_shows_the_officer_refusal_and_creates_nothing(
             case_form(zhoushan_enterprise, items, [officer_one, expired_officer]),
         )
 
-    # The list already shows who may not inspect, and why.
-    expired = f"吴过期（执法证 {expired_officer.cert_no}，执法证已于 2025-06-30 过期）"
+    # The list already shows who may not inspect, greyed out with his status.
+    expired = f"吴过期（执法证 {expired_officer.cert_no}，执法证已过期）"
     assert expired in form_page.content.decode()
     assert response.status_code == 200
     assert response.context["form"].errors["officers"] == [
@@ -753,8 +760,7 @@ def test_the_enterprise_rates_and_objects_after_the_decision(
     assert objected.status_code == 302
     objection = Objection.objects.get()
     assert objection.text == "整改期限太短。"
-    sections = {e["section"].key: [c.pk for c, _ in e["rows"]] for e in inbox.context["sections"]}
-    assert sections["objections"] == [rectifying_case.pk]
+    assert filled(inbox)["objections"] == [rectifying_case.pk]
 
 
 def test_the_supervisor_answers_an_objection(
@@ -1026,7 +1032,8 @@ def test_an_emergency_case_goes_on_site_with_an_oral_notice_and_is_made_up(
     assert oral.status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.ON_SITE
-    assert [e["section"].key for e in inbox.context["sections"]] == ["makeup", "on_site"]
+    # The head is no officer of the case: what he has to do is the 补办, not the visit.
+    assert filled(inbox) == {"makeup": [case.pk]}
     assert makeup.status_code == 302
     assert case.oral_notice.makeup_due == dt.date(2026, 3, 5)
     case.oral_notice.refresh_from_db()
@@ -1101,7 +1108,7 @@ def test_the_supervising_bureau_assigns_a_social_supervisor_who_then_sees_the_ca
     assert response.status_code == 302
     approved_case.refresh_from_db()
     assert approved_case.social_supervisor == social_supervisor
-    assert [e["section"].key for e in inbox.context["sections"]] == ["accompany"]
+    assert filled(inbox) == {"accompany": [approved_case.pk]}
     assert after.status_code == 200
     assert after.context["case"] == approved_case
     assert stranger.status_code == 404
@@ -1359,18 +1366,22 @@ def test_an_inspector_issues_the_notices_of_approved_cases_in_one_batch(
     assert approved_case.status == CaseStatus.NOTIFIED
 
 
-def test_a_late_case_in_a_notice_batch_is_named_and_nothing_is_issued(
+def test_a_late_case_in_a_notice_batch_is_listed_apart_and_not_issued(
     client_for, inspector, approved_case
 ):
     with at(dt.date(2026, 3, 10)):
+        page = client_for(inspector).get(url("batch_notice"))
         response = client_for(inspector).post(
             url("batch_notice"), {"cases": [approved_case.pk], "confirm": "on"}
         )
 
+    assert page.context["rows"] == []
+    [(late, reason)] = page.context["late"]
+    assert late == approved_case
+    assert reason.startswith("预告通知书最迟应于2026年3月9日发出")
+    assert reason in page.content.decode()
     assert response.status_code == 200
-    assert errors(response)[0].startswith(
-        f"{approved_case.reference}（舟山海鲜酒楼有限公司）：预告通知书最迟应于2026年3月9日发出"
-    )
+    assert errors(response) == [f"选择一个有效的选项。 {approved_case.pk} 不在可用的选项中。"]
     assert Document.objects.count() == 0
 
 

@@ -29,6 +29,7 @@ from zhifa.inspections.views.cases import (
     case_export,
     case_list,
     draw_convert,
+    enterprise_options,
     inbox,
 )
 from zhifa.inspections.views.checkin import (
@@ -107,6 +108,7 @@ __all__ = [
     "case_submit",
     "checkin",
     "draw_convert",
+    "enterprise_options",
     "evidence_download",
     "inbox",
     "my_book",

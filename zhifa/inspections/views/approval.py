@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.core import access
@@ -87,6 +88,8 @@ def case_approve(request: HttpRequest, pk: int) -> HttpResponse:
         button="批准",
         extra=lambda case: {
             "summary": True,
+            "approval": selectors.approval_facts(case),
+            "late_notice": services.late_notice(case, timezone.localdate()),
             "note": (
                 f"本案为{case.get_kind_display()}，批准即同意免于预告，理由：{case.exemption_reason}"
                 if case.is_exempt

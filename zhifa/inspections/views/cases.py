@@ -32,8 +32,9 @@ from zhifa.inspections.models import (
 )
 from zhifa.inspections.panels import case_panels
 from zhifa.inspections.views._common import _case, _confirm_step, _notice_dates
-from zhifa.org.models import Role, User
+from zhifa.org.models import Officer, Role, User
 from zhifa.org.scoping import visible_to
+from zhifa.registry.models import Enterprise
 from zhifa.workdays.selectors import YearNotLoaded
 
 
@@ -61,16 +62,43 @@ def _own_organisation(user: User) -> None:
 # --- 待办 -------------------------------------------------------------------------------------
 
 
+# How many cases each part of the 待办 lists before "查看全部 N 项".
+INBOX_SHOWN = 10
+
+
+def _inbox_entry(
+    user: Any, section: selectors.InboxSection, cases: list[InspectionCase], today: Any, count: int
+) -> dict[str, Any]:
+    return {
+        "section": section,
+        "count": count,
+        "rows": [
+            {"case": c, "url": _case_url(user, c), "late": services.late_notice(c, today)}
+            for c in cases
+        ],
+    }
+
+
 @login_required
 @requires("signed_in")
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
+    """今日事项 first, then what awaits this user; ``?section=`` lists one part in full, by page."""
     user = request_user(request)
-    sections = [
-        {"section": s, "rows": [(c, _case_url(user, c)) for c in s.cases]}
-        for s in selectors.inbox(user)
-    ]
-    return render(request, "inspections/inbox.html", {"sections": sections})
+    today = timezone.localdate()
+    sections = selectors.inbox(user, today)
+    chosen = next((s for s in sections if s.key == request.GET.get("section")), None)
+    page = None
+    if chosen is not None:
+        page = Paginator(chosen.cases, settings.ZHIFA_PAGE_SIZE).get_page(request.GET.get("page"))
+        entries = [_inbox_entry(user, chosen, list(page), today, page.paginator.count)]
+    else:
+        entries = [_inbox_entry(user, s, s.first(INBOX_SHOWN), today, s.count) for s in sections]
+    return render(
+        request,
+        "inspections/inbox.html",
+        {"sections": entries, "page": page, "chosen": chosen},
+    )
 
 
 # --- Agency: list, export, create -------------------------------------------------------------
@@ -175,13 +203,49 @@ def case_export(request: HttpRequest) -> HttpResponse:
     )
 
 
+# How many enterprises the picker offers for what has been typed so far.
+PICKER_SHOWN = 8
+
+
+@login_required
+@requires("case.create", own_organisation=True)
+@require_GET
+def enterprise_options(request: HttpRequest) -> HttpResponse:
+    """The enterprises matching what an officer types in the case form (name or 统一社会信用代码),
+    among those he may see; htmx puts the answer under the search box."""
+    user = request_user(request)
+    typed = request.GET.get("q", "").strip()
+    found = selectors.enterprises_matching(user, typed)[:PICKER_SHOWN] if len(typed) >= 2 else []
+    return render(request, "inspections/_enterprise_options.html", {"found": found, "typed": typed})
+
+
+def _new_case_initial(request: HttpRequest, user: User) -> dict[str, Any]:
+    """The lead officer is the user himself when he is an officer of the agency who may inspect
+    today; an enterprise chosen on its page (``?enterprise=``) is filled in."""
+    initial: dict[str, Any] = {}
+    own = Officer.objects.filter(user=user, organisation_id=int(user.organisation_id or 0)).first()
+    if own is not None and not selectors.officer_standing(own, timezone.localdate()):
+        initial.update(lead=own.pk, officers=[own.pk])
+    wanted = request.GET.get("enterprise", "")
+    if wanted.isdigit():
+        enterprise = Enterprise.objects.restrict(user).filter(pk=int(wanted)).first()
+        if enterprise is not None:
+            initial["uscc"] = enterprise.uscc
+            initial["enterprise_name"] = enterprise.name
+    return initial
+
+
 @login_required
 @requires("case.create", own_organisation=True)
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     _own_organisation(user)
-    form = forms.CaseForm(posted(request), organisation_id=user.organisation_id)
+    form = forms.CaseForm(
+        posted(request),
+        organisation_id=user.organisation_id,
+        initial=_new_case_initial(request, user),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         assert user.organisation is not None
@@ -319,6 +383,7 @@ def _detail_context(user: User, case: InspectionCase) -> dict[str, Any]:
         "objections": list(case.objections.select_related("submitted_by", "answered_by")),
         "changed_after_approval": status in (CaseStatus.APPROVED, CaseStatus.NOTIFIED),
         "verify_url": reverse("inspections:verify", args=[case.verify_code]),
+        "late_notice": services.late_notice(case, timezone.localdate()),
         **_notice_dates(case),
     }
 

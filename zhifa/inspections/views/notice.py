@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from zhifa.core import timefmt
@@ -91,14 +92,27 @@ def batch_notice(request: HttpRequest) -> HttpResponse:
         .exclude(is_emergency=True)
         .order_by("inspection_date", "pk")
     )
-    form = forms.NoticeBatchForm(posted(request), cases=waiting)
+    # Late cases are listed apart with why, and cannot be chosen: they never hold up the rest.
+    today = timezone.localdate()
+    on_time, late = services.split_late(list(waiting), today)
+    choosable = waiting.filter(pk__in=[c.pk for c in on_time])
+    form = forms.NoticeBatchForm(posted(request), cases=choosable)
     if request.method == "POST" and form.is_valid():
+        chosen, turned_late = services.split_late(list(form.cleaned_data["cases"]), today)
         try:
-            batch = services.issue_notices_in_batch(list(form.cleaned_data["cases"]), actor=user)
+            if not chosen:
+                raise ValidationError({"cases": [reason for _, reason in turned_late]})
+            batch = services.issue_notices_in_batch(chosen, actor=user)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, f"已开始批量签发 {batch.total} 份预告通知书。")
+            for case, reason in turned_late:
+                messages.error(
+                    request, f"{case.enterprise.name}（{case.reference}）未签发：{reason}"
+                )
             return redirect("documents:batch_detail", pk=batch.pk)
-    rows = [(case, widget) for case, widget in zip(waiting, form["cases"], strict=False)]
-    return render(request, "inspections/batch_notice.html", {"form": form, "rows": rows})
+    rows = [(case, widget) for case, widget in zip(choosable, form["cases"], strict=False)]
+    return render(
+        request, "inspections/batch_notice.html", {"form": form, "rows": rows, "late": late}
+    )
