@@ -41,7 +41,9 @@ from zhifa.inspections.views.closing import (
     case_publish,
     case_recheck,
     objection_answer,
+    objection_file,
     public_results,
+    rectification_photo,
 )
 from zhifa.inspections.views.decision import (
     case_decide,
@@ -56,6 +58,7 @@ from zhifa.inspections.views.external import (
     my_confirm,
     my_object,
     my_rate,
+    my_rectify,
 )
 from zhifa.inspections.views.guidance import (
     booking_done,
@@ -116,8 +119,11 @@ __all__ = [
     "my_confirm",
     "my_object",
     "my_rate",
+    "my_rectify",
     "objection_answer",
+    "objection_file",
     "public_results",
+    "rectification_photo",
     "slot_list",
     "verify",
 ]
