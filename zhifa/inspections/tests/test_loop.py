@@ -213,7 +213,7 @@ def test_the_photos_are_for_the_enterprise_and_the_agency_only(
     assert b"".join(client_for(inspector).get(path).streaming_content) == PNG
     assert client_for(outsider).get(path).status_code == 404
     assert client_for(other).get(path).status_code == 404
-    assert client.get(path).status_code == 302
+    assert client_for(None).get(path).status_code == 302
 
 
 def test_only_the_enterprise_of_the_case_reports_and_a_refusal_changes_nothing(
@@ -286,7 +286,7 @@ def test_the_recheck_after_a_report_closes_the_case(
         response = client_for(inspector).post(
             url("case_recheck", rectifying_case.pk),
             {
-                "passed": "True",
+                "passed": "1",
                 "note": "现场核实已整改。",
                 "rechecked_on": "2026-03-23",
                 "confirm": "on",
@@ -459,7 +459,8 @@ def test_the_enterprise_objects_with_a_category_and_attachments_and_reads_the_de
     assert sorted(a.filename for a in objection.attachments.all()) == ["体检报告.pdf", "现场.jpg"]
     body = response.content.decode()
     assert (
-        "异议已提交执法监督机关，执法监督机关应于2026年3月24日前答复，答复后将在本页显示。" in body
+        "异议已提交执法监督机关，执法监督机关应于 2026年3月24日 前答复，答复后将在本页显示。"
+        in body
     )
     assert "执法监督机关应于 2026年3月24日 前答复（提出之日起 5 个工作日，平台默认期限）" in body
     assert "体检报告.pdf" in answer_page.content.decode()
