@@ -15,6 +15,7 @@ Events (name → the object passed):
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -47,7 +48,7 @@ def announce(event: str, obj: Any) -> None:
     if event not in EVENTS:
         raise ValueError(f"未知的案件事件：{event}")
     for listener in list(_listeners):
-        transaction.on_commit(lambda listener=listener: _call(listener, event, obj))
+        transaction.on_commit(functools.partial(_call, listener, event, obj))
 
 
 def _call(listener: Listener, event: str, obj: Any) -> None:

@@ -703,7 +703,7 @@ class ObjectionForm(TextForm):
         },
     )
     text = forms.CharField(label="异议内容", widget=forms.Textarea({"rows": 3}))
-    files = MultipleFileField(
+    attachments = MultipleFileField(
         types=(uploads.PDF, uploads.JPEG, uploads.PNG),
         label="附件",
         required=False,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -424,8 +425,8 @@ class CaseSelfCheck:
     """What the enterprise told of its own compliance before the visit: its self-checks made
     for this inspection (against its notice or its items) and the gaps it reported corrected."""
 
-    checks: list[SelfCheck]
-    corrections: list[Correction]
+    checks: Sequence[SelfCheck]
+    corrections: Sequence[Correction]
 
     def __bool__(self) -> bool:
         return bool(self.checks or self.corrections)

@@ -275,7 +275,11 @@ def object_to_case(
         raise ValidationError({"category": [f"异议类别“{category}”不正确，请从列表中选择。"]})
     text = _text(text, label="异议内容", required=True)
     files = _checked_files(
-        files, key="files", label="异议附件", types=OBJECTION_FILE_TYPES, most=MAX_OBJECTION_FILES
+        files,
+        key="attachments",
+        label="异议附件",
+        types=OBJECTION_FILE_TYPES,
+        most=MAX_OBJECTION_FILES,
     )
     with transaction.atomic():
         objection = Objection.objects.create(

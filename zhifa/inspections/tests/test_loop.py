@@ -439,7 +439,7 @@ def test_the_enterprise_objects_with_a_category_and_attachments_and_reads_the_de
             {
                 "category": "facts",
                 "text": "2名服务员的健康证明检查时仍在有效期内。",
-                "files": [
+                "attachments": [
                     SimpleUploadedFile("体检报告.pdf", b"%PDF-1.4 report"),
                     SimpleUploadedFile("现场.jpg", JPG),
                 ],
@@ -479,11 +479,15 @@ def test_an_objection_needs_a_category_and_takes_only_pdf_jpg_png(
         )
         docx = client_for(enterprise).post(
             url("my_object", rectifying_case.pk),
-            {"category": "other", "text": "不服。", "files": [SimpleUploadedFile("a.docx", b"PK")]},
+            {
+                "category": "other",
+                "text": "不服。",
+                "attachments": [SimpleUploadedFile("a.docx", b"PK")],
+            },
         )
     assert no_category.status_code == 400
     assert no_category.context["objection_form"].errors["category"] == ["请选择异议类别。"]
-    assert docx.context["objection_form"].errors["files"] == [
+    assert docx.context["objection_form"].errors["attachments"] == [
         "附件“a.docx”的类型（.docx）不受支持，只接受 PDF 文件（.pdf）、JPG 图片（.jpg/.jpeg）、"
         "PNG 图片（.png）。"
     ]

@@ -219,7 +219,7 @@ def my_object(request: HttpRequest, pk: int) -> HttpResponse:
             actor=user,
             text=form.cleaned_data["text"],
             category=form.cleaned_data["category"],
-            files=form.cleaned_data["files"],
+            files=form.cleaned_data["attachments"],
         )
         due = (
             f"执法监督机关应于 {timefmt.chinese_date(objection.answer_due)} 前答复"
