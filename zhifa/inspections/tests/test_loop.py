@@ -283,6 +283,7 @@ def test_the_recheck_after_a_report_closes_the_case(
     with at(dt.date(2026, 3, 20)):
         services.report_rectification(rectifying_case, actor=enterprise, text="已整改。")
     with at(dt.date(2026, 3, 23)):
+        form = client_for(inspector).get(url("case_recheck", rectifying_case.pk))
         response = client_for(inspector).post(
             url("case_recheck", rectifying_case.pk),
             {
@@ -299,6 +300,8 @@ def test_the_recheck_after_a_report_closes_the_case(
         except ValidationError as error:
             refused = error.messages
 
+    # The 复查 page shows what the enterprise reported.
+    assert form.content.decode().count('data-testid="rectification-report"') == 1
     assert response.status_code == 302
     rectifying_case.refresh_from_db()
     assert rectifying_case.status == CaseStatus.CLOSED

@@ -45,7 +45,10 @@ def case_recheck(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         title="复查",
         button="记录复查",
-        extra=lambda case: {"summary": True},
+        extra=lambda case: {
+            "summary": True,
+            "reports": selectors.rectification_reports(case),
+        },
     )
 
 
