@@ -433,8 +433,6 @@ def test_a_case_without_a_self_check_shows_no_self_check_section(
 def test_the_enterprise_objects_with_a_category_and_attachments_and_reads_the_deadline(
     client_for, enterprise, supervisor, justice_bureau, rectifying_case
 ):
-    from zhifa.complaints.models import Complaint
-
     case = rectifying_case
     with at(dt.date(2026, 3, 17)):
         response = client_for(enterprise).post(
@@ -467,8 +465,6 @@ def test_the_enterprise_objects_with_a_category_and_attachments_and_reads_the_de
     )
     assert "执法监督机关应于 2026年3月24日 前答复（提出之日起 5 个工作日，平台默认期限）" in body
     assert "体检报告.pdf" in answer_page.content.decode()
-    # The complaints intake still files the objection as an item of the problem list.
-    assert Complaint.objects.filter(source_code="objection", source_pk=objection.pk).count() == 1
     attachment = objection.attachments.get(file__endswith=".pdf")
     assert client_for(supervisor).get(url("objection_file", attachment.pk)).status_code == 200
 
