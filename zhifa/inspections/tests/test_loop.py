@@ -540,3 +540,29 @@ def test_the_public_result_says_an_objection_is_being_handled_until_it_is_answer
     assert quiet.count("有异议，正在处理") == 0
     assert marked.count("有异议，正在处理") == 1
     assert answered.count("有异议，正在处理") == 0
+
+
+def test_the_api_takes_the_objection_category_and_returns_the_reply_deadline(
+    client_for, enterprise, rectifying_case
+):
+    with at(dt.date(2026, 3, 17)):
+        response = client_for(enterprise).post(
+            f"/api/inspections/cases/{rectifying_case.pk}/objections",
+            data={"text": "同一个月内检查了三次。", "category": "frequency"},
+            content_type="application/json",
+        )
+        wrong = client_for(enterprise).post(
+            f"/api/inspections/cases/{rectifying_case.pk}/objections",
+            data={"text": "不服。", "category": "x"},
+            content_type="application/json",
+        )
+
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["category"], body["category_label"], body["answer_due"]) == (
+        "frequency",
+        "重复检查、检查过多过频",
+        "2026-03-24",
+    )
+    assert wrong.status_code == 400
+    assert Objection.objects.count() == 1
