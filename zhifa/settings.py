@@ -211,6 +211,11 @@ ZHIFA_YEARLY_INSPECTION_CAP = int(os.environ.get("ZHIFA_YEARLY_INSPECTION_CAP", 
 ZHIFA_ORAL_NOTICE_MAKEUP_WORKING_DAYS = int(
     os.environ.get("ZHIFA_ORAL_NOTICE_MAKEUP_WORKING_DAYS", "3")
 )
+# Working days within which the supervising body answers an enterprise's objection to an
+# inspection. No national rule fixes it: 5 is the platform's own default, as for complaints.
+ZHIFA_OBJECTION_ANSWER_WORKING_DAYS = int(
+    os.environ.get("ZHIFA_OBJECTION_ANSWER_WORKING_DAYS", "5")
+)
 # Days after the approved (notified) inspection date on which officers may still check in; 0:
 # that date only. Before the date no check-in is accepted.
 ZHIFA_CHECKIN_WINDOW_DAYS = int(os.environ.get("ZHIFA_CHECKIN_WINDOW_DAYS", "0"))

@@ -173,7 +173,10 @@ def _add_case_history(personas: dict[str, Any], named: dict[str, Any]) -> None:
         FindingEvidence,
         GuidanceSlot,
         Objection,
+        ObjectionAttachment,
         Recheck,
+        RectificationPhoto,
+        RectificationReport,
     )
 
     persona_case = named["persona_case"]
@@ -212,8 +215,26 @@ def _add_case_history(personas: dict[str, Any], named: dict[str, Any]) -> None:
         note="已整改到位。",
         recorded_by=inspector,
     )
-    named["objection"] = Objection.objects.create(
-        case=closed_case, text="检查结果与事实不符。", submitted_by=personas["enterprise_other"]
+    named["objection"] = objection = Objection.objects.create(
+        case=closed_case,
+        category="facts",
+        text="检查结果与事实不符。",
+        answer_due=dt.date(2026, 10, 19),
+        submitted_by=personas["enterprise_other"],
+    )
+    named["objection_file"] = ObjectionAttachment.objects.create(
+        objection=objection,
+        file=ContentFile(b"%PDF-1.4 matrix objection\n", name="异议材料.pdf"),
+        sm3="0" * 64,
+    )
+    # E's 整改报告 with a photo on its own case, so that E and agency A find it and others do not.
+    report = RectificationReport.objects.create(
+        case=persona_case, text="已更换消毒设备。", submitted_by=personas["enterprise"]
+    )
+    named["rectification_photo"] = RectificationPhoto.objects.create(
+        report=report,
+        file=ContentFile(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, name="整改.png"),
+        sm3="0" * 64,
     )
 
 
@@ -381,6 +402,8 @@ def _pick_objects(named: dict[str, Any]) -> dict[type[models.Model], models.Mode
         type(named["evidence"]): named["evidence"],
         type(named["recheck"]): named["recheck"],
         type(named["objection"]): named["objection"],
+        type(named["objection_file"]): named["objection_file"],
+        type(named["rectification_photo"]): named["rectification_photo"],
         type(named["booking"]): named["booking"],
         type(named["complaint"]): named["complaint"],
         type(named["message"]): named["message"],

@@ -34,6 +34,7 @@ ACTION_LABELS: dict[str, str] = {
     "inspections.case.publish": "公示检查结果",
     "inspections.case.cancel": "撤销检查",
     "inspections.case.rate": "企业评价",
+    "inspections.case.rectification_report": "企业报告整改情况",
     "inspections.case.join": "并入联合检查",
     "inspections.case.social_supervisor": "安排社会监督员",
     "inspections.joint.create": "发起联合检查",

@@ -26,6 +26,7 @@ from zhifa.inspections.models import (
     HarmLevel,
     InspectionCase,
     InspectionKind,
+    ObjectionCategory,
     PenaltyChoice,
 )
 from zhifa.inspections.selectors import officer_standing
@@ -726,7 +727,36 @@ class RatingForm(TextForm):
 
 
 class ObjectionForm(TextForm):
+    category = forms.ChoiceField(
+        label="异议类别",
+        choices=[("", "请选择"), *ObjectionCategory.choices],
+        error_messages={
+            "required": "请选择异议类别。",
+            "invalid_choice": "异议类别不正确，请从列表中选择。",
+        },
+    )
     text = forms.CharField(label="异议内容", widget=forms.Textarea({"rows": 3}))
+    attachments = MultipleFileField(
+        types=(uploads.PDF, uploads.JPEG, uploads.PNG),
+        label="附件",
+        required=False,
+        help_text=f"PDF、JPG 或 PNG，每个不超过 {settings.ZHIFA_UPLOAD_MAX_MB} MB，最多 9 个。",
+    )
+
+
+class RectificationForm(TextForm):
+    text = forms.CharField(
+        label="整改情况",
+        max_length=2000,
+        widget=forms.Textarea({"rows": 4}),
+        help_text="逐项写明已改正的问题、采取的措施和完成日期。",
+    )
+    photos = MultipleFileField(
+        types=(uploads.JPEG, uploads.PNG),
+        label="整改照片",
+        required=False,
+        help_text=f"JPG 或 PNG，每张不超过 {settings.ZHIFA_UPLOAD_MAX_MB} MB，最多 9 张。",
+    )
 
 
 class AnswerForm(TextForm):

@@ -19,6 +19,7 @@ from zhifa.inspections.models import (
     InspectionCase,
     Objection,
     OralNotice,
+    RectificationReport,
 )
 from zhifa.notifications import deadlines, recipients
 from zhifa.notifications.deadlines import Reminder
@@ -115,6 +116,19 @@ def objection_answered(objection: Objection, *, actor: Any) -> None:
         f"对{case.organisation.name}的检查（检查日期 {case.inspection_date:%Y-%m-%d}）"
         f"的异议已答复：{objection.answer[:200]}",
         reverse("inspections:my_case", args=[case.pk]),
+        actor=actor,
+    )
+
+
+def rectification_reported(report: RectificationReport, *, actor: Any) -> None:
+    case = report.case
+    late = "（逾期提交）" if report.is_late else ""
+    notify(
+        _case_officers(case),
+        Kind.RECTIFICATION_REPORTED,
+        f"{case.enterprise.name}报告了整改情况{late}",
+        f"对{_about(case)}的整改报告：{report.text[:200]}",
+        _case_url(case),
         actor=actor,
     )
 

@@ -604,18 +604,100 @@ class Recheck(models.Model):
         return f"{self.case.reference} 复查 {self.rechecked_on}"
 
 
+def _rectification_upload_to(instance: RectificationPhoto, filename: str) -> str:
+    return f"inspections/{instance.report.case_id}/rectification/{filename}"
+
+
+class RectificationReport(models.Model):
+    """整改报告: what the enterprise says it corrected after a 责令改正, with photos. One sent
+    after the deadline is still taken, marked 逾期; the officer's 复查 reads it."""
+
+    case = models.ForeignKey(
+        InspectionCase,
+        verbose_name="案件",
+        on_delete=models.CASCADE,
+        related_name="rectification_reports",
+    )
+    text = models.TextField("整改情况")
+    deadline = models.DateField("整改期限", null=True, blank=True)
+    is_late = models.BooleanField("逾期提交", default=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="提交人", on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField("提交时间", default=timezone.now)
+
+    objects = RestrictedManager()
+    access_not_found = "没有找到该整改报告，或您无权查看。"
+    scope_org_path = "case__organisation"
+    scope_region_path = "case__region"
+    scope_enterprise_path = "case__enterprise"
+
+    class Meta:
+        verbose_name = "整改报告"
+        verbose_name_plural = "整改报告"
+        ordering = ["case_id", "submitted_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} 整改报告"
+
+
+class RectificationPhoto(models.Model):
+    report = models.ForeignKey(
+        RectificationReport,
+        verbose_name="整改报告",
+        on_delete=models.CASCADE,
+        related_name="photos",
+    )
+    file = models.FileField("整改照片", upload_to=_rectification_upload_to)
+    sm3 = models.CharField("SM3", max_length=64)
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    objects = RestrictedManager()
+    access_not_found = "没有找到该整改照片，或您无权查看。"
+    scope_org_path = "report__case__organisation"
+    scope_region_path = "report__case__region"
+    scope_enterprise_path = "report__case__enterprise"
+
+    class Meta:
+        verbose_name = "整改照片"
+        verbose_name_plural = "整改照片"
+        ordering = ["report_id", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.file.name)
+
+
 class ObjectionStatus(models.TextChoices):
     OPEN = "open", "待处理"
     ANSWERED = "answered", "已答复"
 
 
+class ObjectionCategory(models.TextChoices):
+    PROCEDURE = "procedure", "检查程序不规范（未审批、未通知、执法人员不足或未出示证件等）"
+    FACTS = "facts", "检查结果与事实不符、证据不足"
+    BASIS = "basis", "适用依据错误或处理明显不当"
+    FREQUENCY = "frequency", "重复检查、检查过多过频"
+    CONDUCT = "conduct", "执法人员行为不当（吃拿卡要、粗暴执法等）"
+    OTHER = "other", "其他"
+
+
 class Objection(models.Model):
-    """An enterprise's objection to an inspection; it goes to the supervising body."""
+    """An enterprise's objection to an inspection; it goes to the supervising body, which answers
+    by ``answer_due`` (working days from filing, ``ZHIFA_OBJECTION_ANSWER_WORKING_DAYS``)."""
 
     case = models.ForeignKey(
         InspectionCase, verbose_name="案件", on_delete=models.CASCADE, related_name="objections"
     )
+    category = models.CharField(
+        "异议类别",
+        max_length=16,
+        choices=ObjectionCategory.choices,
+        default=ObjectionCategory.OTHER,
+    )
     text = models.TextField("异议内容")
+    # None while the holiday arrangement of the year it falls in is not loaded: the objection is
+    # taken all the same, and the page says the deadline is not yet fixed.
+    answer_due = models.DateField("答复期限", null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="提出人", on_delete=models.PROTECT, related_name="+"
     )
@@ -647,6 +729,44 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.reference} 异议"
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return (
+            self.status == ObjectionStatus.OPEN
+            and self.answer_due is not None
+            and today > self.answer_due
+        )
+
+
+def _objection_upload_to(instance: ObjectionAttachment, filename: str) -> str:
+    return f"inspections/{instance.objection.case_id}/objections/{filename}"
+
+
+class ObjectionAttachment(models.Model):
+    objection = models.ForeignKey(
+        Objection, verbose_name="异议", on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField("附件", upload_to=_objection_upload_to)
+    sm3 = models.CharField("SM3", max_length=64)
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    objects = RestrictedManager()
+    access_not_found = "没有找到该异议附件，或您无权查看。"
+    scope_org_path = "objection__case__organisation"
+    scope_region_path = "objection__case__region"
+    scope_enterprise_path = "objection__case__enterprise"
+
+    class Meta:
+        verbose_name = "异议附件"
+        verbose_name_plural = "异议附件"
+        ordering = ["objection_id", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.file.name)
+
+    @property
+    def filename(self) -> str:
+        return str(self.file.name).rsplit("/", 1)[-1]
 
 
 class GuidanceSlot(models.Model):

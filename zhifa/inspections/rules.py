@@ -12,9 +12,10 @@
   correct its paperwork like the agency's own staff, but he records on site, decides or rechecks
   only when his account is linked to a valid 执法证 (《行政处罚法》第四十二条).
 - Checking in at the enterprise's door is for an officer assigned to the case (``case.checkin``).
-- The enterprise's users act on their own cases (签收, 预约指导, 评价, 异议: ``case.respond``);
-  social supervisors read the cases they accompany (``case.accompany``); 执法监督人员 answer
-  objections (``objection.answer``) and confirm 综合查一次 plans (``joint.confirm``).
+- The enterprise's users act on their own cases (签收, 预约指导, 整改报告, 评价, 异议:
+  ``case.respond``); social supervisors read the cases they accompany (``case.accompany``);
+  执法监督人员 answer objections (``objection.answer``) and confirm 综合查一次 plans
+  (``joint.confirm``).
 - Readers outside the agencies (enterprise users, social supervisors) never get the agency's
   internal record (``case.view_internal``).
 
@@ -302,7 +303,7 @@ def _recheck(user: Any, case: Any) -> str | None:
 # --- The enterprise, the supervisors ----------------------------------------------------------
 
 
-@capability("case.respond", "被检查企业办理（签收预告、预约指导、评价、提出异议）")
+@capability("case.respond", "被检查企业办理（签收预告、预约指导、报告整改、评价、提出异议）")
 def _respond(user: Any, obj: Any) -> str | None:
     case = _case_of(obj)
     if user.is_enterprise_user and (case is None or user.enterprise_id == case.enterprise_id):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,8 @@ from django.utils import timezone
 
 from zhifa.audit.display import actor_name
 from zhifa.audit.models import AuditRecord
+from zhifa.compliance.models import Answer, SelfCheck
+from zhifa.compliance.selectors import Correction, self_corrections
 from zhifa.documents.models import Delivery, DeliveryMethod, Document
 from zhifa.inspections import rules
 from zhifa.inspections.models import (
@@ -26,6 +29,7 @@ from zhifa.inspections.models import (
     Objection,
     ObjectionStatus,
     OralNotice,
+    RectificationReport,
 )
 from zhifa.inspections.services.cases import counted_cases, visits_counted
 from zhifa.org.models import CertificateStatus, Officer, Role, User
@@ -442,6 +446,7 @@ OUTWARD_STEPS = frozenset(
         "inspections.case.publish",
         "inspections.case.cancel",
         "inspections.case.rate",
+        "inspections.case.rectification_report",
         "inspections.objection.submit",
         "inspections.objection.answer",
     }
@@ -496,9 +501,16 @@ def overdue_publications(qs: QuerySet[InspectionCase], today: dt.date) -> QueryS
 
 
 def published_results(*, q: str = "", year: int | None = None) -> QuerySet[InspectionCase]:
-    """Results open to everyone (公示), newest first."""
-    qs = InspectionCase.objects.filter(published_at__isnull=False).select_related(
-        "organisation", "enterprise"
+    """Results open to everyone (公示), newest first; ``under_objection`` is true for a result
+    whose case has an objection not yet answered (the page says 有异议，正在处理)."""
+    qs = (
+        InspectionCase.objects.filter(published_at__isnull=False)
+        .select_related("organisation", "enterprise")
+        .annotate(
+            under_objection=Exists(
+                Objection.objects.filter(case=OuterRef("pk"), status=ObjectionStatus.OPEN)
+            )
+        )
     )
     if q:
         qs = qs.filter(Q(enterprise__name__icontains=q) | Q(organisation__name__icontains=q))
@@ -542,3 +554,54 @@ def open_objections(user: Any) -> QuerySet[Objection]:
 
 def findings_of(case: InspectionCase) -> QuerySet[CaseFinding]:
     return case.findings.select_related("item").prefetch_related("evidence")
+
+
+def rectification_reports(case: InspectionCase) -> list[RectificationReport]:
+    """The enterprise's 整改报告 of the case with their photos, oldest first."""
+    return list(
+        case.rectification_reports.select_related("submitted_by").prefetch_related("photos")
+    )
+
+
+@dataclass(frozen=True)
+class CaseSelfCheck:
+    """What the enterprise told of its own compliance before the visit: its self-checks made
+    for this inspection (against its notice or its items) and the gaps it reported corrected."""
+
+    checks: Sequence[SelfCheck]
+    corrections: Sequence[Correction]
+
+    def __bool__(self) -> bool:
+        return bool(self.checks or self.corrections)
+
+
+def case_self_check(case: InspectionCase) -> CaseSelfCheck:
+    """The enterprise's self-checks for ``case`` made before the on-site check began, and the
+    corrections it reported of the case's items before that day (those the decision counts as
+    corrected before the inspection)."""
+    codes = set(case.items.values_list("code", flat=True))
+    visit = timezone.localdate(case.started_at) if case.started_at else None
+    checks = (
+        SelfCheck.objects.filter(enterprise_id=case.enterprise_id)
+        .select_related("version")
+        .annotate(
+            total=Count("answers"),
+            gaps=Count("answers", filter=Q(answers__answer=Answer.VIOLATES)),
+            corrected=Count("answers", filter=Q(answers__corrected_on__isnull=False)),
+        )
+        .order_by("created_at", "pk")
+    )
+    if case.started_at is not None:
+        checks = checks.filter(created_at__lt=case.started_at)
+    mine = [
+        c
+        for c in checks
+        if (case.notice_id is not None and c.notice_id == case.notice_id)
+        or codes.intersection(c.inspection_item_codes or ())
+    ]
+    corrections = [
+        c
+        for c in self_corrections(case.enterprise, item_codes=codes)
+        if visit is None or c.corrected_on < visit
+    ]
+    return CaseSelfCheck(checks=mine, corrections=corrections)

@@ -29,6 +29,7 @@ class Kind(models.TextChoices):
     DEADLINE_OVERDUE = "deadline_overdue", "已逾期"
     COMPLAINT_ASSIGNED = "complaint_assigned", "分办问题"
     COMPLAINT_ANSWERED = "complaint_answered", "问题已答复"
+    RECTIFICATION_REPORTED = "rectification_reported", "整改报告"
 
 
 class SendStatus(models.TextChoices):

@@ -81,6 +81,26 @@ def test_the_enterprise_objection_becomes_one_item_for_the_bureau_of_its_region(
     assert item.events.get().actor_label == "检查异议"
 
 
+def test_an_objection_with_a_category_and_attachments_still_becomes_one_item(
+    approved_case, justice_bureau, enterprise
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with at(dt.date(2026, 3, 17)):
+        objection = inspections.object_to_case(
+            approved_case,
+            actor=enterprise,
+            text="同一个月内检查了三次。",
+            category="frequency",
+            files=[SimpleUploadedFile("检查记录.pdf", b"%PDF-1.4 records")],
+        )
+
+    [item] = _items("objection", objection.pk)
+    assert (item.bureau, item.case) == (justice_bureau, approved_case)
+    assert item.content.endswith("提出异议：\n同一个月内检查了三次。")
+    assert objection.attachments.count() == 1
+
+
 def test_an_objection_saved_again_or_answered_on_the_old_page_leaves_its_one_item_alone(
     approved_case, justice_bureau, enterprise, supervisor
 ):

@@ -88,7 +88,9 @@ def object_to_case(request: HttpRequest, case_id: int, payload: ObjectionIn) -> 
     user = _user(request)
     case = _case(user, case_id)
     return _run(
-        lambda: services.object_to_case(case, actor=user, text=payload.text),
+        lambda: services.object_to_case(
+            case, actor=user, text=payload.text, category=payload.category
+        ),
         lambda objection: Status(201, _objection(objection)),
     )
 

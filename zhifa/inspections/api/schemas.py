@@ -162,7 +162,12 @@ class ObjectionOut(Schema):
     id: int
     case_id: int
     case_reference: str
+    category: str = Field(description="异议类别代码，见 category_label")
+    category_label: str
     text: str
+    answer_due: dt.date | None = Field(
+        description="答复期限（提出之日起的工作日数按平台设置，默认 5 个工作日）"
+    )
     status: str = Field(description="open 待处理、answered 已答复")
     status_label: str
     submitted_at: dt.datetime
@@ -551,6 +556,12 @@ class RateIn(Schema):
 
 class ObjectionIn(Schema):
     text: str = Field(description="异议内容（转执法监督机关）")
+    category: str = Field(
+        "other",
+        description="异议类别：procedure 检查程序不规范、facts 与事实不符、"
+        "basis 依据错误或处理不当、frequency 重复检查过多过频、conduct 执法人员行为不当、"
+        "other 其他",
+    )
 
 
 class AnswerIn(Schema):

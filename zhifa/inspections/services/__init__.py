@@ -46,10 +46,12 @@ from zhifa.inspections.services.closing import (
     answer_objection,
     default_result_summary,
     object_to_case,
+    objection_answer_due,
     publication_due,
     publish_result,
     rate_case,
     record_recheck,
+    report_rectification,
 )
 from zhifa.inspections.services.decision import (
     CHOICE_TO_ENGINE,
@@ -152,6 +154,7 @@ __all__ = [
     "masked_mobile",
     "notice_refusal",
     "object_to_case",
+    "objection_answer_due",
     "officer_problems",
     "prior_violations",
     "publication_due",
@@ -164,6 +167,7 @@ __all__ = [
     "record_oral_notice",
     "record_recheck",
     "reject_case",
+    "report_rectification",
     "revise_case",
     "self_corrected_before",
     "send_checkin_code",

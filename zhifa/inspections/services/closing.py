@@ -5,14 +5,17 @@ objection.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from zhifa.audit.services import record_change, snapshot
-from zhifa.core import access, timefmt
+from zhifa.audit.sm3 import sm3_of_chunks
+from zhifa.core import access, timefmt, uploads
 from zhifa.inspections import messages, paperwork
 from zhifa.inspections.models import (
     CaseOutcome,
@@ -20,8 +23,12 @@ from zhifa.inspections.models import (
     FindingResult,
     InspectionCase,
     Objection,
+    ObjectionAttachment,
+    ObjectionCategory,
     ObjectionStatus,
     Recheck,
+    RectificationPhoto,
+    RectificationReport,
 )
 from zhifa.inspections.services._common import (
     PUBLISH_WITHIN_WORKING_DAYS,
@@ -36,6 +43,82 @@ from zhifa.inspections.services._common import (
     case_snapshot,
 )
 from zhifa.workdays.selectors import YearNotLoaded, add_workdays
+
+MAX_RECTIFICATION_PHOTOS = 9
+PHOTO_TYPES = (uploads.JPEG, uploads.PNG)
+MAX_OBJECTION_FILES = 9
+OBJECTION_FILE_TYPES = (uploads.PDF, uploads.JPEG, uploads.PNG)
+
+
+def _checked_files(
+    files: Sequence[Any], *, key: str, label: str, types: Sequence[uploads.FileType], most: int
+) -> list[Any]:
+    files = [f for f in files if f]
+    if len(files) > most:
+        raise ValidationError({key: [f"{label}最多 {most} 个，现选择了 {len(files)} 个。"]})
+    for upload in files:
+        try:
+            uploads.check_upload(upload, types=types, label=label)
+        except uploads.UploadError as error:
+            raise ValidationError({key: [str(error)]}) from None
+    return files
+
+
+# --- 整改 reported by the enterprise -------------------------------------------------------------
+
+
+def report_rectification(
+    case: InspectionCase, *, actor: Any, text: str, photos: Sequence[Any] = ()
+) -> RectificationReport:
+    """整改报告 of the enterprise after a 责令改正: what it corrected, with up to nine photos.
+    One sent after the deadline is taken all the same and marked 逾期; it may report again
+    (after a 复查 found the correction not done) until the case is closed."""
+    access.require(actor, "case.respond", case)
+    case.refresh_from_db()
+    if case.status != CaseStatus.RECTIFYING:
+        raise ValidationError(
+            f"本次检查当前状态为“{case.get_status_display()}”，"
+            "只有责令改正、整改期间的检查可以报告整改情况。"
+        )
+    text = _text(text, label="整改情况", required=True, limit=2000)
+    photos = _checked_files(
+        photos,
+        key="photos",
+        label="整改照片",
+        types=PHOTO_TYPES,
+        most=MAX_RECTIFICATION_PHOTOS,
+    )
+    late = case.rectify_deadline is not None and _today() > case.rectify_deadline
+    with transaction.atomic():
+        current = _locked(case)
+        if current.status != CaseStatus.RECTIFYING:
+            raise ValidationError("本次检查已不在整改期间，不能报告整改情况。")
+        report = RectificationReport.objects.create(
+            case=current,
+            text=text,
+            deadline=current.rectify_deadline,
+            is_late=late,
+            submitted_by=actor,
+        )
+        for photo in photos:
+            RectificationPhoto.objects.create(
+                report=report, file=photo, sm3=sm3_of_chunks(uploads.chunks(photo))
+            )
+        record_change(
+            actor=actor,
+            action="inspections.case.rectification_report",
+            obj=current,
+            after={
+                **snapshot(report),
+                "photos": list(report.photos.values_list("sm3", flat=True)),
+            },
+            summary=(
+                f"企业报告检查案件 {current.reference} 的整改情况，附照片 {len(photos)} 张"
+                + ("（逾期提交）" if late else "")
+            ),
+        )
+        messages.rectification_reported(report, actor=actor)
+    return report
 
 
 def record_recheck(
@@ -163,19 +246,61 @@ def rate_case(
     return case
 
 
-def object_to_case(case: InspectionCase, *, actor: Any, text: str) -> Objection:
-    """An enterprise's objection; it goes to the supervising body of the case's region."""
+def objection_answer_due(filed_on: dt.date) -> dt.date | None:
+    """The day the supervising body answers by: ``ZHIFA_OBJECTION_ANSWER_WORKING_DAYS`` working
+    days after filing (the platform's default of 5, as for complaints: no national rule fixes
+    it). None while that year's holiday arrangement is not loaded."""
+    try:
+        return add_workdays(filed_on, settings.ZHIFA_OBJECTION_ANSWER_WORKING_DAYS)
+    except YearNotLoaded:
+        return None
+
+
+def object_to_case(
+    case: InspectionCase,
+    *,
+    actor: Any,
+    text: str,
+    category: str = ObjectionCategory.OTHER,
+    files: Sequence[Any] = (),
+) -> Objection:
+    """An enterprise's objection, with its category and attachments (PDF, JPG, PNG); it goes to
+    the supervising body of the case's region, which answers by ``answer_due``."""
     access.require(actor, "case.respond", case)
     if case.status in (CaseStatus.DRAFT, CaseStatus.SUBMITTED, CaseStatus.REJECTED):
         raise ValidationError("该检查尚未通知企业，不能提出异议。")
+    if not category:
+        raise ValidationError({"category": ["请选择异议类别。"]})
+    if category not in ObjectionCategory.values:
+        raise ValidationError({"category": [f"异议类别“{category}”不正确，请从列表中选择。"]})
     text = _text(text, label="异议内容", required=True)
+    files = _checked_files(
+        files,
+        key="attachments",
+        label="异议附件",
+        types=OBJECTION_FILE_TYPES,
+        most=MAX_OBJECTION_FILES,
+    )
     with transaction.atomic():
-        objection = Objection.objects.create(case=case, text=text, submitted_by=actor)
+        objection = Objection.objects.create(
+            case=case,
+            category=category,
+            text=text,
+            answer_due=objection_answer_due(_today()),
+            submitted_by=actor,
+        )
+        for upload in files:
+            ObjectionAttachment.objects.create(
+                objection=objection, file=upload, sm3=sm3_of_chunks(uploads.chunks(upload))
+            )
         record_change(
             actor=actor,
             action="inspections.objection.submit",
             obj=objection,
-            after=snapshot(objection),
+            after={
+                **snapshot(objection),
+                "attachments": list(objection.attachments.values_list("sm3", flat=True)),
+            },
             summary=f"企业对检查案件 {case.reference} 提出异议，转执法监督机关",
             region=case.region_id,
         )

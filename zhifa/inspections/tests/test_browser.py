@@ -315,6 +315,7 @@ def test_one_case_walks_through_every_step_as_the_real_personas(
         submit(firm, "提交评价")
         assert firm.get_by_test_id("rating").inner_text() == "您的评价：5 星 检查规范，指导到位。"
         firm.get_by_text("对本次检查提出异议").click()
+        firm.get_by_label("异议类别").select_option("procedure")
         firm.get_by_label("异议内容").fill("希望今后提前电话联系。")
         submit(firm, "提交异议")
 

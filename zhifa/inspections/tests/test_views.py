@@ -747,7 +747,9 @@ def test_the_enterprise_rates_and_objects_after_the_decision(
     with at(dt.date(2026, 3, 17)):
         bad = client.post(url("my_rate", rectifying_case.pk), {"rating": "9"})
         rated = client.post(url("my_rate", rectifying_case.pk), {"rating": "4", "comment": "规范"})
-        objected = client.post(url("my_object", rectifying_case.pk), {"text": "整改期限太短。"})
+        objected = client.post(
+            url("my_object", rectifying_case.pk), {"category": "basis", "text": "整改期限太短。"}
+        )
         inbox = client_for(supervisor).get(url("inbox"))
 
     assert bad.status_code == 400

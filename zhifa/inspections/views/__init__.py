@@ -42,7 +42,9 @@ from zhifa.inspections.views.closing import (
     case_publish,
     case_recheck,
     objection_answer,
+    objection_file,
     public_results,
+    rectification_photo,
 )
 from zhifa.inspections.views.decision import (
     case_decide,
@@ -57,6 +59,7 @@ from zhifa.inspections.views.external import (
     my_confirm,
     my_object,
     my_rate,
+    my_rectify,
 )
 from zhifa.inspections.views.guidance import (
     booking_done,
@@ -118,8 +121,11 @@ __all__ = [
     "my_confirm",
     "my_object",
     "my_rate",
+    "my_rectify",
     "objection_answer",
+    "objection_file",
     "public_results",
+    "rectification_photo",
     "slot_list",
     "verify",
 ]

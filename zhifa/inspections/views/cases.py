@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from zhifa.core import access
+from zhifa.core import access, timefmt
 from zhifa.core.access import requires
 from zhifa.core.exports import local_time, xlsx_response
 from zhifa.core.viewhelpers import add_service_errors, posted, request_user
@@ -380,7 +380,15 @@ def _detail_context(user: User, case: InspectionCase) -> dict[str, Any]:
         "timeline": selectors.timeline(case, user),
         "bookings": list(case.bookings.select_related("slot__officer")),
         "rechecks": list(case.rechecks.all()),
-        "objections": list(case.objections.select_related("submitted_by", "answered_by")),
+        "reports": selectors.rectification_reports(case),
+        "self_check": selectors.case_self_check(case),
+        "objections": list(
+            case.objections.select_related("submitted_by", "answered_by").prefetch_related(
+                "attachments"
+            )
+        ),
+        "today": timefmt.today(),
+        "answer_days": settings.ZHIFA_OBJECTION_ANSWER_WORKING_DAYS,
         "changed_after_approval": status in (CaseStatus.APPROVED, CaseStatus.NOTIFIED),
         "verify_url": reverse("inspections:verify", args=[case.verify_code]),
         "late_notice": services.late_notice(case, timezone.localdate()),

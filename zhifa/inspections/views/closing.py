@@ -7,14 +7,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhifa.core.access import requires
-from zhifa.core.viewhelpers import add_service_errors, posted, request_user
+from zhifa.core.viewhelpers import add_service_errors, posted, request_user, stored_file
 from zhifa.inspections import forms, selectors, services
-from zhifa.inspections.models import InspectionCase, Objection
+from zhifa.inspections.models import (
+    InspectionCase,
+    Objection,
+    ObjectionAttachment,
+    RectificationPhoto,
+)
 from zhifa.inspections.views._common import _confirm_step
 from zhifa.org.scoping import get_visible_or_404
 
@@ -40,7 +45,10 @@ def case_recheck(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         title="复查",
         button="记录复查",
-        extra=lambda case: {"summary": True},
+        extra=lambda case: {
+            "summary": True,
+            "reports": selectors.rectification_reports(case),
+        },
     )
 
 
@@ -83,6 +91,29 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "inspections/objection_answer.html", {"objection": objection, "form": form}
     )
+
+
+@login_required
+@requires("case.view", RectificationPhoto)
+@require_GET
+def rectification_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """A photo of the enterprise's 整改报告: for the enterprise and the agency (and who
+    supervises it); no one else finds it (404)."""
+    photo = RectificationPhoto.objects.restrict(request_user(request)).filter(pk=pk).first()
+    if photo is None:
+        raise Http404(RectificationPhoto.access_not_found)
+    return stored_file(str(photo.file.name), str(photo.file.name).rsplit("/", 1)[-1])
+
+
+@login_required
+@requires("case.view", ObjectionAttachment)
+@require_GET
+def objection_file(request: HttpRequest, pk: int) -> FileResponse:
+    """An attachment of an objection: for the enterprise, the agency and its supervisors."""
+    found = ObjectionAttachment.objects.restrict(request_user(request)).filter(pk=pk).first()
+    if found is None:
+        raise Http404(ObjectionAttachment.access_not_found)
+    return stored_file(str(found.file.name), found.filename)
 
 
 # --- 公示 (no login) ----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from zhifa.core import timefmt
 from zhifa.core.access import requires
 from zhifa.core.viewhelpers import add_service_errors, request_user
 from zhifa.documents import selectors as document_selectors
@@ -45,16 +46,38 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     return render(request, "inspections/my_cases.html", {"page": page})
 
 
+def _visited(case: InspectionCase) -> bool:
+    """Whether the officers have come: what was offered before the visit (self-check, booking
+    guidance) no longer applies after it."""
+    return case.started_at is not None or case.status in (
+        CaseStatus.ON_SITE,
+        CaseStatus.INSPECTED,
+        CaseStatus.RECTIFYING,
+        CaseStatus.CLOSED,
+        CaseStatus.CANCELLED,
+    )
+
+
 def _my_context(user: User, case: InspectionCase) -> dict[str, Any]:
     pending = document_selectors.pending_portal_delivery(case.notice) if case.notice else None
     bookings = list(case.bookings.select_related("slot__officer").order_by("slot__starts_at"))
     decided = case.decided_at is not None
+    visited = _visited(case)
+    can_book = case.status == CaseStatus.NOTIFIED and not visited
     return {
         "case": case,
         "pending": pending,
         "bookings": bookings,
         "booking_form": forms.BookingForm(slots=selectors.open_slots(case)),
-        "can_book": case.status == CaseStatus.NOTIFIED,
+        "can_book": can_book,
+        "visited": visited,
+        "show_booking": can_book or bool(bookings) or not visited,
+        "show_self_check": not visited,
+        "can_report": case.status == CaseStatus.RECTIFYING,
+        "rectification_form": forms.RectificationForm(),
+        "reports": selectors.rectification_reports(case),
+        "today": timefmt.today(),
+        "answer_days": settings.ZHIFA_OBJECTION_ANSWER_WORKING_DAYS,
         "rating_form": forms.RatingForm(),
         "can_rate": decided and case.rated_at is None,
         "objection_form": forms.ObjectionForm(),
@@ -71,7 +94,7 @@ def _my_context(user: User, case: InspectionCase) -> dict[str, Any]:
             ).order_by("created_at", "pk")
             if link.document.recipient_enterprise_id == case.enterprise_id
         ],
-        "objections": list(case.objections.all()),
+        "objections": list(case.objections.prefetch_related("attachments")),
         "decided": decided,
         "timeline": selectors.timeline(case, user),
     }
@@ -83,8 +106,15 @@ def _my_context(user: User, case: InspectionCase) -> dict[str, Any]:
 def my_case(request: HttpRequest, pk: int) -> HttpResponse:
     user, case = _my_case(request, pk)
     context = _my_context(user, case)
-    context.update(_checkin_qr(request, case))
+    context.update(_my_qr(request, case))
     return render(request, "inspections/my_case.html", context)
+
+
+def _my_qr(request: HttpRequest, case: InspectionCase) -> dict[str, str]:
+    """The check-in code, until every officer of the case has checked in with it."""
+    if case.started_at is not None and not case.assignments.filter(checked_in_at=None).exists():
+        return {}
+    return _checkin_qr(request, case)
 
 
 def _my_step(
@@ -111,7 +141,7 @@ def _my_step(
     if form is None:
         return redirect("inspections:my_case", pk=case.pk)
     context = _my_context(user, case)
-    context.update(_checkin_qr(request, case))
+    context.update(_my_qr(request, case))
     context[form_name] = form
     return render(request, "inspections/my_case.html", context, status=400)
 
@@ -184,11 +214,46 @@ def my_rate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def my_object(request: HttpRequest, pk: int) -> HttpResponse:
     def step(case: InspectionCase, user: User, form: Any) -> str:
-        services.object_to_case(case, actor=user, text=form.cleaned_data["text"])
-        return "异议已提交执法监督机关，答复后将在本页显示。"
+        objection = services.object_to_case(
+            case,
+            actor=user,
+            text=form.cleaned_data["text"],
+            category=form.cleaned_data["category"],
+            files=form.cleaned_data["attachments"],
+        )
+        due = (
+            f"执法监督机关应于 {timefmt.chinese_date(objection.answer_due)} 前答复"
+            if objection.answer_due
+            else "执法监督机关将按期答复"
+        )
+        return f"异议已提交执法监督机关，{due}，答复后将在本页显示。"
 
     return _my_step(
-        request, pk, lambda case: forms.ObjectionForm(request.POST), step, "objection_form"
+        request,
+        pk,
+        lambda case: forms.ObjectionForm(request.POST, request.FILES),
+        step,
+        "objection_form",
+    )
+
+
+@login_required
+@requires("case.respond", InspectionCase)
+@require_POST
+def my_rectify(request: HttpRequest, pk: int) -> HttpResponse:
+    def step(case: InspectionCase, user: User, form: Any) -> str:
+        report = services.report_rectification(
+            case, actor=user, text=form.cleaned_data["text"], photos=form.cleaned_data["photos"]
+        )
+        late = "（已过整改期限，记为逾期提交）" if report.is_late else ""
+        return f"已提交整改情况{late}，执法人员复查时将查看。"
+
+    return _my_step(
+        request,
+        pk,
+        lambda case: forms.RectificationForm(request.POST, request.FILES),
+        step,
+        "rectification_form",
     )
 
 
