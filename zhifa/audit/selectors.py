@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,7 +82,7 @@ def object_type_name(object_type: str) -> str:
 
 def object_type_label(object_type: str) -> str:
     model = _model_for(object_type)
-    return f"{model._meta.verbose_name}（{object_type}）" if model is not None else object_type
+    return str(model._meta.verbose_name) if model is not None else "其他对象"
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,7 @@ def _display(value: Any, choices: dict[str, str] | None = None) -> str:
     if value == "":
         return "（空）"
     if choices and isinstance(value, str | int) and str(value) in choices:
-        return f"{choices[str(value)]}（{value}）"
+        return choices[str(value)]
     if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
         try:
             moment = dt.datetime.fromisoformat(value)
@@ -112,9 +111,23 @@ def _display(value: Any, choices: dict[str, str] | None = None) -> str:
         return value
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, list):
+        return "；".join(_display(item) for item in value) or "（无）"
+    if isinstance(value, dict):
+        # Structured data reads as its values, never as JSON: an entry is known by its name.
+        lead = next((_display(value[k]) for k in _LEAD_KEYS if value.get(k)), "")
+        rest = [
+            _display(v) for k, v in value.items() if k not in _LEAD_KEYS and v not in ("", None)
+        ]
+        if lead and rest:
+            return f"{lead}（{'，'.join(rest)}）"
+        return lead or "，".join(rest) or "（空）"
     return str(value)
+
+
+_LEAD_KEYS = ("title", "name")
+# Snapshot keys not shown on a page: the login name is internal (house rule).
+_HIDDEN_KEYS = frozenset({"username"})
 
 
 def _field_info(object_type: str) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
@@ -150,6 +163,8 @@ def diff_rows(record: AuditRecord) -> list[DiffRow]:
     missing = object()
     rows = []
     for key in keys:
+        if key in _HIDDEN_KEYS:
+            continue
         old = before_map.get(key, missing)
         new = after_map.get(key, missing)
         rows.append(

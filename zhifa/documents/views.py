@@ -269,7 +269,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
                 recipient_enterprise=data["recipient_uscc"],
                 recipient_name=data["recipient_name"],
                 title=data["title"],
-                context=data["content"],
+                context={},
             )
         except ValidationError as error:
             _form_errors(form, error)

@@ -31,7 +31,7 @@ from zhifa.registry.forms import (
     ImportForm,
     OverrideForm,
 )
-from zhifa.registry.models import Contact, Enterprise
+from zhifa.registry.models import GRADE_BASIS, Contact, Enterprise
 
 # The error table shows this many problems; the count of the rest is stated.
 REPORT_LIMIT = 1000
@@ -120,6 +120,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "expected_check_char": verdict.expected,
             "can_edit": can_edit,
             "can_review": access.can(user, "enterprise.review_code", enterprise),
+            "grade_basis": GRADE_BASIS,
         },
     )
 

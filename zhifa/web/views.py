@@ -19,6 +19,7 @@ from zhifa.core.access import requires
 from zhifa.core.viewhelpers import request_user
 from zhifa.org import services as org_services
 from zhifa.org.models import Officer, Organisation, Role
+from zhifa.plans.selectors import sampling_ratios_for
 from zhifa.registry.models import Enterprise
 from zhifa.web.workspace import agency_sections, supervisor_sections
 from zhifa.workdays.selectors import next_year_warning
@@ -62,6 +63,14 @@ def home(request: HttpRequest) -> HttpResponse:
         "holiday_warning": next_year_warning(timezone.localdate()) if may["holidays"] else "",
         "workspace": (supervisor_sections(user) if user.is_supervisor else [])
         + (agency_sections(user) if user.is_agency_user else []),
+        # The grade's letter alone means nothing to a shop owner: what it does to his chance of
+        # being drawn, with the ratios this year's published plans set for it.
+        "grade_ratios": [
+            (agency, format(ratio.normalize(), "f"))
+            for agency, ratio in sampling_ratios_for(user.enterprise, timezone.localdate().year)
+        ]
+        if may["own_enterprise"]
+        else [],
     }
     return render(request, "web/home.html", context)
 
