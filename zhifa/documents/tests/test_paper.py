@@ -21,7 +21,11 @@ def test_the_inspector_reads_the_issued_document_on_its_page(client_for, inspect
     )
 
     lines = paper_lines(response)
-    assert lines[:3] == ["舟山市卫生健康委员会", issued_preview.number_text, "行政执法检查预告通知书"]
+    assert lines[:3] == [
+        "舟山市卫生健康委员会",
+        issued_preview.number_text,
+        "行政执法检查预告通知书",
+    ]
     assert "舟山海鲜酒楼有限公司：" in lines
     assert "2026年12月1日" in lines
     assert any(issued_preview.verification_code in line for line in lines)
