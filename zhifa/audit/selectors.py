@@ -126,6 +126,20 @@ def _display(value: Any, choices: dict[str, str] | None = None) -> str:
 
 
 _LEAD_KEYS = ("title", "name")
+# Keys of snapshots that are not a field of the recorded model, as people name them.
+_KEY_LABELS = {
+    "items": "检查事项",
+    "officers": "执法人员",
+    "strata": "抽查分层",
+    "tasks": "检查任务",
+    "user": "用户",
+    "name": "名称",
+    "prefix": "令牌前缀",
+    "attempts_cleared": "清除的登录失败记录",
+    "count": "数量",
+    "reason": "理由",
+    "note": "说明",
+}
 # Snapshot keys not shown on a page: the login name is internal (house rule).
 _HIDDEN_KEYS = frozenset({"username"})
 
@@ -170,7 +184,7 @@ def diff_rows(record: AuditRecord) -> list[DiffRow]:
         rows.append(
             DiffRow(
                 key=key,
-                label=labels.get(key, key),
+                label=labels.get(key) or _KEY_LABELS.get(key, "其他内容"),
                 before="（无）" if old is missing else _display(old, choices.get(key)),
                 after="（无）" if new is missing else _display(new, choices.get(key)),
                 changed=old != new,
