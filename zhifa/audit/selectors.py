@@ -128,6 +128,7 @@ def _display(value: Any, choices: dict[str, str] | None = None) -> str:
 _LEAD_KEYS = ("title", "name")
 # Keys of snapshots that are not a field of the recorded model, as people name them.
 _KEY_LABELS = {
+    "year": "年度",
     "items": "检查事项",
     "officers": "执法人员",
     "strata": "抽查分层",

@@ -242,7 +242,7 @@ def test_an_admin_opens_a_system_wide_record(client_for, admin_user, records):
     response = client_for(admin_user).get(url)
     assert response.status_code == 200
     assert [(r.label, r.before, r.after) for r in response.context["rows"]] == [
-        ("year", "（无）", "2026")
+        ("年度", "（无）", "2026")
     ]
 
 
