@@ -65,14 +65,19 @@ def home(request: HttpRequest) -> HttpResponse:
         + (agency_sections(user) if user.is_agency_user else []),
         # The grade's letter alone means nothing to a shop owner: what it does to his chance of
         # being drawn, with the ratios this year's published plans set for it.
-        "grade_ratios": [
-            (agency, format(ratio.normalize(), "f"))
-            for agency, ratio in sampling_ratios_for(user.enterprise, timezone.localdate().year)
-        ]
-        if may["own_enterprise"]
-        else [],
+        "grade_ratios": _grade_ratios(user.enterprise) if may["own_enterprise"] else [],
     }
     return render(request, "web/home.html", context)
+
+
+def _grade_ratios(enterprise: Enterprise | None) -> list[tuple[str, str]]:
+    if enterprise is None:
+        return []
+    year = timezone.localdate().year
+    return [
+        (agency, format(ratio.normalize(), "f"))
+        for agency, ratio in sampling_ratios_for(enterprise, year)
+    ]
 
 
 def locked_out(
