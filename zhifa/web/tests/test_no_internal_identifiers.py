@@ -194,3 +194,21 @@ def test_no_page_or_export_shows_an_internal_identifier_to(world, persona):
             found.extend(f"{url}  {line}" for line in offences(text, patterns))
     assert read > 1
     assert not found, "\n".join(found)
+
+
+def test_no_issued_document_shows_an_internal_identifier(world):
+    from zhifa.documents.models import Document
+    from zhifa.documents.rendering import readable_html
+
+    patterns = identifier_patterns()
+    found = []
+    read = 0
+    for document in Document.objects.exclude(docx_file="").order_by("pk"):
+        with document.docx_file.open("rb") as stored:
+            parser = _VisibleText()
+            parser.feed(readable_html(stored.read()))
+        read += 1
+        text = " ".join(parser.parts)
+        found.extend(f"{document.number_text}  {line}" for line in offences(text, patterns))
+    assert read > 1
+    assert not found, "\n".join(found)
