@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from zhifa.audit import selectors
+from zhifa.audit.display import action_label
 from zhifa.core.textinput import TextForm
 
 
@@ -38,7 +39,9 @@ class RecordFilterForm(TextForm):
         super().__init__(*args, **kwargs)
         action_field = self.fields["action"]
         assert isinstance(action_field, forms.ChoiceField)
-        action_field.choices = [("", "全部操作")] + [(a, a) for a in selectors.actions_in_use(user)]
+        action_field.choices = [("", "全部操作")] + [
+            (a, action_label(a)) for a in selectors.actions_in_use(user)
+        ]
         type_field = self.fields["object_type"]
         assert isinstance(type_field, forms.ChoiceField)
         type_field.choices = [("", "全部类型"), *selectors.object_types_in_use(user)]

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,7 +82,7 @@ def object_type_name(object_type: str) -> str:
 
 def object_type_label(object_type: str) -> str:
     model = _model_for(object_type)
-    return f"{model._meta.verbose_name}（{object_type}）" if model is not None else object_type
+    return str(model._meta.verbose_name) if model is not None else "其他对象"
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,7 @@ def _display(value: Any, choices: dict[str, str] | None = None) -> str:
     if value == "":
         return "（空）"
     if choices and isinstance(value, str | int) and str(value) in choices:
-        return f"{choices[str(value)]}（{value}）"
+        return choices[str(value)]
     if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
         try:
             moment = dt.datetime.fromisoformat(value)
@@ -112,9 +111,38 @@ def _display(value: Any, choices: dict[str, str] | None = None) -> str:
         return value
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, list):
+        return "；".join(_display(item) for item in value) or "（无）"
+    if isinstance(value, dict):
+        # Structured data reads as its values, never as JSON: an entry is known by its name.
+        lead = next((_display(value[k]) for k in _LEAD_KEYS if value.get(k)), "")
+        rest = [
+            _display(v) for k, v in value.items() if k not in _LEAD_KEYS and v not in ("", None)
+        ]
+        if lead and rest:
+            return f"{lead}（{'，'.join(rest)}）"
+        return lead or "，".join(rest) or "（空）"
     return str(value)
+
+
+_LEAD_KEYS = ("title", "name")
+# Keys of snapshots that are not a field of the recorded model, as people name them.
+_KEY_LABELS = {
+    "year": "年度",
+    "items": "检查事项",
+    "officers": "执法人员",
+    "strata": "抽查分层",
+    "tasks": "检查任务",
+    "user": "用户",
+    "name": "名称",
+    "prefix": "令牌前缀",
+    "attempts_cleared": "清除的登录失败记录",
+    "count": "数量",
+    "reason": "理由",
+    "note": "说明",
+}
+# Snapshot keys not shown on a page: the login name is internal (house rule).
+_HIDDEN_KEYS = frozenset({"username"})
 
 
 def _field_info(object_type: str) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
@@ -150,12 +178,14 @@ def diff_rows(record: AuditRecord) -> list[DiffRow]:
     missing = object()
     rows = []
     for key in keys:
+        if key in _HIDDEN_KEYS:
+            continue
         old = before_map.get(key, missing)
         new = after_map.get(key, missing)
         rows.append(
             DiffRow(
                 key=key,
-                label=labels.get(key, key),
+                label=labels.get(key) or _KEY_LABELS.get(key, "其他内容"),
                 before="（无）" if old is missing else _display(old, choices.get(key)),
                 after="（无）" if new is missing else _display(new, choices.get(key)),
                 changed=old != new,

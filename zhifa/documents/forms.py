@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import json
+import re
 from typing import Any
 
 from django import forms
@@ -138,12 +138,6 @@ class DraftForm(TextForm):
         label="受送达人", required=False, max_length=200, help_text="不填则使用企业名称。"
     )
     title = forms.CharField(label="标题", required=False, max_length=200)
-    content = forms.CharField(
-        label="文书内容（JSON）",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text='各文书种类的内容项，如 {"inspection_date": "2026-12-08"}。',
-    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -160,9 +154,6 @@ class DraftForm(TextForm):
             )
         return enterprise
 
-    def clean_content(self) -> dict[str, Any]:
-        return _parse_content(self.cleaned_data["content"])
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
         if not data.get("recipient_uscc") and not (data.get("recipient_name") or "").strip():
@@ -170,21 +161,6 @@ class DraftForm(TextForm):
                 "recipient_name", "受送达人：请填写受送达人，或填写企业统一社会信用代码。"
             )
         return data
-
-
-def _parse_content(text: str) -> dict[str, Any]:
-    text = (text or "").strip()
-    if not text:
-        return {}
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise forms.ValidationError(
-            f"文书内容不是有效的 JSON（第 {error.lineno} 行第 {error.colno} 列），请检查格式。"
-        ) from None
-    if not isinstance(value, dict):
-        raise forms.ValidationError('文书内容应为 JSON 对象，即 {"项目": "内容"} 的形式。')
-    return value
 
 
 # Labels of the content items the kinds' templates use (rendering.sample_context shows them).
@@ -233,6 +209,30 @@ CONTENT_LABELS = {
     "result": "整改（执行）结果",
     "evidence": "证明材料",
 }
+# The parts of a record in a list of records (检查事项, 执法人员, 违法行为, 清单明细), in the order
+# one line of the field gives them.
+RECORD_PART_LABELS = {
+    "name": "名称",
+    "cert_no": "执法证号",
+    "basis": "依据",
+    "fact": "违法事实",
+    "violated": "违反的规定",
+    "penalty": "处罚依据",
+    "enterprise": "企业名称",
+    "item": "检查事项",
+    "time": "检查时间",
+}
+NAME_LABELS = {"officers": "姓名", "items": "事项名称"}
+# Parts of a line are separated by a vertical bar, full- or half-width: the texts themselves hold
+# commas and 顿号.
+_PART_SEPARATOR = re.compile(r"[｜|]")
+
+
+def _part_labels(key: str, parts: list[str]) -> list[str]:
+    return [
+        NAME_LABELS.get(key, "名称") if part == "name" else RECORD_PART_LABELS.get(part, "内容")
+        for part in parts
+    ]
 
 
 def content_shape(kind_code: str) -> dict[str, Any]:
@@ -263,6 +263,7 @@ class DraftEditForm(TextForm):
         for key in context:
             self.shape.setdefault(key, context[key])
         self.kinds: dict[str, str] = {}
+        self.parts: dict[str, list[str]] = {}
         for key, sample in self.shape.items():
             label = CONTENT_LABELS.get(key, key)
             value = context.get(key)
@@ -283,15 +284,22 @@ class DraftEditForm(TextForm):
                 )
                 initial = "\n".join(value) if isinstance(value, list) else ""
             else:
-                self.kinds[key] = "json"
-                example = json.dumps(sample, ensure_ascii=False)
+                # A list of records: one record a line, its parts separated by "｜".
+                records = sample if isinstance(sample, list) else []
+                parts = list(records[0]) if records and isinstance(records[0], dict) else []
+                self.kinds[key] = "records"
+                self.parts[key] = parts
+                example = "｜".join(str(records[0].get(p, "")) for p in parts) if parts else ""
                 field = forms.CharField(
                     label=label,
                     required=False,
                     widget=forms.Textarea(attrs={"rows": 4}),
-                    help_text=f"JSON 格式，示例：{example[:200]}",
+                    help_text=(
+                        f"每行一条，依次填写{'、'.join(_part_labels(key, parts))}，"
+                        f"以“｜”分隔。例如：{example[:200]}"
+                    ),
                 )
-                initial = json.dumps(value, ensure_ascii=False) if value is not None else ""
+                initial = _record_lines(value, parts)
             field.initial = initial
             self.fields[name] = field
 
@@ -307,16 +315,37 @@ class DraftEditForm(TextForm):
             elif kind == "lines":
                 content[key] = [line.strip() for line in raw.splitlines() if line.strip()]
             else:
-                try:
-                    content[key] = json.loads(raw)
-                except json.JSONDecodeError as error:
-                    self.add_error(
-                        f"c_{key}",
-                        f"{CONTENT_LABELS.get(key, key)}：不是有效的 JSON"
-                        f"（第 {error.lineno} 行第 {error.colno} 列），请检查格式。",
-                    )
+                parsed = self._records(key, raw)
+                if parsed is not None:
+                    content[key] = parsed
         data["content"] = content
         return data
+
+    def _records(self, key: str, raw: str) -> list[dict[str, str]] | None:
+        parts = self.parts[key]
+        label = CONTENT_LABELS.get(key, "内容")
+        records = []
+        lines = [line.strip() for line in raw.splitlines() if line.strip()]
+        for number, line in enumerate(lines, start=1):
+            values = [v.strip() for v in _PART_SEPARATOR.split(line)]
+            if len(values) > len(parts):
+                self.add_error(
+                    f"c_{key}",
+                    f"{label}第 {number} 行分成了 {len(values)} 项，多于应填的 {len(parts)} 项"
+                    f"（{'、'.join(_part_labels(key, parts))}）：请删去多余的“｜”。",
+                )
+                return None
+            values += [""] * (len(parts) - len(values))
+            records.append(dict(zip(parts, values, strict=True)))
+        return records
+
+
+def _record_lines(value: Any, parts: list[str]) -> str:
+    if not isinstance(value, list):
+        return ""
+    return "\n".join(
+        "｜".join(str(r.get(p) or "") for p in parts) for r in value if isinstance(r, dict)
+    )
 
 
 class DocumentConfirmForm(TextForm):

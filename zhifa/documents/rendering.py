@@ -204,6 +204,14 @@ def render(
     kind_code: str, context: Mapping[str, Any], *, template: bytes | None = None
 ) -> Rendered:
     """Fill the kind's template (or ``template``) with ``context``: the DOCX and its PDF."""
+    tpl = _filled(kind_code, context, template)
+    out = io.BytesIO()
+    tpl.save(out)
+    # The rendered document object is exactly what was saved: convert it without re-reading.
+    return Rendered(docx=out.getvalue(), pdf=html_to_pdf(document_html(tpl.docx)))
+
+
+def _filled(kind_code: str, context: Mapping[str, Any], template: bytes | None) -> DocxTemplate:
     _spec(kind_code)
     source = template if template is not None else default_template(kind_code)
     tpl = DocxTemplate(io.BytesIO(source))
@@ -211,10 +219,25 @@ def render(
         tpl.render(_prepare(tpl, context), jinja_env=_JINJA, autoescape=True)
     except TemplateError as error:
         raise RenderError(f"模板填充失败：{error}。") from error
-    out = io.BytesIO()
-    tpl.save(out)
-    # The rendered document object is exactly what was saved: convert it without re-reading.
-    return Rendered(docx=out.getvalue(), pdf=html_to_pdf(document_html(tpl.docx)))
+    return tpl
+
+
+def readable_html(docx: bytes) -> str:
+    """An issued .docx as HTML to read on a page: the same conversion its PDF is laid out from,
+    so the page says word for word what the PDF says (a webview that cannot show a PDF inline,
+    WeChat's or DingTalk's, shows this)."""
+    from docx import Document
+
+    return _body(document_html(Document(io.BytesIO(docx))))
+
+
+def draft_html(kind_code: str, context: Mapping[str, Any]) -> str:
+    """A draft as it would read once issued, from the kind's template; no PDF is laid out."""
+    return _body(document_html(_filled(kind_code, context, None).docx))
+
+
+def _body(document: str) -> str:
+    return document.removeprefix(HTML_HEAD).removesuffix(HTML_END)
 
 
 # --- DOCX → HTML ----------------------------------------------------------------------------

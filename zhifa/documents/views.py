@@ -15,6 +15,8 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhifa.core import access, params, uploads
@@ -24,7 +26,7 @@ from zhifa.core.viewhelpers import add_service_errors as _form_errors
 from zhifa.core.viewhelpers import posted as _posted
 from zhifa.core.viewhelpers import request_user as _user
 from zhifa.core.viewhelpers import stored_file
-from zhifa.documents import selectors, services
+from zhifa.documents import rendering, selectors, services
 from zhifa.documents.forms import (
     CONTENT_LABELS,
     ArchiveForm,
@@ -129,6 +131,28 @@ def _content_rows(document: Document) -> list[tuple[str, str, list[str]]]:
 
 # The part of a structured entry (an item, an officer, a group of prohibitions) it is known by.
 _LEAD_KEYS = ("title", "name")
+
+
+def _paper(document: Document) -> str:
+    """The 文书 as HTML to read on its page: an issued one from its stored DOCX (word for word
+    what its PDF says), a draft from its kind's template; empty when neither can be read."""
+    if document.docx_file:
+        try:
+            with document.docx_file.open("rb") as stored:
+                return mark_safe(rendering.readable_html(stored.read()))
+        except (OSError, ValueError, KeyError):
+            return ""  # a file gone from storage: the page still shows the record
+    if document.status != DocumentStatus.DRAFT:
+        return ""
+    context = services.render_context(
+        document, number="〔签发时编号〕", code="（签发时生成）", date=timezone.localdate()
+    )
+    context["verification_url"] = ""
+    try:
+        # The converter escapes every text it writes; the markup is its own.
+        return mark_safe(rendering.draft_html(document.kind.code, context))
+    except rendering.RenderError:
+        return ""
 
 
 def _plain(value: Any) -> str:
@@ -236,6 +260,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "deliveries": document.deliveries.select_related("sent_by", "confirmed_by"),
             "corrections": document.corrections.select_related("number"),
             "content": _content_rows(document),
+            "paper": _paper(document),
             "can_edit": may_author and status == DocumentStatus.DRAFT,
             "can_issue": may_author and status == DocumentStatus.DRAFT,
             "can_deliver": may_author
@@ -269,7 +294,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
                 recipient_enterprise=data["recipient_uscc"],
                 recipient_name=data["recipient_name"],
                 title=data["title"],
-                context=data["content"],
+                context={},
             )
         except ValidationError as error:
             _form_errors(form, error)

@@ -359,6 +359,13 @@ class User(AbstractUser):
         a name reads as his role."""
         return self.display_name or f"{self.get_role_display()}（未登记姓名）"
 
+    def get_short_name(self) -> str:
+        # Django's admin greets the user by this, falling back to the login name.
+        return self.person_name
+
+    def get_full_name(self) -> str:
+        return self.person_name
+
     @property
     def person_label(self) -> str:
         """The name with where the person stands, e.g. 王检查（舟山市卫生健康委员会·执法人员）: how

@@ -5,6 +5,7 @@ Lists for signed-in users start from ``visible_to``; the public ones show publis
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from zhifa.plans.models import (
     PlanStatus,
     PlanTask,
 )
+from zhifa.registry.models import Enterprise
 
 
 def effective_yearly_cap(region: Region | str) -> int:
@@ -152,3 +154,19 @@ def plan_amendments(plan: AnnualPlan, *, published_only: bool = False) -> QueryS
     if published_only:
         qs = qs.filter(status=AmendmentStatus.PUBLISHED)
     return qs.order_by("number")
+
+
+def sampling_ratios_for(enterprise: Enterprise, year: int) -> list[tuple[str, Decimal]]:
+    """(agency, ratio in %) for each plan published for ``year`` by an agency whose region holds
+    the enterprise: the ratio of the stratum of its credit grade, else of the stratum of every
+    grade. Published plans are public, hence no scoping."""
+    plans = published_plans(year=year, region=enterprise.region_id[:2]).prefetch_related("strata")
+    found = []
+    for plan in plans:
+        if not enterprise.region_id.startswith(plan.organisation.region.code_prefix):
+            continue
+        strata = {s.credit_grade: s.sampling_ratio for s in plan.strata.all()}
+        ratio = strata.get(enterprise.credit_grade, strata.get(""))
+        if ratio is not None:
+            found.append((plan.organisation.name, ratio))
+    return found

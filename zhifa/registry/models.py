@@ -20,6 +20,23 @@ class CreditGrade(models.TextChoices):
     D = "D", "D 类（信用风险高）"
 
 
+# What a grade means for the enterprise, as the plans apply it: each published annual plan
+# samples the enterprises of each grade at its own ratio in the 双随机、一公开 draws
+# (plans.PlanStratum), A "无事不扰" and D sampled far more often.
+GRADE_MEANINGS = {
+    CreditGrade.A: "信用风险低：“双随机、一公开”抽查按最低的比例抽取，做到“无事不扰”。",
+    CreditGrade.B: "信用风险一般：“双随机、一公开”抽查按一般的比例抽取。",
+    CreditGrade.C: (
+        "信用风险较高：“双随机、一公开”抽查比例高于 A 类、B 类企业，被抽中检查的机会更多。"
+    ),
+    CreditGrade.D: "信用风险高：“双随机、一公开”抽查比例最高，被抽中检查最频繁。",
+}
+GRADE_BASIS = (
+    "信用风险分类分 A、B、C、D 四类，记在检查对象名录库中；执法部门在公布的年度检查计划中为每一类"
+    "企业定下抽查比例，“双随机、一公开”抽查时按这个比例随机抽取。"
+)
+
+
 class EnterpriseImport(models.Model):
     """One file imported into the 名录库: who, when, which file (SM3 of its bytes), how many."""
 
@@ -123,6 +140,10 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def credit_grade_meaning(self) -> str:
+        return GRADE_MEANINGS.get(CreditGrade(self.credit_grade), "")
 
     @property
     def industry_code_label(self) -> str:

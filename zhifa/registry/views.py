@@ -31,7 +31,7 @@ from zhifa.registry.forms import (
     ImportForm,
     OverrideForm,
 )
-from zhifa.registry.models import Contact, Enterprise
+from zhifa.registry.models import GRADE_BASIS, Contact, Enterprise
 
 # The error table shows this many problems; the count of the rest is stated.
 REPORT_LIMIT = 1000
@@ -123,6 +123,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # An officer starts a case from here, the enterprise filled in (issue 17).
             "can_start_case": user.organisation is not None
             and access.can(user, "case.create", user.organisation),
+            "grade_basis": GRADE_BASIS,
         },
     )
 

@@ -28,6 +28,7 @@ from zhifa.org import password_reset as resets
 from zhifa.org import services as org_services
 from zhifa.org.models import Officer, Organisation, PasswordResetRequest, ResetChannel, Role
 from zhifa.org.password_reset import CodeToSend
+from zhifa.plans.selectors import sampling_ratios_for
 from zhifa.registry.models import Enterprise
 from zhifa.web.forms import ResetCodeForm, ResetRequestForm
 from zhifa.web.public import PUBLIC_PAGES
@@ -78,6 +79,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "workspace": ([] if user.is_supervisor else inbox_sections(user))
         + (supervisor_sections(user) if user.is_supervisor else [])
         + (agency_sections(user) if user.is_agency_user else []),
+        # The grade's letter alone means nothing to a shop owner: what it does to his chance of
+        # being drawn, with the ratios this year's published plans set for it.
+        "grade_ratios": _grade_ratios(user.enterprise) if may["own_enterprise"] else [],
     }
     return render(request, "web/home.html", context)
 
@@ -196,6 +200,16 @@ def password_reset_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, "密码已重置，请用新密码登录。其他设备上的登录已全部退出。")
             return redirect("login")
     return render(request, "web/password_reset_new.html", {"form": form})
+
+
+def _grade_ratios(enterprise: Enterprise | None) -> list[tuple[str, str]]:
+    if enterprise is None:
+        return []
+    year = timezone.localdate().year
+    return [
+        (agency, format(ratio.normalize(), "f"))
+        for agency, ratio in sampling_ratios_for(enterprise, year)
+    ]
 
 
 def locked_out(

@@ -226,7 +226,8 @@ def test_a_record_shows_before_and_after_as_a_diff_table(client_for, supervisor,
     assert rows["name"].label == "姓名"
     body = response.content.decode()
     assert '<tr class="changed">' in body
-    assert "执法人员（org.officer）" in body
+    assert "<dt>对象</dt><dd>执法人员 #" in body
+    assert "org.officer<" not in body
     assert record.hash in body
 
 
@@ -241,7 +242,7 @@ def test_an_admin_opens_a_system_wide_record(client_for, admin_user, records):
     response = client_for(admin_user).get(url)
     assert response.status_code == 200
     assert [(r.label, r.before, r.after) for r in response.context["rows"]] == [
-        ("year", "（无）", "2026")
+        ("年度", "（无）", "2026")
     ]
 
 
@@ -303,7 +304,7 @@ def test_the_diff_shows_choice_labels_and_local_times(client_for, admin_user, re
         reverse("audit:record_detail", args=[records["cert"].seq])
     )
     (row,) = response.context["rows"]
-    assert (row.label, row.before, row.after) == ("证件状态", "有效（valid）", "暂扣（suspended）")
+    assert (row.label, row.before, row.after) == ("证件状态", "有效", "暂扣")
 
     officer = records["officer_obj"]
     with transaction.atomic():

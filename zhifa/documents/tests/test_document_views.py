@@ -176,7 +176,6 @@ def test_the_inspector_creates_a_draft_for_an_enterprise_by_its_uscc(
         {
             "kind": preview_kind.pk,
             "recipient_uscc": zhoushan_enterprise.uscc,
-            "content": '{"contact": "王检查 0580-2000000"}',
         },
     )
     assert response.status_code == 302
@@ -184,17 +183,12 @@ def test_the_inspector_creates_a_draft_for_an_enterprise_by_its_uscc(
     assert response["Location"] == reverse("documents:document_edit", args=[document.pk])
     assert document.recipient_enterprise == zhoushan_enterprise
     assert document.recipient_name == "舟山海鲜酒楼有限公司"
-    assert document.context == {"contact": "王检查 0580-2000000"}
+    assert document.context == {}
 
 
-def test_a_draft_with_bad_content_is_refused_in_chinese(client_for, inspector, preview_kind):
-    response = client_for(inspector).post(
-        reverse("documents:document_create"),
-        {"kind": preview_kind.pk, "recipient_name": "王五", "content": "{坏"},
-    )
-    assert response.status_code == 200
-    assert "文书内容不是有效的 JSON（第 1 行第 2 列），请检查格式。" in response.content.decode()
-    assert Document.objects.count() == 0
+def test_the_new_draft_form_asks_for_no_json(client_for, inspector):
+    form = client_for(inspector).get(reverse("documents:document_create")).context["form"]
+    assert list(form.fields) == ["kind", "recipient_uscc", "recipient_name", "title"]
 
 
 def test_paper_delivery_through_the_page_stores_the_scan(client_for, inspector, issued_preview):
@@ -260,26 +254,36 @@ def test_the_draft_is_edited_item_by_item(client_for, inspector, preview_draft):
     form = client.get(url).context["form"]
     assert form["c_contact"].label == "联系方式"
     assert form["c_self_check"].initial == "\n".join(preview_draft.context["self_check"])
+    assert form["c_officers"].initial == "王海峰｜33090021001234\n陈晓雯｜33090021005678"
+    assert form["c_officers"].help_text == (
+        "每行一条，依次填写姓名、执法证号，以“｜”分隔。例如：王海峰｜33090021001234"
+    )
     posted = {
         "recipient_name": "舟山海鲜酒楼有限公司",
         "title": "行政执法检查预告通知书",
         "c_inspection_time": "2026年12月15日上午9时",
         "c_self_check": "一、查看消毒记录\n\n二、查看健康证明",
-        "c_officers": "[不是 JSON",
+        "c_officers": "王检查｜33090020001｜多余",
     }
     response = client.post(url, posted)
     assert response.status_code == 200
-    assert "执法人员：不是有效的 JSON（第 1 行第 2 列），请检查格式。" in response.content.decode()
+    assert (
+        "执法人员第 1 行分成了 3 项，多于应填的 2 项（姓名、执法证号）：请删去多余的“｜”。"
+        in response.content.decode()
+    )
     preview_draft.refresh_from_db()
     assert preview_draft.context["inspection_time"] != "2026年12月15日上午9时"
 
-    posted["c_officers"] = '[{"name": "王检查", "cert_no": "33090020001"}]'
+    posted["c_officers"] = "王检查 | 33090020001\n\n陈检查"
     assert client.post(url, posted).status_code == 302
     preview_draft.refresh_from_db()
     assert preview_draft.context == {
         "inspection_time": "2026年12月15日上午9时",
         "self_check": ["一、查看消毒记录", "二、查看健康证明"],
-        "officers": [{"name": "王检查", "cert_no": "33090020001"}],
+        "officers": [
+            {"name": "王检查", "cert_no": "33090020001"},
+            {"name": "陈检查", "cert_no": ""},
+        ],
     }
 
 
