@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django import forms
 
+from zhifa.core.textinput import TextForm
 from zhifa.org.models import ResetChannel
 
 
-class ResetRequestForm(forms.Form):
+class ResetRequestForm(TextForm):
     username = forms.CharField(
         label="用户名",
         max_length=150,
@@ -26,7 +27,7 @@ class ResetRequestForm(forms.Form):
     )
 
 
-class ResetCodeForm(forms.Form):
+class ResetCodeForm(TextForm):
     code = forms.RegexField(
         label="验证码",
         regex=r"^\s*[0-9]{6}\s*$",

@@ -70,7 +70,7 @@ LOADS = {
             "演示年度计划：2026年 21 份，于 2026-01-04 公布，任务安排在第4季度。",
             "演示双随机抽取：已抽取 1 个、已公告待抽取 1 个。",
         ),
-        5359,  # with the accounts issue 17 added
+        5459,  # with the accounts and the messages of issue 17
     ),
     # The Spring Festival holiday runs 02-15 to 02-23; Saturday 02-14 was a working day.
     "spring_festival": Load(
@@ -82,7 +82,7 @@ LOADS = {
             "演示年度计划：2026年 21 份，于 2026-01-04 公布，任务安排在第1季度。",
             "演示双随机抽取：已抽取 1 个、已公告待抽取 1 个。",
         ),
-        5359,  # with the accounts issue 17 added
+        5459,  # with the accounts and the messages of issue 17
     ),
 }
 # Times the demo sets in the future on purpose: the guidance slots it offers.

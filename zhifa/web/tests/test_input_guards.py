@@ -44,6 +44,7 @@ def test_the_walk_finds_the_forms_of_every_app():
         "documents",
         "draws",
         "inspections",
+        "notifications",
         "org",
         "plans",
         "registry",
@@ -51,6 +52,7 @@ def test_the_walk_finds_the_forms_of_every_app():
         "social",
         "supervision",
         "training",
+        "web",
         "workdays",
     }
 

@@ -30,7 +30,7 @@ def test_the_inspector_reaches_each_page_once_by_its_links(
     client_for, inspector, three_enterprises
 ):
     found = pages.pages_for(client_for(inspector))
-    assert found[:3] == ["/", "/inspections/inbox/", "/supervision/inbox/"]
+    assert found[:4] == ["/", "/inspections/inbox/", "/notifications/", "/supervision/inbox/"]
     patterns = [pages.pattern_of(p) for p in found]
     assert len(patterns) == len(set(patterns))
     enterprise_pages = [p for p in found if name_of(p) == "registry:enterprise_detail"]
