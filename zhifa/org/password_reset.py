@@ -141,8 +141,10 @@ def set_new_password(request_id: int, new_password: str) -> User:
     was accepted less than 10 minutes ago. Every session of the user ends (the session's
     password hash no longer matches), pending codes lapse, and a login lockout is lifted."""
     with transaction.atomic():
+        # Only the request's row is locked: PostgreSQL cannot lock the nullable side of the
+        # join to its user.
         request = (
-            PasswordResetRequest.objects.select_for_update()
+            PasswordResetRequest.objects.select_for_update(of=("self",))
             .select_related("user")
             .filter(pk=request_id)
             .first()
