@@ -12,3 +12,6 @@ JINZHONG_MARKET_AGENCY = "晋中市市场监督管理局"
 PERSONA_ENTERPRISE = "舟山海之味餐饮有限公司"
 # The demo account of the enterprise whose emergency inspection the demo decides (issue 17).
 DECIDED_ENTERPRISE_ACCOUNT = "enterprise2"
+# The demo account of the enterprise ordered to correct (责令改正) after a 举报核查: its 整改
+# report, and the officers' 复查 of it, can be walked with this account (issue 17).
+RECTIFYING_ENTERPRISE_ACCOUNT = "enterprise3"

@@ -6,6 +6,8 @@ demo's history (the last finished working day, ``zhifa.workdays.demo_clock``):
   on its own;
 - the persona enterprise 舟山海之味餐饮有限公司 gets a 专项检查 with its 预告通知书 delivered to
   its portal, and the agency publishes guidance times it can book before it;
+- a 举报核查 of a third enterprise finds expired 健康合格证明 and orders it to correct (责令改正)
+  within ten working days: its 整改 report is still to come, then the officers' 复查;
 - an emergency 燃气安全 inspection of another enterprise, begun with an oral notice, is
   recorded, decided, published and made up (补办) by the agency head that afternoon.
 
@@ -20,7 +22,12 @@ import datetime as dt
 
 from django.utils import timezone
 
-from zhifa.core.demo_names import DECIDED_ENTERPRISE_ACCOUNT, HEALTH_AGENCY, PERSONA_ENTERPRISE
+from zhifa.core.demo_names import (
+    DECIDED_ENTERPRISE_ACCOUNT,
+    HEALTH_AGENCY,
+    PERSONA_ENTERPRISE,
+    RECTIFYING_ENTERPRISE_ACCOUNT,
+)
 from zhifa.draws.demo import DRAWN_TITLE
 from zhifa.draws.models import DrawStatus, DrawTask
 from zhifa.inspections import services
@@ -38,6 +45,9 @@ from zhifa.registry.models import Enterprise
 from zhifa.workdays.demo_clock import DemoClock, DemoTimeline, beijing, timeline_for
 from zhifa.workdays.selectors import YearNotLoaded, add_workdays, notice_working_days
 
+# The title of the 举报核查 the demo orders to correct; the demo account of its enterprise finds it.
+REPORTED_TITLE = "群众举报核查"
+
 
 def _officer_pair(agency: Organisation, inspector: User, day: dt.date) -> list[Officer]:
     persona = Officer.objects.filter(user=inspector).first()
@@ -51,7 +61,14 @@ def _officer_pair(agency: Organisation, inspector: User, day: dt.date) -> list[O
 def load_demo_inspections(
     *, timeline: DemoTimeline | None = None, clock: DemoClock | None = None
 ) -> dict[str, int]:
-    counts = {"cases": 0, "approved": 0, "notices": 0, "closed": 0, "slots": 0}
+    counts = {
+        "cases": 0,
+        "approved": 0,
+        "notices": 0,
+        "rectifying": 0,
+        "closed": 0,
+        "slots": 0,
+    }
     agency = Organisation.objects.filter(name=HEALTH_AGENCY).first()
     inspector = User.objects.filter(username="inspector").first()
     approver = User.objects.filter(username="approver").first()
@@ -63,6 +80,7 @@ def load_demo_inspections(
     clock = clock or DemoClock()
     _from_draw(timeline, clock, agency, inspector, approver, counts)
     _persona(timeline, clock, agency, inspector, approver, counts)
+    _rectifying(timeline, clock, agency, inspector, approver, counts)
     _emergency(timeline, clock, agency, inspector, approver, counts)
     return counts
 
@@ -161,6 +179,93 @@ def _persona(
                 officer=pair[0],
             )
             counts["slots"] += 1
+
+
+def _rectifying(
+    timeline: DemoTimeline,
+    clock: DemoClock,
+    agency: Organisation,
+    inspector: User,
+    approver: User,
+    counts: dict[str, int],
+) -> None:
+    item = (
+        InspectionItem.objects.filter(organisation=agency, is_active=True, code="WS-GGCS-02")
+        .order_by("pk")
+        .first()
+    )
+    account = User.objects.filter(username=RECTIFYING_ENTERPRISE_ACCOUNT).first()
+    enterprise = account.enterprise if account is not None else None
+    if item is None or enterprise is None:
+        return
+    # Both officers sign in on site, each with an account of their own.
+    pair = list(
+        Officer.objects.filter(
+            eligible_on_q(timeline.day),
+            organisation=agency,
+            user__username__in=("inspector", "inspector2"),
+        ).order_by("cert_no")
+    )
+    if len(pair) < services.MIN_OFFICERS:
+        return
+    with clock.at(timeline.on_day(15, 5)):
+        case = services.create_case(
+            organisation=agency,
+            enterprise=enterprise,
+            kind=InspectionKind.COMPLAINT,
+            items=[item],
+            officers=pair,
+            inspection_date=timeline.day,
+            actor=inspector,
+            title=REPORTED_TITLE,
+            exemption_reason=(
+                "群众通过12345热线举报该单位部分服务人员未取得有效健康合格证明即上岗，"
+                "预告将使核查失去意义。"
+            ),
+        )
+        services.submit_case(case, actor=inspector)
+    counts["cases"] += 1
+    with clock.at(timeline.on_day(15, 10)):
+        services.approve_case(case, actor=approver, opinion="同意，当日核查。")
+    counts["approved"] += 1
+    with clock.at(timeline.on_day(15, 20)):
+        for officer in pair:
+            services.check_in(case, actor=officer.user, code=case.checkin_code)
+    with clock.at(timeline.on_day(15, 30)):
+        services.record_finding(
+            case,
+            actor=inspector,
+            item=item,
+            result=FindingResult.PROBLEM,
+            description="现场查验6名直接为顾客服务人员，其中2名的健康合格证明已过期。",
+        )
+        services.finish_site_record(
+            case, actor=inspector, present_person="何志强（负责人）", party_opinion="无异议。"
+        )
+    with clock.at(timeline.on_day(15, 40)):
+        services.decide_case(
+            case,
+            actor=inspector,
+            outcome=CaseOutcome.RECTIFY,
+            decisions={
+                1: {
+                    "chosen": "none",
+                    "harm_level": "minor",
+                    # The two stopped serving customers there and then: 首违、轻微、当场改正.
+                    "corrected_on_site": True,
+                    "violated_provision": "《公共场所卫生管理条例》第七条",
+                    "penalty_provision": "《公共场所卫生管理条例》第十四条",
+                }
+            },
+            requirements=[
+                "2名服务人员取得有效健康合格证明前，不得从事直接为顾客服务的工作",
+                "建立从业人员健康合格证明到期提醒台账",
+            ],
+            rectify_working_days=10,
+        )
+    case.refresh_from_db()
+    if case.status == CaseStatus.RECTIFYING:
+        counts["rectifying"] += 1
 
 
 def _emergency(

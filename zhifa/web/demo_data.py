@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhifa.audit.services import record_change
-from zhifa.core.demo_names import DECIDED_ENTERPRISE_ACCOUNT
+from zhifa.core.demo_names import DECIDED_ENTERPRISE_ACCOUNT, RECTIFYING_ENTERPRISE_ACCOUNT
 from zhifa.core.demo_names import HEALTH_AGENCY as HEALTH_AGENCY
 from zhifa.core.demo_names import JINZHONG_MARKET_AGENCY as JINZHONG_MARKET_AGENCY
 from zhifa.core.demo_names import PERSONA_ENTERPRISE as PERSONA_ENTERPRISE
@@ -382,6 +382,8 @@ MOBILE_PREFIXES = ("133", "135", "137", "138", "139", "150", "152", "158", "177"
 
 # Not a name: the enterprise of the emergency inspection the demo decides (``decided_enterprise``).
 DECIDED_ENTERPRISE = "decided"
+# Nor this: the enterprise the demo orders to correct after a 举报核查 (``rectifying_enterprise``).
+RECTIFYING_ENTERPRISE = "rectifying"
 
 
 @dataclass(frozen=True)
@@ -409,7 +411,7 @@ ACCOUNTS: tuple[Account, ...] = (
     # One person, two roles: a 法制审核人员 who also inspects (issue 14).
     Account(
         "legal_inspector",
-        "万蓉玲",
+        "江月兰",
         Role.LEGAL_REVIEWER,
         organisation=HEALTH_AGENCY,
         grants=((Role.INSPECTOR, HEALTH_AGENCY),),
@@ -442,6 +444,11 @@ ACCOUNTS: tuple[Account, ...] = (
     # The enterprise whose case the demo decides (the emergency 燃气 inspection): its result,
     # published record and 评价 can be walked with this account (issue 17).
     Account(DECIDED_ENTERPRISE_ACCOUNT, "林秀芳", Role.ENTERPRISE, enterprise=DECIDED_ENTERPRISE),
+    # The enterprise ordered to correct after a 举报核查: it sends its 整改 report, the officers
+    # then 复查 (issue 17).
+    Account(
+        RECTIFYING_ENTERPRISE_ACCOUNT, "何志强", Role.ENTERPRISE, enterprise=RECTIFYING_ENTERPRISE
+    ),
     Account("admin", "系统管理员", Role.ADMIN, is_staff=True, is_superuser=True),
     # A year's holidays count only once a second administrator confirms them (four eyes).
     Account("admin2", "钱立新", Role.ADMIN, is_staff=True, is_superuser=True, note="复核"),
@@ -1023,6 +1030,7 @@ def _ensure_accounts(orgs: dict[str, Organisation]) -> tuple[int, int]:
         .order_by("pk")
         .first(),
         DECIDED_ENTERPRISE: decided_enterprise(),
+        RECTIFYING_ENTERPRISE: rectifying_enterprise(),
     }
     for number, account in enumerate(ACCOUNTS, start=1):
         enterprise = enterprises.get(account.enterprise)
@@ -1072,13 +1080,9 @@ def _ensure_accounts(orgs: dict[str, Organisation]) -> tuple[int, int]:
                 user=user, role=role, organisation=orgs[org_name]
             )
             if made and role == Role.INSPECTOR and not Officer.objects.filter(user=user).exists():
-                # As 执法人员 she needs her 执法证: the agency's first officer without an account
-                # (万蓉玲 in the demo as generated).
-                officer = (
-                    Officer.objects.filter(organisation=orgs[org_name], user__isnull=True)
-                    .order_by("cert_no")
-                    .first()
-                )
+                # As 执法人员 she needs her 执法证: the agency's first valid one without an
+                # account, so that she can sign in on site.
+                officer = _first_free_valid_officer(orgs[org_name])
                 if officer is not None:
                     officer.user = user
                     officer.save(update_fields=["user"])
@@ -1088,17 +1092,18 @@ def _ensure_accounts(orgs: dict[str, Organisation]) -> tuple[int, int]:
         user = User.objects.get(username=account.username)
         if Officer.objects.filter(user=user).exists():
             continue
-        free = Officer.objects.filter(organisation=orgs[account.organisation], user__isnull=True)
-        officer = next(
-            (o for o in free.order_by("cert_no") if o.is_eligible(REFERENCE_DATE)),
-            None,
-        )
+        officer = _first_free_valid_officer(orgs[account.organisation])
         if officer is not None:
             officer.user = user
             officer.save(update_fields=["user"])
             user.display_name = officer.name
             user.save(update_fields=["display_name"])
     return created, updated
+
+
+def _first_free_valid_officer(organisation: Organisation) -> Officer | None:
+    free = Officer.objects.filter(organisation=organisation, user__isnull=True)
+    return next((o for o in free.order_by("cert_no") if o.is_eligible(REFERENCE_DATE)), None)
 
 
 def decided_enterprise() -> Enterprise | None:
@@ -1121,6 +1126,27 @@ def decided_enterprise() -> Enterprise | None:
         .order_by("uscc")
         .first()
     )
+
+
+def rectifying_enterprise() -> Enterprise | None:
+    """The enterprise of ``enterprise3``: the one the demo orders to correct after a 举报核查
+    (``inspections.demo``); before that case exists, the first hotel in 舟山 other than the
+    decided enterprise (a 公共场所, whose staff serving guests need 健康合格证明)."""
+    from zhifa.inspections.demo import REPORTED_TITLE
+    from zhifa.inspections.models import InspectionCase
+
+    case = InspectionCase.objects.filter(title=REPORTED_TITLE).order_by("pk").first()
+    if case is not None:
+        return case.enterprise
+    decided = decided_enterprise()
+    others = (
+        Enterprise.objects.filter(region__code__startswith="3309")
+        .exclude(name=PERSONA_ENTERPRISE)
+        .exclude(pk=decided.pk if decided is not None else None)
+        .order_by("uscc")
+    )
+    # A small demo may have no hotel in 舟山: then the next enterprise there.
+    return others.filter(industry="住宿业").first() or others.first()
 
 
 def account_rows() -> list[dict[str, str]]:

@@ -32,13 +32,14 @@ def test_the_demo_cases_are_created_once_through_the_services():
 
     assert InspectionCase.objects.exclude(draw_result=None).count() == 3
     assert counts == {
-        "cases": 5,
-        "approved": 4,
+        "cases": 6,
+        "approved": 5,
         "notices": 1,
+        "rectifying": 1,
         "closed": 1,
         "slots": 3,
     }
-    assert again == {"cases": 0, "approved": 0, "notices": 0, "closed": 0, "slots": 0}
+    assert set(again.values()) == {0}
     persona = InspectionCase.objects.get(enterprise__name=PERSONA_ENTERPRISE)
     assert persona.status == CaseStatus.NOTIFIED
     # Loaded on Monday 2026-10-12 at 10:00: the last finished working day is Saturday 10-10
@@ -57,6 +58,17 @@ def test_the_demo_cases_are_created_once_through_the_services():
     assert timezone.localtime(closed.oral_notice.told_at).strftime("%H:%M") == "16:00"
     assert timezone.localtime(closed.published_at).strftime("%Y-%m-%d %H:%M") == "2026-10-10 17:00"
     assert timezone.localtime(closed.oral_notice.makeup_done_at).strftime("%H:%M") == "17:20"
+    # The printed account enterprise3 is the hotel ordered to correct after a 举报核查: its
+    # 整改 report is due in ten working days, and both officers signed in on site.
+    rectifying = InspectionCase.objects.get(status=CaseStatus.RECTIFYING)
+    reported = User.objects.get(username="enterprise3")
+    assert list(InspectionCase.objects.restrict(reported)) == [rectifying]
+    assert rectifying.enterprise.industry == "住宿业"
+    assert rectifying.rectify_deadline == dt.date(2026, 10, 23)
+    assert sorted(
+        timezone.localtime(a.checked_in_at).strftime("%H:%M") for a in rectifying.assignments.all()
+    ) == ["15:20", "15:20"]
+    assert rectifying.rectification_reports.count() == 0
     drawn = InspectionCase.objects.exclude(draw_result=None).order_by("inspection_date")
     assert drawn.first().inspection_date == dt.date(2026, 10, 16)  # 5 working days on
     assert {timezone.localdate(c.created_at) for c in drawn} == {dt.date(2026, 10, 10)}
@@ -64,5 +76,7 @@ def test_the_demo_cases_are_created_once_through_the_services():
         "batch_approval_list",
         "inspection_preview_notice",
         "onsite_inspection_record",
+        "onsite_inspection_record",
         "oral_notice_record",
+        "rectification_order",
     ]

@@ -57,7 +57,7 @@ def test_the_default_demo_has_exact_counts_and_a_second_load_changes_nothing():
         "officers": 200,
         "enterprises": 5000,
         "contacts": 5000,
-        "accounts": 17,
+        "accounts": 18,
     }
     assert first.created == {
         "townships": 2,
@@ -66,7 +66,7 @@ def test_the_default_demo_has_exact_counts_and_a_second_load_changes_nothing():
         "officers": 200,
         "enterprises": 5000,
         "contacts": 5000,
-        "accounts": 17,
+        "accounts": 18,
         "accounts_updated": 2,  # the two persona officers linked to their accounts
     }
     assert Counter(Organisation.objects.values_list("kind", flat=True)) == {
@@ -110,7 +110,7 @@ def test_the_default_demo_has_exact_counts_and_a_second_load_changes_nothing():
         "plans.demo.load",
     ]
     record = AuditRecord.objects.get(action="demo.load")
-    assert record.summary == "载入演示数据：机构 40 个、执法人员 200 名、企业 5000 家、账号 17 个"
+    assert record.summary == "载入演示数据：机构 40 个、执法人员 200 名、企业 5000 家、账号 18 个"
     assert record.after["totals"] == first.totals
 
     started = time.monotonic()
@@ -130,7 +130,7 @@ def test_a_smaller_demo_has_exactly_the_requested_sizes(small_demo):
         "officers": 40,
         "enterprises": 60,
         "contacts": 60,
-        "accounts": 17,
+        "accounts": 18,
     }
     assert Contact.objects.filter(is_primary=True).count() == 60
     assert all(
@@ -248,7 +248,7 @@ def test_demo_accounts_have_their_roles_organisations_and_officers(small_demo):
     both = users["legal_inspector"]
     assert both.roles == {Role.LEGAL_REVIEWER, Role.INSPECTOR}
     assert both.acts_for(both.organisation_id, Role.INSPECTOR)
-    assert both.officer.name == both.display_name == "万蓉玲"
+    assert both.display_name == "江月兰"
     assert (users["approver"].display_name, users["approver"].role) == ("李明华", Role.APPROVER)
     assert users["legal"].role == Role.LEGAL_REVIEWER
     assert users["supervisor"].organisation.name == "舟山市司法局"
@@ -279,12 +279,12 @@ def test_every_demo_agency_with_accounts_has_two_officers_who_sign_in():
         Officer.objects.filter(user__isnull=False).values_list("organisation__name", flat=True)
     )
     assert signing_officers == {"舟山市卫生健康委员会": 3, "晋中市市场监督管理局": 2}
-    # 万蓉玲's (legal_inspector) 执法证 is the agency's first by number, whatever its state.
-    for username in ("inspector", "inspector2", "outsider_jz", "outsider_jz2"):
+    for username in ("inspector", "inspector2", "legal_inspector", "outsider_jz", "outsider_jz2"):
         user = User.objects.get(username=username)
         assert user.officer.is_eligible(REFERENCE_DATE), username
         assert user.display_name == user.officer.name
     assert User.objects.get(username="inspector2").display_name != "第二执法人员"
+    assert User.objects.get(username="legal_inspector").display_name == "江月兰"
 
 
 def test_every_demo_account_has_a_mobile_and_an_e_mail_for_password_reset(small_demo):
@@ -303,6 +303,14 @@ def test_the_second_enterprise_account_belongs_to_a_zhoushan_enterprise(small_de
     assert user.role == Role.ENTERPRISE
     assert user.enterprise.region_id.startswith("3309")
     assert user.enterprise.name != "舟山海之味餐饮有限公司"
+
+
+def test_the_third_enterprise_account_belongs_to_another_zhoushan_enterprise(small_demo):
+    user = User.objects.get(username="enterprise3")
+    assert user.role == Role.ENTERPRISE
+    assert user.enterprise.region_id.startswith("3309")
+    assert user.enterprise.name != "舟山海之味餐饮有限公司"
+    assert user.enterprise != User.objects.get(username="enterprise2").enterprise
 
 
 def test_a_second_load_resets_a_changed_demo_password_and_records_it(small_demo, client):
@@ -338,7 +346,7 @@ def test_the_demo_load_command_reports_what_it_did(settings):
     out = io.StringIO()
     call_command("demo", "load", "--enterprises", "60", "--officers", "40", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[0] == "演示数据已载入：新增机构 40 个、执法人员 40 名、企业 60 家、账号 17 个。"
+    assert lines[0] == "演示数据已载入：新增机构 40 个、执法人员 40 名、企业 60 家、账号 18 个。"
     assert lines[1].startswith(
         f"现有：行政区划 {REGIONS} 条、机构 40 个、执法人员 40 名、企业 60 家（用时 "
     )
@@ -367,6 +375,7 @@ def test_the_demo_accounts_command_prints_every_account(small_demo):
         "inspector2": User.objects.get(username="inspector2").display_name,
         "outsider_jz2": User.objects.get(username="outsider_jz2").display_name,
         "enterprise2": User.objects.get(username="enterprise2").enterprise.name,
+        "enterprise3": User.objects.get(username="enterprise3").enterprise.name,
     }
     assert lines[0].split() == ["账号", "密码", "角色", "姓名", "机构", "/", "企业", "/", "区划"]
     rows = [line.split() for line in lines[2:]]
@@ -378,7 +387,7 @@ def test_the_demo_accounts_command_prints_every_account(small_demo):
             "legal_inspector",
             "zhifa2026",
             "法制审核人员、兼执法人员",
-            "万蓉玲",
+            "江月兰",
             "舟山市卫生健康委员会",
         ],
         ["supervisor", "zhifa2026", "执法监督人员", "赵志刚", "舟山市司法局"],
@@ -404,6 +413,7 @@ def test_the_demo_accounts_command_prints_every_account(small_demo):
         ["inspector2", "zhifa2026", "执法人员", names["inspector2"], "舟山市卫生健康委员会"],
         ["outsider_jz2", "zhifa2026", "执法人员", names["outsider_jz2"], "晋中市市场监督管理局"],
         ["enterprise2", "zhifa2026", "企业用户", "林秀芳", names["enterprise2"]],
+        ["enterprise3", "zhifa2026", "企业用户", "何志强", names["enterprise3"]],
         ["admin", "zhifa2026", "系统管理员", "系统管理员", "—"],
         ["admin2", "zhifa2026", "系统管理员", "钱立新", "—（复核）"],
     ]
