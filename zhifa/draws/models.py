@@ -82,7 +82,7 @@ class DrawTask(models.Model):
     key_string = models.TextField("密钥串", blank=True)
     # The exact bytes served as record.json (their SM3 is record_sm3). Text rather than a JSON
     # column: PostgreSQL would parse a provincial record's megabytes into jsonb on every save.
-    record_json = models.TextField("公开记录（JSON）", blank=True, editable=False)
+    record_json = models.TextField("公开记录（可供核验的抽取数据）", blank=True, editable=False)
     record_sm3 = models.CharField("公开记录 SM3", max_length=64, blank=True)
     selection_seconds = models.FloatField("抽取耗时（秒）", null=True, blank=True)
 

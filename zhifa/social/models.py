@@ -205,7 +205,7 @@ class Assignment(models.Model):
     key_string = models.TextField("密钥串")
     pool_sm3 = models.CharField("名录 SM3", max_length=64)
     pool_size = models.PositiveIntegerField("名录人数")
-    record_json = models.TextField("抽取记录（JSON）", editable=False)
+    record_json = models.TextField("抽取记录（可供核验的数据）", editable=False)
     drawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="抽取人", on_delete=models.PROTECT, related_name="+"
     )

@@ -10,6 +10,7 @@ from typing import Any, cast
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Status
 from ninja.errors import HttpError
@@ -25,6 +26,7 @@ from zhifa.inspections.models import (
     Objection,
     ObjectionStatus,
     OralNotice,
+    RectificationReport,
 )
 from zhifa.org.models import Organisation, User
 from zhifa.org.scoping import visible_to
@@ -87,6 +89,7 @@ _FIELD_BY_LABEL = {
     "评价意见": "comment",
     "异议内容": "text",
     "答复": "answer",
+    "整改情况": "text",
     "方式/地点": "place",
     "希望指导的问题": "topic",
     "指导情况": "note",
@@ -174,6 +177,32 @@ def _objection(objection: Objection) -> dict[str, Any]:
         "submitted_at": objection.submitted_at,
         "answer": objection.answer,
         "answered_at": objection.answered_at,
+        "attachments": [
+            {
+                "id": a.pk,
+                "name": a.filename,
+                "url": reverse("api:inspections_objection_attachment", args=[a.pk]),
+            }
+            for a in objection.attachments.all()
+        ],
+    }
+
+
+def _rectification_report(report: RectificationReport) -> dict[str, Any]:
+    # What the case page shows of a report, to the enterprise and the agency alike: who sent
+    # it stays off the page (the enterprise sent it), so it stays out of the API.
+    return {
+        "id": report.pk,
+        "text": report.text,
+        "submitted_at": report.submitted_at,
+        "is_late": report.is_late,
+        "photos": [
+            {
+                "id": p.pk,
+                "url": reverse("api:inspections_rectification_photo", args=[p.pk]),
+            }
+            for p in report.photos.all()
+        ],
     }
 
 
@@ -221,7 +250,10 @@ def _external_payload(case: InspectionCase, user: User) -> dict[str, Any]:
         "rating": case.rating,
         "rating_comment": case.rating_comment,
         "rated_at": case.rated_at,
-        "objections": [_objection(o) for o in case.objections.order_by("submitted_at", "pk")]
+        "objections": [
+            _objection(o)
+            for o in case.objections.prefetch_related("attachments").order_by("submitted_at", "pk")
+        ]
         if own
         else [],
         "bookings": list(case.bookings.select_related("slot__officer", "case")) if own else [],
@@ -358,7 +390,10 @@ def _case_payload(case: InspectionCase, user: User) -> dict[str, Any]:
         "rating": case.rating,
         "rating_comment": case.rating_comment,
         "rated_at": case.rated_at,
-        "objections": [_objection(o) for o in case.objections.order_by("submitted_at", "pk")],
+        "objections": [
+            _objection(o)
+            for o in case.objections.prefetch_related("attachments").order_by("submitted_at", "pk")
+        ],
         "bookings": list(case.bookings.select_related("slot__officer", "case")),
         "cancel_reason": case.cancel_reason,
     }

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Status
+from django.http import FileResponse, HttpRequest
+from ninja import File, Form, Status
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 
 from zhifa.core.access import requires
+from zhifa.core.viewhelpers import stored_file
 from zhifa.inspections import services
 from zhifa.inspections.api._common import (
     _STEP_RESPONSES,
     _case,
     _objection,
+    _rectification_report,
     _run,
     _step,
     _user,
@@ -23,14 +26,79 @@ from zhifa.inspections.api.schemas import (
     AnswerIn,
     FieldErrors,
     Message,
+    ObjectionFormIn,
     ObjectionIn,
     ObjectionOut,
     PublishIn,
     RateIn,
     RecheckIn,
+    RectificationReportOut,
 )
-from zhifa.inspections.models import InspectionCase, Objection
+from zhifa.inspections.models import (
+    InspectionCase,
+    Objection,
+    ObjectionAttachment,
+    RectificationPhoto,
+    RectificationReport,
+)
 from zhifa.org.scoping import visible_to
+
+
+@router.get(
+    "/cases/{case_id}/rectification-reports",
+    response={200: list[RectificationReportOut], 404: Message},
+    summary="企业报告的整改情况（先提交的在前；企业本身、检查机关及其监督机关可见）",
+)
+@requires("case.view", InspectionCase, kwarg="case_id")
+def list_rectification_reports(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+    user = _user(request)
+    case = _case(user, case_id)
+    # The rows are scoped as the page's photo view is: a social supervisor sees the case but
+    # not what the enterprise reported, so he reads an empty list, as on his page.
+    reports = (
+        RectificationReport.objects.restrict(user)
+        .filter(case=case)
+        .prefetch_related("photos")
+        .order_by("submitted_at", "pk")
+    )
+    return [_rectification_report(r) for r in reports]
+
+
+@router.post(
+    "/cases/{case_id}/rectification-reports",
+    response={201: RectificationReportOut, 403: Message, 404: Message, 400: FieldErrors},
+    summary="企业报告整改情况（责令改正后、整改期间；multipart/form-data：text，"
+    "photos 可多个，JPG/PNG，至多 9 张；逾期仍可提交，记为逾期）",
+)
+@requires("case.respond", InspectionCase, kwarg="case_id")
+def report_rectification(
+    request: HttpRequest,
+    case_id: int,
+    text: Form[str] = "",
+    photos: File[list[UploadedFile] | None] = None,
+) -> Status[Any]:
+    user = _user(request)
+    case = _case(user, case_id)
+    return _run(
+        lambda: services.report_rectification(
+            case, actor=user, text=text, photos=list(photos or [])
+        ),
+        lambda report: Status(201, _rectification_report(report)),
+    )
+
+
+@router.get(
+    "/rectification-photos/{photo_id}",
+    response={404: Message},
+    url_name="inspections_rectification_photo",
+    summary="下载整改照片（地址见整改情况 photos[].url）",
+)
+@requires("case.view", RectificationPhoto, kwarg="photo_id")
+def download_rectification_photo(request: HttpRequest, photo_id: int) -> FileResponse:
+    photo = RectificationPhoto.objects.restrict(_user(request)).filter(pk=photo_id).first()
+    if photo is None:
+        raise HttpError(404, RectificationPhoto.access_not_found)
+    return stored_file(str(photo.file.name), str(photo.file.name).rsplit("/", 1)[-1])
 
 
 @router.post(
@@ -93,6 +161,47 @@ def object_to_case(request: HttpRequest, case_id: int, payload: ObjectionIn) -> 
         ),
         lambda objection: Status(201, _objection(objection)),
     )
+
+
+@router.post(
+    "/cases/{case_id}/objections/with-attachments",
+    response={201: ObjectionOut, 403: Message, 404: Message, 400: FieldErrors},
+    summary="企业对检查提出异议并附材料（multipart/form-data：category、text，"
+    "attachments 可多个，PDF/JPG/PNG，至多 9 个）",
+)
+@requires("case.respond", InspectionCase, kwarg="case_id")
+def object_to_case_with_attachments(
+    request: HttpRequest,
+    case_id: int,
+    payload: Form[ObjectionFormIn],
+    attachments: File[list[UploadedFile] | None] = None,
+) -> Status[Any]:
+    user = _user(request)
+    case = _case(user, case_id)
+    return _run(
+        lambda: services.object_to_case(
+            case,
+            actor=user,
+            text=payload.text,
+            category=payload.category,
+            files=list(attachments or []),
+        ),
+        lambda objection: Status(201, _objection(objection)),
+    )
+
+
+@router.get(
+    "/objection-attachments/{attachment_id}",
+    response={404: Message},
+    url_name="inspections_objection_attachment",
+    summary="下载异议附件（地址见异议 attachments[].url）",
+)
+@requires("case.view", ObjectionAttachment, kwarg="attachment_id")
+def download_objection_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+    found = ObjectionAttachment.objects.restrict(_user(request)).filter(pk=attachment_id).first()
+    if found is None:
+        raise HttpError(404, ObjectionAttachment.access_not_found)
+    return stored_file(str(found.file.name), found.filename)
 
 
 @router.post(

@@ -158,6 +158,12 @@ class RecheckOut(Schema):
     note: str
 
 
+class ObjectionAttachmentOut(Schema):
+    id: int
+    name: str = Field(description="文件名")
+    url: str = Field(description="下载地址（企业、检查机关及其监督机关可下载）")
+
+
 class ObjectionOut(Schema):
     id: int
     case_id: int
@@ -173,6 +179,20 @@ class ObjectionOut(Schema):
     submitted_at: dt.datetime
     answer: str
     answered_at: dt.datetime | None
+    attachments: list[ObjectionAttachmentOut] = Field(description="异议附件（PDF、JPG、PNG）")
+
+
+class RectificationPhotoOut(Schema):
+    id: int
+    url: str = Field(description="下载地址（企业、检查机关及其监督机关可下载）")
+
+
+class RectificationReportOut(Schema):
+    id: int
+    text: str = Field(description="整改情况")
+    submitted_at: dt.datetime = Field(description="提交时间（北京时间）")
+    is_late: bool = Field(description="是否超过整改期限提交（逾期）")
+    photos: list[RectificationPhotoOut] = Field(description="整改照片（JPG、PNG，至多 9 张）")
 
 
 class SlotOut(Schema):
@@ -562,6 +582,15 @@ class ObjectionIn(Schema):
         "basis 依据错误或处理不当、frequency 重复检查过多过频、conduct 执法人员行为不当、"
         "other 其他",
     )
+
+
+class ObjectionFormIn(Schema):
+    """The multipart form of an objection filed with attachments: the fields of ``ObjectionIn``
+    as form fields, the files as ``attachments``. A missing text is the service's to refuse,
+    with its Chinese message, as on the page."""
+
+    text: str = Field("", description="异议内容（转执法监督机关）")
+    category: str = Field("other", description="异议类别，取值同 JSON 提交的 category")
 
 
 class AnswerIn(Schema):
