@@ -1138,13 +1138,14 @@ def rectifying_enterprise() -> Enterprise | None:
     case = InspectionCase.objects.filter(title=REPORTED_TITLE).order_by("pk").first()
     if case is not None:
         return case.enterprise
-    decided = decided_enterprise()
     others = (
         Enterprise.objects.filter(region__code__startswith="3309")
         .exclude(name=PERSONA_ENTERPRISE)
-        .exclude(pk=decided.pk if decided is not None else None)
         .order_by("uscc")
     )
+    decided = decided_enterprise()
+    if decided is not None:
+        others = others.exclude(pk=decided.pk)
     # A small demo may have no hotel in 舟山: then the next enterprise there.
     return others.filter(industry="住宿业").first() or others.first()
 
