@@ -738,7 +738,9 @@ def load_demo_complaints_day(
 
     # A low rating of the emergency inspection (检查差评), by that enterprise's user.
     decided = (
-        InspectionCase.objects.filter(organisation=agency, decided_at__isnull=False, rated_at=None)
+        InspectionCase.objects.filter(
+            organisation=agency, is_emergency=True, decided_at__isnull=False, rated_at=None
+        )
         .exclude(enterprise__name=PERSONA_ENTERPRISE)
         .select_related("enterprise")
         .order_by("pk")

@@ -237,7 +237,7 @@ def _rectifying(
             actor=inspector,
             item=item,
             result=FindingResult.PROBLEM,
-            description="现场查验6名直接为顾客服务人员，其中2名的健康合格证明已过期。",
+            description="2名直接为顾客服务的人员健康合格证明已过期，仍在岗服务。",
         )
         services.finish_site_record(
             case, actor=inspector, present_person="何志强（负责人）", party_opinion="无异议。"

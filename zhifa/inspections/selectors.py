@@ -325,9 +325,11 @@ def inbox(user: Any, today: dt.date | None = None) -> list[InboxSection]:
             ),
             _section(
                 "recheck",
-                "整改期满待复查",
-                "整改期限已到，请复查。",
-                mine.filter(status=CaseStatus.RECTIFYING, rectify_deadline__lte=today),
+                "待复查",
+                "企业已报告整改或整改期限已到，请复查。",
+                mine.filter(status=CaseStatus.RECTIFYING)
+                .filter(Q(rectify_deadline__lte=today) | Q(rectification_reports__isnull=False))
+                .distinct(),
             ),
             _section(
                 "publish",
