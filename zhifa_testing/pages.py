@@ -155,34 +155,6 @@ def _crawl(client: Any, start: list[str], max_depth: int) -> list[str]:
     return found
 
 
-# What the migrations seed, in the order they run: a transactional test before this one (the
-# browser tests) flushed it.
-_SEEDS = (
-    ("zhifa.documents.migrations.0002_seed_document_kinds", "seed"),
-    ("zhifa.documents.migrations.0004_load_prohibitions", "load"),
-    ("zhifa.documents.migrations.0008_load_verified_prohibitions", "load"),
-    ("zhifa.documents.migrations.0009_seed_supervision_kinds", "seed"),
-    ("zhifa.supervision.migrations.0002_seed_letter_types", "seed"),
-    ("zhifa.supervision.migrations.0003_seed_new_kinds", "seed"),
-    ("zhifa.complaints.migrations.0002_national_categories", "seed"),
-)
-
-
-def _reseed_after_flush() -> None:
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from zhifa.documents.models import DocumentKind
-    from zhifa.workdays.services import load_all_from_package
-
-    if DocumentKind.objects.exists():
-        return
-    load_all_from_package(actor=None)
-    for module, function in _SEEDS:
-        getattr(import_module(module), function)(apps, None)
-
-
 @contextlib.contextmanager
 def world_at_moment(media_root: Path | str) -> Iterator[Any]:
     """The access-matrix world, built at its fixed moment (the clock keeps ticking from it), its
@@ -191,11 +163,12 @@ def world_at_moment(media_root: Path | str) -> Iterator[Any]:
     from django.test import override_settings
 
     from zhifa_testing import world as worlds
+    from zhifa_testing.seeds import reseed_after_flush
 
     # Before the demo's year begins: the demo's clock never steps back before a record already
     # in the audit chain.
     with time_machine.travel(dt.datetime(2025, 12, 31, 2, tzinfo=dt.UTC), tick=False):
-        _reseed_after_flush()
+        reseed_after_flush()
     with (
         time_machine.travel(worlds.MOMENT, tick=True),
         override_settings(
