@@ -118,18 +118,26 @@ def pages_for(
 ) -> list[str]:
     """One sample path per page pattern the client's user reaches from ``start`` and the menu,
     each answered 200 with HTML, in the order found."""
+    return [path for path, _ in pages_read_by(client, start, max_depth=max_depth)]
+
+
+def pages_read_by(
+    client: Any, start: Iterable[str] = ("/",), *, max_depth: int = MAX_DEPTH
+) -> list[tuple[str, str]]:
+    """``pages_for``'s pages with the HTML the crawl was answered: (path, html), for a test that
+    reads the pages without asking for each a second time."""
     from zhifa_testing.access_matrix import quiet_refusals
 
     with quiet_refusals():
         return _crawl(client, [*start, *_menu_paths(client)], max_depth)
 
 
-def _crawl(client: Any, start: list[str], max_depth: int) -> list[str]:
+def _crawl(client: Any, start: list[str], max_depth: int) -> list[tuple[str, str]]:
     queue: deque[tuple[str, int]] = deque((p, 0) for p in start)
     done: set[tuple[str, str]] = set()
     tries: dict[tuple[str, str], int] = {}
     asked: set[str] = set()
-    found: list[str] = []
+    found: list[tuple[str, str]] = []
     while queue:
         path, depth = queue.popleft()
         key = pattern_of(path)
@@ -148,9 +156,9 @@ def _crawl(client: Any, start: list[str], max_depth: int) -> list[str]:
         done.add(key)
         if not _is_page(response):
             continue
-        found.append(path)
+        html = response.content.decode(response.charset or "utf-8", "replace")
+        found.append((path, html))
         if depth < max_depth:
-            html = response.content.decode(response.charset or "utf-8", "replace")
             queue.extend((link, depth + 1) for link in links_in(html, path))
     return found
 
