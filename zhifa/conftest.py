@@ -37,6 +37,15 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
+def reseeded(transactional_db):
+    """What the migrations seed (holidays, document kinds, 五个严禁/八个不得, 监督文书 kinds,
+    complaint categories), put back for a transactional test after an earlier one flushed it."""
+    from zhifa_testing.seeds import reseed_after_flush
+
+    reseed_after_flush()
+
+
+@pytest.fixture
 def zhoushan(db):
     return testing.zhejiang_zhoushan()
 

@@ -118,18 +118,26 @@ def pages_for(
 ) -> list[str]:
     """One sample path per page pattern the client's user reaches from ``start`` and the menu,
     each answered 200 with HTML, in the order found."""
+    return [path for path, _ in pages_read_by(client, start, max_depth=max_depth)]
+
+
+def pages_read_by(
+    client: Any, start: Iterable[str] = ("/",), *, max_depth: int = MAX_DEPTH
+) -> list[tuple[str, str]]:
+    """``pages_for``'s pages with the HTML the crawl was answered: (path, html), for a test that
+    reads the pages without asking for each a second time."""
     from zhifa_testing.access_matrix import quiet_refusals
 
     with quiet_refusals():
         return _crawl(client, [*start, *_menu_paths(client)], max_depth)
 
 
-def _crawl(client: Any, start: list[str], max_depth: int) -> list[str]:
+def _crawl(client: Any, start: list[str], max_depth: int) -> list[tuple[str, str]]:
     queue: deque[tuple[str, int]] = deque((p, 0) for p in start)
     done: set[tuple[str, str]] = set()
     tries: dict[tuple[str, str], int] = {}
     asked: set[str] = set()
-    found: list[str] = []
+    found: list[tuple[str, str]] = []
     while queue:
         path, depth = queue.popleft()
         key = pattern_of(path)
@@ -148,39 +156,11 @@ def _crawl(client: Any, start: list[str], max_depth: int) -> list[str]:
         done.add(key)
         if not _is_page(response):
             continue
-        found.append(path)
+        html = response.content.decode(response.charset or "utf-8", "replace")
+        found.append((path, html))
         if depth < max_depth:
-            html = response.content.decode(response.charset or "utf-8", "replace")
             queue.extend((link, depth + 1) for link in links_in(html, path))
     return found
-
-
-# What the migrations seed, in the order they run: a transactional test before this one (the
-# browser tests) flushed it.
-_SEEDS = (
-    ("zhifa.documents.migrations.0002_seed_document_kinds", "seed"),
-    ("zhifa.documents.migrations.0004_load_prohibitions", "load"),
-    ("zhifa.documents.migrations.0008_load_verified_prohibitions", "load"),
-    ("zhifa.documents.migrations.0009_seed_supervision_kinds", "seed"),
-    ("zhifa.supervision.migrations.0002_seed_letter_types", "seed"),
-    ("zhifa.supervision.migrations.0003_seed_new_kinds", "seed"),
-    ("zhifa.complaints.migrations.0002_national_categories", "seed"),
-)
-
-
-def _reseed_after_flush() -> None:
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from zhifa.documents.models import DocumentKind
-    from zhifa.workdays.services import load_all_from_package
-
-    if DocumentKind.objects.exists():
-        return
-    load_all_from_package(actor=None)
-    for module, function in _SEEDS:
-        getattr(import_module(module), function)(apps, None)
 
 
 @contextlib.contextmanager
@@ -191,11 +171,12 @@ def world_at_moment(media_root: Path | str) -> Iterator[Any]:
     from django.test import override_settings
 
     from zhifa_testing import world as worlds
+    from zhifa_testing.seeds import reseed_after_flush
 
     # Before the demo's year begins: the demo's clock never steps back before a record already
     # in the audit chain.
     with time_machine.travel(dt.datetime(2025, 12, 31, 2, tzinfo=dt.UTC), tick=False):
-        _reseed_after_flush()
+        reseed_after_flush()
     with (
         time_machine.travel(worlds.MOMENT, tick=True),
         override_settings(

@@ -6,17 +6,18 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from importlib import import_module
 
 import pytest
 import time_machine
-from django.apps import apps as django_apps
 
 import zhifa_testing as testing
 from zhifa.complaints.models import Complaint, EventKind, Status
-from zhifa.workdays.services import load_all_from_package
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reseeded"),
+]
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -24,11 +25,7 @@ PDF = b"%PDF-1.4\n%zhifa\n" + b"0" * 64
 
 
 @pytest.fixture(autouse=True)
-def _seeded(transactional_db):
-    # Flushed by an earlier transactional test: holidays (deadlines count working days) and the
-    # four problem classes with the default deadline.
-    load_all_from_package(actor=None)
-    import_module("zhifa.complaints.migrations.0002_national_categories").seed(django_apps, None)
+def _fresh_counters():
     from django.core.cache import cache
 
     cache.clear()

@@ -7,30 +7,23 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from importlib import import_module
 
 import pytest
 import time_machine
-from django.apps import apps as django_apps
 
 from zhifa.complaints import services
 from zhifa.complaints.models import Channel, Complaint, Status
-from zhifa.workdays.services import load_all_from_package
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reseeded"),
+]
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 CONTENT = "11月20日上午，市卫健委执法人员到店检查，要求购买指定厂家的消毒柜，否则罚款。"
-
-
-@pytest.fixture(autouse=True)
-def _seeded(transactional_db):
-    # A transactional test before this one flushed what the migrations seeded: the holidays
-    # (deadlines are working days) and the four problem classes with the default deadline.
-    load_all_from_package(actor=None)
-    import_module("zhifa.complaints.migrations.0002_national_categories").seed(django_apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from importlib import import_module
 
 import pytest
 import time_machine
-from django.apps import apps as django_apps
 from django.urls import reverse
 
 import zhifa_testing as testing
 from zhifa.inspections.models import CaseStatus, InspectionCase
-from zhifa.workdays.services import load_all_from_package
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reseeded"),
+]
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -29,18 +30,6 @@ def at(day: dt.date, hour: int = 10):
     return time_machine.travel(
         dt.datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI), tick=True
     )
-
-
-@pytest.fixture(autouse=True)
-def _seeded(transactional_db):
-    # An earlier transactional test flushed what the migrations seeded: the holidays, the
-    # document kinds and the 五个严禁/八个不得. They are put back with the migrations' own code.
-    load_all_from_package(actor=None)
-    for module, function in (
-        ("zhifa.documents.migrations.0002_seed_document_kinds", "seed"),
-        ("zhifa.documents.migrations.0004_load_prohibitions", "load"),
-    ):
-        getattr(import_module(module), function)(django_apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from importlib import import_module
 
 import pytest
 import time_machine
-from django.apps import apps as django_apps
 from django.urls import reverse
 
 import zhifa_testing as testing
 from zhifa.inspections import services
 from zhifa.inspections.models import InspectionKind
-from zhifa.workdays.services import load_all_from_package
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reseeded"),
+]
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -28,17 +29,6 @@ def at(day: dt.date, hour: int = 10):
     return time_machine.travel(
         dt.datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI), tick=True
     )
-
-
-@pytest.fixture(autouse=True)
-def _seeded(transactional_db):
-    # A transactional test before may have flushed what the migrations seeded.
-    load_all_from_package(actor=None)
-    for module, function in (
-        ("zhifa.documents.migrations.0002_seed_document_kinds", "seed"),
-        ("zhifa.documents.migrations.0004_load_prohibitions", "load"),
-    ):
-        getattr(import_module(module), function)(django_apps, None)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import datetime as dt
 import zoneinfo
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -18,10 +17,7 @@ import zhifa_testing as testing
 from zhifa.audit.models import AuditRecord
 from zhifa.inspections import services
 from zhifa.inspections.models import (
-    CaseOutcome,
     CaseStatus,
-    FindingResult,
-    InspectionKind,
     Objection,
     ObjectionAttachment,
     RectificationPhoto,
@@ -29,20 +25,16 @@ from zhifa.inspections.models import (
 )
 from zhifa.notifications.models import Kind, Notification
 from zhifa.org.models import Role
+from zhifa_testing import cases
+from zhifa_testing.cases import at
 
 pytestmark = pytest.mark.django_db
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-INSPECTION_DAY = dt.date(2026, 3, 16)
-# 10 working days from Monday 2026-03-16.
-DEADLINE = dt.date(2026, 3, 30)
+INSPECTION_DAY = cases.INSPECTION_DAY
+DEADLINE = cases.RECTIFY_DEADLINE
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
-
-
-def at(day: dt.date, hour: int = 10):
-    moment = dt.datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI)
-    return time_machine.travel(moment, tick=False)
 
 
 def url(name: str, *args) -> str:
@@ -60,73 +52,27 @@ def _private_media(settings, tmp_path):
 
 @pytest.fixture
 def notified_case(inspector, approver, health_agency, zhoushan_enterprise, items):
-    officers = [
-        testing.officer("王检查", organisation=health_agency, user=inspector),
-        testing.officer(
-            "周执法",
-            organisation=health_agency,
-            user=testing.user(
-                "inspector2", role=Role.INSPECTOR, organisation=health_agency, display_name="周执法"
-            ),
-        ),
-    ]
-    with at(dt.date(2026, 3, 2)):
-        case = services.create_case(
-            organisation=health_agency,
-            enterprise=zhoushan_enterprise,
-            kind=InspectionKind.PLANNED,
-            items=items,
-            officers=officers,
-            inspection_date=INSPECTION_DAY,
-            actor=inspector,
-        )
-        services.submit_case(case, actor=inspector)
-        services.approve_case(case, actor=approver, opinion="同意。")
-        services.issue_notice(case, actor=inspector)
-    case.refresh_from_db()
-    return case
+    return cases.notified_case(
+        inspector=inspector,
+        approver=approver,
+        organisation=health_agency,
+        enterprise=zhoushan_enterprise,
+        items=items,
+    )
 
 
-def check_in_all(case) -> None:
-    with at(INSPECTION_DAY, 9):
-        for assignment in case.assignments.select_related("officer__user"):
-            services.check_in(case, actor=assignment.officer.user, code=case.checkin_code)
-    case.refresh_from_db()
+check_in_all = cases.check_in_all
 
 
 @pytest.fixture
-def rectifying_case(notified_case, inspector, items):
-    case = notified_case
-    check_in_all(case)
-    with at(INSPECTION_DAY, 10):
-        services.record_finding(case, actor=inspector, item=items[0], result="compliant")
-        services.record_finding(
-            case,
-            actor=inspector,
-            item=items[1],
-            result=FindingResult.PROBLEM,
-            description="2名服务员健康合格证明已过期。",
-        )
-        services.finish_site_record(
-            case, actor=inspector, present_person="陈经理（店长）", party_opinion="无异议。"
-        )
-        services.decide_case(
-            case,
-            actor=inspector,
-            outcome=CaseOutcome.RECTIFY,
-            decisions={
-                2: {
-                    "chosen": "none",
-                    "harm_level": "minor",
-                    "corrected_on_site": True,
-                    "violated_provision": "《公共场所卫生管理条例》第七条",
-                    "penalty_provision": "《公共场所卫生管理条例》第十四条",
-                }
-            },
-            rectify_working_days=10,
-        )
-    case.refresh_from_db()
-    return case
+def rectifying_case(inspector, approver, health_agency, zhoushan_enterprise, items):
+    return cases.rectifying_case(
+        inspector=inspector,
+        approver=approver,
+        organisation=health_agency,
+        enterprise=zhoushan_enterprise,
+        items=items,
+    )
 
 
 # --- 整改 report -------------------------------------------------------------------------------

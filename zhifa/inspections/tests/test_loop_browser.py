@@ -3,42 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
-from importlib import import_module
 
 import pytest
-import time_machine
-from django.apps import apps as django_apps
 from django.urls import reverse
 
 import zhifa_testing as testing
-from zhifa.inspections import services
-from zhifa.inspections.models import CaseOutcome, FindingResult, InspectionKind, RectificationReport
-from zhifa.org.models import Role
-from zhifa.workdays.services import load_all_from_package
+from zhifa.inspections.models import RectificationReport
+from zhifa_testing import cases
+from zhifa_testing.cases import at
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reseeded"),
+]
 
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-def at(day: dt.date, hour: int = 10, *, tick: bool = False):
-    return time_machine.travel(
-        dt.datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI), tick=tick
-    )
-
-
-@pytest.fixture(autouse=True)
-def _seeded(transactional_db):
-    # A transactional test before this one flushed what the migrations seeded.
-    load_all_from_package(actor=None)
-    for module, function in (
-        ("zhifa.documents.migrations.0002_seed_document_kinds", "seed"),
-        ("zhifa.documents.migrations.0004_load_prohibitions", "load"),
-    ):
-        getattr(import_module(module), function)(django_apps, None)
 
 
 @pytest.fixture(autouse=True)
@@ -46,63 +27,16 @@ def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def _rectifying_case(inspector, approver, health_agency, enterprise, items):
-    second = testing.user(
-        "inspector2", role=Role.INSPECTOR, organisation=health_agency, display_name="周执法"
-    )
-    officers = [
-        testing.officer("王检查", organisation=health_agency, user=inspector),
-        testing.officer("周执法", organisation=health_agency, user=second),
-    ]
-    with at(dt.date(2026, 3, 2)):
-        case = services.create_case(
-            organisation=health_agency,
-            enterprise=enterprise.enterprise,
-            kind=InspectionKind.PLANNED,
-            items=items,
-            officers=officers,
-            inspection_date=dt.date(2026, 3, 16),
-            actor=inspector,
-        )
-        services.submit_case(case, actor=inspector)
-        services.approve_case(case, actor=approver, opinion="同意。")
-        services.issue_notice(case, actor=inspector)
-    with at(dt.date(2026, 3, 16)):
-        for user in (inspector, second):
-            services.check_in(case, actor=user, code=case.checkin_code)
-        services.record_finding(case, actor=inspector, item=items[0], result="compliant")
-        services.record_finding(
-            case,
-            actor=inspector,
-            item=items[1],
-            result=FindingResult.PROBLEM,
-            description="2名服务员健康合格证明已过期。",
-        )
-        services.finish_site_record(
-            case, actor=inspector, present_person="陈经理", party_opinion="无异议。"
-        )
-        services.decide_case(
-            case,
-            actor=inspector,
-            outcome=CaseOutcome.RECTIFY,
-            decisions={
-                2: {
-                    "chosen": "none",
-                    "harm_level": "minor",
-                    "corrected_on_site": True,
-                    "violated_provision": "《公共场所卫生管理条例》第七条",
-                    "penalty_provision": "《公共场所卫生管理条例》第十四条",
-                }
-            },
-            rectify_working_days=10,
-        )
-    return case
-
-
 def test_the_enterprise_reports_its_rectification_with_a_photo_on_a_phone(
     chromium, live_server, tmp_path, inspector, approver, health_agency, enterprise, items
 ):
-    case = _rectifying_case(inspector, approver, health_agency, enterprise, items)
+    case = cases.rectifying_case(
+        inspector=inspector,
+        approver=approver,
+        organisation=health_agency,
+        enterprise=enterprise.enterprise,
+        items=items,
+    )
     photo = tmp_path / "整改后.png"
     photo.write_bytes(PNG)
     context = chromium.new_context(base_url=live_server.url, locale="zh-CN", **PHONE)

@@ -4,26 +4,18 @@ document from the 不合格 result."""
 from __future__ import annotations
 
 import datetime as dt
-from importlib import import_module
 
 import pytest
-from django.apps import apps as django_apps
 
 from zhifa.review import services
 from zhifa.review.models import CaseReview, Grade
-from zhifa.supervision.data.letter_types import seed_national_defaults
 from zhifa.supervision.models import LetterStatus, SupervisionLetter
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _seeded(transactional_db):
-    # A transactional test starts from a flushed database (when another one ran before it): put
-    # back the document kinds and 监督文书种类 the migrations seed, which the 意见书 form needs.
-    seed_kinds = import_module("zhifa.documents.migrations.0002_seed_document_kinds").seed
-    seed_kinds(django_apps, None)
-    seed_national_defaults(django_apps)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reseeded"),
+]
 
 
 def test_supervisor_marks_a_veto_item_in_a_sampled_file_and_gets_the_supervision_link(

@@ -5,34 +5,22 @@ supervisor verifies and closes; an overdue letter produces a 提示函 and then 
 from __future__ import annotations
 
 import datetime as dt
-from importlib import import_module
 
 import pytest
 import time_machine
-from django.apps import apps as django_apps
 from django.urls import reverse
 
 import zhifa_testing as testing
 from zhifa.supervision import services
-from zhifa.supervision.data.letter_types import seed_national_defaults
 from zhifa.supervision.models import LetterStatus, LetterType, SupervisionLetter
 from zhifa.supervision.tests.conftest import CONTENT
-from zhifa.workdays.services import load_all_from_package
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reseeded"),
+]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def _seeded(transactional_db):
-    # A transactional test starts from a flushed database: put back what migrations seed.
-    load_all_from_package(actor=None)
-    for module, function in (
-        ("zhifa.documents.migrations.0002_seed_document_kinds", "seed"),
-        ("zhifa.documents.migrations.0004_load_prohibitions", "load"),
-    ):
-        getattr(import_module(module), function)(django_apps, None)
-    seed_national_defaults(django_apps)
 
 
 @pytest.fixture(autouse=True)

@@ -121,14 +121,12 @@ def readings(client: Client) -> Iterator[tuple[str, str]]:
     sample of each page pattern, found by following links) and of every .xlsx export those
     pages link to."""
     exports: list[str] = []
-    for path in pages.pages_for(client):
-        response = client.get(path)
+    # The HTML the crawl was answered: each page is asked for once.
+    for path, html in pages.pages_read_by(client):
         parser = _VisibleText()
-        parser.feed(response.content.decode())
+        parser.feed(html)
         yield path, " ".join(parser.parts)
-        exports.extend(
-            link for link in pages.links_in(response.content.decode(), path) if EXPORT in link
-        )
+        exports.extend(link for link in pages.links_in(html, path) if EXPORT in link)
     for path in dict.fromkeys(exports):
         response = client.get(path)
         if response.status_code == 200 and response["Content-Type"].startswith(XLSX_TYPE):
