@@ -24,6 +24,9 @@ DRAFT_DAY = dt.date(2026, 3, 2)
 INSPECTION_DAY = dt.date(2026, 3, 16)
 # 10 working days from Monday 2026-03-16.
 RECTIFY_DEADLINE = dt.date(2026, 3, 30)
+# What the loop's tests upload as photos and attachments: the signatures the upload checks read.
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 
 
 def at(day: dt.date, hour: int = 10, *, tick: bool = False) -> Any:

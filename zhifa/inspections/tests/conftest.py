@@ -9,6 +9,7 @@ import pytest
 import zhifa_testing as testing
 from zhifa.org.models import Role
 from zhifa.plans.models import InspectionItem
+from zhifa_testing import cases
 
 
 @pytest.fixture
@@ -128,3 +129,27 @@ def health_lists(health_agency, legal_reviewer):
     ):
         discretion.create_item(version=version, data=data, actor=legal_reviewer)
     return discretion.publish_version(version, actor=legal_reviewer)
+
+
+@pytest.fixture
+def notified_case(inspector, approver, health_agency, zhoushan_enterprise, items):
+    """A case notified for Monday 2026-03-16 (zhifa_testing.cases)."""
+    return cases.notified_case(
+        inspector=inspector,
+        approver=approver,
+        organisation=health_agency,
+        enterprise=zhoushan_enterprise,
+        items=items,
+    )
+
+
+@pytest.fixture
+def rectifying_case(inspector, approver, health_agency, zhoushan_enterprise, items):
+    """The same case decided 责令改正, to be corrected by 2026-03-30."""
+    return cases.rectifying_case(
+        inspector=inspector,
+        approver=approver,
+        organisation=health_agency,
+        enterprise=zhoushan_enterprise,
+        items=items,
+    )

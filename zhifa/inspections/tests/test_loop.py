@@ -33,8 +33,8 @@ pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 INSPECTION_DAY = cases.INSPECTION_DAY
 DEADLINE = cases.RECTIFY_DEADLINE
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+PNG = cases.PNG
+JPG = cases.JPG
 
 
 def url(name: str, *args) -> str:
@@ -50,29 +50,7 @@ def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def notified_case(inspector, approver, health_agency, zhoushan_enterprise, items):
-    return cases.notified_case(
-        inspector=inspector,
-        approver=approver,
-        organisation=health_agency,
-        enterprise=zhoushan_enterprise,
-        items=items,
-    )
-
-
 check_in_all = cases.check_in_all
-
-
-@pytest.fixture
-def rectifying_case(inspector, approver, health_agency, zhoushan_enterprise, items):
-    return cases.rectifying_case(
-        inspector=inspector,
-        approver=approver,
-        organisation=health_agency,
-        enterprise=zhoushan_enterprise,
-        items=items,
-    )
 
 
 # --- 整改 report -------------------------------------------------------------------------------

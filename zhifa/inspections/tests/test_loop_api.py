@@ -19,18 +19,16 @@ from zhifa.inspections.models import (
     RectificationPhoto,
     RectificationReport,
 )
-from zhifa.inspections.tests import test_loop as loop
-from zhifa.inspections.tests.test_loop import JPG, PNG, at
 from zhifa.org.models import Role
 from zhifa.org.services import create_api_token
+from zhifa_testing import cases
+from zhifa_testing.cases import at
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/inspections"
 
-# The cases of the page tests: a 责令改正 with its deadline of 2026-03-30, and one only notified.
-notified_case = loop.notified_case
-rectifying_case = loop.rectifying_case
+JPG, PNG = cases.JPG, cases.PNG
 
 
 @pytest.fixture(autouse=True)

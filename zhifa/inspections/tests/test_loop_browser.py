@@ -19,7 +19,7 @@ pytestmark = [
 ]
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = cases.PNG
 
 
 @pytest.fixture(autouse=True)
