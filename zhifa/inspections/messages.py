@@ -2,7 +2,8 @@
 
 Each service calls one function here inside its transaction, so a change that rolls back tells
 no one. The deadlines of a case (latest notice date, written 补办, result publication) are a
-reminder source registered at start-up (``InspectionsConfig.ready``).
+reminder source registered at start-up (``InspectionsConfig.ready``), with the enterprise's 整改
+deadline while it has not reported.
 """
 
 from __future__ import annotations
@@ -153,7 +154,8 @@ def _reminder(
 
 def deadline_reminders(today: dt.date) -> Iterator[Reminder]:
     """The reminder source of inspections: the latest lawful date of a notice not yet issued,
-    the written 补办 of an emergency inspection, and the publication of a decided result."""
+    the written 补办 of an emergency inspection, the publication of a decided result, and, to
+    the enterprise, the 整改 deadline while it has not reported."""
     horizon = today + dt.timedelta(days=REMIND_DAYS_BEFORE)
     awaiting_notice = InspectionCase.objects.filter(
         status=CaseStatus.APPROVED, inspection_date__gte=today, is_emergency=False
@@ -195,6 +197,30 @@ def deadline_reminders(today: dt.date) -> Iterator[Reminder]:
             _case_officers(case),
             "公示检查结果",
             case,
+        )
+        if found is not None:
+            yield found
+    unreported = (
+        InspectionCase.objects.filter(
+            status=CaseStatus.RECTIFYING,
+            rectify_deadline__lte=horizon,
+            rectification_reports__isnull=True,
+        )
+        .select_related("organisation")
+        .distinct()
+    )
+    for case in unreported:
+        if case.rectify_deadline is None:
+            continue
+        found = deadlines.reminder(
+            f"rectify:{case.pk}",
+            case.rectify_deadline,
+            today,
+            list(recipients.of_enterprise(case.enterprise_id)),
+            "报告整改情况",
+            name=case.organisation.name,
+            about=f"{case.organisation.name}的检查（检查日期 {case.inspection_date:%Y-%m-%d}）",
+            url=reverse("inspections:my_case", args=[case.pk]),
         )
         if found is not None:
             yield found

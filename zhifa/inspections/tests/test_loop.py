@@ -11,6 +11,7 @@ import zoneinfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 import zhifa_testing as testing
@@ -439,6 +440,36 @@ def test_the_officers_hear_of_the_report_and_the_enterprise_of_the_answer(
         (Kind.RECTIFICATION_REPORTED, inspector.person_name),
         (Kind.RECTIFICATION_REPORTED, "周执法"),
         (Kind.OBJECTION_ANSWERED, enterprise.person_name),
+    ]
+
+
+def test_the_enterprise_is_reminded_of_its_rectification_deadline_until_it_reports(
+    enterprise, health_agency, rectifying_case
+):
+    # The deadline is Monday 03-30: reminders from three days before, daily once it has passed.
+    for day in ("2026-03-26", "2026-03-27", "2026-03-27", "2026-03-31"):
+        call_command("notify_deadlines", "--date", day)
+    with at(dt.date(2026, 3, 31)):
+        services.report_rectification(rectifying_case, actor=enterprise, text="已整改。")
+    call_command("notify_deadlines", "--date", "2026-04-01")
+
+    reminded = Notification.objects.filter(
+        recipient=enterprise, kind__in=[Kind.DEADLINE_APPROACHING, Kind.DEADLINE_OVERDUE]
+    ).order_by("pk")
+    about = f"{health_agency.name}的检查（检查日期 2026-03-16）：报告整改情况期限为 2026-03-30"
+    assert [(n.kind, n.title, n.body, n.url) for n in reminded] == [
+        (
+            Kind.DEADLINE_APPROACHING,
+            f"报告整改情况期限将至：{health_agency.name}",
+            f"{about}，还有 3 天。",
+            url("my_case", rectifying_case.pk),
+        ),
+        (
+            Kind.DEADLINE_OVERDUE,
+            f"报告整改情况已逾期：{health_agency.name}",
+            f"{about}，已逾期 1 天。",
+            url("my_case", rectifying_case.pk),
+        ),
     ]
 
 
