@@ -111,3 +111,19 @@ def test_a_social_supervisor_and_an_enterprise_have_their_inspections_to_do(demo
         "social": ["accompany"],
         "enterprise": ["today", "confirm", "prepare", "rectify", "rate"],
     }
+
+
+def test_the_enterprise_ordered_to_correct_reads_who_inspected_it_and_its_deadline(demo, client):
+    enterprise = User.objects.get(username="enterprise3")
+    client.force_login(enterprise)
+    before = client.get("/").content.decode()
+    demo.move_to(dt.datetime(2026, 10, 26, 10, 0, tzinfo=SHANGHAI))
+    # Signed in anew: a session ends after half an hour idle.
+    client.force_login(enterprise)
+    after = client.get("/").content.decode()
+
+    row = re.compile(r"<a [^>]*>舟山市卫生健康委员会</a>\s*<span[^>]*>([^<]+)</span>")
+    assert counts(before)["rectify"] == 1
+    # Inspected on Saturday 10-10 (a working day), ten working days to correct: Friday 10-23.
+    assert row.findall(before) == ["2026年10月10日，整改中，整改期限 2026年10月23日"] * 2
+    assert row.findall(after) == ["2026年10月10日，整改中，整改期限 2026年10月23日（已过）"] * 2

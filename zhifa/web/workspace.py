@@ -19,7 +19,13 @@ from zhifa.complaints import selectors as complaints
 from zhifa.complaints.models import Complaint
 from zhifa.core import timefmt
 from zhifa.inspections import selectors as cases_selectors
-from zhifa.inspections.models import CaseFinding, InspectionCase, Objection, ObjectionStatus
+from zhifa.inspections.models import (
+    CaseFinding,
+    CaseStatus,
+    InspectionCase,
+    Objection,
+    ObjectionStatus,
+)
 from zhifa.inspections.services import late_notice
 from zhifa.org.models import Organisation, Role
 from zhifa.review.selectors import reviews_to_do
@@ -58,12 +64,21 @@ def _inbox_item(user: Any, case: InspectionCase, today: dt.date) -> WorkItem:
         page = "inspections:my_case"
     elif not user.is_agency_user and user.has_role(Role.SOCIAL_SUPERVISOR):
         page = "inspections:accompany_case"
+    detail = f"{timefmt.chinese_date(case.inspection_date)}，{case.get_status_display()}"
+    # While a case is being corrected, its deadline is what both sides watch.
+    deadline = case.rectify_deadline if case.status == CaseStatus.RECTIFYING else None
+    if deadline is not None:
+        detail += f"，整改期限 {timefmt.chinese_date(deadline)}"
+        if deadline < today:
+            detail += "（已过）"
+    if late:
+        detail += f"。预告已逾期：{late}"
     return WorkItem(
-        case.enterprise.name,
-        f"{timefmt.chinese_date(case.inspection_date)}，{case.get_status_display()}"
-        + (f"。预告已逾期：{late}" if late else ""),
+        # The enterprise knows itself: it reads which agency inspects it.
+        case.organisation.name if user.is_enterprise_user else case.enterprise.name,
+        detail,
         reverse(page, args=[case.pk]),
-        bool(late),
+        bool(late) or (deadline is not None and deadline < today),
     )
 
 
