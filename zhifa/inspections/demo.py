@@ -47,6 +47,7 @@ from zhifa.workdays.selectors import YearNotLoaded, add_workdays, notice_working
 
 # The title of the 举报核查 the demo orders to correct; the demo account of its enterprise finds it.
 REPORTED_TITLE = "群众举报核查"
+RECTIFY_WORKING_DAYS = 10
 
 
 def _officer_pair(agency: Organisation, inspector: User, day: dt.date) -> list[Officer]:
@@ -208,6 +209,12 @@ def _rectifying(
     )
     if len(pair) < services.MIN_OFFICERS:
         return
+    try:
+        add_workdays(timeline.day, RECTIFY_WORKING_DAYS)
+    except YearNotLoaded:
+        # The deadline would fall in a year whose holidays are not loaded: no case, not a
+        # guessed deadline.
+        return
     with clock.at(timeline.on_day(15, 5)):
         case = services.create_case(
             organisation=agency,
@@ -261,7 +268,7 @@ def _rectifying(
                 "2名服务人员取得有效健康合格证明前，不得从事直接为顾客服务的工作",
                 "建立从业人员健康合格证明到期提醒台账",
             ],
-            rectify_working_days=10,
+            rectify_working_days=RECTIFY_WORKING_DAYS,
         )
     case.refresh_from_db()
     if case.status == CaseStatus.RECTIFYING:
